@@ -1,0 +1,49 @@
+// Lint for the whole monorepo. The Nx module-boundary rule makes the architecture mechanical:
+// services never import each other, libraries never import services, and each library may only
+// reach the libraries it is meant to build on.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import nx from '@nx/eslint-plugin';
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/coverage/**', '.nx/**', 'infra/local/.state/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[object.name='process'][property.name='env']", message: 'Read configuration through @sp/config, not process.env.' },
+      ],
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: [],
+          banTransitiveDependencies: false,
+          enforceBuildableLibDependency: false,
+          depConstraints: [
+            { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:errors'] },
+            { sourceTag: 'type:errors', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'type:config', onlyDependOnLibsWithTags: ['type:errors'] },
+            { sourceTag: 'type:observability', onlyDependOnLibsWithTags: ['type:config'] },
+            { sourceTag: 'type:identity', onlyDependOnLibsWithTags: ['type:errors', 'type:config', 'type:observability'] },
+            { sourceTag: 'type:messaging', onlyDependOnLibsWithTags: ['type:contracts', 'type:errors', 'type:config', 'type:observability'] },
+            { sourceTag: 'type:service-kit', onlyDependOnLibsWithTags: ['type:errors', 'type:config', 'type:observability', 'type:identity', 'type:messaging', 'type:contracts'] },
+            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:config', 'type:errors'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Configuration is the one door to the environment; scripts, tests and benches set it up.
+    files: ['libs/config/**/*.ts', '**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'bench/**/*.ts', 'libs/testing/**/*.ts', 'tools/**/*.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+);

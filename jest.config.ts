@@ -1,0 +1,34 @@
+import type { Config } from 'jest';
+
+// Two tiers, selected with --selectProjects:
+//   unit:        colocated *.spec.ts, no infrastructure, run in parallel;
+//   integration: *.int-spec.ts and *.e2e-spec.ts against the real Kafka, FerretDB and Redis
+//                started by infra/local/platform.sh (scripts/test.sh does that first).
+const moduleNameMapper = { '^@sp/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts' };
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }],
+};
+
+const config: Config = {
+  projects: [
+    {
+      displayName: 'unit',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/{libs,services,tools,test}/**/*.spec.ts'],
+      moduleNameMapper,
+      transform,
+    },
+    {
+      displayName: 'integration',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/{libs,services,tools,test}/**/*.{int-spec,e2e-spec}.ts'],
+      moduleNameMapper,
+      transform,
+      testTimeout: 120_000,
+    },
+  ],
+};
+
+export default config;
