@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# One-shot topic creation for docker-compose (auto topic creation is off on the broker).
+# Keep in step with libs/contracts (Topics); test/compose.spec.ts checks that it is.
+set -euo pipefail
+
+BOOTSTRAP="${KAFKA_BOOTSTRAP:-kafka:9092}"
+TOPICS_CMD=/opt/kafka/bin/kafka-topics.sh
+
+for topic in sp.referrals.lifecycle.v1 sp.organisations.directory.v1; do
+  for name in "$topic" "$topic.dlq"; do
+    "$TOPICS_CMD" --bootstrap-server "$BOOTSTRAP" --create --if-not-exists \
+      --topic "$name" --partitions 6 --replication-factor 1
+  done
+done
+"$TOPICS_CMD" --bootstrap-server "$BOOTSTRAP" --list

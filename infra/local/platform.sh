@@ -1,0 +1,671 @@
+#!/usr/bin/env bash
+# Real local infrastructure for development, tests and CI, without Docker:
+#   Kafka 3.9.1 (KRaft, single node)      127.0.0.1:9092  (controller 9093)
+#   FerretDB v1.24.2 on PostgreSQL 15     127.0.0.1:27017 (MongoDB wire protocol)
+#   Redis 7 (AOF, noeviction)             127.0.0.1:6379
+#
+# Usage: infra/local/platform.sh provision|start|stop|status|logs [kafka|ferretdb|postgres|redis]
+#
+# State (data, logs, pid files) lives in infra/local/.state/ (gitignored). Downloaded and built
+# artefacts are cached in ${SP_INFRA_CACHE:-$HOME/.cache/sp-infra} and shared across clones; the
+# cache is reused when present and rebuilt from the registries (apt, Maven Central, Go proxy) when not.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+LOCAL_DIR="$ROOT/infra/local"
+STATE="${SP_INFRA_STATE:-$LOCAL_DIR/.state}"
+CACHE="${SP_INFRA_CACHE:-$HOME/.cache/sp-infra}"
+LOGS="$STATE/logs"
+RUN="$STATE/run"
+
+KAFKA_VERSION=3.9.1
+FERRETDB_VERSION=v1.24.2
+KAFKA_LIBS="$CACHE/kafka-libs-$KAFKA_VERSION"
+FERRETDB_BIN="$CACHE/ferretdb-$FERRETDB_VERSION"
+
+HOST=127.0.0.1
+KAFKA_PORT="${SP_KAFKA_PORT:-9092}"
+KAFKA_CONTROLLER_PORT="${SP_KAFKA_CONTROLLER_PORT:-9093}"
+MONGO_PORT="${SP_MONGO_PORT:-27017}"
+REDIS_PORT="${SP_REDIS_PORT:-6379}"
+
+KAFKA_READY_TIMEOUT="${SP_KAFKA_READY_TIMEOUT:-90}"
+FERRETDB_READY_TIMEOUT="${SP_FERRETDB_READY_TIMEOUT:-60}"
+REDIS_READY_TIMEOUT="${SP_REDIS_READY_TIMEOUT:-30}"
+POSTGRES_READY_TIMEOUT="${SP_POSTGRES_READY_TIMEOUT:-60}"
+STOP_TIMEOUT="${SP_STOP_TIMEOUT:-30}"
+
+# Every process we start carries this marker in its environment, so a port held by one of our
+# processes (this checkout or another clone sharing the machine) can be told from a stranger's.
+OWNER_MARK="SP_INFRA_OWNER=$STATE"
+
+log() { printf '[infra] %s\n' "$*"; }
+warn() { printf '[infra] WARNING: %s\n' "$*" >&2; }
+die() {
+  printf '[infra] ERROR: %s\n' "$*" >&2
+  exit 1
+}
+
+# ------------------------------------------------------------------------------------------------
+# helpers
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    die "need root (or sudo) to run: $*"
+  fi
+}
+
+APT_UPDATED=0
+apt_install() {
+  command -v apt-get >/dev/null 2>&1 || die "apt-get not found; install manually: $*"
+  if [ "$APT_UPDATED" -eq 0 ]; then
+    log "apt-get update"
+    as_root apt-get update -qq
+    APT_UPDATED=1
+  fi
+  log "apt-get install $*"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+port_open() {
+  # true when something accepts TCP connections on 127.0.0.1:$1
+  timeout 2 bash -c "exec 3<>/dev/tcp/$HOST/$1" 2>/dev/null
+}
+
+pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
+
+read_pid() {
+  local f="$RUN/$1.pid"
+  [ -s "$f" ] && tr -dc '0-9' <"$f" || true
+}
+
+our_pid() {
+  # pid of component $1 when our pid file points to a live process started by this checkout
+  local pid
+  pid="$(read_pid "$1")"
+  if pid_alive "$pid" && [ "$(owner_of_pid "$pid")" = "$STATE" ]; then
+    echo "$pid"
+  fi
+}
+
+owner_of_pid() {
+  # prints the SP_INFRA_OWNER of a process (empty when it is not one of ours)
+  if grep -q '^redis-server' "/proc/$1/cmdline" 2>/dev/null; then
+    # redis overwrites its environment block with its process title; ask it for its data dir
+    redis_owner "$(tr '\0' ' ' <"/proc/$1/cmdline" | sed -n 's/.*:\([0-9][0-9]*\).*/\1/p')"
+    return 0
+  fi
+  [ -r "/proc/$1/environ" ] || return 0
+  tr '\0' '\n' <"/proc/$1/environ" 2>/dev/null | sed -n 's/^SP_INFRA_OWNER=//p' | head -n1 || true
+}
+
+listener_pid() {
+  # pid of the process listening on TCP port $1 (empty when unknown)
+  local port="$1" inode hexport
+  if command -v ss >/dev/null 2>&1; then
+    ss -ltnpH "sport = :$port" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n1 || true
+    return 0
+  fi
+  hexport="$(printf '%04X' "$port")"
+  inode="$(awk -v p=":$hexport" '$2 ~ p"$" && $4 == "0A" { print $10; exit }' /proc/net/tcp /proc/net/tcp6 2>/dev/null)"
+  [ -n "$inode" ] || return 0
+  for fd in /proc/[0-9]*/fd/*; do
+    if [ "$(readlink "$fd" 2>/dev/null)" = "socket:[$inode]" ]; then
+      echo "$fd" | cut -d/ -f3
+      return 0
+    fi
+  done
+}
+
+describe_listener() {
+  local pid
+  pid="$(listener_pid "$1")"
+  if [ -n "$pid" ]; then
+    echo "pid $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-120))"
+  else
+    echo "an unknown process"
+  fi
+}
+
+# Decides what to do with a component whose port is open but whose pid file is not ours.
+# Prints "foreign-owner:<state dir>" when another checkout's platform.sh owns it, fails otherwise.
+claim_port() {
+  local name="$1" port="$2" pid owner
+  pid="$(listener_pid "$port")"
+  owner=""
+  [ -n "$pid" ] && owner="$(owner_of_pid "$pid")"
+  if [ -n "$owner" ] && [ "$owner" != "$STATE" ]; then
+    echo "foreign-owner:$owner"
+    return 0
+  fi
+  die "$name: port $port is already in use by $(describe_listener "$port"), which was not started by this script. Stop it or free the port (override with SP_${name^^}_PORT)."
+}
+
+wait_until() {
+  # wait_until <description> <timeout s> <log file> <command...>: bounded polling
+  local what="$1" limit="$2" logfile="$3"
+  shift 3
+  local start=$SECONDS
+  until "$@" >/dev/null 2>&1; do
+    if [ $((SECONDS - start)) -ge "$limit" ]; then
+      warn "$what not ready after ${limit}s"
+      if [ -n "$logfile" ] && [ -f "$logfile" ]; then
+        warn "last lines of $logfile:"
+        tail -n 40 "$logfile" >&2 || true
+      fi
+      return 1
+    fi
+    sleep 1
+  done
+  log "$what ready after $((SECONDS - start))s"
+}
+
+start_detached() {
+  # start_detached <name> <log file> <command...>: own session (survives the caller), pid file
+  local name="$1" logfile="$2"
+  shift 2
+  mkdir -p "$RUN" "$LOGS"
+  env "$OWNER_MARK" setsid bash -c 'echo $$ >"$0"; exec "$@"' "$RUN/$name.pid" "$@" \
+    </dev/null >>"$logfile" 2>&1 &
+  # the pid file is written by the child; wait (bounded) until it is there
+  local i
+  for i in $(seq 1 50); do
+    [ -s "$RUN/$name.pid" ] && return 0
+    sleep 0.1
+  done
+  die "$name: failed to launch (see $logfile)"
+}
+
+stop_pid() {
+  # stop_pid <name> <pid>: SIGTERM, bounded wait, then SIGKILL
+  local name="$1" pid="$2" start=$SECONDS
+  kill -TERM "$pid" 2>/dev/null || return 0
+  while pid_alive "$pid"; do
+    if [ $((SECONDS - start)) -ge "$STOP_TIMEOUT" ]; then
+      warn "$name (pid $pid) did not stop within ${STOP_TIMEOUT}s; killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+      break
+    fi
+    sleep 0.5
+  done
+  log "$name stopped"
+}
+
+# ------------------------------------------------------------------------------------------------
+# provisioning
+
+require_node() {
+  command -v node >/dev/null 2>&1 || die "Node.js 20+ is required (node not found on PATH)"
+}
+
+kafka_libs_complete() {
+  [ -f "$KAFKA_LIBS/kafka_2.13-$KAFKA_VERSION.jar" ] &&
+    [ -f "$KAFKA_LIBS/kafka-tools-$KAFKA_VERSION.jar" ] &&
+    [ -f "$KAFKA_LIBS/slf4j-reload4j-1.7.36.jar" ] &&
+    [ -f "$KAFKA_LIBS/reload4j-1.2.25.jar" ]
+}
+
+provision_kafka() {
+  command -v java >/dev/null 2>&1 || apt_install openjdk-17-jre-headless
+  if kafka_libs_complete; then
+    log "kafka $KAFKA_VERSION: jars cached in $KAFKA_LIBS"
+    return 0
+  fi
+  command -v mvn >/dev/null 2>&1 || apt_install maven
+  log "kafka $KAFKA_VERSION: resolving jars from Maven Central (first run only)"
+  mkdir -p "$CACHE"
+  local tmp="$CACHE/.kafka-libs.tmp.$$"
+  rm -rf "$tmp"
+  mvn -q -B -Dstyle.color=never -f "$LOCAL_DIR/kafka/pom.xml" dependency:copy-dependencies \
+    -DoutputDirectory="$tmp" -DincludeScope=runtime
+  rm -rf "$KAFKA_LIBS"
+  mv "$tmp" "$KAFKA_LIBS" # atomic: a half-finished download never looks complete
+  kafka_libs_complete || die "kafka jars incomplete in $KAFKA_LIBS"
+  log "kafka $KAFKA_VERSION: $(find "$KAFKA_LIBS" -name '*.jar' | wc -l) jars in $KAFKA_LIBS"
+}
+
+ferretdb_ok() {
+  # capture first: `binary | grep -q` fails under pipefail when grep exits early (SIGPIPE)
+  local out
+  [ -x "$FERRETDB_BIN" ] && out="$("$FERRETDB_BIN" --version 2>/dev/null)" && [[ "$out" == *"version: $FERRETDB_VERSION"* ]]
+}
+
+provision_ferretdb() {
+  if ferretdb_ok; then
+    log "ferretdb $FERRETDB_VERSION: binary cached at $FERRETDB_BIN"
+    return 0
+  fi
+  command -v go >/dev/null 2>&1 || die "Go (1.22+) is required to build FerretDB (go not found on PATH)"
+  log "ferretdb $FERRETDB_VERSION: building from source (first run only, takes a few minutes)"
+  local dir work
+  dir="$(cd / && go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" |
+    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p')"
+  [ -d "$dir" ] || die "go mod download did not return a module directory for FerretDB $FERRETDB_VERSION"
+  work="$(mktemp -d)"
+  cp -r "$dir/." "$work/"
+  chmod -R u+w "$work"
+  # The module zip lacks the generated version file and the binary panics without it
+  # (FerretDB issue 2982).
+  printf '%s\n' "$FERRETDB_VERSION" >"$work/build/version/version.txt"
+  mkdir -p "$CACHE"
+  local buildlog="$LOGS/ferretdb-build.log"
+  if ! (cd "$work" && CGO_ENABLED=0 GOFLAGS=-buildvcs=false go build -trimpath -tags ferretdb_no_sqlite \
+    -o "$FERRETDB_BIN.tmp.$$" ./cmd/ferretdb) >"$buildlog" 2>&1; then
+    tail -n 40 "$buildlog" >&2
+    rm -rf "$work" "$FERRETDB_BIN.tmp.$$"
+    die "ferretdb: go build failed (full log: $buildlog)"
+  fi
+  mv "$FERRETDB_BIN.tmp.$$" "$FERRETDB_BIN"
+  rm -rf "$work"
+  ferretdb_ok || die "built FerretDB binary does not report $FERRETDB_VERSION"
+  log "ferretdb $FERRETDB_VERSION: built $FERRETDB_BIN"
+}
+
+pg_version() {
+  # the PostgreSQL major version to use: an existing 'main' cluster, else the newest installed
+  if [ -n "${SP_PG_VERSION:-}" ]; then
+    echo "$SP_PG_VERSION"
+    return 0
+  fi
+  local v
+  v="$(pg_lsclusters -h 2>/dev/null | awk '$2 == "main" { print $1 }' | sort -n | tail -n1)"
+  if [ -z "$v" ]; then
+    v="$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -type d -printf '%f\n' 2>/dev/null | sort -n | tail -n1)"
+  fi
+  echo "$v"
+}
+
+provision_postgres() {
+  if ! command -v pg_ctlcluster >/dev/null 2>&1 || [ -z "$(pg_version)" ]; then
+    apt_install postgresql
+    # a systemd machine starts the cluster on install; that is fine, it is the one we use
+  fi
+  local v
+  v="$(pg_version)"
+  [ -n "$v" ] || die "no PostgreSQL server found after installation"
+  if [ -z "$(pg_lsclusters -h 2>/dev/null | awk -v v="$v" '$1 == v && $2 == "main"')" ]; then
+    log "postgresql: creating cluster $v/main"
+    as_root pg_createcluster "$v" main >/dev/null
+  fi
+  log "postgresql $v: cluster main present"
+}
+
+provision_redis() {
+  if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
+    apt_install redis-server
+    # The package may start a system-wide instance on 6379 (systemd machines). We installed it
+    # just now, so it is ours to stop; platform.sh runs its own instance with its own config.
+    if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet redis-server 2>/dev/null; then
+      log "redis: stopping and disabling the system redis-server service installed by apt"
+      as_root systemctl disable --now redis-server >/dev/null 2>&1 || true
+    fi
+  fi
+  log "redis: $(redis-server --version | awk '{ print $3 }' | sed 's/^v=//') installed"
+}
+
+cmd_provision() {
+  require_node
+  mkdir -p "$STATE" "$LOGS" "$RUN" "$CACHE"
+  provision_postgres
+  provision_redis
+  provision_kafka
+  provision_ferretdb
+}
+
+# ------------------------------------------------------------------------------------------------
+# postgres (Debian's cluster; FerretDB's storage)
+
+pg_port() { pg_lsclusters -h 2>/dev/null | awk -v v="$(pg_version)" '$1 == v && $2 == "main" { print $3 }'; }
+pg_status() { pg_lsclusters -h 2>/dev/null | awk -v v="$(pg_version)" '$1 == v && $2 == "main" { print $4 }'; }
+pg_logfile() { pg_lsclusters -h 2>/dev/null | awk -v v="$(pg_version)" '$1 == v && $2 == "main" { print $7 }'; }
+
+psql_admin() {
+  (cd / && as_root runuser -u postgres -- psql -X -q -t -A -p "$(pg_port)" -v ON_ERROR_STOP=1 "$@")
+}
+
+ferretdb_password() {
+  # Shared by every checkout using this cache: they all share the one PostgreSQL cluster, and
+  # rotating the role's password would break a running FerretDB of another checkout.
+  local f="$CACHE/ferretdb-postgres.password"
+  if [ ! -s "$f" ]; then
+    mkdir -p "$CACHE"
+    (umask 077 && od -An -N16 -tx1 /dev/urandom | tr -d ' \n' >"$f.tmp.$$" && mv "$f.tmp.$$" "$f")
+  fi
+  cat "$f"
+}
+
+pg_login_works() {
+  PGPASSWORD="$1" PGCONNECT_TIMEOUT=5 psql -X -q -t -A -h "$HOST" -p "$(pg_port)" -U ferretdb -d ferretdb \
+    -c 'SELECT 1' >/dev/null 2>&1
+}
+
+start_postgres() {
+  local v
+  v="$(pg_version)"
+  if [ "$(pg_status)" != "online" ]; then
+    log "postgresql $v: starting cluster main"
+    as_root pg_ctlcluster "$v" main start
+    touch "$RUN/postgres.started" # stop only what we started
+  else
+    log "postgresql $v: already running on port $(pg_port)"
+  fi
+  wait_until "postgresql" "$POSTGRES_READY_TIMEOUT" "$(pg_logfile)" pg_isready -q -h "$HOST" -p "$(pg_port)"
+  # role + database for FerretDB (password auth over TCP), idempotent
+  local pw
+  pw="$(ferretdb_password)"
+  if [ "$(psql_admin -d postgres -c "SELECT 1 FROM pg_roles WHERE rolname = 'ferretdb'")" != "1" ]; then
+    psql_admin -d postgres -c 'CREATE ROLE ferretdb LOGIN' >/dev/null
+    log "postgresql: created role ferretdb"
+  fi
+  if [ "$(psql_admin -d postgres -c "SELECT 1 FROM pg_database WHERE datname = 'ferretdb'")" != "1" ]; then
+    psql_admin -d postgres -c 'CREATE DATABASE ferretdb OWNER ferretdb' >/dev/null
+    log "postgresql: created database ferretdb"
+  fi
+  if ! pg_login_works "$pw"; then
+    psql_admin -d postgres -c "ALTER ROLE ferretdb WITH LOGIN PASSWORD '$pw'" >/dev/null
+    pg_login_works "$pw" || die "postgresql: role ferretdb cannot log in over $HOST:$(pg_port) with password auth (check pg_hba.conf)"
+    log "postgresql: set the password of role ferretdb"
+  fi
+}
+
+stop_postgres() {
+  if [ -f "$RUN/postgres.started" ] && [ "$(pg_status)" = "online" ]; then
+    as_root pg_ctlcluster "$(pg_version)" main stop
+    log "postgresql stopped"
+  fi
+  rm -f "$RUN/postgres.started"
+}
+
+# ------------------------------------------------------------------------------------------------
+# ferretdb
+
+probe_mongo() { node "$LOCAL_DIR/probe.mjs" mongo "$HOST" "$MONGO_PORT"; }
+
+start_ferretdb() {
+  if [ -n "$(our_pid ferretdb)" ]; then
+    log "ferretdb: already running (pid $(our_pid ferretdb))"
+  elif port_open "$MONGO_PORT"; then
+    local owner
+    owner="$(claim_port ferretdb "$MONGO_PORT")"
+    log "ferretdb: port $MONGO_PORT served by another checkout (${owner#foreign-owner:}); reusing it"
+  else
+    log "ferretdb: starting on $HOST:$MONGO_PORT"
+    mkdir -p "$STATE/ferretdb"
+    start_detached ferretdb "$LOGS/ferretdb.log" "$FERRETDB_BIN" \
+      --listen-addr="$HOST:$MONGO_PORT" \
+      --handler=postgresql \
+      --postgresql-url="postgres://ferretdb:$(ferretdb_password)@$HOST:$(pg_port)/ferretdb" \
+      --state-dir="$STATE/ferretdb" \
+      --debug-addr=- \
+      --telemetry=disable \
+      --log-level=warn \
+      --log-format=text
+  fi
+}
+
+# ------------------------------------------------------------------------------------------------
+# redis
+
+write_redis_conf() {
+  mkdir -p "$STATE/redis"
+  cat >"$STATE/redis/redis.conf" <<EOF
+# generated by infra/local/platform.sh; edits are overwritten on start
+port $REDIS_PORT
+bind $HOST
+protected-mode yes
+daemonize yes
+pidfile $RUN/redis.pid
+logfile $LOGS/redis.log
+dir $STATE/redis
+# BullMQ: jobs must survive a restart and must never be evicted
+appendonly yes
+appendfsync everysec
+maxmemory-policy noeviction
+EOF
+}
+
+redis_owner() {
+  # state dir of the platform.sh instance serving redis on port $1 (empty if not one of ours)
+  local dir
+  dir="$(redis-cli -h "$HOST" -p "$1" config get dir 2>/dev/null | sed -n 2p)"
+  case "$dir" in */redis) [ -f "$dir/redis.conf" ] && echo "${dir%/redis}" ;; esac
+}
+
+redis_ping() { [ "$(redis-cli -h "$HOST" -p "$REDIS_PORT" ping 2>/dev/null)" = "PONG" ]; }
+
+start_redis() {
+  if [ -n "$(our_pid redis)" ]; then
+    log "redis: already running (pid $(our_pid redis))"
+  elif port_open "$REDIS_PORT"; then
+    local owner
+    owner="$(claim_port redis "$REDIS_PORT")"
+    log "redis: port $REDIS_PORT served by another checkout (${owner#foreign-owner:}); reusing it"
+  else
+    log "redis: starting on $HOST:$REDIS_PORT"
+    write_redis_conf
+    rm -f "$RUN/redis.pid"
+    env "$OWNER_MARK" redis-server "$STATE/redis/redis.conf"
+  fi
+}
+
+# ------------------------------------------------------------------------------------------------
+# kafka
+
+kafka_cp() { echo "$KAFKA_LIBS/*"; }
+
+write_kafka_conf() {
+  mkdir -p "$STATE/kafka/data"
+  cat >"$STATE/kafka/server.properties" <<EOF
+# generated by infra/local/platform.sh; edits are overwritten on start
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@$HOST:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://$HOST:$KAFKA_PORT,CONTROLLER://$HOST:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://$HOST:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$STATE/kafka/data
+num.partitions=6
+auto.create.topics.enable=false
+delete.topic.enable=true
+# single node: internal topics cannot have more replicas than brokers, or consumer groups hang
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+min.insync.replicas=1
+# tests join groups often; do not wait for more members
+group.initial.rebalance.delay.ms=0
+EOF
+  cat >"$STATE/kafka/log4j.properties" <<EOF
+log4j.rootLogger=INFO, file
+log4j.appender.file=org.apache.log4j.RollingFileAppender
+log4j.appender.file.File=$LOGS/kafka.log
+log4j.appender.file.MaxFileSize=20MB
+log4j.appender.file.MaxBackupIndex=3
+log4j.appender.file.layout=org.apache.log4j.PatternLayout
+log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.kafka.request.logger=WARN
+log4j.logger.kafka.log.LogCleaner=WARN
+log4j.logger.state.change.logger=WARN
+log4j.logger.org.apache.kafka.storage.internals.log=WARN
+log4j.logger.kafka.log=WARN
+EOF
+  cat >"$STATE/kafka/tools-log4j.properties" <<'EOF'
+log4j.rootLogger=WARN, stderr
+log4j.appender.stderr=org.apache.log4j.ConsoleAppender
+log4j.appender.stderr.layout=org.apache.log4j.PatternLayout
+log4j.appender.stderr.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.appender.stderr.Target=System.err
+EOF
+}
+
+kafka_tool() {
+  java -Xmx256m -Dlog4j.configuration="file:$STATE/kafka/tools-log4j.properties" -cp "$(kafka_cp)" "$@"
+}
+
+format_kafka_storage() {
+  if [ -f "$STATE/kafka/data/meta.properties" ]; then
+    return 0
+  fi
+  local uuid
+  uuid="$(kafka_tool kafka.tools.StorageTool random-uuid | tail -n1)"
+  log "kafka: formatting storage (cluster id $uuid)"
+  kafka_tool kafka.tools.StorageTool format -t "$uuid" -c "$STATE/kafka/server.properties" >/dev/null
+}
+
+start_kafka() {
+  if [ -n "$(our_pid kafka)" ]; then
+    log "kafka: already running (pid $(our_pid kafka))"
+    return 0
+  fi
+  local owner
+  if port_open "$KAFKA_PORT"; then
+    owner="$(claim_port kafka "$KAFKA_PORT")"
+    log "kafka: port $KAFKA_PORT served by another checkout (${owner#foreign-owner:}); reusing it"
+    return 0
+  fi
+  if port_open "$KAFKA_CONTROLLER_PORT"; then
+    owner="$(claim_port kafka "$KAFKA_CONTROLLER_PORT")"
+    die "kafka: controller port $KAFKA_CONTROLLER_PORT is held by another checkout's broker but $KAFKA_PORT is not; stop that broker first"
+  fi
+  write_kafka_conf
+  format_kafka_storage
+  log "kafka: starting $KAFKA_VERSION (KRaft) on $HOST:$KAFKA_PORT"
+  start_detached kafka "$LOGS/kafka.out" java -Xms512m -Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+    -Djava.awt.headless=true \
+    -Dlog4j.configuration="file:$STATE/kafka/log4j.properties" \
+    -Dkafka.logs.dir="$LOGS" \
+    -cp "$(kafka_cp)" kafka.Kafka "$STATE/kafka/server.properties"
+}
+
+probe_kafka() { node "$LOCAL_DIR/probe.mjs" kafka "$HOST" "$KAFKA_PORT"; }
+
+# ------------------------------------------------------------------------------------------------
+# commands
+
+cmd_start() {
+  local t0=$SECONDS
+  cmd_provision
+  # Kafka is the slowest to come up: launch it first, prepare the rest while it boots.
+  start_kafka
+  start_postgres
+  start_ferretdb
+  start_redis
+  local failed=0
+  wait_until "redis" "$REDIS_READY_TIMEOUT" "$LOGS/redis.log" redis_ping || failed=1
+  wait_until "ferretdb" "$FERRETDB_READY_TIMEOUT" "$LOGS/ferretdb.log" probe_mongo || failed=1
+  wait_until "kafka" "$KAFKA_READY_TIMEOUT" "$LOGS/kafka.log" probe_kafka || failed=1
+  [ "$failed" -eq 0 ] || die "infrastructure did not become ready (logs: infra/local/platform.sh logs <component>)"
+  log "all up in $((SECONDS - t0))s: kafka $HOST:$KAFKA_PORT, mongodb://$HOST:$MONGO_PORT (FerretDB), redis://$HOST:$REDIS_PORT"
+}
+
+cmd_stop() {
+  local name pid
+  for name in kafka ferretdb redis; do
+    pid="$(our_pid "$name")"
+    if [ -n "$pid" ]; then
+      log "$name: stopping (pid $pid)"
+      stop_pid "$name" "$pid"
+    else
+      log "$name: not running (from this checkout)"
+    fi
+    rm -f "$RUN/$name.pid"
+  done
+  if command -v pg_lsclusters >/dev/null 2>&1; then stop_postgres; fi
+}
+
+status_line() {
+  # status_line <name> <endpoint> <check command...>
+  local name="$1" endpoint="$2"
+  shift 2
+  local pid owner detail
+  pid="$(our_pid "$name")"
+  if [ -n "$pid" ]; then
+    owner="pid $pid"
+  elif port_open "${endpoint##*:}"; then
+    owner="$(describe_listener "${endpoint##*:}")"
+  else
+    owner="not running"
+  fi
+  if detail="$("$@" 2>&1)"; then
+    printf '[infra] %-9s UP    %-22s %s %s\n' "$name" "$endpoint" "$owner" "${detail:+($detail)}"
+    return 0
+  fi
+  printf '[infra] %-9s DOWN  %-22s %s\n' "$name" "$endpoint" "$owner"
+  return 1
+}
+
+cmd_status() {
+  local rc=0
+  status_line kafka "$HOST:$KAFKA_PORT" probe_kafka || rc=1
+  status_line ferretdb "$HOST:$MONGO_PORT" probe_mongo || rc=1
+  status_line redis "$HOST:$REDIS_PORT" redis_ping || rc=1
+  if command -v pg_lsclusters >/dev/null 2>&1 && [ -n "$(pg_version)" ]; then
+    printf '[infra] %-9s %-5s %-22s cluster %s/main (FerretDB storage)\n' postgres \
+      "$([ "$(pg_status)" = online ] && echo UP || echo DOWN)" "$HOST:$(pg_port)" "$(pg_version)"
+  else
+    printf '[infra] %-9s DOWN  not installed\n' postgres
+  fi
+  return "$rc"
+}
+
+cmd_logs() {
+  local which="${1:-all}" lines="${SP_LOG_LINES:-100}" f
+  case "$which" in
+    kafka) f="$LOGS/kafka.log" ;;
+    ferretdb) f="$LOGS/ferretdb.log" ;;
+    redis) f="$LOGS/redis.log" ;;
+    postgres) f="$(pg_logfile)" ;;
+    all)
+      for which in kafka ferretdb redis postgres; do
+        echo "==> $which"
+        cmd_logs "$which" || true
+      done
+      return 0
+      ;;
+    *) die "unknown component '$which' (kafka|ferretdb|postgres|redis)" ;;
+  esac
+  [ -f "$f" ] || die "no log yet at $f"
+  tail -n "$lines" "$f"
+  if [ "$which" = kafka ] && [ -s "$LOGS/kafka.out" ]; then
+    echo "==> $LOGS/kafka.out (stdout/stderr)"
+    tail -n 20 "$LOGS/kafka.out"
+  fi
+}
+
+usage() {
+  cat <<EOF
+usage: infra/local/platform.sh <command>
+  provision   install/build Kafka, FerretDB, PostgreSQL, Redis (idempotent, cached in $CACHE)
+  start       provision if needed, start everything, wait until usable (no-op when running)
+  stop        stop what this checkout started
+  status      show each component; exit 0 only when Kafka, FerretDB and Redis are all up
+  logs [kafka|ferretdb|postgres|redis]   tail the logs (SP_LOG_LINES, default 100)
+EOF
+}
+
+main() {
+  local cmd="${1:-}"
+  [ $# -gt 0 ] && shift
+  mkdir -p "$STATE" "$LOGS" "$RUN"
+  case "$cmd" in
+    provision) cmd_provision ;;
+    start) cmd_start ;;
+    stop) cmd_stop ;;
+    status) cmd_status ;;
+    logs) cmd_logs "$@" ;;
+    -h | --help | help) usage ;;
+    *)
+      usage >&2
+      exit 2
+      ;;
+  esac
+}
+
+# read to the end before running: editing this file while it runs must not change a running copy
+main "$@"; exit

@@ -1,0 +1,12 @@
+export { ROLES, isRole, assertSameOrganisation } from './principal';
+export type { Role, Principal } from './principal';
+export { TokenIssuer, TOKEN_ALG, ACCESS_TOKEN_TYP } from './token-issuer';
+export type { TokenIssuerOptions, IssuedToken } from './token-issuer';
+export { TokenVerifier } from './token-verifier';
+export type { TokenVerifierOptions } from './token-verifier';
+export { Public, Roles, CurrentPrincipal, IS_PUBLIC_KEY, ROLES_KEY } from './nest/auth.decorators';
+export type { RequestWithPrincipal } from './nest/auth.decorators';
+export { AuthGuard } from './nest/auth.guard';
+export { IdentityModule } from './nest/identity.module';
+export type { IdentityModuleOptions, IdentityModuleAsyncOptions } from './nest/identity.module';
+export type { JWK } from 'jose';

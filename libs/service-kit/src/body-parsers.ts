@@ -1,0 +1,40 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DomainError } from '@sp/errors';
+import type { Next } from './correlation.middleware';
+
+/** body-parser error types -> our codes. Everything else passes through unchanged. */
+const BODY_ERRORS: Record<string, { code: string; status: number; message: string }> = {
+  'entity.parse.failed': { code: 'REQUEST.MALFORMED_JSON', status: 400, message: 'The request body is not valid JSON' },
+  'entity.too.large': { code: 'REQUEST.TOO_LARGE', status: 413, message: 'The request body is too large' },
+  'encoding.unsupported': { code: 'REQUEST.UNSUPPORTED_ENCODING', status: 415, message: 'The request body encoding is not supported' },
+  'charset.unsupported': { code: 'REQUEST.UNSUPPORTED_CHARSET', status: 415, message: 'The request body charset is not supported' },
+  'request.aborted': { code: 'REQUEST.ABORTED', status: 400, message: 'The request was aborted while its body was read' },
+  'request.size.invalid': { code: 'REQUEST.INVALID', status: 400, message: 'The request body length does not match Content-Length' },
+  'parameters.too.many': { code: 'REQUEST.TOO_LARGE', status: 413, message: 'The request body has too many parameters' },
+};
+
+export function bodyParserErrorToDomainError(err: unknown): unknown {
+  const type = typeof err === 'object' && err !== null ? (err as { type?: unknown }).type : undefined;
+  const known = typeof type === 'string' ? BODY_ERRORS[type] : undefined;
+  if (!known) return err;
+  const limit = (err as { limit?: unknown }).limit;
+  const message = type === 'entity.too.large' && typeof limit === 'number' ? `${known.message} (limit ${limit} bytes)` : known.message;
+  return new DomainError(known.code, message, { status: known.status });
+}
+
+function mapBodyErrors(err: unknown, _req: IncomingMessage, _res: ServerResponse, next: Next): void {
+  next(bodyParserErrorToDomainError(err));
+}
+
+/**
+ * JSON and form bodies with one size limit (the OAuth token endpoint takes forms). Parse failures
+ * become DomainErrors here, before Nest would turn a JSON SyntaxError into an anonymous 400.
+ */
+export function useBodyParsers(app: INestApplication, limit: string): void {
+  const express = app as NestExpressApplication;
+  express.useBodyParser('json', { limit });
+  express.useBodyParser('urlencoded', { limit, extended: false });
+  app.use(mapBodyErrors);
+}

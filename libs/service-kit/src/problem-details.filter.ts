@@ -1,0 +1,57 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { traceContext } from '@sp/observability';
+import type { Logger } from 'pino';
+import { requestTraceContext } from './correlation.middleware';
+import { PROBLEM_CONTENT_TYPE, toProblem, type ProblemDocument } from './problem-details';
+
+/** Path of the request without its query string (which may carry personal data). */
+export function requestPath(req: IncomingMessage & { originalUrl?: string }): string {
+  const url = req.originalUrl ?? req.url ?? '/';
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+/** Writes a problem document; exported for service filters that render some routes differently. */
+export function sendProblem(res: ServerResponse, doc: ProblemDocument): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  if (doc.status === 401 && !res.hasHeader('WWW-Authenticate')) {
+    res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
+  }
+  const body = JSON.stringify(doc);
+  res.statusCode = doc.status;
+  res.setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
+}
+
+/**
+ * The global HTTP exception filter: every error becomes `application/problem+json`. A controller
+ * that must answer in another format (FHIR OperationOutcome, OAuth errors) puts its own filter on
+ * itself with @UseFilters; Nest tries that one first. Non-HTTP contexts (Kafka handlers) rethrow
+ * so the transport's retry/dead-letter policy sees the original error.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const http = host.switchToHttp();
+    const req = http.getRequest<IncomingMessage & { originalUrl?: string }>();
+    const res = http.getResponse<ServerResponse>();
+    const ctx = traceContext.current() ?? requestTraceContext(req);
+    const problem = toProblem(exception, { instance: requestPath(req), correlationId: ctx?.correlationId });
+
+    const log = () => {
+      if (problem.unexpected) this.logger.error({ err: exception, code: problem.document.code }, 'request failed');
+      else this.logger.debug({ code: problem.document.code, status: problem.document.status }, problem.document.detail);
+    };
+    if (ctx && traceContext.current() === undefined) traceContext.run(ctx, log);
+    else log();
+    sendProblem(res, problem.document);
+  }
+}

@@ -1,0 +1,1 @@
+export { schemaValidator, toFieldProblem, type SchemaValidator } from './schema-validator';

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { MongoModule } from '@sp/persistence';
+import { MongoReadiness, SERVICE_CONFIG, ServiceKitModule } from '@sp/service-kit';
+import { ReferralCounterRepository } from './referral-stats/referral-counter.repository';
+import { ReferralEventsConsumer } from './referral-stats/referral-events.consumer';
+import { ReferralStatsController } from './referral-stats/referral-stats.controller';
+import { ServiceConfigSchema, type ServiceConfig } from './service.config';
+
+@Module({
+  imports: [
+    ServiceKitModule.forRoot({
+      name: 'analytics',
+      configSchema: ServiceConfigSchema,
+      openApi: { title: 'Analytics service', description: 'Read models and operational counts built from platform events.' },
+    }),
+    MongoModule.forRootAsync({ inject: [SERVICE_CONFIG], useUrl: (config: ServiceConfig) => config.MONGO_URL }),
+  ],
+  controllers: [ReferralStatsController, ReferralEventsConsumer],
+  providers: [MongoReadiness, ReferralCounterRepository],
+})
+export class AppModule {}

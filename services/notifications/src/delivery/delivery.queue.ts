@@ -1,0 +1,40 @@
+import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { SERVICE_CONFIG } from '@sp/service-kit';
+import type { ServiceConfig } from '../service.config';
+import { QueueNames } from '../queues/queue-names';
+import { RedisConnections } from '../queues/redis-connections';
+import { DELIVERY_JOB_NAME, deliveryJobId, type DeliveryJobData } from './delivery.job';
+
+/** Producer side of the delivery queue. */
+@Injectable()
+export class DeliveryQueue implements BeforeApplicationShutdown {
+  readonly queue: Queue<DeliveryJobData>;
+
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    redis: RedisConnections,
+  ) {
+    this.queue = new Queue<DeliveryJobData>(QueueNames.delivery, { connection: redis.producer, prefix: config.QUEUE_PREFIX });
+  }
+
+  async enqueue(data: DeliveryJobData): Promise<void> {
+    await this.queue.add(DELIVERY_JOB_NAME, data, {
+      jobId: deliveryJobId(data.eventId),
+      attempts: this.config.DELIVERY_ATTEMPTS,
+      backoff: { type: 'exponential', delay: this.config.DELIVERY_BACKOFF_MS },
+      // Completed jobs are kept a week so a late redelivery of the same event is still ignored.
+      removeOnComplete: { age: 7 * 24 * 3600 },
+      removeOnFail: false,
+    });
+  }
+
+  async depths(): Promise<Record<string, number>> {
+    return this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
+  }
+
+  /** Before the Redis connections close (they close in onApplicationShutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.queue.close();
+  }
+}

@@ -1,0 +1,73 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Worker, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import { DomainError } from '@sp/errors';
+import { createLogger, traceContext } from '@sp/observability';
+import { SERVICE_CONFIG } from '@sp/service-kit';
+import { ServiceReplicaRepository } from '../directory-replica/service-replica.repository';
+import { InboxRepository } from '../inbox/inbox.repository';
+import { QueueNames } from '../queues/queue-names';
+import { RedisConnections } from '../queues/redis-connections';
+import type { ServiceConfig } from '../service.config';
+import type { DeliveryJobData } from './delivery.job';
+
+/**
+ * Delivers referral notifications to the receiving organisation's inbox. BullMQ delivers jobs at
+ * least once (a stalled job is retried), so the effect is an idempotent insert keyed by event id.
+ * When the receiving service is not yet in this service's directory replica (directory events
+ * may arrive after referral events) the job fails and BullMQ retries it with backoff.
+ */
+@Injectable()
+export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private worker?: Worker<DeliveryJobData>;
+  private readonly logger: Logger;
+
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly redis: RedisConnections,
+    private readonly replica: ServiceReplicaRepository,
+    private readonly inbox: InboxRepository,
+  ) {
+    this.logger = createLogger('notifications', config.LOG_LEVEL).child({ component: 'delivery-worker' });
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker = new Worker<DeliveryJobData>(QueueNames.delivery, (job) => this.process(job), {
+      connection: this.redis.worker,
+      prefix: this.config.QUEUE_PREFIX,
+      concurrency: 5,
+    });
+    this.worker.on('failed', (job, error) =>
+      traceContext.run(job?.data.trace ?? { correlationId: 'unknown' }, () =>
+        this.logger.warn({ jobId: job?.id, attemptsMade: job?.attemptsMade, err: error.message }, 'delivery attempt failed'),
+      ),
+    );
+  }
+
+  async process(job: Job<DeliveryJobData>): Promise<'delivered' | 'already-delivered'> {
+    return traceContext.run(job.data.trace, async () => {
+      const recipient = await this.replica.organisationOf(job.data.targetServiceId);
+      if (!recipient) {
+        throw new DomainError('NOTIFICATION.RECIPIENT_UNKNOWN', `Service ${job.data.targetServiceId} is not in the directory replica yet`, {
+          retriable: true,
+        });
+      }
+      const outcome = await this.inbox.deliver({
+        _id: job.data.eventId,
+        recipientOrganisationId: recipient,
+        kind: job.data.kind,
+        referralId: job.data.referralId,
+        occurredAt: job.data.occurredAt,
+        deliveredAt: new Date(),
+        correlationId: job.data.trace.correlationId,
+      });
+      this.logger.info({ jobId: job.id, referralId: job.data.referralId, recipient, outcome }, 'notification delivered');
+      return outcome;
+    });
+  }
+
+  /** Stop taking jobs and let active ones finish before Redis closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+  }
+}

@@ -1,0 +1,38 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Collection, Document } from 'mongodb';
+import type { Connection } from 'mongoose';
+import { applyOnce, type ApplyOutcome } from '@sp/messaging';
+import { collectionOf, MONGO_CONNECTION } from '@sp/persistence';
+
+interface ServiceReplicaDocument {
+  _id: string; // service id
+  organisationId: string;
+  status: string;
+  updatedAt: string;
+  appliedEventIds: string[];
+}
+
+/** This service's own copy of "which organisation runs which service", built from directory events. */
+@Injectable()
+export class ServiceReplicaRepository {
+  private readonly services: Collection<ServiceReplicaDocument>;
+
+  constructor(@Inject(MONGO_CONNECTION) connection: Connection) {
+    this.services = collectionOf<ServiceReplicaDocument>(connection, 'directory_services');
+  }
+
+  async applyPublished(eventId: string, s: { serviceId: string; organisationId: string; status: string; occurredAt: string }): Promise<ApplyOutcome> {
+    return applyOnce(
+      this.services as unknown as Collection<Document>,
+      s.serviceId,
+      eventId,
+      { $set: { organisationId: s.organisationId, status: s.status, updatedAt: s.occurredAt } },
+      { upsert: true },
+    );
+  }
+
+  async organisationOf(serviceId: string): Promise<string | undefined> {
+    const found = await this.services.findOne({ _id: serviceId }, { projection: { organisationId: 1 } });
+    return found?.organisationId;
+  }
+}

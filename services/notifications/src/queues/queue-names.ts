@@ -1,0 +1,7 @@
+/**
+ * BullMQ queue names. Do not rename without a migration: jobs waiting in Redis under the old
+ * name would never be processed.
+ */
+export const QueueNames = {
+  delivery: 'notifications-delivery',
+} as const;

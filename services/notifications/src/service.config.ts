@@ -1,0 +1,40 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { CommonConfigSchema, loadConfig } from '@sp/config';
+
+/** Every environment variable the notifications service reads, with its default. */
+export const ServiceConfigSchema = Type.Object({
+  ...CommonConfigSchema.properties,
+  PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3003, description: 'HTTP port' }),
+  MONGO_URL: Type.String({
+    default: 'mongodb://127.0.0.1:27017/sp_notifications?retryWrites=false',
+    description: "The service's own database (name taken from the path)",
+  }),
+  KAFKA_GROUP_ID: Type.String({
+    default: 'notifications',
+    minLength: 1,
+    description: 'Kafka consumer group of this service (override only to run an isolated copy, e.g. in tests)',
+  }),
+  QUEUE_PREFIX: Type.String({
+    default: 'sp',
+    pattern: '^[A-Za-z0-9_-]+$',
+    description: 'BullMQ key prefix in Redis (isolates copies of the service, e.g. in tests)',
+  }),
+  DELIVERY_ATTEMPTS: Type.Integer({
+    minimum: 1,
+    maximum: 50,
+    default: 8,
+    description: 'Attempts per delivery job before it is kept as failed for operators',
+  }),
+  DELIVERY_BACKOFF_MS: Type.Integer({
+    minimum: 10,
+    maximum: 3_600_000,
+    default: 2000,
+    description: 'First retry delay of a delivery job (exponential afterwards)',
+  }),
+});
+
+export type ServiceConfig = Static<typeof ServiceConfigSchema>;
+
+export function loadServiceConfig(env?: NodeJS.ProcessEnv): ServiceConfig {
+  return loadConfig(ServiceConfigSchema, env);
+}

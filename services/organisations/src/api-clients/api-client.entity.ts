@@ -1,0 +1,13 @@
+import type { Role } from '@sp/identity';
+
+/** An OAuth2 client registered for one organisation and one role. Only the secret's hash is kept. */
+export interface ApiClientDocument {
+  _id: string; // client_id
+  organisationId: string;
+  role: Role;
+  name: string;
+  secretHash: string;
+  status: 'active' | 'revoked';
+  createdAt: Date;
+  updatedAt: Date;
+}

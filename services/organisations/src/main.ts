@@ -1,0 +1,11 @@
+import 'reflect-metadata';
+import { Topics } from '@sp/contracts';
+import { bootstrapService } from '@sp/service-kit';
+import { AppModule } from './app.module';
+
+void bootstrapService({
+  name: 'organisations',
+  module: AppModule,
+  defaultPort: 3002,
+  topics: [Topics.directory],
+});

@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '@sp/errors';
+import { TokenIssuer } from '@sp/identity';
+import { ApiClientRepository } from '../api-clients/api-client.repository';
+import { DirectoryRepository } from '../directory/directory.repository';
+import { verifyClientSecret } from './client-secret';
+import type { TokenRequest } from './token-request';
+
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope: string;
+}
+
+/** Client credentials grant: authenticates the client and issues a short-lived JWT naming its organisation and role. */
+@Injectable()
+export class IssueTokenUseCase {
+  constructor(
+    private readonly clients: ApiClientRepository,
+    private readonly directory: DirectoryRepository,
+    private readonly issuer: TokenIssuer,
+  ) {}
+
+  async execute(request: TokenRequest): Promise<TokenResponse> {
+    const client = await this.clients.findActive(request.clientId);
+    // Same answer for unknown client and wrong secret: no client enumeration.
+    if (!client || !(await verifyClientSecret(request.clientSecret, client.secretHash))) {
+      throw new DomainError('OAUTH.INVALID_CLIENT', 'Client authentication failed', { status: 401, retriable: false });
+    }
+    const organisation = await this.directory.findOrganisation(client.organisationId);
+    if (!organisation || organisation.status !== 'active') {
+      throw new DomainError('OAUTH.INVALID_CLIENT', 'The client organisation is not active', { status: 401, retriable: false });
+    }
+    const allowed = [client.role];
+    const requested = request.scope?.split(' ').filter(Boolean) ?? allowed;
+    const refused = requested.filter((scope) => !allowed.includes(scope as typeof client.role));
+    if (refused.length > 0) {
+      throw new DomainError('OAUTH.INVALID_SCOPE', `Scope not granted to this client: ${refused.join(' ')}`, {
+        status: 400,
+        problems: [{ field: 'scope', code: 'invalid_scope', message: `allowed: ${allowed.join(' ')}` }],
+        retriable: false,
+      });
+    }
+    const scopes = requested;
+    const token = await this.issuer.issue({
+      clientId: client._id,
+      organisationId: client.organisationId,
+      ...(organisation.odsCode ? { odsCode: organisation.odsCode } : {}),
+      role: client.role,
+      scopes,
+    });
+    return { ...token, scope: scopes.join(' ') };
+  }
+}

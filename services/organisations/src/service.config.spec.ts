@@ -1,0 +1,14 @@
+import { loadServiceConfig } from './service.config';
+
+describe('organisations configuration', () => {
+  it('runs on its documented defaults', () => {
+    const config = loadServiceConfig({});
+    expect(config.PORT).toBe(3002);
+    expect(config.MONGO_URL).toContain('/sp_organisations');
+    expect(config.TOKEN_TTL_SECONDS).toBe(900);
+  });
+
+  it('names every bad variable at boot', () => {
+    expect(() => loadServiceConfig({ PORT: 'abc', TOKEN_TTL_SECONDS: '5' })).toThrow(/PORT[\s\S]*TOKEN_TTL_SECONDS/);
+  });
+});

@@ -1,0 +1,37 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { CommonConfigSchema, loadConfig, secret } from '@sp/config';
+
+/** Every environment variable the organisations service reads, with its default. */
+export const ServiceConfigSchema = Type.Object({
+  ...CommonConfigSchema.properties,
+  PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3002, description: 'HTTP port' }),
+  MONGO_URL: Type.String({
+    default: 'mongodb://127.0.0.1:27017/sp_organisations?retryWrites=false',
+    description: "The service's own database (name taken from the path)",
+  }),
+  TOKEN_TTL_SECONDS: Type.Integer({
+    minimum: 60,
+    maximum: 3600,
+    default: 900,
+    description: 'Lifetime of issued access tokens',
+  }),
+  TOKEN_SIGNING_JWK: Type.Optional(
+    secret(
+      Type.String({
+        minLength: 2,
+        description:
+          'Private ES256 JWK (JSON) used to sign tokens. When unset, a key is generated once and kept in the database (development only).',
+      }),
+    ),
+  ),
+  DEMO_CLIENTS_FILE: Type.String({
+    default: 'infra/local/demo-clients.json',
+    description: 'Where the demo seed writes the demo API clients (seed command only)',
+  }),
+});
+
+export type ServiceConfig = Static<typeof ServiceConfigSchema>;
+
+export function loadServiceConfig(env?: NodeJS.ProcessEnv): ServiceConfig {
+  return loadConfig(ServiceConfigSchema, env);
+}

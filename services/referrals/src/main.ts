@@ -1,0 +1,11 @@
+import 'reflect-metadata';
+import { Topics } from '@sp/contracts';
+import { bootstrapService } from '@sp/service-kit';
+import { AppModule } from './app.module';
+
+void bootstrapService({
+  name: 'referrals',
+  module: AppModule,
+  defaultPort: 3001,
+  topics: [Topics.referralLifecycle],
+});

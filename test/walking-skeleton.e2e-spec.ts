@@ -1,0 +1,246 @@
+/**
+ * The walking skeleton on the real stack: the four compiled services as separate processes on
+ * the real Kafka, FerretDB and Redis. An authenticated referral posted to the referrals service
+ * is stored, its event crosses Kafka through the outbox, the analytics service counts it and the
+ * notifications service delivers an id-only notification to the receiving organisation's inbox.
+ * Each run isolates itself: its own databases, consumer groups, queue prefix and ports.
+ */
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { testInfra, uniqueName, waitFor } from '@sp/testing';
+import { runToCompletion, startService, type RunningService, freePort } from './support/service-process';
+
+interface DemoClientsFile {
+  clients: Array<{ clientId: string; clientSecret: string; role: string; organisationId: string; odsCode?: string }>;
+}
+
+const run = uniqueName('e2e').replace(/-/g, '_');
+const mongoFor = (service: string): string => testInfra.mongoUrlFor(`test_${run}_${service}`);
+
+describe('walking skeleton: referral -> outbox -> Kafka -> analytics and notifications', () => {
+  const services: RunningService[] = [];
+  let clients: DemoClientsFile['clients'] = [];
+  let organisationsUrl = '';
+
+  async function token(clientId: string): Promise<string> {
+    const client = clients.find((c) => c.clientId === clientId);
+    if (!client) throw new Error(`no demo client ${clientId}`);
+    const response = await fetch(`${organisationsUrl}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret }),
+    });
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { access_token: string }).access_token;
+  }
+
+  function service(name: RunningService['name']): RunningService {
+    const found = services.find((s) => s.name === name);
+    if (!found) throw new Error(`${name} not started`);
+    return found;
+  }
+
+  beforeAll(async () => {
+    const organisationsPort = await freePort();
+    organisationsUrl = `http://127.0.0.1:${organisationsPort}`;
+    const common = {
+      KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),
+      REDIS_URL: testInfra.redisUrl,
+      JWKS_URL: `${organisationsUrl}/.well-known/jwks.json`,
+      TOKEN_ISSUER: organisationsUrl,
+      LOG_LEVEL: 'warn',
+    };
+    services.push(await startService('organisations', { ...common, PORT: String(organisationsPort), MONGO_URL: mongoFor('organisations') }));
+    const clientsFile = join(tmpdir(), `${run}-demo-clients.json`);
+    const seed = await runToCompletion('dist/services/organisations/src/demo/seed-demo.js', {
+      ...common,
+      MONGO_URL: mongoFor('organisations'),
+      DEMO_CLIENTS_FILE: clientsFile,
+    });
+    expect(seed.code).toBe(0);
+    clients = (JSON.parse(await readFile(clientsFile, 'utf8')) as DemoClientsFile).clients;
+    services.push(
+      ...(await Promise.all([
+        startService('referrals', { ...common, MONGO_URL: mongoFor('referrals') }),
+        startService('analytics', { ...common, MONGO_URL: mongoFor('analytics'), KAFKA_GROUP_ID: `analytics-${run}` }),
+        startService('notifications', {
+          ...common,
+          MONGO_URL: mongoFor('notifications'),
+          KAFKA_GROUP_ID: `notifications-${run}`,
+          QUEUE_PREFIX: run,
+          DELIVERY_BACKOFF_MS: '200',
+        }),
+      ])),
+    );
+  }, 240_000);
+
+  afterAll(async () => {
+    const codes = await Promise.all(services.map(async (s) => [s.name, await s.stop('SIGTERM')] as const));
+    // Graceful shutdown: every service drains and exits 0 on SIGTERM.
+    expect(Object.fromEntries(codes)).toEqual(Object.fromEntries(services.map((s) => [s.name, 0])));
+  }, 60_000);
+
+  it('the demo seed wrote a client per role and organisation', () => {
+    expect(new Set(clients.map((c) => c.role))).toEqual(new Set(['referrer', 'link-worker', 'provider', 'ops']));
+    expect(clients.filter((c) => c.role === 'referrer').map((c) => c.odsCode)).toEqual(['A81001', 'A81002']);
+  });
+
+  it('counts a posted referral once and delivers its notification to the receiving organisation', async () => {
+    const gp = await token('riverside-gp');
+    const ops = await token('platform-ops');
+    const analytics = service('analytics').url;
+
+    // The analytics group reads the topic from the beginning: wait until it has caught up so the
+    // count we compare against is settled.
+    const statsOf = async (): Promise<number> => {
+      const response = await fetch(`${analytics}/v1/stats/referrals`, { headers: { authorization: `Bearer ${ops}` } });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { organisations: Array<{ organisationId: string; submitted: number }> };
+      return body.organisations.find((o) => o.organisationId === 'org-riverside-practice')?.submitted ?? 0;
+    };
+    const baseline = await waitForCaughtUp(analytics, `analytics-${run}`, statsOf);
+
+    const nhsNumber = '9434765919';
+    const posted = await fetch(`${service('referrals').url}/v1/referrals`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gp}`, 'content-type': 'application/json', 'idempotency-key': `${run}-first` },
+      body: JSON.stringify({
+        patient: { nhsNumber, givenName: 'Ada', familyName: 'Lovelace', birthDate: '1950-12-10' },
+        requesterOdsCode: 'A81001',
+        targetServiceId: 'svc-link-workers',
+        needs: ['sp-need-loneliness'],
+        priority: 'routine',
+        consent: { given: true, recordedBy: 'Dr Jones', recordedAt: new Date().toISOString(), scope: 'share-with-receiving-service' },
+      }),
+    });
+    expect(posted.status).toBe(201);
+    const referral = (await posted.json()) as { id: string; status: string };
+    expect(referral.status).toBe('requested');
+
+    await waitFor(async () => (await statsOf()) === baseline + 1, { timeoutMs: 30_000, description: 'analytics counted the referral' });
+
+    const linkWorker = await token('tees-link-workers');
+    const inbox = await waitFor(
+      async () => {
+        const response = await fetch(`${service('notifications').url}/v1/inbox?limit=500`, {
+          headers: { authorization: `Bearer ${linkWorker}` },
+        });
+        const body = (await response.json()) as { items: Array<{ referralId: string }> };
+        return body.items.find((i) => i.referralId === referral.id);
+      },
+      { timeoutMs: 30_000, description: 'notification in the link-worker inbox' },
+    );
+    expect(inbox.referralId).toBe(referral.id);
+
+    // The event on the wire carries no patient identifiers (assert on the bytes).
+    const bytes = await readReferralEventBytes(referral.id);
+    for (const identifier of [nhsNumber, 'Ada', 'Lovelace', '1950-12-10']) expect(bytes).not.toContain(identifier);
+
+    // Counted exactly once, even after a while.
+    expect(await statsOf()).toBe(baseline + 1);
+  });
+
+  it('a retried post with the same Idempotency-Key returns the original and is not counted again', async () => {
+    const gp = await token('hillview-gp');
+    const body = JSON.stringify({
+      patient: { nhsNumber: '9000000009', givenName: 'Alan', familyName: 'Turing', birthDate: '1954-06-07' },
+      requesterOdsCode: 'A81002',
+      targetServiceId: 'svc-debt-advice',
+      needs: ['sp-need-debt'],
+      priority: 'urgent',
+      consent: { given: true, recordedBy: 'Nurse Patel', recordedAt: new Date().toISOString(), scope: 'share-with-receiving-service' },
+    });
+    const post = () =>
+      fetch(`${service('referrals').url}/v1/referrals`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${gp}`, 'content-type': 'application/json', 'idempotency-key': `${run}-retry` },
+        body,
+      });
+    const first = await post();
+    const second = await post();
+    expect([first.status, second.status]).toEqual([201, 200]);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    const [a, b] = [(await first.json()) as { id: string }, (await second.json()) as { id: string }];
+    expect(b.id).toBe(a.id);
+  });
+
+  it('refuses unauthenticated and cross-organisation access with problem documents', async () => {
+    const referrals = service('referrals').url;
+    const anonymous = await fetch(`${referrals}/v1/referrals`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('content-type')).toContain('application/problem+json');
+
+    const provider = await token('befriend-tees');
+    const wrongRole = await fetch(`${referrals}/v1/referrals`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${provider}` },
+    });
+    expect(wrongRole.status).toBe(403);
+    expect(((await wrongRole.json()) as { code: string }).code).toBe('AUTH.FORBIDDEN');
+  });
+
+  it('answers bad input with every problem named and stores nothing', async () => {
+    const gp = await token('riverside-gp');
+    const response = await fetch(`${service('referrals').url}/v1/referrals`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gp}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        patient: { nhsNumber: '9434765918', givenName: 'Ada', familyName: 'Lovelace', birthDate: '1950-12-10' },
+        requesterOdsCode: 'A81002',
+        targetServiceId: 'svc-link-workers',
+        needs: ['not-a-need'],
+        priority: 'routine',
+        consent: { given: false, recordedBy: 'Dr Jones', recordedAt: new Date().toISOString(), scope: 'share-with-receiving-service' },
+      }),
+    });
+    expect(response.status).toBe(400);
+    const problem = (await response.json()) as { code: string; errors: Array<{ field: string }> };
+    expect(problem.code).toBe('VALIDATION.FAILED');
+    expect(problem.errors.map((e) => e.field).sort()).toEqual(['consent.given', 'needs[0]', 'patient.nhsNumber', 'requesterOdsCode']);
+  });
+});
+
+/** Waits until the consumer group has no lag (per /metrics) and the value has settled, then returns it. */
+async function waitForCaughtUp(serviceUrl: string, group: string, value: () => Promise<number>): Promise<number> {
+  let previous = -1;
+  return waitFor(
+    async () => {
+      const metrics = await (await fetch(`${serviceUrl}/metrics`)).text();
+      const lags = metrics
+        .split('\n')
+        .filter((line) => line.startsWith('sp_consumer_lag{') && line.includes(`group="${group}"`) && line.includes('sp.referrals.lifecycle.v1'));
+      const caughtUp = lags.length > 0 && lags.every((line) => Number(line.split(' ').pop()) === 0);
+      const current = await value();
+      const settled = caughtUp && current === previous;
+      previous = current;
+      return settled ? { current } : undefined; // wrapped: a settled count of 0 is still an answer
+    },
+    { timeoutMs: 60_000, intervalMs: 500, description: `${group} caught up` },
+  ).then((v) => v.current);
+}
+
+/** Reads the raw Kafka records of one referral from the lifecycle topic. */
+async function readReferralEventBytes(referralId: string): Promise<string> {
+  const kafka = new Kafka({ clientId: 'e2e-reader', brokers: testInfra.kafkaBrokers, logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: uniqueName('e2e-reader') });
+  const found: string[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic: 'sp.referrals.lifecycle.v1', fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        if (message.key?.toString() === referralId) {
+          const headers = Object.entries(message.headers ?? {}).map(([k, v]) => `${k}=${String(v)}`);
+          found.push(`${message.key.toString()} ${message.value?.toString() ?? ''} ${headers.join(' ')}`);
+        }
+      },
+    });
+    await waitFor(() => found.length > 0, { timeoutMs: 30_000, description: 'referral event on the topic' });
+  } finally {
+    await consumer.disconnect();
+  }
+  return found.join('\n');
+}
