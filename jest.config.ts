@@ -5,11 +5,13 @@ import type { Config } from 'jest';
 //   integration: *.int-spec.ts and *.e2e-spec.ts against the real Kafka, FerretDB and Redis
 //                started by infra/local/platform.sh (scripts/test.sh does that first).
 const moduleNameMapper = { '^@sp/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts' };
-const transform = {
+const transform: Config['transform'] = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }],
 };
 
 const config: Config = {
+  // Global (jest ignores it per project): generous for integration tests on real infrastructure.
+  testTimeout: 120_000,
   projects: [
     {
       displayName: 'unit',
@@ -26,7 +28,6 @@ const config: Config = {
       testMatch: ['<rootDir>/{libs,services,tools,test}/**/*.{int-spec,e2e-spec}.ts'],
       moduleNameMapper,
       transform,
-      testTimeout: 120_000,
     },
   ],
 };

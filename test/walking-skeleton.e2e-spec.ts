@@ -13,7 +13,13 @@ import { testInfra, uniqueName, waitFor } from '@sp/testing';
 import { runToCompletion, startService, type RunningService, freePort } from './support/service-process';
 
 interface DemoClientsFile {
-  clients: Array<{ clientId: string; clientSecret: string; role: string; organisationId: string; odsCode?: string }>;
+  clients: Array<{
+    clientId: string;
+    clientSecret: string;
+    role: string;
+    organisationId: string;
+    odsCode?: string;
+  }>;
 }
 
 const run = uniqueName('e2e').replace(/-/g, '_');
@@ -30,7 +36,11 @@ describe('walking skeleton: referral -> outbox -> Kafka -> analytics and notific
     const response = await fetch(`${organisationsUrl}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: client.clientId,
+        client_secret: client.clientSecret,
+      }),
     });
     expect(response.status).toBe(200);
     return ((await response.json()) as { access_token: string }).access_token;
@@ -52,7 +62,13 @@ describe('walking skeleton: referral -> outbox -> Kafka -> analytics and notific
       TOKEN_ISSUER: organisationsUrl,
       LOG_LEVEL: 'warn',
     };
-    services.push(await startService('organisations', { ...common, PORT: String(organisationsPort), MONGO_URL: mongoFor('organisations') }));
+    services.push(
+      await startService('organisations', {
+        ...common,
+        PORT: String(organisationsPort),
+        MONGO_URL: mongoFor('organisations'),
+      }),
+    );
     const clientsFile = join(tmpdir(), `${run}-demo-clients.json`);
     const seed = await runToCompletion('dist/services/organisations/src/demo/seed-demo.js', {
       ...common,
@@ -64,7 +80,11 @@ describe('walking skeleton: referral -> outbox -> Kafka -> analytics and notific
     services.push(
       ...(await Promise.all([
         startService('referrals', { ...common, MONGO_URL: mongoFor('referrals') }),
-        startService('analytics', { ...common, MONGO_URL: mongoFor('analytics'), KAFKA_GROUP_ID: `analytics-${run}` }),
+        startService('analytics', {
+          ...common,
+          MONGO_URL: mongoFor('analytics'),
+          KAFKA_GROUP_ID: `analytics-${run}`,
+        }),
         startService('notifications', {
           ...common,
           MONGO_URL: mongoFor('notifications'),
@@ -83,7 +103,9 @@ describe('walking skeleton: referral -> outbox -> Kafka -> analytics and notific
   }, 60_000);
 
   it('the demo seed wrote a client per role and organisation', () => {
-    expect(new Set(clients.map((c) => c.role))).toEqual(new Set(['referrer', 'link-worker', 'provider', 'ops']));
+    expect(new Set(clients.map((c) => c.role))).toEqual(
+      new Set(['referrer', 'link-worker', 'provider', 'ops']),
+    );
     expect(clients.filter((c) => c.role === 'referrer').map((c) => c.odsCode)).toEqual(['A81001', 'A81002']);
   });
 
@@ -95,9 +117,13 @@ describe('walking skeleton: referral -> outbox -> Kafka -> analytics and notific
     // The analytics group reads the topic from the beginning: wait until it has caught up so the
     // count we compare against is settled.
     const statsOf = async (): Promise<number> => {
-      const response = await fetch(`${analytics}/v1/stats/referrals`, { headers: { authorization: `Bearer ${ops}` } });
+      const response = await fetch(`${analytics}/v1/stats/referrals`, {
+        headers: { authorization: `Bearer ${ops}` },
+      });
       expect(response.status).toBe(200);
-      const body = (await response.json()) as { organisations: Array<{ organisationId: string; submitted: number }> };
+      const body = (await response.json()) as {
+        organisations: Array<{ organisationId: string; submitted: number }>;
+      };
       return body.organisations.find((o) => o.organisationId === 'org-riverside-practice')?.submitted ?? 0;
     };
     const baseline = await waitForCaughtUp(analytics, `analytics-${run}`, statsOf);
@@ -105,21 +131,33 @@ describe('walking skeleton: referral -> outbox -> Kafka -> analytics and notific
     const nhsNumber = '9434765919';
     const posted = await fetch(`${service('referrals').url}/v1/referrals`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${gp}`, 'content-type': 'application/json', 'idempotency-key': `${run}-first` },
+      headers: {
+        authorization: `Bearer ${gp}`,
+        'content-type': 'application/json',
+        'idempotency-key': `${run}-first`,
+      },
       body: JSON.stringify({
         patient: { nhsNumber, givenName: 'Ada', familyName: 'Lovelace', birthDate: '1950-12-10' },
         requesterOdsCode: 'A81001',
         targetServiceId: 'svc-link-workers',
         needs: ['sp-need-loneliness'],
         priority: 'routine',
-        consent: { given: true, recordedBy: 'Dr Jones', recordedAt: new Date().toISOString(), scope: 'share-with-receiving-service' },
+        consent: {
+          given: true,
+          recordedBy: 'Dr Jones',
+          recordedAt: new Date().toISOString(),
+          scope: 'share-with-receiving-service',
+        },
       }),
     });
     expect(posted.status).toBe(201);
     const referral = (await posted.json()) as { id: string; status: string };
     expect(referral.status).toBe('requested');
 
-    await waitFor(async () => (await statsOf()) === baseline + 1, { timeoutMs: 30_000, description: 'analytics counted the referral' });
+    await waitFor(async () => (await statsOf()) === baseline + 1, {
+      timeoutMs: 30_000,
+      description: 'analytics counted the referral',
+    });
 
     const linkWorker = await token('tees-link-workers');
     const inbox = await waitFor(
@@ -136,7 +174,8 @@ describe('walking skeleton: referral -> outbox -> Kafka -> analytics and notific
 
     // The event on the wire carries no patient identifiers (assert on the bytes).
     const bytes = await readReferralEventBytes(referral.id);
-    for (const identifier of [nhsNumber, 'Ada', 'Lovelace', '1950-12-10']) expect(bytes).not.toContain(identifier);
+    for (const identifier of [nhsNumber, 'Ada', 'Lovelace', '1950-12-10'])
+      expect(bytes).not.toContain(identifier);
 
     // Counted exactly once, even after a while.
     expect(await statsOf()).toBe(baseline + 1);
@@ -150,12 +189,21 @@ describe('walking skeleton: referral -> outbox -> Kafka -> analytics and notific
       targetServiceId: 'svc-debt-advice',
       needs: ['sp-need-debt'],
       priority: 'urgent',
-      consent: { given: true, recordedBy: 'Nurse Patel', recordedAt: new Date().toISOString(), scope: 'share-with-receiving-service' },
+      consent: {
+        given: true,
+        recordedBy: 'Nurse Patel',
+        recordedAt: new Date().toISOString(),
+        scope: 'share-with-receiving-service',
+      },
     });
     const post = () =>
       fetch(`${service('referrals').url}/v1/referrals`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${gp}`, 'content-type': 'application/json', 'idempotency-key': `${run}-retry` },
+        headers: {
+          authorization: `Bearer ${gp}`,
+          'content-type': 'application/json',
+          'idempotency-key': `${run}-retry`,
+        },
         body,
       });
     const first = await post();
@@ -168,7 +216,11 @@ describe('walking skeleton: referral -> outbox -> Kafka -> analytics and notific
 
   it('refuses unauthenticated and cross-organisation access with problem documents', async () => {
     const referrals = service('referrals').url;
-    const anonymous = await fetch(`${referrals}/v1/referrals`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    const anonymous = await fetch(`${referrals}/v1/referrals`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('content-type')).toContain('application/problem+json');
 
@@ -188,30 +240,54 @@ describe('walking skeleton: referral -> outbox -> Kafka -> analytics and notific
       method: 'POST',
       headers: { authorization: `Bearer ${gp}`, 'content-type': 'application/json' },
       body: JSON.stringify({
-        patient: { nhsNumber: '9434765918', givenName: 'Ada', familyName: 'Lovelace', birthDate: '1950-12-10' },
+        patient: {
+          nhsNumber: '9434765918',
+          givenName: 'Ada',
+          familyName: 'Lovelace',
+          birthDate: '1950-12-10',
+        },
         requesterOdsCode: 'A81002',
         targetServiceId: 'svc-link-workers',
         needs: ['not-a-need'],
         priority: 'routine',
-        consent: { given: false, recordedBy: 'Dr Jones', recordedAt: new Date().toISOString(), scope: 'share-with-receiving-service' },
+        consent: {
+          given: false,
+          recordedBy: 'Dr Jones',
+          recordedAt: new Date().toISOString(),
+          scope: 'share-with-receiving-service',
+        },
       }),
     });
     expect(response.status).toBe(400);
     const problem = (await response.json()) as { code: string; errors: Array<{ field: string }> };
     expect(problem.code).toBe('VALIDATION.FAILED');
-    expect(problem.errors.map((e) => e.field).sort()).toEqual(['consent.given', 'needs[0]', 'patient.nhsNumber', 'requesterOdsCode']);
+    expect(problem.errors.map((e) => e.field).sort()).toEqual([
+      'consent.given',
+      'needs[0]',
+      'patient.nhsNumber',
+      'requesterOdsCode',
+    ]);
   });
 });
 
 /** Waits until the consumer group has no lag (per /metrics) and the value has settled, then returns it. */
-async function waitForCaughtUp(serviceUrl: string, group: string, value: () => Promise<number>): Promise<number> {
+async function waitForCaughtUp(
+  serviceUrl: string,
+  group: string,
+  value: () => Promise<number>,
+): Promise<number> {
   let previous = -1;
   return waitFor(
     async () => {
       const metrics = await (await fetch(`${serviceUrl}/metrics`)).text();
       const lags = metrics
         .split('\n')
-        .filter((line) => line.startsWith('sp_consumer_lag{') && line.includes(`group="${group}"`) && line.includes('sp.referrals.lifecycle.v1'));
+        .filter(
+          (line) =>
+            line.startsWith('sp_consumer_lag{') &&
+            line.includes(`group="${group}"`) &&
+            line.includes('sp.referrals.lifecycle.v1'),
+        );
       const caughtUp = lags.length > 0 && lags.every((line) => Number(line.split(' ').pop()) === 0);
       const current = await value();
       const settled = caughtUp && current === previous;
@@ -224,7 +300,11 @@ async function waitForCaughtUp(serviceUrl: string, group: string, value: () => P
 
 /** Reads the raw Kafka records of one referral from the lifecycle topic. */
 async function readReferralEventBytes(referralId: string): Promise<string> {
-  const kafka = new Kafka({ clientId: 'e2e-reader', brokers: testInfra.kafkaBrokers, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'e2e-reader',
+    brokers: testInfra.kafkaBrokers,
+    logLevel: logLevel.NOTHING,
+  });
   const consumer = kafka.consumer({ groupId: uniqueName('e2e-reader') });
   const found: string[] = [];
   await consumer.connect();

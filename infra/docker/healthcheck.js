@@ -1,6 +1,6 @@
 // Container health check: GET /health/ready on the service's own port; exit 0 only on HTTP 200.
 'use strict';
-/* global process, fetch, AbortSignal */
+/* global fetch, AbortSignal */
 
 const DEFAULT_PORTS = { referrals: 3001, organisations: 3002, notifications: 3003, analytics: 3004 };
 const port = process.env.PORT || DEFAULT_PORTS[process.env.SERVICE] || 3000;

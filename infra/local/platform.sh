@@ -4,7 +4,7 @@
 #   FerretDB v1.24.2 on PostgreSQL 15     127.0.0.1:27017 (MongoDB wire protocol)
 #   Redis 7 (AOF, noeviction)             127.0.0.1:6379
 #
-# Usage: infra/local/platform.sh provision|start|stop|status|logs [kafka|ferretdb|postgres|redis]
+# Usage: infra/local/platform.sh provision|start|stop|reset|status|logs [kafka|ferretdb|postgres|redis] [-f]
 #
 # State (data, logs, pid files) lives in infra/local/.state/ (gitignored). Downloaded and built
 # artefacts are cached in ${SP_INFRA_CACHE:-$HOME/.cache/sp-infra} and shared across clones; the
@@ -28,12 +28,19 @@ KAFKA_PORT="${SP_KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${SP_KAFKA_CONTROLLER_PORT:-9093}"
 MONGO_PORT="${SP_MONGO_PORT:-27017}"
 REDIS_PORT="${SP_REDIS_PORT:-6379}"
+# FerretDB's debug HTTP listener: /debug/metrics (open cursors, pool) and /debug/pprof (goroutines)
+FERRETDB_DEBUG_PORT="${SP_FERRETDB_DEBUG_PORT:-8088}"
 
 KAFKA_READY_TIMEOUT="${SP_KAFKA_READY_TIMEOUT:-90}"
 FERRETDB_READY_TIMEOUT="${SP_FERRETDB_READY_TIMEOUT:-60}"
 REDIS_READY_TIMEOUT="${SP_REDIS_READY_TIMEOUT:-30}"
 POSTGRES_READY_TIMEOUT="${SP_POSTGRES_READY_TIMEOUT:-60}"
 STOP_TIMEOUT="${SP_STOP_TIMEOUT:-30}"
+
+# FerretDB's storage database in the shared PostgreSQL cluster: one per MongoDB-wire port, so an
+# instance on other ports (a second checkout, a cold-provisioning check) never shares its
+# metadata with the default one.
+if [ "$MONGO_PORT" = 27017 ]; then PG_DATABASE=ferretdb; else PG_DATABASE="ferretdb_$MONGO_PORT"; fi
 
 # Every process we start carries this marker in its environment, so a port held by one of our
 # processes (this checkout or another clone sharing the machine) can be told from a stranger's.
@@ -80,7 +87,7 @@ pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
 
 read_pid() {
   local f="$RUN/$1.pid"
-  [ -s "$f" ] && tr -dc '0-9' <"$f" || true
+  if [ -s "$f" ]; then tr -dc '0-9' <"$f"; fi
 }
 
 our_pid() {
@@ -100,7 +107,7 @@ owner_of_pid() {
     return 0
   fi
   [ -r "/proc/$1/environ" ] || return 0
-  tr '\0' '\n' <"/proc/$1/environ" 2>/dev/null | sed -n 's/^SP_INFRA_OWNER=//p' | head -n1 || true
+  tr '\0' '\n' 2>/dev/null <"/proc/$1/environ" | sed -n 's/^SP_INFRA_OWNER=//p' | head -n1 || true
 }
 
 listener_pid() {
@@ -172,8 +179,8 @@ start_detached() {
   env "$OWNER_MARK" setsid bash -c 'echo $$ >"$0"; exec "$@"' "$RUN/$name.pid" "$@" \
     </dev/null >>"$logfile" 2>&1 &
   # the pid file is written by the child; wait (bounded) until it is there
-  local i
-  for i in $(seq 1 50); do
+  local _
+  for _ in $(seq 1 50); do
     [ -s "$RUN/$name.pid" ] && return 0
     sleep 0.1
   done
@@ -302,6 +309,11 @@ provision_redis() {
     if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet redis-server 2>/dev/null; then
       log "redis: stopping and disabling the system redis-server service installed by apt"
       as_root systemctl disable --now redis-server >/dev/null 2>&1 || true
+    elif [ -x /etc/init.d/redis-server ] && port_open 6379; then
+      # no systemd (containers): the package's init script may have started it
+      log "redis: stopping the system redis-server started by the package's init script"
+      as_root /etc/init.d/redis-server stop >/dev/null 2>&1 || true
+      as_root update-rc.d redis-server disable >/dev/null 2>&1 || true
     fi
   fi
   log "redis: $(redis-server --version | awk '{ print $3 }' | sed 's/^v=//') installed"
@@ -339,7 +351,7 @@ ferretdb_password() {
 }
 
 pg_login_works() {
-  PGPASSWORD="$1" PGCONNECT_TIMEOUT=5 psql -X -q -t -A -h "$HOST" -p "$(pg_port)" -U ferretdb -d ferretdb \
+  PGPASSWORD="$1" PGCONNECT_TIMEOUT=5 psql -X -q -t -A -h "$HOST" -p "$(pg_port)" -U ferretdb -d "$PG_DATABASE" \
     -c 'SELECT 1' >/dev/null 2>&1
 }
 
@@ -361,9 +373,9 @@ start_postgres() {
     psql_admin -d postgres -c 'CREATE ROLE ferretdb LOGIN' >/dev/null
     log "postgresql: created role ferretdb"
   fi
-  if [ "$(psql_admin -d postgres -c "SELECT 1 FROM pg_database WHERE datname = 'ferretdb'")" != "1" ]; then
-    psql_admin -d postgres -c 'CREATE DATABASE ferretdb OWNER ferretdb' >/dev/null
-    log "postgresql: created database ferretdb"
+  if [ "$(psql_admin -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$PG_DATABASE'")" != "1" ]; then
+    psql_admin -d postgres -c "CREATE DATABASE \"$PG_DATABASE\" OWNER ferretdb" >/dev/null
+    log "postgresql: created database $PG_DATABASE"
   fi
   if ! pg_login_works "$pw"; then
     psql_admin -d postgres -c "ALTER ROLE ferretdb WITH LOGIN PASSWORD '$pw'" >/dev/null
@@ -385,6 +397,17 @@ stop_postgres() {
 
 probe_mongo() { node "$LOCAL_DIR/probe.mjs" mongo "$HOST" "$MONGO_PORT"; }
 
+ferretdb_status() {
+  # readiness plus, when the debug listener is up, how many cursors hold PostgreSQL connections
+  local ping cursors
+  ping="$(probe_mongo)" || {
+    echo "$ping"
+    return 1
+  }
+  cursors="$(node "$LOCAL_DIR/probe.mjs" ferretdb-cursors "$HOST" "$FERRETDB_DEBUG_PORT" 2>/dev/null)" || cursors=""
+  echo "$ping${cursors:+, $cursors}"
+}
+
 start_ferretdb() {
   if [ -n "$(our_pid ferretdb)" ]; then
     log "ferretdb: already running (pid $(our_pid ferretdb))"
@@ -395,14 +418,21 @@ start_ferretdb() {
   else
     log "ferretdb: starting on $HOST:$MONGO_PORT"
     mkdir -p "$STATE/ferretdb"
-    start_detached ferretdb "$LOGS/ferretdb.log" "$FERRETDB_BIN" \
+    local debug_addr="$HOST:$FERRETDB_DEBUG_PORT"
+    if port_open "$FERRETDB_DEBUG_PORT"; then
+      warn "ferretdb: debug port $FERRETDB_DEBUG_PORT is taken; starting without the debug listener"
+      debug_addr=-
+    fi
+    # the PostgreSQL URL carries the password: pass it in the environment, not on the command line
+    start_detached ferretdb "$LOGS/ferretdb.log" \
+      env "FERRETDB_POSTGRESQL_URL=postgres://ferretdb:$(ferretdb_password)@$HOST:$(pg_port)/$PG_DATABASE" \
+      "$FERRETDB_BIN" \
       --listen-addr="$HOST:$MONGO_PORT" \
       --handler=postgresql \
-      --postgresql-url="postgres://ferretdb:$(ferretdb_password)@$HOST:$(pg_port)/ferretdb" \
       --state-dir="$STATE/ferretdb" \
-      --debug-addr=- \
+      --debug-addr="$debug_addr" \
       --telemetry=disable \
-      --log-level=warn \
+      --log-level="${SP_FERRETDB_LOG_LEVEL:-error}" \
       --log-format=text
   fi
 }
@@ -579,6 +609,21 @@ cmd_stop() {
   if command -v pg_lsclusters >/dev/null 2>&1; then stop_postgres; fi
 }
 
+cmd_reset() {
+  # Throw away all data: Kafka topics, FerretDB databases, Redis keys. Caches are kept.
+  cmd_stop
+  if command -v pg_lsclusters >/dev/null 2>&1 && [ -n "$(pg_version)" ]; then
+    local was_online
+    was_online="$(pg_status)"
+    [ "$was_online" = online ] || as_root pg_ctlcluster "$(pg_version)" main start
+    psql_admin -d postgres -c "DROP DATABASE IF EXISTS \"$PG_DATABASE\"" >/dev/null
+    log "postgresql: dropped database $PG_DATABASE (FerretDB data)"
+    [ "$was_online" = online ] || as_root pg_ctlcluster "$(pg_version)" main stop
+  fi
+  rm -rf "$STATE/kafka" "$STATE/redis" "$STATE/ferretdb" "$LOGS" "$RUN"
+  log "state removed; the next start begins from empty Kafka, FerretDB and Redis"
+}
+
 status_line() {
   # status_line <name> <endpoint> <check command...>
   local name="$1" endpoint="$2"
@@ -603,11 +648,11 @@ status_line() {
 cmd_status() {
   local rc=0
   status_line kafka "$HOST:$KAFKA_PORT" probe_kafka || rc=1
-  status_line ferretdb "$HOST:$MONGO_PORT" probe_mongo || rc=1
+  status_line ferretdb "$HOST:$MONGO_PORT" ferretdb_status || rc=1
   status_line redis "$HOST:$REDIS_PORT" redis_ping || rc=1
   if command -v pg_lsclusters >/dev/null 2>&1 && [ -n "$(pg_version)" ]; then
-    printf '[infra] %-9s %-5s %-22s cluster %s/main (FerretDB storage)\n' postgres \
-      "$([ "$(pg_status)" = online ] && echo UP || echo DOWN)" "$HOST:$(pg_port)" "$(pg_version)"
+    printf '[infra] %-9s %-5s %-22s cluster %s/main, database %s (FerretDB storage)\n' postgres \
+      "$([ "$(pg_status)" = online ] && echo UP || echo DOWN)" "$HOST:$(pg_port)" "$(pg_version)" "$PG_DATABASE"
   else
     printf '[infra] %-9s DOWN  not installed\n' postgres
   fi
@@ -615,7 +660,8 @@ cmd_status() {
 }
 
 cmd_logs() {
-  local which="${1:-all}" lines="${SP_LOG_LINES:-100}" f
+  local which="${1:-all}" lines="${SP_LOG_LINES:-100}" f follow=()
+  [ "${2:-}" = "-f" ] && follow=(-f)
   case "$which" in
     kafka) f="$LOGS/kafka.log" ;;
     ferretdb) f="$LOGS/ferretdb.log" ;;
@@ -631,7 +677,7 @@ cmd_logs() {
     *) die "unknown component '$which' (kafka|ferretdb|postgres|redis)" ;;
   esac
   [ -f "$f" ] || die "no log yet at $f"
-  tail -n "$lines" "$f"
+  tail -n "$lines" "${follow[@]}" "$f"
   if [ "$which" = kafka ] && [ -s "$LOGS/kafka.out" ]; then
     echo "==> $LOGS/kafka.out (stdout/stderr)"
     tail -n 20 "$LOGS/kafka.out"
@@ -644,8 +690,9 @@ usage: infra/local/platform.sh <command>
   provision   install/build Kafka, FerretDB, PostgreSQL, Redis (idempotent, cached in $CACHE)
   start       provision if needed, start everything, wait until usable (no-op when running)
   stop        stop what this checkout started
+  reset       stop, then delete all data (Kafka log dirs, FerretDB's PostgreSQL database, Redis AOF)
   status      show each component; exit 0 only when Kafka, FerretDB and Redis are all up
-  logs [kafka|ferretdb|postgres|redis]   tail the logs (SP_LOG_LINES, default 100)
+  logs [kafka|ferretdb|postgres|redis] [-f]   tail the logs (SP_LOG_LINES, default 100)
 EOF
 }
 
@@ -657,6 +704,7 @@ main() {
     provision) cmd_provision ;;
     start) cmd_start ;;
     stop) cmd_stop ;;
+    reset) cmd_reset ;;
     status) cmd_status ;;
     logs) cmd_logs "$@" ;;
     -h | --help | help) usage ;;
@@ -667,5 +715,6 @@ main() {
   esac
 }
 
-# read to the end before running: editing this file while it runs must not change a running copy
+# `; exit` on the same line: bash reads a script while running it, so an edit to this file made
+# while a copy runs (a long provision) must not make that copy execute whatever text follows.
 main "$@"; exit

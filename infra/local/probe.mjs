@@ -6,6 +6,8 @@
 //                                                        broker and an active controller
 //   node infra/local/probe.mjs mongo 127.0.0.1 27017  -> exit 0 when `ping` and `listDatabases`
 //                                                        both answer ok: 1 (FerretDB reaches PostgreSQL)
+//   node infra/local/probe.mjs ferretdb-cursors 127.0.0.1 8088 -> open FerretDB cursors (diagnostics)
+/* global fetch, AbortSignal */
 import { Buffer } from 'node:buffer';
 import net from 'node:net';
 import process from 'node:process';
@@ -155,8 +157,31 @@ async function probeMongo(host, port) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// FerretDB debug metrics: open cursors per collection. Each open cursor holds one of FerretDB's 50
+// PostgreSQL connections until it is exhausted, killed or its client connection closes; a client
+// that leaves cursors open long enough starves FerretDB and every command hangs.
+async function probeFerretdbCursors(host, port) {
+  const res = await fetch(`http://${host}:${port}/debug/metrics`, {
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+  });
+  const text = await res.text();
+  const open = new Map();
+  for (const line of text.split('\n')) {
+    const m = /^ferretdb_cursors_(created_total|duration_seconds_count)\{(.*)\} (\S+)$/.exec(line);
+    if (!m) continue;
+    const labels = Object.fromEntries([...m[2].matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+    const key = `${labels.db}.${labels.collection}`;
+    open.set(key, (open.get(key) ?? 0) + (m[1] === 'created_total' ? 1 : -1) * Number(m[3]));
+  }
+  const busy = [...open].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+  const total = busy.reduce((sum, [, n]) => sum + n, 0);
+  const top = busy.slice(0, 3).map(([k, n]) => `${k}=${n}`);
+  return `open cursors ${total}${top.length ? ` (${top.join(', ')})` : ''}`;
+}
+
+// ---------------------------------------------------------------------------------------------
 const [kind, host = '127.0.0.1', portText] = process.argv.slice(2);
-const probes = { kafka: probeKafka, mongo: probeMongo };
+const probes = { kafka: probeKafka, mongo: probeMongo, 'ferretdb-cursors': probeFerretdbCursors };
 if (!(kind in probes) || !portText) {
   process.stderr.write('usage: node probe.mjs kafka|mongo <host> <port>\n');
   process.exit(2);

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { waitFor } from '@sp/testing';
+import { StopWaiting, waitFor } from '@sp/testing';
 
 export const repoRoot = resolve(__dirname, '..', '..');
 
@@ -49,7 +49,8 @@ export async function startService(name: ServiceName, env: NodeJS.ProcessEnv): P
   const url = `http://127.0.0.1:${port}`;
   await waitFor(
     async () => {
-      if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${output.slice(-4000)}`);
+      if (child.exitCode !== null)
+        throw new StopWaiting(`${name} exited with ${child.exitCode}:\n${output.slice(-4000)}`);
       try {
         const response = await fetch(`${url}/health/ready`);
         return response.status === 200;
@@ -74,7 +75,10 @@ export async function startService(name: ServiceName, env: NodeJS.ProcessEnv): P
 }
 
 /** Runs a compiled command to completion. */
-export async function runToCompletion(entry: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+export async function runToCompletion(
+  entry: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; output: string }> {
   const child = runNode(entry, env);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -19,7 +19,10 @@ describe('assertSameOrganisation', () => {
     } catch (err: unknown) {
       caught = err;
     }
-    expect(isDomainError(caught) && { code: caught.code, status: caught.status }).toEqual({ code: 'AUTH.FORBIDDEN', status: 403 });
+    expect(isDomainError(caught) && { code: caught.code, status: caught.status }).toEqual({
+      code: 'AUTH.FORBIDDEN',
+      status: 403,
+    });
   });
 });
 

@@ -22,5 +22,7 @@ export function isRole(value: unknown): value is Role {
  */
 export function assertSameOrganisation(principal: Principal, organisationId: string): void {
   if (principal.role === 'ops' || principal.organisationId === organisationId) return;
-  throw new DomainError(ErrorCodes.AUTH_FORBIDDEN, 'This resource belongs to another organisation', { status: 403 });
+  throw new DomainError(ErrorCodes.AUTH_FORBIDDEN, 'This resource belongs to another organisation', {
+    status: 403,
+  });
 }

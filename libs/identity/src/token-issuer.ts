@@ -1,5 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK, type KeyLike } from 'jose';
+import {
+  SignJWT,
+  calculateJwkThumbprint,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+  type KeyLike,
+} from 'jose';
 import type { Principal } from './principal';
 
 export const TOKEN_ALG = 'ES256';
@@ -39,7 +47,10 @@ export class TokenIssuer {
     const publicJwk = await exportJWK(publicKey);
     const kid = await calculateJwkThumbprint(publicJwk);
     const meta = { kid, alg: TOKEN_ALG, use: 'sig' };
-    return { privateJwk: { ...(await exportJWK(privateKey)), ...meta }, publicJwk: { ...publicJwk, ...meta } };
+    return {
+      privateJwk: { ...(await exportJWK(privateKey)), ...meta },
+      publicJwk: { ...publicJwk, ...meta },
+    };
   }
 
   private readonly ttlSeconds: number;

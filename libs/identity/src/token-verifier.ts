@@ -70,8 +70,10 @@ function toPrincipal(payload: JWTPayload): Principal {
     throw unauthenticated('Access token is missing required claims');
   }
   if (!isRole(role)) throw unauthenticated('Access token carries an unknown role');
-  if (scope !== undefined && typeof scope !== 'string') throw unauthenticated('Access token is missing required claims');
-  if (ods !== undefined && typeof ods !== 'string') throw unauthenticated('Access token is missing required claims');
+  if (scope !== undefined && typeof scope !== 'string')
+    throw unauthenticated('Access token is missing required claims');
+  if (ods !== undefined && typeof ods !== 'string')
+    throw unauthenticated('Access token is missing required claims');
   const principal: Principal = {
     clientId: sub,
     organisationId: org,

@@ -14,7 +14,9 @@ const principal: Principal = {
   scopes: ['referrer', 'referrals.write'],
 };
 
-async function rejection(promise: Promise<unknown>): Promise<{ code: string; status: number; message: string }> {
+async function rejection(
+  promise: Promise<unknown>,
+): Promise<{ code: string; status: number; message: string }> {
   try {
     await promise;
   } catch (err: unknown) {
@@ -30,9 +32,23 @@ describe('TokenIssuer and TokenVerifier', () => {
   let verifier: TokenVerifier;
 
   /** Signs arbitrary claims with the real key, to forge the tokens the verifier must refuse. */
-  async function sign(claims: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> {
+  async function sign(
+    claims: Record<string, unknown>,
+    header: Record<string, unknown> = {},
+  ): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
-    const payload = { sub: 'client-1', iss: issuer, aud: audience, iat: now, exp: now + 60, jti: 'jti-1', org: 'org-1', role: 'referrer', scope: 'referrer', ...claims };
+    const payload = {
+      sub: 'client-1',
+      iss: issuer,
+      aud: audience,
+      iat: now,
+      exp: now + 60,
+      jti: 'jti-1',
+      org: 'org-1',
+      role: 'referrer',
+      scope: 'referrer',
+      ...claims,
+    };
     return new SignJWT(payload)
       .setProtectedHeader({ alg: 'ES256', kid: privateJwk.kid, typ: 'at+jwt', ...header })
       .sign(await importJWK(privateJwk, 'ES256'));
@@ -66,10 +82,24 @@ describe('TokenIssuer and TokenVerifier', () => {
     expect(await verifier.verify(issued.access_token)).toEqual(principal);
 
     const [headerPart, payloadPart] = issued.access_token.split('.') as [string, string];
-    const header = JSON.parse(new TextDecoder().decode(base64url.decode(headerPart))) as Record<string, unknown>;
-    const claims = JSON.parse(new TextDecoder().decode(base64url.decode(payloadPart))) as Record<string, unknown>;
+    const header = JSON.parse(new TextDecoder().decode(base64url.decode(headerPart))) as Record<
+      string,
+      unknown
+    >;
+    const claims = JSON.parse(new TextDecoder().decode(base64url.decode(payloadPart))) as Record<
+      string,
+      unknown
+    >;
     expect(header).toMatchObject({ alg: 'ES256', kid: privateJwk.kid });
-    expect(claims).toMatchObject({ sub: 'client-1', org: 'org-1', ods: 'A81001', role: 'referrer', scope: 'referrer referrals.write', iss: issuer, aud: audience });
+    expect(claims).toMatchObject({
+      sub: 'client-1',
+      org: 'org-1',
+      ods: 'A81001',
+      role: 'referrer',
+      scope: 'referrer referrals.write',
+      iss: issuer,
+      aud: audience,
+    });
     expect(claims['exp']).toBe((claims['iat'] as number) + 120);
     expect(claims['jti']).toEqual(expect.any(String));
   });
@@ -83,30 +113,51 @@ describe('TokenIssuer and TokenVerifier', () => {
   it('refuses an expired token (beyond the clock tolerance) with a 401 that says so', async () => {
     const now = Math.floor(Date.now() / 1000);
     const token = await sign({ iat: now - 120, exp: now - 30 });
-    expect(await rejection(verifier.verify(token))).toEqual({ code: 'AUTH.UNAUTHENTICATED', status: 401, message: 'Access token has expired' });
+    expect(await rejection(verifier.verify(token))).toEqual({
+      code: 'AUTH.UNAUTHENTICATED',
+      status: 401,
+      message: 'Access token has expired',
+    });
   });
 
   it('accepts a token that expired within the clock tolerance', async () => {
     const now = Math.floor(Date.now() / 1000);
-    await expect(verifier.verify(await sign({ iat: now - 60, exp: now - 2 }))).resolves.toMatchObject({ clientId: 'client-1' });
+    await expect(verifier.verify(await sign({ iat: now - 60, exp: now - 2 }))).resolves.toMatchObject({
+      clientId: 'client-1',
+    });
   });
 
   it('refuses a token for another audience', async () => {
     const other = new TokenIssuer({ privateJwk, issuer, audience: 'someone-else' });
     const { access_token } = await other.issue(principal);
-    expect((await rejection(verifier.verify(access_token))).message).toBe('Access token was not issued for this audience');
+    expect((await rejection(verifier.verify(access_token))).message).toBe(
+      'Access token was not issued for this audience',
+    );
   });
 
   it('refuses a token from another issuer', async () => {
     const other = new TokenIssuer({ privateJwk, issuer: 'http://evil.test', audience });
     const { access_token } = await other.issue(principal);
-    expect((await rejection(verifier.verify(access_token))).message).toBe('Access token was not issued by a trusted issuer');
+    expect((await rejection(verifier.verify(access_token))).message).toBe(
+      'Access token was not issued by a trusted issuer',
+    );
   });
 
   it('refuses a tampered payload and a token signed by another key', async () => {
     const { access_token } = await tokenIssuer.issue(principal);
     const [h, , s] = access_token.split('.') as [string, string, string];
-    const forgedPayload = base64url.encode(JSON.stringify({ sub: 'client-1', org: 'org-2', role: 'ops', iss: issuer, aud: audience, iat: 1, exp: 9999999999, jti: 'x' }));
+    const forgedPayload = base64url.encode(
+      JSON.stringify({
+        sub: 'client-1',
+        org: 'org-2',
+        role: 'ops',
+        iss: issuer,
+        aud: audience,
+        iat: 1,
+        exp: 9999999999,
+        jti: 'x',
+      }),
+    );
     const tampered = await rejection(verifier.verify(`${h}.${forgedPayload}.${s}`));
     expect(tampered).toMatchObject({ status: 401, message: 'Access token signature is invalid' });
 
@@ -125,7 +176,10 @@ describe('TokenIssuer and TokenVerifier', () => {
       .setExpirationTime('1m')
       .setJti('j')
       .encode();
-    expect(await rejection(verifier.verify(unsecured))).toMatchObject({ code: 'AUTH.UNAUTHENTICATED', status: 401 });
+    expect(await rejection(verifier.verify(unsecured))).toMatchObject({
+      code: 'AUTH.UNAUTHENTICATED',
+      status: 401,
+    });
 
     const { privateKey } = await generateKeyPair('ES384');
     const es384 = await new SignJWT({ org: 'org-1', role: 'ops' })
@@ -137,13 +191,21 @@ describe('TokenIssuer and TokenVerifier', () => {
       .setExpirationTime('1m')
       .setJti('j')
       .sign(privateKey);
-    expect((await rejection(verifier.verify(es384))).message).toBe('Access token uses an algorithm that is not accepted');
+    expect((await rejection(verifier.verify(es384))).message).toBe(
+      'Access token uses an algorithm that is not accepted',
+    );
   });
 
   it('refuses unknown roles, missing organisation and non-access tokens', async () => {
-    expect((await rejection(verifier.verify(await sign({ role: 'admin' })))).message).toBe('Access token carries an unknown role');
-    expect((await rejection(verifier.verify(await sign({ org: undefined })))).message).toBe('Access token is missing required claims');
-    expect((await rejection(verifier.verify(await sign({}, { typ: 'JWT' })))).message).toBe('Token is not an access token');
+    expect((await rejection(verifier.verify(await sign({ role: 'admin' })))).message).toBe(
+      'Access token carries an unknown role',
+    );
+    expect((await rejection(verifier.verify(await sign({ org: undefined })))).message).toBe(
+      'Access token is missing required claims',
+    );
+    expect((await rejection(verifier.verify(await sign({}, { typ: 'JWT' })))).message).toBe(
+      'Token is not an access token',
+    );
   });
 
   it('refuses garbage and empty tokens', async () => {

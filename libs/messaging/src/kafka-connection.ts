@@ -8,12 +8,18 @@ export interface KafkaConnection {
   clientId: string;
 }
 
+// Startup warnings that are expected given our deliberate settings (see EventPublisher):
+// bounded retries on the idempotent producer (we prefer a failed publish, retried by the outbox
+// relay and deduped by consumers, to a publish that hangs forever during an outage).
+const DEMOTED_WARNINGS = ['Limiting retries for the idempotent producer'];
+
 function pinoLogCreator(logger: Logger): logCreator {
   return () =>
     ({ level, log, namespace }: LogEntry) => {
       const { message, timestamp: _timestamp, ...extra } = log;
       const fields = { kafkajs: namespace, ...extra };
-      if (level === logLevel.ERROR) logger.error(fields, message);
+      if (level === logLevel.WARN && DEMOTED_WARNINGS.some((w) => message.startsWith(w))) logger.debug(fields, message);
+      else if (level === logLevel.ERROR) logger.error(fields, message);
       else if (level === logLevel.WARN) logger.warn(fields, message);
       else if (level === logLevel.INFO) logger.info(fields, message);
       else logger.debug(fields, message);

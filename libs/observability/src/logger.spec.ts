@@ -22,9 +22,17 @@ function capture(): { stream: Writable; lines: () => Array<Record<string, unknow
 describe('createLogger', () => {
   it('writes JSON lines with service, level, time and message', () => {
     const out = capture();
-    createLogger('referrals', 'info', { destination: out.stream }).info({ referralId: 'r-1' }, 'referral submitted');
+    createLogger('referrals', 'info', { destination: out.stream }).info(
+      { referralId: 'r-1' },
+      'referral submitted',
+    );
     const [line] = out.lines();
-    expect(line).toMatchObject({ service: 'referrals', level: 'info', msg: 'referral submitted', referralId: 'r-1' });
+    expect(line).toMatchObject({
+      service: 'referrals',
+      level: 'info',
+      msg: 'referral submitted',
+      referralId: 'r-1',
+    });
     expect(typeof line?.['time']).toBe('string');
     expect(line).not.toHaveProperty('correlationId');
   });
@@ -37,7 +45,12 @@ describe('createLogger', () => {
       await new Promise((resolve) => setTimeout(resolve, 1));
       logger.info('handled');
     });
-    expect(out.lines()[0]).toMatchObject({ msg: 'handled', correlationId: 'corr-1', causationId: 'evt-9', traceparent });
+    expect(out.lines()[0]).toMatchObject({
+      msg: 'handled',
+      correlationId: 'corr-1',
+      causationId: 'evt-9',
+      traceparent,
+    });
   });
 
   it('honours the level', () => {
@@ -63,6 +76,9 @@ describe('createLogger', () => {
     expect(text).not.toContain('Bearer abc');
     expect(text).not.toContain('9434765919');
     expect(text).not.toMatch(/"password":"p"|"client_secret":"s"/);
-    expect(out.lines()[0]).toMatchObject({ password: '[redacted]', headers: { authorization: '[redacted]' } });
+    expect(out.lines()[0]).toMatchObject({
+      password: '[redacted]',
+      headers: { authorization: '[redacted]' },
+    });
   });
 });

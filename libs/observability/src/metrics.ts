@@ -45,14 +45,26 @@ function getOrCreate<M extends Metric<string>>(name: string, kind: MetricClass<M
  * metric name; the first call creates it in `metricsRegistry`, later calls get the same instance.
  * The first caller's help text and labels win.
  */
-export function counter<T extends string = string>(config: Omit<CounterConfiguration<T>, 'registers'>): Counter<T> {
-  return getOrCreate(config.name, Counter<T>, () => new Counter<T>({ ...config, registers: [metricsRegistry] }));
+export function counter<T extends string = string>(
+  config: Omit<CounterConfiguration<T>, 'registers'>,
+): Counter<T> {
+  return getOrCreate(
+    config.name,
+    Counter<T>,
+    () => new Counter<T>({ ...config, registers: [metricsRegistry] }),
+  );
 }
 
 export function gauge<T extends string = string>(config: Omit<GaugeConfiguration<T>, 'registers'>): Gauge<T> {
   return getOrCreate(config.name, Gauge<T>, () => new Gauge<T>({ ...config, registers: [metricsRegistry] }));
 }
 
-export function histogram<T extends string = string>(config: Omit<HistogramConfiguration<T>, 'registers'>): Histogram<T> {
-  return getOrCreate(config.name, Histogram<T>, () => new Histogram<T>({ ...config, registers: [metricsRegistry] }));
+export function histogram<T extends string = string>(
+  config: Omit<HistogramConfiguration<T>, 'registers'>,
+): Histogram<T> {
+  return getOrCreate(
+    config.name,
+    Histogram<T>,
+    () => new Histogram<T>({ ...config, registers: [metricsRegistry] }),
+  );
 }

@@ -41,7 +41,8 @@ export class PinoNestLogger implements LoggerService {
     const fields: Record<string, unknown> = {};
     const rest = [...params];
     if (rest.length > 0 && typeof rest[rest.length - 1] === 'string') fields['context'] = rest.pop();
-    if (level === 'error' && typeof rest[0] === 'string' && rest[0].includes('\n')) fields['stack'] = rest.shift();
+    if (level === 'error' && typeof rest[0] === 'string' && rest[0].includes('\n'))
+      fields['stack'] = rest.shift();
     else if (level === 'error' && rest[0] === undefined && rest.length > 0) rest.shift();
     if (rest.length > 0) fields['details'] = rest;
 

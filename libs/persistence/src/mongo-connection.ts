@@ -7,7 +7,10 @@ import type { Collection, Document } from 'mongodb';
  * retryable writes are turned off (FerretDB 1.24 has no sessions) and indexes are created
  * explicitly at start-up by the owning repository, never by mongoose's autoIndex.
  */
-export async function connectMongo(url: string, opts: { serverSelectionTimeoutMS?: number } = {}): Promise<Connection> {
+export async function connectMongo(
+  url: string,
+  opts: { serverSelectionTimeoutMS?: number } = {},
+): Promise<Connection> {
   const dbName = databaseNameFrom(url);
   const connection = mongoose.createConnection(url, {
     dbName,
@@ -15,7 +18,10 @@ export async function connectMongo(url: string, opts: { serverSelectionTimeoutMS
     autoIndex: false,
     autoCreate: false,
     serverSelectionTimeoutMS: opts.serverSelectionTimeoutMS ?? 10_000,
-    maxPoolSize: 20,
+    // FerretDB serves each client connection with PostgreSQL connections from a bounded pool;
+    // many concurrent client connections can exhaust it. 10 per service is plenty for our
+    // single-document writes; a `maxPoolSize` in the URL wins.
+    ...(/[?&]maxPoolSize=/i.test(url) ? {} : { maxPoolSize: 10 }),
   });
   await connection.asPromise();
   return connection;

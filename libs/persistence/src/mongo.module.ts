@@ -22,18 +22,28 @@ export class MongoModule {
     return {
       module: MongoModule,
       global: true,
-      providers: [{ provide: MONGO_CONNECTION, useFactory: () => connectMongo(opts.url) }, MongoConnectionCloser],
+      providers: [
+        { provide: MONGO_CONNECTION, useFactory: () => connectMongo(opts.url) },
+        MongoConnectionCloser,
+      ],
       exports: [MONGO_CONNECTION],
     };
   }
 
   /** Same, with the URL taken from an injected config (e.g. the service kit's SERVICE_CONFIG). */
-  static forRootAsync(opts: { inject: Array<string | symbol>; useUrl: (...deps: never[]) => string }): DynamicModule {
+  static forRootAsync(opts: {
+    inject: Array<string | symbol>;
+    useUrl: (...deps: never[]) => string;
+  }): DynamicModule {
     return {
       module: MongoModule,
       global: true,
       providers: [
-        { provide: MONGO_CONNECTION, inject: opts.inject, useFactory: (...deps: never[]) => connectMongo(opts.useUrl(...deps)) },
+        {
+          provide: MONGO_CONNECTION,
+          inject: opts.inject,
+          useFactory: (...deps: never[]) => connectMongo(opts.useUrl(...deps)),
+        },
         MongoConnectionCloser,
       ],
       exports: [MONGO_CONNECTION],

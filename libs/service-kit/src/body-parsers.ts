@@ -6,13 +6,37 @@ import type { Next } from './correlation.middleware';
 
 /** body-parser error types -> our codes. Everything else passes through unchanged. */
 const BODY_ERRORS: Record<string, { code: string; status: number; message: string }> = {
-  'entity.parse.failed': { code: 'REQUEST.MALFORMED_JSON', status: 400, message: 'The request body is not valid JSON' },
+  'entity.parse.failed': {
+    code: 'REQUEST.MALFORMED_JSON',
+    status: 400,
+    message: 'The request body is not valid JSON',
+  },
   'entity.too.large': { code: 'REQUEST.TOO_LARGE', status: 413, message: 'The request body is too large' },
-  'encoding.unsupported': { code: 'REQUEST.UNSUPPORTED_ENCODING', status: 415, message: 'The request body encoding is not supported' },
-  'charset.unsupported': { code: 'REQUEST.UNSUPPORTED_CHARSET', status: 415, message: 'The request body charset is not supported' },
-  'request.aborted': { code: 'REQUEST.ABORTED', status: 400, message: 'The request was aborted while its body was read' },
-  'request.size.invalid': { code: 'REQUEST.INVALID', status: 400, message: 'The request body length does not match Content-Length' },
-  'parameters.too.many': { code: 'REQUEST.TOO_LARGE', status: 413, message: 'The request body has too many parameters' },
+  'encoding.unsupported': {
+    code: 'REQUEST.UNSUPPORTED_ENCODING',
+    status: 415,
+    message: 'The request body encoding is not supported',
+  },
+  'charset.unsupported': {
+    code: 'REQUEST.UNSUPPORTED_CHARSET',
+    status: 415,
+    message: 'The request body charset is not supported',
+  },
+  'request.aborted': {
+    code: 'REQUEST.ABORTED',
+    status: 400,
+    message: 'The request was aborted while its body was read',
+  },
+  'request.size.invalid': {
+    code: 'REQUEST.INVALID',
+    status: 400,
+    message: 'The request body length does not match Content-Length',
+  },
+  'parameters.too.many': {
+    code: 'REQUEST.TOO_LARGE',
+    status: 413,
+    message: 'The request body has too many parameters',
+  },
 };
 
 export function bodyParserErrorToDomainError(err: unknown): unknown {
@@ -20,7 +44,10 @@ export function bodyParserErrorToDomainError(err: unknown): unknown {
   const known = typeof type === 'string' ? BODY_ERRORS[type] : undefined;
   if (!known) return err;
   const limit = (err as { limit?: unknown }).limit;
-  const message = type === 'entity.too.large' && typeof limit === 'number' ? `${known.message} (limit ${limit} bytes)` : known.message;
+  const message =
+    type === 'entity.too.large' && typeof limit === 'number'
+      ? `${known.message} (limit ${limit} bytes)`
+      : known.message;
   return new DomainError(known.code, message, { status: known.status });
 }
 

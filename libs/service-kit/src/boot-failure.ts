@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 
-const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|Connection error|ServerSelection|connect ECONN|KafkaJSNumberOfRetriesExceeded|KafkaJSConnectionError/i;
+const UNREACHABLE =
+  /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|Connection error|ServerSelection|connect ECONN|KafkaJSNumberOfRetriesExceeded|KafkaJSConnectionError/i;
 
 function describe(err: unknown): { summary: string; hint: string } {
   const name = err instanceof Error ? err.name : 'Error';

@@ -43,8 +43,9 @@ function uniqueTopics(topics: TopicDefinition[]): TopicDefinition[] {
  */
 export async function createServiceApp(opts: CreateServiceAppOptions): Promise<ServiceApp> {
   const app = await NestFactory.create(opts.module, {
-    // Until the configured logger exists, only problems are worth printing.
-    logger: new PinoNestLogger(createLogger(opts.name, 'warn')),
+    // Until the configured logger exists Nest stays quiet: an error while creating the app is
+    // rethrown and reported once, by the caller (bootstrapService: one JSON line + one paragraph).
+    logger: new PinoNestLogger(createLogger(opts.name, 'fatal')),
     bodyParser: false,
     abortOnError: false,
   });
@@ -52,9 +53,15 @@ export async function createServiceApp(opts: CreateServiceAppOptions): Promise<S
     const { logger, config } = configureServiceApp(app);
     const topics = uniqueTopics([...(opts.topics ?? []), ...(opts.consumer?.topics ?? [])]);
     if (topics.length > 0) {
-      await ensureTopics({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: `${opts.name}-admin` }, topics);
+      await ensureTopics(
+        { brokers: parseBrokers(config.KAFKA_BROKERS), clientId: `${opts.name}-admin` },
+        topics,
+        { logger },
+      );
     }
-    const transport = opts.consumer ? connectConsumer(app, opts.name, config, logger, opts.consumer) : undefined;
+    const transport = opts.consumer
+      ? connectConsumer(app, opts.name, config, logger, opts.consumer)
+      : undefined;
     await app.init();
     return transport ? { app, logger, config, transport } : { app, logger, config };
   } catch (err: unknown) {
@@ -78,8 +85,12 @@ export async function bootstrapService(opts: BootstrapOptions): Promise<INestApp
     if (transport) await app.startAllMicroservices();
     const port = config.PORT ?? opts.defaultPort;
     await app.listen(port);
-    installGracefulShutdown(app, { logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS, consumers: transport ? [transport] : [] });
-    logger.info({ port, consumerGroup: opts.consumer?.groupId }, `${opts.name} service started`);
+    installGracefulShutdown(app, {
+      logger,
+      timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+      consumers: transport ? [transport] : [],
+    });
+    logger.info({ port, consumerGroup: transport?.groupId }, `${opts.name} service started`);
     return app;
   } catch (err: unknown) {
     reportBootFailure(opts.name, err, logger ?? createLogger(opts.name));

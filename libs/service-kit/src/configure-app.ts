@@ -1,8 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { PinoNestLogger } from '@sp/observability';
 import type { Logger } from 'pino';
 import { useBodyParsers } from './body-parsers';
-import { correlationMiddleware, reenterTraceContext, reenterTraceContextOnError } from './correlation.middleware';
+import {
+  correlationMiddleware,
+  reenterTraceContext,
+  reenterTraceContextOnError,
+} from './correlation.middleware';
 import { setupOpenApi } from './openapi';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { requestTelemetryMiddleware } from './request-telemetry.middleware';
@@ -36,6 +41,7 @@ export function configureServiceApp(app: INestApplication): ConfiguredApp {
   const config = app.get<ServiceKitConfig>(SERVICE_CONFIG);
 
   app.useLogger(new PinoNestLogger(logger));
+  (app as NestExpressApplication).disable('x-powered-by');
   app.use(correlationMiddleware);
   app.use(requestTelemetryMiddleware(logger));
   useBodyParsers(app, options.bodyLimit);

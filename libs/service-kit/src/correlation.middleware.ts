@@ -27,7 +27,8 @@ function header(req: IncomingMessage, name: string): string | undefined {
  */
 export function correlationMiddleware(req: IncomingMessage, res: ServerResponse, next: Next): void {
   const incoming = header(req, CORRELATION_HEADER);
-  const correlationId = incoming !== undefined && VALID_CORRELATION_ID.test(incoming) ? incoming : newCorrelationId();
+  const correlationId =
+    incoming !== undefined && VALID_CORRELATION_ID.test(incoming) ? incoming : newCorrelationId();
   const traceparent = newTraceparent(header(req, TRACEPARENT_HEADER));
   const ctx: TraceContext = { correlationId, traceparent };
   contexts.set(req, ctx);
@@ -43,7 +44,12 @@ export function reenterTraceContext(req: IncomingMessage, _res: ServerResponse, 
   else next();
 }
 
-export function reenterTraceContextOnError(err: unknown, req: IncomingMessage, _res: ServerResponse, next: Next): void {
+export function reenterTraceContextOnError(
+  err: unknown,
+  req: IncomingMessage,
+  _res: ServerResponse,
+  next: Next,
+): void {
   const ctx = contexts.get(req);
   if (ctx) traceContext.run(ctx, () => next(err));
   else next(err);

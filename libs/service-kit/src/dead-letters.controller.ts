@@ -1,4 +1,13 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Query, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiForbiddenResponse,
@@ -22,9 +31,18 @@ function check(problems: FieldProblem[], field: string, ok: boolean, message: st
   if (!ok) problems.push({ field, code: 'invalid', message });
 }
 
-function coordinates(topic: string, partition: string, offset: string): { topic: string; partition: number; offset: string } {
+function coordinates(
+  topic: string,
+  partition: string,
+  offset: string,
+): { topic: string; partition: number; offset: string } {
   const problems: FieldProblem[] = [];
-  check(problems, 'topic', TOPIC.test(topic) && topic.endsWith('.dlq'), 'must be a dead-letter topic name ending in .dlq');
+  check(
+    problems,
+    'topic',
+    TOPIC.test(topic) && topic.endsWith('.dlq'),
+    'must be a dead-letter topic name ending in .dlq',
+  );
   check(problems, 'partition', /^\d{1,6}$/.test(partition), 'must be a non-negative integer');
   check(problems, 'offset', NUMBER.test(offset), 'must be a non-negative integer');
   if (problems.length > 0) throw new ValidationError(problems);
@@ -47,14 +65,30 @@ export class DeadLettersController implements OnApplicationShutdown {
 
   @Get()
   @ApiOperation({ summary: 'List dead letters, oldest first per partition' })
-  @ApiQuery({ name: 'topic', required: false, description: 'A dead-letter topic (x.dlq) or its source topic (x); default all' })
-  @ApiQuery({ name: 'limit', required: false, description: `At most this many entries (1-${MAX_LIMIT}, default 100)` })
+  @ApiQuery({
+    name: 'topic',
+    required: false,
+    description: 'A dead-letter topic (x.dlq) or its source topic (x); default all',
+  })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    description: `At most this many entries (1-${MAX_LIMIT}, default 100)`,
+  })
   @ApiOkResponse({ description: 'Dead-letter entries with their failure reason and original coordinates' })
-  async list(@Query('topic') topic?: string, @Query('limit') limit?: string): Promise<{ items: DeadLetterEntry[] }> {
+  async list(
+    @Query('topic') topic?: string,
+    @Query('limit') limit?: string,
+  ): Promise<{ items: DeadLetterEntry[] }> {
     const problems: FieldProblem[] = [];
     if (topic !== undefined) check(problems, 'topic', TOPIC.test(topic), 'must be a topic name');
     if (limit !== undefined) {
-      check(problems, 'limit', /^\d{1,4}$/.test(limit) && Number(limit) >= 1 && Number(limit) <= MAX_LIMIT, `must be an integer from 1 to ${MAX_LIMIT}`);
+      check(
+        problems,
+        'limit',
+        /^\d{1,4}$/.test(limit) && Number(limit) >= 1 && Number(limit) <= MAX_LIMIT,
+        `must be an integer from 1 to ${MAX_LIMIT}`,
+      );
     }
     if (problems.length > 0) throw new ValidationError(problems);
     const opts: { topic?: string; limit?: number } = {};
@@ -64,13 +98,19 @@ export class DeadLettersController implements OnApplicationShutdown {
   }
 
   @Get(':topic/:partition/:offset')
-  @ApiOperation({ summary: 'Inspect one dead letter: headers, payload and whether it passes its contract today' })
+  @ApiOperation({
+    summary: 'Inspect one dead letter: headers, payload and whether it passes its contract today',
+  })
   @ApiParam({ name: 'topic', description: 'Dead-letter topic, e.g. sp.referrals.lifecycle.v1.dlq' })
   @ApiParam({ name: 'partition' })
   @ApiParam({ name: 'offset' })
   @ApiOkResponse({ description: 'The dead letter' })
   @ApiNotFoundResponse({ description: 'No record at these coordinates' })
-  async inspect(@Param('topic') topic: string, @Param('partition') partition: string, @Param('offset') offset: string): Promise<DeadLetterDetail> {
+  async inspect(
+    @Param('topic') topic: string,
+    @Param('partition') partition: string,
+    @Param('offset') offset: string,
+  ): Promise<DeadLetterDetail> {
     const at = coordinates(topic, partition, offset);
     return this.admin.inspect(at.topic, at.partition, at.offset);
   }
@@ -81,9 +121,16 @@ export class DeadLettersController implements OnApplicationShutdown {
   @ApiParam({ name: 'topic', description: 'Dead-letter topic, e.g. sp.referrals.lifecycle.v1.dlq' })
   @ApiParam({ name: 'partition' })
   @ApiParam({ name: 'offset' })
-  @ApiOkResponse({ description: 'Where the record was re-published', schema: { type: 'object', properties: { republishedTo: { type: 'string' } } } })
+  @ApiOkResponse({
+    description: 'Where the record was re-published',
+    schema: { type: 'object', properties: { republishedTo: { type: 'string' } } },
+  })
   @ApiNotFoundResponse({ description: 'No record at these coordinates' })
-  async replay(@Param('topic') topic: string, @Param('partition') partition: string, @Param('offset') offset: string): Promise<{ republishedTo: string }> {
+  async replay(
+    @Param('topic') topic: string,
+    @Param('partition') partition: string,
+    @Param('offset') offset: string,
+  ): Promise<{ republishedTo: string }> {
     const at = coordinates(topic, partition, offset);
     return this.admin.replay(at.topic, at.partition, at.offset);
   }

@@ -47,7 +47,9 @@ async function runOne(check: HealthCheck, timeoutMs: number): Promise<HealthChec
   });
   try {
     return await Promise.race([
-      check().then((r) => (r.detail === undefined ? { ok: r.ok === true } : { ok: r.ok === true, detail: r.detail })),
+      check().then((r) =>
+        r.detail === undefined ? { ok: r.ok === true } : { ok: r.ok === true, detail: r.detail },
+      ),
       timeout,
     ]);
   } catch {

@@ -24,7 +24,9 @@ export class HealthController {
 
   @Public()
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: 200 only when every dependency check passes (database, Redis, Kafka consumer)' })
+  @ApiOperation({
+    summary: 'Readiness: 200 only when every dependency check passes (database, Redis, Kafka consumer)',
+  })
   @ApiOkResponse({ description: 'All checks pass' })
   @ApiServiceUnavailableResponse({ description: 'At least one check failed; `checks` says which' })
   async ready(@Res({ passthrough: true }) res: ServerResponse): Promise<ReadinessBody> {

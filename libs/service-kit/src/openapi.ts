@@ -10,8 +10,16 @@ export function setupOpenApi(app: INestApplication, opts: ResolvedServiceKitOpti
     .setTitle(opts.openApi.title)
     .setDescription(opts.openApi.description)
     .setVersion(opts.openApi.version)
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'ES256 access token from POST /oauth/token (organisations service)' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description: 'ES256 access token from POST /oauth/token (organisations service)',
+    })
     .build();
   const document = SwaggerModule.createDocument(app, config);
-  SwaggerModule.setup(OPENAPI_PATH, app, document, { jsonDocumentUrl: `${OPENAPI_PATH}-json`, yamlDocumentUrl: `${OPENAPI_PATH}-yaml` });
+  SwaggerModule.setup(OPENAPI_PATH, app, document, {
+    jsonDocumentUrl: `${OPENAPI_PATH}-json`,
+    yamlDocumentUrl: `${OPENAPI_PATH}-yaml`,
+  });
 }

@@ -1,5 +1,4 @@
 import {
-  Inject,
   Injectable,
   Module,
   type BeforeApplicationShutdown,
@@ -57,15 +56,25 @@ export class OutboxRelayModule {
           provide: EventPublisher,
           inject: [SERVICE_CONFIG, SERVICE_NAME, SERVICE_LOGGER],
           useFactory: (config: ServiceKitConfig, name: string, logger: Logger) =>
-            new EventPublisher({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: `${name}-outbox-relay` }, { logger }),
+            new EventPublisher(
+              { brokers: parseBrokers(config.KAFKA_BROKERS), clientId: `${name}-outbox-relay` },
+              { logger },
+            ),
         },
         {
           provide: OutboxRelay,
           inject: [RELAY_OPTIONS, EventPublisher, MONGO_CONNECTION, SERVICE_LOGGER],
-          useFactory: (opts: OutboxRelayModuleOptions, publisher: EventPublisher, connection: Connection, logger: Logger) =>
+          useFactory: (
+            opts: OutboxRelayModuleOptions,
+            publisher: EventPublisher,
+            connection: Connection,
+            logger: Logger,
+          ) =>
             new OutboxRelay({
               publisher,
-              collections: opts.collections.map((name) => collectionOf<Document>(connection, name) as Collection<Document>),
+              collections: opts.collections.map(
+                (name) => collectionOf<Document>(connection, name) as Collection<Document>,
+              ),
               ...(opts.pollIntervalMs !== undefined ? { pollIntervalMs: opts.pollIntervalMs } : {}),
               logger: logger.child({ component: 'outbox-relay' }),
             }),

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { throwError, type Observable } from 'rxjs';
 import { traceContext } from '@sp/observability';
 import type { Logger } from 'pino';
 import { requestTraceContext } from './correlation.middleware';
@@ -31,15 +32,16 @@ export function sendProblem(res: ServerResponse, doc: ProblemDocument): void {
 /**
  * The global HTTP exception filter: every error becomes `application/problem+json`. A controller
  * that must answer in another format (FHIR OperationOutcome, OAuth errors) puts its own filter on
- * itself with @UseFilters; Nest tries that one first. Non-HTTP contexts (Kafka handlers) rethrow
- * so the transport's retry/dead-letter policy sees the original error.
+ * itself with @UseFilters; Nest tries that one first. In other contexts (the Kafka consumer, which
+ * inherits the app's filters) the original error is handed back untouched, so the transport's
+ * retry/dead-letter policy sees its code and `retriable` flag instead of Nest's generic RPC error.
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   constructor(private readonly logger: Logger) {}
 
-  catch(exception: unknown, host: ArgumentsHost): void {
-    if (host.getType() !== 'http') throw exception;
+  catch(exception: unknown, host: ArgumentsHost): Observable<never> | void {
+    if (host.getType() !== 'http') return throwError(() => exception);
     const http = host.switchToHttp();
     const req = http.getRequest<IncomingMessage & { originalUrl?: string }>();
     const res = http.getResponse<ServerResponse>();
@@ -47,8 +49,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const problem = toProblem(exception, { instance: requestPath(req), correlationId: ctx?.correlationId });
 
     const log = () => {
-      if (problem.unexpected) this.logger.error({ err: exception, code: problem.document.code }, 'request failed');
-      else this.logger.debug({ code: problem.document.code, status: problem.document.status }, problem.document.detail);
+      if (problem.unexpected)
+        this.logger.error({ err: exception, code: problem.document.code }, 'request failed');
+      else
+        this.logger.debug(
+          { code: problem.document.code, status: problem.document.status },
+          problem.document.detail,
+        );
     };
     if (ctx && traceContext.current() === undefined) traceContext.run(ctx, log);
     else log();

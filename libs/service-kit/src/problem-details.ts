@@ -61,7 +61,13 @@ function validStatus(status: unknown): status is number {
   return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599;
 }
 
-function document(status: number, code: string, detail: string, ctx: ProblemContext, errors?: FieldProblem[]): ProblemDocument {
+function document(
+  status: number,
+  code: string,
+  detail: string,
+  ctx: ProblemContext,
+  errors?: FieldProblem[],
+): ProblemDocument {
   return {
     type: problemTypeUri(code),
     title: STATUS_CODES[status] ?? 'Error',
@@ -89,7 +95,7 @@ function exposedHttpError(err: unknown): { status: number; message: string } | u
   const e = err as { status?: unknown; statusCode?: unknown; expose?: unknown; message?: unknown };
   const status = e.status ?? e.statusCode;
   if (!validStatus(status) || status >= 500 || e.expose !== true) return undefined;
-  return { status, message: typeof e.message === 'string' ? e.message : STATUS_CODES[status] ?? 'Error' };
+  return { status, message: typeof e.message === 'string' ? e.message : (STATUS_CODES[status] ?? 'Error') };
 }
 
 /**
@@ -101,14 +107,25 @@ function exposedHttpError(err: unknown): { status: number; message: string } | u
 export function toProblem(err: unknown, ctx: ProblemContext): Problem {
   if (isDomainError(err)) {
     const status = validStatus(err.status) ? err.status : 500;
-    return { document: document(status, err.code, err.message, ctx, err.problems), unexpected: status >= 500 };
+    return {
+      document: document(status, err.code, err.message, ctx, err.problems),
+      unexpected: status >= 500,
+    };
   }
   if (err instanceof HttpException) {
     const status = validStatus(err.getStatus()) ? err.getStatus() : 500;
-    if (status >= 500) return { document: document(status, codeForStatus(status), INTERNAL_DETAIL, ctx), unexpected: true };
-    return { document: document(status, codeForStatus(status), httpExceptionDetail(err), ctx), unexpected: false };
+    if (status >= 500)
+      return { document: document(status, codeForStatus(status), INTERNAL_DETAIL, ctx), unexpected: true };
+    return {
+      document: document(status, codeForStatus(status), httpExceptionDetail(err), ctx),
+      unexpected: false,
+    };
   }
   const exposed = exposedHttpError(err);
-  if (exposed) return { document: document(exposed.status, codeForStatus(exposed.status), exposed.message, ctx), unexpected: false };
+  if (exposed)
+    return {
+      document: document(exposed.status, codeForStatus(exposed.status), exposed.message, ctx),
+      unexpected: false,
+    };
   return { document: document(500, ErrorCodes.INTERNAL, INTERNAL_DETAIL, ctx), unexpected: true };
 }

@@ -20,7 +20,9 @@ export function routeLabel(req: RoutedRequest): string {
 }
 
 /** One access-log line and the HTTP RED metrics for every request, written when the response is finished. */
-export function requestTelemetryMiddleware(logger: Logger): (req: IncomingMessage, res: ServerResponse, next: Next) => void {
+export function requestTelemetryMiddleware(
+  logger: Logger,
+): (req: IncomingMessage, res: ServerResponse, next: Next) => void {
   const requests = counter({
     name: 'http_requests_total',
     help: 'HTTP requests handled, by method, route template and status',
@@ -38,12 +40,22 @@ export function requestTelemetryMiddleware(logger: Logger): (req: IncomingMessag
     res.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const routed = req as RoutedRequest;
-      const labels = { method: req.method ?? 'UNKNOWN', route: routeLabel(routed), status: String(res.statusCode) };
+      const labels = {
+        method: req.method ?? 'UNKNOWN',
+        route: routeLabel(routed),
+        status: String(res.statusCode),
+      };
       requests.inc(labels);
       duration.observe(labels, seconds);
 
       const path = requestPath(routed);
-      const line = { method: labels.method, path, route: labels.route, status: res.statusCode, durationMs: Math.round(seconds * 1e4) / 10 };
+      const line = {
+        method: labels.method,
+        path,
+        route: labels.route,
+        status: res.statusCode,
+        durationMs: Math.round(seconds * 1e4) / 10,
+      };
       const write = () => {
         if (QUIET_PATHS.has(path)) logger.debug(line, 'request completed');
         else if (res.statusCode >= 500) logger.warn(line, 'request completed');

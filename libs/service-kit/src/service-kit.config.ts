@@ -1,4 +1,5 @@
 import type { TObject } from '@sinclair/typebox';
+import type { DestinationStream } from 'pino';
 import type { CommonConfig } from '@sp/config';
 import type { ServiceName } from '@sp/contracts';
 
@@ -27,6 +28,8 @@ interface ServiceKitBaseOptions {
   deadLetterEndpoints?: boolean;
   /** Title and version of the OpenAPI document at /docs. */
   openApi?: { title?: string; description?: string; version?: string };
+  /** Where JSON log lines go; stdout by default (tests pass a stream to read them back). */
+  logDestination?: DestinationStream;
 }
 
 /**

@@ -27,7 +27,9 @@ function resolve(opts: ServiceKitOptions): ResolvedServiceKitOptions {
     deadLetterEndpoints: opts.deadLetterEndpoints ?? true,
     openApi: {
       title: opts.openApi?.title ?? `${opts.name} service`,
-      description: opts.openApi?.description ?? `HTTP API of the ${opts.name} service of the social prescribing platform.`,
+      description:
+        opts.openApi?.description ??
+        `HTTP API of the ${opts.name} service of the social prescribing platform.`,
       version: opts.openApi?.version ?? '0.1.0',
     },
   };
@@ -57,7 +59,12 @@ export class ServiceKitModule {
       {
         provide: SERVICE_LOGGER,
         inject: [SERVICE_CONFIG],
-        useFactory: (config: ServiceKitConfig) => createLogger(opts.name, config.LOG_LEVEL),
+        useFactory: (config: ServiceKitConfig) =>
+          createLogger(
+            opts.name,
+            config.LOG_LEVEL,
+            opts.logDestination ? { destination: opts.logDestination } : {},
+          ),
       },
       HealthRegistry,
       MetricsGaugeRegistry,
@@ -68,9 +75,13 @@ export class ServiceKitModule {
         provide: DeadLetterAdmin,
         inject: [SERVICE_CONFIG, SERVICE_LOGGER],
         useFactory: (config: ServiceKitConfig, logger: Logger) =>
-          new DeadLetterAdmin({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: `${opts.name}-dlq-admin` }, contractRegistry, {
-            logger,
-          }),
+          new DeadLetterAdmin(
+            { brokers: parseBrokers(config.KAFKA_BROKERS), clientId: `${opts.name}-dlq-admin` },
+            contractRegistry,
+            {
+              logger,
+            },
+          ),
       });
       controllers.push(DeadLettersController);
     }
@@ -89,7 +100,14 @@ export class ServiceKitModule {
       ],
       providers,
       controllers,
-      exports: [SERVICE_CONFIG, SERVICE_NAME, SERVICE_KIT_OPTIONS, SERVICE_LOGGER, HealthRegistry, MetricsGaugeRegistry],
+      exports: [
+        SERVICE_CONFIG,
+        SERVICE_NAME,
+        SERVICE_KIT_OPTIONS,
+        SERVICE_LOGGER,
+        HealthRegistry,
+        MetricsGaugeRegistry,
+      ],
     };
   }
 }

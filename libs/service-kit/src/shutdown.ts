@@ -36,9 +36,9 @@ export function closeHttpServer(server: Server): Promise<void> {
 
 /**
  * Graceful shutdown in the order that loses nothing: stop consuming (the handler in progress
- * finishes, offsets are committed), stop accepting HTTP and let in-flight requests finish, then run
- * the providers' beforeApplicationShutdown / onApplicationShutdown hooks (outbox relays, producers,
- * mongoose, redis, BullMQ workers). Exit 0 when done, 1 if anything fails or hangs past timeoutMs.
+ * finishes, offsets are committed) and, at the same time, stop accepting HTTP and let in-flight
+ * requests finish; only then run the providers' beforeApplicationShutdown / onApplicationShutdown
+ * hooks (outbox relays, producers, mongoose, redis, BullMQ workers). Exit 0 when done, 1 if anything fails or hangs past timeoutMs.
  *
  * Nest's own enableShutdownHooks is not used: it runs the provider hooks before the HTTP server
  * stops and re-raises the signal (exit status 143 instead of 0).
@@ -64,8 +64,13 @@ export function installGracefulShutdown(
 
     let code = 0;
     try {
-      for (const consumer of opts.consumers ?? []) await consumer.close();
-      await closeHttpServer(app.getHttpServer() as Server);
+      // Both drains run together; resources close only once neither can need them any more.
+      await Promise.all([
+        Promise.all((opts.consumers ?? []).map((consumer) => consumer.close())).then(() =>
+          logger.debug('consumers stopped'),
+        ),
+        closeHttpServer(app.getHttpServer() as Server).then(() => logger.debug('http server closed')),
+      ]);
       await app.close();
       logger.info('stopped');
     } catch (err: unknown) {

@@ -4,7 +4,10 @@ import { schemaValidator } from './schema-validator';
 
 const schema = Type.Object(
   {
-    patient: Type.Object({ nhsNumber: Type.String({ pattern: '^\\d{10}$' }) }, { additionalProperties: false }),
+    patient: Type.Object(
+      { nhsNumber: Type.String({ pattern: '^\\d{10}$' }) },
+      { additionalProperties: false },
+    ),
     needs: Type.Array(Type.String(), { minItems: 1 }),
     priority: Type.Union([Type.Literal('routine'), Type.Literal('urgent')]),
   },
@@ -15,11 +18,17 @@ describe('schemaValidator', () => {
   const validator = schemaValidator(schema);
 
   it('accepts a valid value', () => {
-    expect(validator.problems({ patient: { nhsNumber: '9434765919' }, needs: ['a'], priority: 'routine' })).toEqual([]);
+    expect(
+      validator.problems({ patient: { nhsNumber: '9434765919' }, needs: ['a'], priority: 'routine' }),
+    ).toEqual([]);
   });
 
   it('names every failing field with a stable code', () => {
-    const problems = validator.problems({ patient: { nhsNumber: 'x', name: 'Ann' }, needs: [], colour: 'red' });
+    const problems = validator.problems({
+      patient: { nhsNumber: 'x', name: 'Ann' },
+      needs: [],
+      colour: 'red',
+    });
     const byField = Object.fromEntries(problems.map((p) => [p.field, p.code]));
     expect(byField).toMatchObject({
       'patient.nhsNumber': 'pattern',

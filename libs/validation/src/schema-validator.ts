@@ -3,7 +3,13 @@ import addFormats from 'ajv-formats';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { ValidationError, type FieldProblem } from '@sp/errors';
 
-const ajv = addFormats(new Ajv({ allErrors: true, strict: false, coerceTypes: false }), ['date', 'date-time', 'email', 'uri', 'uuid']);
+const ajv = addFormats(new Ajv({ allErrors: true, strict: false, coerceTypes: false }), [
+  'date',
+  'date-time',
+  'email',
+  'uri',
+  'uuid',
+]);
 
 export interface SchemaValidator<S extends TSchema> {
   /** Every problem with the value, each naming its field; empty when valid. */
@@ -36,7 +42,11 @@ export function toFieldProblem(error: ErrorObject): FieldProblem {
     }
     case 'additionalProperties': {
       const extra = String((error.params as { additionalProperty?: string }).additionalProperty ?? '');
-      return { field: join(base, extra), code: 'unknown_field', message: `${join(base, extra)} is not a recognised field` };
+      return {
+        field: join(base, extra),
+        code: 'unknown_field',
+        message: `${join(base, extra)} is not a recognised field`,
+      };
     }
     case 'enum':
       return {
@@ -45,9 +55,17 @@ export function toFieldProblem(error: ErrorObject): FieldProblem {
         message: `${base || 'value'} must be one of: ${((error.params as { allowedValues?: unknown[] }).allowedValues ?? []).join(', ')}`,
       };
     case 'type':
-      return { field: base || '(body)', code: 'wrong_type', message: `${base || 'body'} must be ${String((error.params as { type?: string }).type)}` };
+      return {
+        field: base || '(body)',
+        code: 'wrong_type',
+        message: `${base || 'body'} must be ${String((error.params as { type?: string }).type)}`,
+      };
     default:
-      return { field: base || '(body)', code: error.keyword, message: `${base || 'body'} ${error.message ?? 'is invalid'}` };
+      return {
+        field: base || '(body)',
+        code: error.keyword,
+        message: `${base || 'body'} ${error.message ?? 'is invalid'}`,
+      };
   }
 }
 

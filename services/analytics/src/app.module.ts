@@ -11,9 +11,15 @@ import { ServiceConfigSchema, type ServiceConfig } from './service.config';
     ServiceKitModule.forRoot({
       name: 'analytics',
       configSchema: ServiceConfigSchema,
-      openApi: { title: 'Analytics service', description: 'Read models and operational counts built from platform events.' },
+      openApi: {
+        title: 'Analytics service',
+        description: 'Read models and operational counts built from platform events.',
+      },
     }),
-    MongoModule.forRootAsync({ inject: [SERVICE_CONFIG], useUrl: (config: ServiceConfig) => config.MONGO_URL }),
+    MongoModule.forRootAsync({
+      inject: [SERVICE_CONFIG],
+      useUrl: (config: ServiceConfig) => config.MONGO_URL,
+    }),
   ],
   controllers: [ReferralStatsController, ReferralEventsConsumer],
   providers: [MongoReadiness, ReferralCounterRepository],

@@ -12,7 +12,8 @@ export const ServiceConfigSchema = Type.Object({
   KAFKA_GROUP_ID: Type.String({
     default: 'analytics',
     minLength: 1,
-    description: 'Kafka consumer group of this service (override only to run an isolated copy, e.g. in tests)',
+    description:
+      'Kafka consumer group of this service (override only to run an isolated copy, e.g. in tests)',
   }),
 });
 

@@ -1,6 +1,12 @@
 import { Injectable, Module } from '@nestjs/common';
 import { MongoModule } from '@sp/persistence';
-import { HealthRegistry, MetricsGaugeRegistry, MongoReadiness, SERVICE_CONFIG, ServiceKitModule } from '@sp/service-kit';
+import {
+  HealthRegistry,
+  MetricsGaugeRegistry,
+  MongoReadiness,
+  SERVICE_CONFIG,
+  ServiceKitModule,
+} from '@sp/service-kit';
 import { DeliveryQueue } from './delivery/delivery.queue';
 import { DeliveryWorker } from './delivery/delivery.worker';
 import { ReferralEventsConsumer } from './delivery/referral-events.consumer';
@@ -15,14 +21,22 @@ import { ServiceConfigSchema, type ServiceConfig } from './service.config';
 /** Redis in readiness, queue depths in /metrics. */
 @Injectable()
 class QueueTelemetry {
-  constructor(health: HealthRegistry, gauges: MetricsGaugeRegistry, redis: RedisConnections, deliveries: DeliveryQueue) {
+  constructor(
+    health: HealthRegistry,
+    gauges: MetricsGaugeRegistry,
+    redis: RedisConnections,
+    deliveries: DeliveryQueue,
+  ) {
     health.register('redis', () => redis.ping());
     gauges.register({
       name: 'sp_queue_jobs',
       help: 'BullMQ jobs per queue and state',
       labelNames: ['queue', 'state'],
       collect: async () =>
-        Object.entries(await deliveries.depths()).map(([state, value]) => ({ labels: { queue: QueueNames.delivery, state }, value })),
+        Object.entries(await deliveries.depths()).map(([state, value]) => ({
+          labels: { queue: QueueNames.delivery, state },
+          value,
+        })),
     });
   }
 }
@@ -32,9 +46,15 @@ class QueueTelemetry {
     ServiceKitModule.forRoot({
       name: 'notifications',
       configSchema: ServiceConfigSchema,
-      openApi: { title: 'Notifications service', description: 'Delivers id-only notifications to organisations through BullMQ jobs.' },
+      openApi: {
+        title: 'Notifications service',
+        description: 'Delivers id-only notifications to organisations through BullMQ jobs.',
+      },
     }),
-    MongoModule.forRootAsync({ inject: [SERVICE_CONFIG], useUrl: (config: ServiceConfig) => config.MONGO_URL }),
+    MongoModule.forRootAsync({
+      inject: [SERVICE_CONFIG],
+      useUrl: (config: ServiceConfig) => config.MONGO_URL,
+    }),
   ],
   controllers: [InboxController, ReferralEventsConsumer, DirectoryEventsConsumer],
   providers: [

@@ -17,10 +17,14 @@ import { tokenIssuerProvider } from './signing-keys/token-issuer.provider';
       configSchema: ServiceConfigSchema,
       openApi: {
         title: 'Organisations service',
-        description: 'Directory of organisations and services, OAuth2 client-credentials token endpoint and JWKS.',
+        description:
+          'Directory of organisations and services, OAuth2 client-credentials token endpoint and JWKS.',
       },
     }),
-    MongoModule.forRootAsync({ inject: [SERVICE_CONFIG], useUrl: (config: ServiceConfig) => config.MONGO_URL }),
+    MongoModule.forRootAsync({
+      inject: [SERVICE_CONFIG],
+      useUrl: (config: ServiceConfig) => config.MONGO_URL,
+    }),
     OutboxRelayModule.forRoot({ collections: ['organisations', 'services'] }),
   ],
   controllers: [TokenController, OrganisationsController],

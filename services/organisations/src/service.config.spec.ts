@@ -9,6 +9,8 @@ describe('organisations configuration', () => {
   });
 
   it('names every bad variable at boot', () => {
-    expect(() => loadServiceConfig({ PORT: 'abc', TOKEN_TTL_SECONDS: '5' })).toThrow(/PORT[\s\S]*TOKEN_TTL_SECONDS/);
+    expect(() => loadServiceConfig({ PORT: 'abc', TOKEN_TTL_SECONDS: '5' })).toThrow(
+      /PORT[\s\S]*TOKEN_TTL_SECONDS/,
+    );
   });
 });

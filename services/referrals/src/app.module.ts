@@ -19,7 +19,10 @@ import { ServiceConfigSchema, type ServiceConfig } from './service.config';
         description: 'Closed-loop social prescribing referrals: intake, lifecycle, history and audit.',
       },
     }),
-    MongoModule.forRootAsync({ inject: [SERVICE_CONFIG], useUrl: (config: ServiceConfig) => config.MONGO_URL }),
+    MongoModule.forRootAsync({
+      inject: [SERVICE_CONFIG],
+      useUrl: (config: ServiceConfig) => config.MONGO_URL,
+    }),
     OutboxRelayModule.forRoot({ collections: ['referrals'] }),
   ],
   controllers: [ReferralsController],
@@ -31,8 +34,12 @@ import { ServiceConfigSchema, type ServiceConfig } from './service.config';
     {
       provide: CreateReferralUseCase,
       inject: [ReferralRepository, AuditLogRepository, OutboxRelay, SERVICE_CONFIG],
-      useFactory: (referrals: ReferralRepository, audit: AuditLogRepository, relay: OutboxRelay, config: ServiceConfig) =>
-        new CreateReferralUseCase(referrals, audit, relay, config.PATIENT_KEY_SECRET),
+      useFactory: (
+        referrals: ReferralRepository,
+        audit: AuditLogRepository,
+        relay: OutboxRelay,
+        config: ServiceConfig,
+      ) => new CreateReferralUseCase(referrals, audit, relay, config.PATIENT_KEY_SECRET),
     },
   ],
 })

@@ -1,5 +1,13 @@
 import 'reflect-metadata';
-import { Catch, Controller, Get, Module, type ArgumentsHost, type ExceptionFilter, type INestApplication } from '@nestjs/common';
+import {
+  Catch,
+  Controller,
+  Get,
+  Module,
+  type ArgumentsHost,
+  type ExceptionFilter,
+  type INestApplication,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import request from 'supertest';
 import { isDomainError } from '@sp/errors';
@@ -46,7 +54,12 @@ class ProbeController {
 describe('AuthGuard (global, via IdentityModule)', () => {
   const issuerUrl = 'http://issuer.test';
   const audience = 'social-prescribing';
-  const referrer: Principal = { clientId: 'c-1', organisationId: 'org-1', role: 'referrer', scopes: ['referrer'] };
+  const referrer: Principal = {
+    clientId: 'c-1',
+    organisationId: 'org-1',
+    role: 'referrer',
+    scopes: ['referrer'],
+  };
   let app: INestApplication;
   let tokenIssuer: TokenIssuer;
 
@@ -83,17 +96,26 @@ describe('AuthGuard (global, via IdentityModule)', () => {
 
   it('answers 401 for a malformed header or a bad token', async () => {
     await request(app.getHttpServer()).get('/me').set('Authorization', 'Basic abc').expect(401);
-    const res = await request(app.getHttpServer()).get('/me').set('Authorization', 'Bearer not.a.jwt').expect(401);
+    const res = await request(app.getHttpServer())
+      .get('/me')
+      .set('Authorization', 'Bearer not.a.jwt')
+      .expect(401);
     expect(res.body).toMatchObject({ code: 'AUTH.UNAUTHENTICATED', detail: 'Access token is malformed' });
   });
 
   it('attaches the verified principal for @CurrentPrincipal()', async () => {
-    const res = await request(app.getHttpServer()).get('/me').set('Authorization', await bearer(referrer)).expect(200);
+    const res = await request(app.getHttpServer())
+      .get('/me')
+      .set('Authorization', await bearer(referrer))
+      .expect(200);
     expect(res.body).toEqual(referrer);
   });
 
   it('answers 403 AUTH.FORBIDDEN when the role does not match @Roles()', async () => {
-    const res = await request(app.getHttpServer()).get('/ops-only').set('Authorization', await bearer(referrer)).expect(403);
+    const res = await request(app.getHttpServer())
+      .get('/ops-only')
+      .set('Authorization', await bearer(referrer))
+      .expect(403);
     expect(res.body).toMatchObject({ code: 'AUTH.FORBIDDEN' });
     await request(app.getHttpServer())
       .get('/ops-only')

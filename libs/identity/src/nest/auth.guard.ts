@@ -36,10 +36,13 @@ export class AuthGuard implements CanActivate {
     const match = typeof header === 'string' ? BEARER.exec(header.trim()) : null;
     if (!match?.[1]) {
       // RFC 6750 3: no error code when the request carried no credentials at all.
-      if (header === undefined) context.switchToHttp().getResponse<HttpResponse>().setHeader('WWW-Authenticate', 'Bearer');
+      if (header === undefined)
+        context.switchToHttp().getResponse<HttpResponse>().setHeader('WWW-Authenticate', 'Bearer');
       throw new DomainError(
         ErrorCodes.AUTH_UNAUTHENTICATED,
-        header === undefined ? 'A bearer access token is required' : 'Authorization header must be "Bearer <token>"',
+        header === undefined
+          ? 'A bearer access token is required'
+          : 'Authorization header must be "Bearer <token>"',
         { status: 401 },
       );
     }
@@ -48,9 +51,13 @@ export class AuthGuard implements CanActivate {
 
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles && roles.length > 0 && !roles.includes(principal.role)) {
-      throw new DomainError(ErrorCodes.AUTH_FORBIDDEN, `This operation needs one of the roles: ${roles.join(', ')}`, {
-        status: 403,
-      });
+      throw new DomainError(
+        ErrorCodes.AUTH_FORBIDDEN,
+        `This operation needs one of the roles: ${roles.join(', ')}`,
+        {
+          status: 403,
+        },
+      );
     }
     return true;
   }

@@ -28,7 +28,9 @@ export class FixtureProcess {
   }
 
   static start(fixture: string, env: Record<string, string>): FixtureProcess {
-    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'libs', 'messaging', 'test', 'fixtures', fixture)], {
+    // `node --import tsx`, not the tsx CLI: the CLI runs the script in a grandchild process, and
+    // the signal a fixture sends itself must be visible on the process the test holds.
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'libs', 'messaging', 'test', 'fixtures', fixture)], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

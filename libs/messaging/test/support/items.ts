@@ -52,7 +52,7 @@ export function itemHandler(db: Db, opts: { onApplied?: (ctx: EventContext) => v
       items as unknown as Collection<Document>,
       data.itemId,
       ctx.envelope.id,
-      { $inc: { total: data.amount, applied: 1 }, $push: { seqs: data.seq } },
+      { $inc: { total: data.amount, applied: 1 }, $push: { seqs: data.seq } } as Document,
       { upsert: true },
     );
     opts.onApplied?.(ctx);

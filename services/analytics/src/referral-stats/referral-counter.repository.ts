@@ -3,7 +3,11 @@ import type { Collection, Document } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { applyOnce, type ApplyOutcome } from '@sp/messaging';
 import { collectionOf, MONGO_CONNECTION } from '@sp/persistence';
-import { organisationCounterId, PLATFORM_COUNTER_ID, type ReferralCounterDocument } from './referral-counter.entity';
+import {
+  organisationCounterId,
+  PLATFORM_COUNTER_ID,
+  type ReferralCounterDocument,
+} from './referral-counter.entity';
 
 export interface SubmittedFact {
   eventId: string;
@@ -32,7 +36,13 @@ export class ReferralCounterRepository {
     };
     const collection = this.counters as unknown as Collection<Document>;
     return [
-      await applyOnce(collection, PLATFORM_COUNTER_ID, fact.eventId, { ...update, $setOnInsert: { organisationId: null } }, { upsert: true }),
+      await applyOnce(
+        collection,
+        PLATFORM_COUNTER_ID,
+        fact.eventId,
+        { ...update, $setOnInsert: { organisationId: null } },
+        { upsert: true },
+      ),
       await applyOnce(
         collection,
         organisationCounterId(fact.requesterOrganisationId),
@@ -48,7 +58,10 @@ export class ReferralCounterRepository {
   }
 
   async forOrganisation(organisationId: string): Promise<ReferralCounterDocument | null> {
-    return this.counters.findOne({ _id: organisationCounterId(organisationId) }, { projection: { appliedEventIds: 0 } });
+    return this.counters.findOne(
+      { _id: organisationCounterId(organisationId) },
+      { projection: { appliedEventIds: 0 } },
+    );
   }
 
   async allOrganisations(): Promise<ReferralCounterDocument[]> {

@@ -21,10 +21,18 @@ export class ReferralStatsController {
   @Get()
   @Roles('referrer', 'link-worker', 'provider', 'ops')
   @ApiOperation({ summary: 'Referral counts from the event stream (eventually consistent)' })
-  async get(@CurrentPrincipal() principal: Principal): Promise<{ platform?: CounterView; organisations: CounterView[] }> {
+  async get(
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<{ platform?: CounterView; organisations: CounterView[] }> {
     if (principal.role === 'ops') {
-      const [platform, organisations] = await Promise.all([this.counters.platform(), this.counters.allOrganisations()]);
-      return { platform: view(platform, null), organisations: organisations.map((c) => view(c, c.organisationId)) };
+      const [platform, organisations] = await Promise.all([
+        this.counters.platform(),
+        this.counters.allOrganisations(),
+      ]);
+      return {
+        platform: view(platform, null),
+        organisations: organisations.map((c) => view(c, c.organisationId)),
+      };
     }
     const own = await this.counters.forOrganisation(principal.organisationId);
     return { organisations: [view(own, principal.organisationId)] };

@@ -12,5 +12,5 @@ export const DELIVERY_JOB_NAME = 'deliver-referral-notification';
 
 /** One job per event: BullMQ ignores a second add with the same id, so a redelivered event enqueues nothing. */
 export function deliveryJobId(eventId: string): string {
-  return `delivery:${eventId}`;
+  return `delivery-${eventId}`; // BullMQ ids may not contain ":"
 }

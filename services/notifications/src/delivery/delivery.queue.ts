@@ -15,7 +15,10 @@ export class DeliveryQueue implements BeforeApplicationShutdown {
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     redis: RedisConnections,
   ) {
-    this.queue = new Queue<DeliveryJobData>(QueueNames.delivery, { connection: redis.producer, prefix: config.QUEUE_PREFIX });
+    this.queue = new Queue<DeliveryJobData>(QueueNames.delivery, {
+      connection: redis.producer,
+      prefix: config.QUEUE_PREFIX,
+    });
   }
 
   async enqueue(data: DeliveryJobData): Promise<void> {

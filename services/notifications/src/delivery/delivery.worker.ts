@@ -1,4 +1,9 @@
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { DomainError } from '@sp/errors';
@@ -39,7 +44,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     });
     this.worker.on('failed', (job, error) =>
       traceContext.run(job?.data.trace ?? { correlationId: 'unknown' }, () =>
-        this.logger.warn({ jobId: job?.id, attemptsMade: job?.attemptsMade, err: error.message }, 'delivery attempt failed'),
+        this.logger.warn(
+          { jobId: job?.id, attemptsMade: job?.attemptsMade, err: error.message },
+          'delivery attempt failed',
+        ),
       ),
     );
   }
@@ -48,9 +56,13 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     return traceContext.run(job.data.trace, async () => {
       const recipient = await this.replica.organisationOf(job.data.targetServiceId);
       if (!recipient) {
-        throw new DomainError('NOTIFICATION.RECIPIENT_UNKNOWN', `Service ${job.data.targetServiceId} is not in the directory replica yet`, {
-          retriable: true,
-        });
+        throw new DomainError(
+          'NOTIFICATION.RECIPIENT_UNKNOWN',
+          `Service ${job.data.targetServiceId} is not in the directory replica yet`,
+          {
+            retriable: true,
+          },
+        );
       }
       const outcome = await this.inbox.deliver({
         _id: job.data.eventId,
@@ -61,7 +73,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
         deliveredAt: new Date(),
         correlationId: job.data.trace.correlationId,
       });
-      this.logger.info({ jobId: job.id, referralId: job.data.referralId, recipient, outcome }, 'notification delivered');
+      this.logger.info(
+        { jobId: job.id, referralId: job.data.referralId, recipient, outcome },
+        'notification delivered',
+      );
       return outcome;
     });
   }

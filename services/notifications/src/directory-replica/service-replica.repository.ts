@@ -21,7 +21,10 @@ export class ServiceReplicaRepository {
     this.services = collectionOf<ServiceReplicaDocument>(connection, 'directory_services');
   }
 
-  async applyPublished(eventId: string, s: { serviceId: string; organisationId: string; status: string; occurredAt: string }): Promise<ApplyOutcome> {
+  async applyPublished(
+    eventId: string,
+    s: { serviceId: string; organisationId: string; status: string; occurredAt: string },
+  ): Promise<ApplyOutcome> {
     return applyOnce(
       this.services as unknown as Collection<Document>,
       s.serviceId,

@@ -21,11 +21,18 @@ export class InboxController {
 
   @Get()
   @Roles('referrer', 'link-worker', 'provider', 'ops')
-  @ApiOperation({ summary: "The caller's organisation inbox (id-only notifications; read details from the referrals API)" })
-  async list(@CurrentPrincipal() principal: Principal, @Query('limit') limitText?: string): Promise<{ items: InboxItemView[] }> {
+  @ApiOperation({
+    summary: "The caller's organisation inbox (id-only notifications; read details from the referrals API)",
+  })
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query('limit') limitText?: string,
+  ): Promise<{ items: InboxItemView[] }> {
     const limit = limitText === undefined ? 50 : Number(limitText);
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
-      throw new ValidationError('Invalid query', [{ field: 'limit', code: 'out_of_range', message: 'limit must be an integer from 1 to 500' }]);
+      throw new ValidationError('Invalid query', [
+        { field: 'limit', code: 'out_of_range', message: 'limit must be an integer from 1 to 500' },
+      ]);
     }
     const items = await this.inbox.forOrganisation(principal.organisationId, limit);
     return {

@@ -23,7 +23,10 @@ export class InboxRepository implements OnModuleInit {
   }
 
   async onModuleInit(): Promise<void> {
-    await this.notifications.createIndex({ recipientOrganisationId: 1, deliveredAt: -1 }, { name: 'by_recipient' });
+    await this.notifications.createIndex(
+      { recipientOrganisationId: 1, deliveredAt: -1 },
+      { name: 'by_recipient' },
+    );
   }
 
   /** Idempotent: delivering the same notification twice leaves one. */
@@ -38,6 +41,10 @@ export class InboxRepository implements OnModuleInit {
   }
 
   async forOrganisation(organisationId: string, limit: number): Promise<InboxNotification[]> {
-    return this.notifications.find({ recipientOrganisationId: organisationId }).sort({ deliveredAt: -1 }).limit(limit).toArray();
+    return this.notifications
+      .find({ recipientOrganisationId: organisationId })
+      .sort({ deliveredAt: -1 })
+      .limit(limit)
+      .toArray();
   }
 }

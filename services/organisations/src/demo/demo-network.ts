@@ -14,9 +14,19 @@ export interface DemoClient {
  * one service coded against our need taxonomy. Ids are stable so the seed is idempotent.
  */
 export const demoOrganisations: NewOrganisation[] = [
-  { id: 'org-riverside-practice', name: 'Riverside Medical Practice', kind: 'gp-practice', odsCode: 'A81001' },
+  {
+    id: 'org-riverside-practice',
+    name: 'Riverside Medical Practice',
+    kind: 'gp-practice',
+    odsCode: 'A81001',
+  },
   { id: 'org-hillview-surgery', name: 'Hillview Surgery', kind: 'gp-practice', odsCode: 'A81002' },
-  { id: 'org-tees-valley-pcn', name: 'Tees Valley PCN Social Prescribing', kind: 'link-worker-service', odsCode: 'U81234' },
+  {
+    id: 'org-tees-valley-pcn',
+    name: 'Tees Valley PCN Social Prescribing',
+    kind: 'link-worker-service',
+    odsCode: 'U81234',
+  },
   { id: 'org-befriend-tees', name: 'Befriend Tees', kind: 'vcs', charityNumber: '1100001' },
   { id: 'org-money-matters', name: 'Money Matters Advice', kind: 'vcs', charityNumber: '1100002' },
   { id: 'org-green-steps', name: 'Green Steps Walking Group', kind: 'vcs', charityNumber: '1100003' },
@@ -74,13 +84,58 @@ export const demoServices: NewService[] = [
 ];
 
 export const demoClients: DemoClient[] = [
-  { clientId: 'riverside-gp', organisationId: 'org-riverside-practice', role: 'referrer', name: 'Riverside clinical system' },
-  { clientId: 'hillview-gp', organisationId: 'org-hillview-surgery', role: 'referrer', name: 'Hillview clinical system' },
-  { clientId: 'tees-link-workers', organisationId: 'org-tees-valley-pcn', role: 'link-worker', name: 'PCN link worker portal' },
-  { clientId: 'befriend-tees', organisationId: 'org-befriend-tees', role: 'provider', name: 'Befriend Tees portal' },
-  { clientId: 'money-matters', organisationId: 'org-money-matters', role: 'provider', name: 'Money Matters portal' },
-  { clientId: 'green-steps', organisationId: 'org-green-steps', role: 'provider', name: 'Green Steps portal' },
-  { clientId: 'tees-food-network', organisationId: 'org-tees-food-network', role: 'provider', name: 'Food Network portal' },
-  { clientId: 'carers-together', organisationId: 'org-carers-together', role: 'provider', name: 'Carers Together portal' },
-  { clientId: 'platform-ops', organisationId: 'org-tees-valley-pcn', role: 'ops', name: 'Platform operations' },
+  {
+    clientId: 'riverside-gp',
+    organisationId: 'org-riverside-practice',
+    role: 'referrer',
+    name: 'Riverside clinical system',
+  },
+  {
+    clientId: 'hillview-gp',
+    organisationId: 'org-hillview-surgery',
+    role: 'referrer',
+    name: 'Hillview clinical system',
+  },
+  {
+    clientId: 'tees-link-workers',
+    organisationId: 'org-tees-valley-pcn',
+    role: 'link-worker',
+    name: 'PCN link worker portal',
+  },
+  {
+    clientId: 'befriend-tees',
+    organisationId: 'org-befriend-tees',
+    role: 'provider',
+    name: 'Befriend Tees portal',
+  },
+  {
+    clientId: 'money-matters',
+    organisationId: 'org-money-matters',
+    role: 'provider',
+    name: 'Money Matters portal',
+  },
+  {
+    clientId: 'green-steps',
+    organisationId: 'org-green-steps',
+    role: 'provider',
+    name: 'Green Steps portal',
+  },
+  {
+    clientId: 'tees-food-network',
+    organisationId: 'org-tees-food-network',
+    role: 'provider',
+    name: 'Food Network portal',
+  },
+  {
+    clientId: 'carers-together',
+    organisationId: 'org-carers-together',
+    role: 'provider',
+    name: 'Carers Together portal',
+  },
+  {
+    clientId: 'platform-ops',
+    organisationId: 'org-tees-valley-pcn',
+    role: 'ops',
+    name: 'Platform operations',
+  },
 ];

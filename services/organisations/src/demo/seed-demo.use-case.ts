@@ -19,7 +19,10 @@ export interface DemoSeedResult {
  * goes out as an event through the outbox. Idempotent for organisations and services; client
  * secrets are re-issued on every run (the file written afterwards is the only copy).
  */
-export async function seedDemoNetwork(directory: DirectoryRepository, clients: ApiClientRepository): Promise<DemoSeedResult> {
+export async function seedDemoNetwork(
+  directory: DirectoryRepository,
+  clients: ApiClientRepository,
+): Promise<DemoSeedResult> {
   let organisationsCreated = 0;
   let servicesCreated = 0;
   for (const org of demoOrganisations) {

@@ -115,16 +115,27 @@ export class DirectoryRepository implements OnModuleInit {
     return this.organisations.findOne({ _id: id }, { projection: { outbox: 0 } });
   }
 
-  async listOrganisations(limit: number, skip: number): Promise<{ items: OrganisationDocument[]; total: number }> {
+  async listOrganisations(
+    limit: number,
+    skip: number,
+  ): Promise<{ items: OrganisationDocument[]; total: number }> {
     const [items, total] = await Promise.all([
-      this.organisations.find({}, { projection: { outbox: 0 } }).sort({ _id: 1 }).skip(skip).limit(limit).toArray(),
+      this.organisations
+        .find({}, { projection: { outbox: 0 } })
+        .sort({ _id: 1 })
+        .skip(skip)
+        .limit(limit)
+        .toArray(),
       this.organisations.countDocuments({}),
     ]);
     return { items, total };
   }
 
   async servicesOf(organisationId: string): Promise<ServiceDocument[]> {
-    return this.services.find({ organisationId }, { projection: { outbox: 0 } }).sort({ _id: 1 }).toArray();
+    return this.services
+      .find({ organisationId }, { projection: { outbox: 0 } })
+      .sort({ _id: 1 })
+      .toArray();
   }
 }
 

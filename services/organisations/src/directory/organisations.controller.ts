@@ -22,7 +22,10 @@ export class OrganisationsController {
 
   @Get()
   @ApiOperation({ summary: 'List organisations with their services' })
-  async list(@Query('page') pageText?: string, @Query('size') sizeText?: string): Promise<{
+  async list(
+    @Query('page') pageText?: string,
+    @Query('size') sizeText?: string,
+  ): Promise<{
     total_items: number;
     page_number: number;
     size: number;
@@ -31,7 +34,9 @@ export class OrganisationsController {
     const page = parsePositive('page', pageText, 1);
     const size = Math.min(parsePositive('size', sizeText, 50), 200);
     const { items, total } = await this.directory.listOrganisations(size, (page - 1) * size);
-    const contents = await Promise.all(items.map(async (org) => view(org, await this.directory.servicesOf(org._id))));
+    const contents = await Promise.all(
+      items.map(async (org) => view(org, await this.directory.servicesOf(org._id))),
+    );
     return { total_items: total, page_number: page, size, contents };
   }
 
@@ -39,7 +44,8 @@ export class OrganisationsController {
   @ApiOperation({ summary: 'One organisation with its services' })
   async get(@Param('id') id: string): Promise<OrganisationView> {
     const org = await this.directory.findOrganisation(id);
-    if (!org) throw new DomainError('ORGANISATION.NOT_FOUND', `Organisation ${id} not found`, { status: 404 });
+    if (!org)
+      throw new DomainError('ORGANISATION.NOT_FOUND', `Organisation ${id} not found`, { status: 404 });
     return view(org, await this.directory.servicesOf(id));
   }
 }
@@ -64,6 +70,11 @@ function view(org: OrganisationDocument, services: ServiceDocument[]): Organisat
     kind: org.kind,
     ...(org.odsCode ? { odsCode: org.odsCode } : {}),
     status: org.status,
-    services: services.map((s) => ({ id: s._id, name: s.name, status: s.status, taxonomyTermIds: s.taxonomyTermIds })),
+    services: services.map((s) => ({
+      id: s._id,
+      name: s.name,
+      status: s.status,
+      taxonomyTermIds: s.taxonomyTermIds,
+    })),
   };
 }

@@ -26,11 +26,17 @@ export class IssueTokenUseCase {
     const client = await this.clients.findActive(request.clientId);
     // Same answer for unknown client and wrong secret: no client enumeration.
     if (!client || !(await verifyClientSecret(request.clientSecret, client.secretHash))) {
-      throw new DomainError('OAUTH.INVALID_CLIENT', 'Client authentication failed', { status: 401, retriable: false });
+      throw new DomainError('OAUTH.INVALID_CLIENT', 'Client authentication failed', {
+        status: 401,
+        retriable: false,
+      });
     }
     const organisation = await this.directory.findOrganisation(client.organisationId);
     if (!organisation || organisation.status !== 'active') {
-      throw new DomainError('OAUTH.INVALID_CLIENT', 'The client organisation is not active', { status: 401, retriable: false });
+      throw new DomainError('OAUTH.INVALID_CLIENT', 'The client organisation is not active', {
+        status: 401,
+        retriable: false,
+      });
     }
     const allowed = [client.role];
     const requested = request.scope?.split(' ').filter(Boolean) ?? allowed;

@@ -12,7 +12,10 @@ export interface TokenRequest {
  * client_id/client_secret in the form body (section 2.3.1), never both. Errors carry the RFC's
  * error code in `code` (OAUTH.INVALID_REQUEST, OAUTH.UNSUPPORTED_GRANT_TYPE, OAUTH.INVALID_CLIENT).
  */
-export function parseTokenRequest(body: Record<string, unknown>, authorization: string | undefined): TokenRequest {
+export function parseTokenRequest(
+  body: Record<string, unknown>,
+  authorization: string | undefined,
+): TokenRequest {
   const problems: FieldProblem[] = [];
   const grantType = body['grant_type'];
   if (grantType === undefined) {
@@ -20,7 +23,13 @@ export function parseTokenRequest(body: Record<string, unknown>, authorization: 
   } else if (grantType !== 'client_credentials') {
     throw new DomainError('OAUTH.UNSUPPORTED_GRANT_TYPE', 'Only grant_type=client_credentials is supported', {
       status: 400,
-      problems: [{ field: 'grant_type', code: 'unsupported', message: `grant_type "${String(grantType)}" is not supported` }],
+      problems: [
+        {
+          field: 'grant_type',
+          code: 'unsupported',
+          message: `grant_type "${String(grantType)}" is not supported`,
+        },
+      ],
       retriable: false,
     });
   }
@@ -38,11 +47,16 @@ export function parseTokenRequest(body: Record<string, unknown>, authorization: 
   const clientId = basic?.clientId ?? formId;
   const clientSecret = basic?.clientSecret ?? formSecret;
   if (!clientId) problems.push({ field: 'client_id', code: 'required', message: 'client_id is required' });
-  if (!clientSecret) problems.push({ field: 'client_secret', code: 'required', message: 'client_secret is required' });
+  if (!clientSecret)
+    problems.push({ field: 'client_secret', code: 'required', message: 'client_secret is required' });
 
   const scope = stringField(body, 'scope');
   if (problems.length > 0 || !clientId || !clientSecret) {
-    throw new DomainError('OAUTH.INVALID_REQUEST', 'The token request is invalid', { status: 400, problems, retriable: false });
+    throw new DomainError('OAUTH.INVALID_REQUEST', 'The token request is invalid', {
+      status: 400,
+      problems,
+      retriable: false,
+    });
   }
   return scope === undefined ? { clientId, clientSecret } : { clientId, clientSecret, scope };
 }
@@ -57,7 +71,10 @@ function parseBasic(header: string | undefined): { clientId: string; clientSecre
   const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon <= 0) {
-    throw new DomainError('OAUTH.INVALID_CLIENT', 'Malformed HTTP Basic credentials', { status: 401, retriable: false });
+    throw new DomainError('OAUTH.INVALID_CLIENT', 'Malformed HTTP Basic credentials', {
+      status: 401,
+      retriable: false,
+    });
   }
   // RFC 6749 2.3.1: id and secret are form-urlencoded before Basic encoding.
   return {

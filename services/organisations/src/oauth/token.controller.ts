@@ -24,7 +24,10 @@ export class TokenController {
     description:
       'Form-encoded `grant_type=client_credentials` with client_id/client_secret in the body or HTTP Basic. Returns a short-lived ES256 JWT naming the client organisation (`org`) and role (`role`).',
   })
-  async token(@Body() body: Record<string, unknown> | undefined, @Req() request: Request): Promise<TokenResponse> {
+  async token(
+    @Body() body: Record<string, unknown> | undefined,
+    @Req() request: Request,
+  ): Promise<TokenResponse> {
     return this.issueToken.execute(parseTokenRequest(body ?? {}, request.headers.authorization));
   }
 

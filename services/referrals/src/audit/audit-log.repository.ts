@@ -35,6 +35,9 @@ export class AuditLogRepository implements OnModuleInit {
   }
 
   async forReferral(referralId: string): Promise<AuditDocument[]> {
-    return this.entries.find({ referralId }, { projection: { _id: 0 } }).sort({ at: 1 }).toArray();
+    return this.entries
+      .find({ referralId }, { projection: { _id: 0 } })
+      .sort({ at: 1 })
+      .toArray();
   }
 }

@@ -1,7 +1,12 @@
 import { intakeProblems, type Actor, type IntakeFacts } from './referral-intake.rules';
 
 const now = new Date('2026-11-21T10:00:00Z');
-const gp: Actor = { clientId: 'riverside-gp', organisationId: 'org-riverside', odsCode: 'A81001', role: 'referrer' };
+const gp: Actor = {
+  clientId: 'riverside-gp',
+  organisationId: 'org-riverside',
+  odsCode: 'A81001',
+  role: 'referrer',
+};
 const valid: IntakeFacts = {
   patient: { nhsNumber: '9434765919', birthDate: '1950-03-01' },
   requesterOdsCode: 'A81001',
@@ -35,11 +40,17 @@ describe('intakeProblems', () => {
   });
 
   it('refuses a malformed NHS number as a format problem', () => {
-    expect(intakeProblems({ ...valid, patient: { ...valid.patient, nhsNumber: '12345' } }, gp, now)[0]?.code).toBe('invalid_format');
+    expect(
+      intakeProblems({ ...valid, patient: { ...valid.patient, nhsNumber: '12345' } }, gp, now)[0]?.code,
+    ).toBe('invalid_format');
   });
 
   it('refuses consent recorded in the future', () => {
-    const problems = intakeProblems({ ...valid, consent: { given: true, recordedAt: '2026-11-22T10:00:00Z' } }, gp, now);
+    const problems = intakeProblems(
+      { ...valid, consent: { given: true, recordedAt: '2026-11-22T10:00:00Z' } },
+      gp,
+      now,
+    );
     expect(problems.map((p) => p.field)).toEqual(['consent.recordedAt']);
   });
 });

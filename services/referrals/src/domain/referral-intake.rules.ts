@@ -25,13 +25,25 @@ export function intakeProblems(facts: IntakeFacts, actor: Actor, now: Date): Fie
   const problems: FieldProblem[] = [];
   const nhs = nhsNumberProblem(facts.patient.nhsNumber);
   if (nhs === 'format') {
-    problems.push({ field: 'patient.nhsNumber', code: 'invalid_format', message: 'An NHS number has 10 digits' });
+    problems.push({
+      field: 'patient.nhsNumber',
+      code: 'invalid_format',
+      message: 'An NHS number has 10 digits',
+    });
   } else if (nhs === 'check-digit') {
-    problems.push({ field: 'patient.nhsNumber', code: 'invalid_check_digit', message: 'The NHS number check digit is wrong' });
+    problems.push({
+      field: 'patient.nhsNumber',
+      code: 'invalid_check_digit',
+      message: 'The NHS number check digit is wrong',
+    });
   }
   const birth = Date.parse(`${facts.patient.birthDate}T00:00:00Z`);
   if (!Number.isNaN(birth) && birth > now.getTime()) {
-    problems.push({ field: 'patient.birthDate', code: 'in_future', message: 'The date of birth is in the future' });
+    problems.push({
+      field: 'patient.birthDate',
+      code: 'in_future',
+      message: 'The date of birth is in the future',
+    });
   }
   if (facts.requesterOdsCode !== actor.odsCode) {
     problems.push({
@@ -58,7 +70,11 @@ export function intakeProblems(facts: IntakeFacts, actor: Actor, now: Date): Fie
   }
   const consentAt = Date.parse(facts.consent.recordedAt);
   if (!Number.isNaN(consentAt) && consentAt > now.getTime() + 5 * 60_000) {
-    problems.push({ field: 'consent.recordedAt', code: 'in_future', message: 'Consent cannot be recorded in the future' });
+    problems.push({
+      field: 'consent.recordedAt',
+      code: 'in_future',
+      message: 'Consent cannot be recorded in the future',
+    });
   }
   return problems;
 }

@@ -33,6 +33,11 @@ export function toReferralView(r: ReferralDocument): ReferralView {
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
     version: r.version,
-    history: r.history.map((h) => ({ at: h.at.toISOString(), byOrganisationId: h.by.organisationId, from: h.from, to: h.to })),
+    history: r.history.map((h) => ({
+      at: h.at.toISOString(),
+      byOrganisationId: h.by.organisationId,
+      from: h.from,
+      to: h.to,
+    })),
   };
 }

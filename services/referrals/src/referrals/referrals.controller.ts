@@ -21,7 +21,7 @@ export class ReferralsController {
   @ApiOperation({
     summary: 'Refer a patient (JSON intake)',
     description:
-      'Validates the NHS number check digit, coded needs, consent and that the referring ODS code is the caller\'s own. ' +
+      "Validates the NHS number check digit, coded needs, consent and that the referring ODS code is the caller's own. " +
       'Send an Idempotency-Key to make retries safe: the same key returns the original referral (200, Idempotent-Replayed: true).',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })

@@ -16,8 +16,16 @@ export const CreateReferralRequestSchema = Type.Object(
     ),
     requesterOdsCode: Type.String({ minLength: 3, maxLength: 10, pattern: '^[A-Z0-9]+$' }),
     targetServiceId: Id,
-    needs: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 20 }),
-    priority: Type.Union([Type.Literal('routine'), Type.Literal('urgent'), Type.Literal('asap'), Type.Literal('stat')]),
+    needs: Type.Array(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9.:_-]+$' }), {
+      minItems: 1,
+      maxItems: 20,
+    }),
+    priority: Type.Union([
+      Type.Literal('routine'),
+      Type.Literal('urgent'),
+      Type.Literal('asap'),
+      Type.Literal('stat'),
+    ]),
     consent: Type.Object(
       {
         given: Type.Boolean(),

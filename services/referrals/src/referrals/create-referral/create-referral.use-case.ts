@@ -44,7 +44,11 @@ export class CreateReferralUseCase {
   async execute(command: CreateReferralCommand, now = new Date()): Promise<CreateReferralResult> {
     if (command.idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(command.idempotencyKey)) {
       throw new ValidationError('The Idempotency-Key header is invalid', [
-        { field: 'Idempotency-Key', code: 'invalid_format', message: '8-128 characters of A-Z a-z 0-9 . _ : -' },
+        {
+          field: 'Idempotency-Key',
+          code: 'invalid_format',
+          message: '8-128 characters of A-Z a-z 0-9 . _ : -',
+        },
       ]);
     }
     const request = validator.parse(command.body);
@@ -92,20 +96,37 @@ export class CreateReferralUseCase {
       createdAt: now,
       updatedAt: now,
       version: 1,
-      history: [{ at: now, by: { clientId: command.actor.clientId, organisationId: command.actor.organisationId }, from: null, to: 'requested' }],
+      history: [
+        {
+          at: now,
+          by: { clientId: command.actor.clientId, organisationId: command.actor.organisationId },
+          from: null,
+          to: 'requested',
+        },
+      ],
       outbox: outboxEntriesFor([event]),
     };
 
     const result = await this.referrals.insert(referral);
     if (result.created) this.relay.kick(); // publish now rather than at the next poll
     if (!result.created && result.referral.requestFingerprint !== referral.requestFingerprint) {
-      throw new DomainError('REFERRAL.IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different referral', {
-        status: 422,
-        problems: [{ field: 'Idempotency-Key', code: 'reused', message: 'Send a new key for a different request' }],
-      });
+      throw new DomainError(
+        'REFERRAL.IDEMPOTENCY_KEY_REUSED',
+        'This Idempotency-Key was used for a different referral',
+        {
+          status: 422,
+          problems: [
+            { field: 'Idempotency-Key', code: 'reused', message: 'Send a new key for a different request' },
+          ],
+        },
+      );
     }
     await this.audit.record({
-      actor: { clientId: command.actor.clientId, organisationId: command.actor.organisationId, role: command.actor.role },
+      actor: {
+        clientId: command.actor.clientId,
+        organisationId: command.actor.organisationId,
+        role: command.actor.role,
+      },
       action: result.created ? 'referral.create' : 'referral.create.replayed',
       referralId: result.referral._id,
       outcome: 'allowed',

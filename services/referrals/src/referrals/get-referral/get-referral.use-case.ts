@@ -24,7 +24,9 @@ export class GetReferralUseCase {
       outcome: allowed ? 'allowed' : 'denied',
     });
     if (!allowed) {
-      throw new DomainError('AUTH.FORBIDDEN', 'This referral belongs to another organisation', { status: 403 });
+      throw new DomainError('AUTH.FORBIDDEN', 'This referral belongs to another organisation', {
+        status: 403,
+      });
     }
     return referral;
   }

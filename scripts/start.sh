@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# One command from a fresh clone to a running platform (README: `npm run start:platform`):
+# npm dependencies, real infrastructure (infra/local/platform.sh), build, the four services in the
+# background, the demo seed, then where to look. Re-running restarts the services cleanly.
+set -euo pipefail
+export SCRIPT_TAG=start
+# shellcheck source=scripts/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+cd "$REPO_ROOT"
+
+READY_TIMEOUT="${SP_SERVICE_READY_TIMEOUT:-90}"
+t0=$SECONDS
+
+ensure_node_modules
+bash "$PLATFORM" start
+say "building (npm run build)"
+npm run build --silent
+
+mkdir -p "$SERVICE_LOGS" "$SERVICE_RUN"
+stop_all_services # idempotent: a re-run restarts what is running
+
+port_busy() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
+
+launch() {
+  local name="$1" port="${SERVICE_PORTS[$1]}" logfile="$SERVICE_LOGS/$1.log"
+  if port_busy "$port"; then
+    fail "$name: port $port is already in use by another process; free it and re-run"
+  fi
+  [ -f "$logfile" ] && mv -f "$logfile" "$logfile.1"
+  say "starting $name on :$port (log: ${logfile#"$REPO_ROOT"/})"
+  # own session: survives this script and the terminal; pid written by the child itself
+  PORT="$port" setsid bash -c 'echo $$ >"$0"; exec "$@"' "$SERVICE_RUN/$name.pid" \
+    node -r ./tools/runtime/register-aliases.js "dist/services/$name/src/main.js" \
+    </dev/null >>"$logfile" 2>&1 &
+}
+
+ready_status() {
+  node -e '
+    fetch(process.argv[1], { signal: AbortSignal.timeout(2000) }).then(
+      (r) => process.exit(r.status === 200 ? 0 : 1),
+      () => process.exit(1),
+    );' "http://127.0.0.1:$1/health/ready"
+}
+
+wait_ready() {
+  local name="$1" port="${SERVICE_PORTS[$1]}" start=$SECONDS pid
+  until ready_status "$port"; do
+    pid="$(service_pid "$name")"
+    if [ -z "$pid" ] || [ $((SECONDS - start)) -ge "$READY_TIMEOUT" ]; then
+      if [ -z "$pid" ]; then
+        say "$name exited during start-up; last lines of its log:"
+      else
+        say "$name not ready after ${READY_TIMEOUT}s; last lines of its log:"
+      fi
+      tail -n 60 "$SERVICE_LOGS/$name.log" >&2 || true
+      fail "$name did not start (full log: infra/local/.state/logs/$name.log)"
+    fi
+    sleep 0.5
+  done
+  say "$name ready on http://127.0.0.1:$port ($((SECONDS - start))s)"
+}
+
+launch organisations
+wait_ready organisations
+for name in referrals notifications analytics; do launch "$name"; done
+for name in referrals notifications analytics; do wait_ready "$name"; done
+
+say "seeding the demo network"
+if ! timeout "${SP_SEED_TIMEOUT:-120}" \
+  node -r ./tools/runtime/register-aliases.js dist/services/organisations/src/demo/seed-demo.js; then
+  fail "the demo seed failed or did not finish within ${SP_SEED_TIMEOUT:-120}s (services are running; infra: bash infra/local/platform.sh status)"
+fi
+
+DEMO_FILE="$REPO_ROOT/infra/local/demo-clients.json"
+clients="$(node -e '
+  const doc = require(process.argv[1]);
+  for (const c of doc.clients) console.log(`    ${c.clientId.padEnd(28)} role=${c.role.padEnd(12)} organisation=${c.organisationId}`);
+' "$DEMO_FILE")"
+first_client="$(node -p 'require(process.argv[1]).clients[0].clientId' "$DEMO_FILE")"
+
+cat <<INFO
+
+[start] platform running ($((SECONDS - t0))s)
+
+  Services            OpenAPI                         Metrics                          Readiness
+  referrals           http://127.0.0.1:3001/docs      http://127.0.0.1:3001/metrics    http://127.0.0.1:3001/health/ready
+  organisations       http://127.0.0.1:3002/docs      http://127.0.0.1:3002/metrics    http://127.0.0.1:3002/health/ready
+  notifications       http://127.0.0.1:3003/docs      http://127.0.0.1:3003/metrics    http://127.0.0.1:3003/health/ready
+  analytics           http://127.0.0.1:3004/docs      http://127.0.0.1:3004/metrics    http://127.0.0.1:3004/health/ready
+
+  Infrastructure      Kafka 127.0.0.1:9092 · MongoDB wire (FerretDB) mongodb://127.0.0.1:27017 · Redis redis://127.0.0.1:6379
+                      bash infra/local/platform.sh status | logs [kafka|ferretdb|postgres|redis]
+  Service logs        infra/local/.state/logs/<service>.log
+
+  Demo API clients    infra/local/demo-clients.json (secrets regenerated on every start)
+$clients
+
+  Get a token (client credentials):
+    SECRET=\$(node -p "require('./infra/local/demo-clients.json').clients.find(c => c.clientId === '$first_client').clientSecret")
+    curl -s -X POST http://127.0.0.1:3002/oauth/token \\
+      -d grant_type=client_credentials -d client_id=$first_client -d client_secret="\$SECRET"
+
+  Stop everything:    bash scripts/stop.sh
+INFO
