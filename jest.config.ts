@@ -6,7 +6,7 @@ import type { Config } from 'jest';
 //                started by infra/local/platform.sh (scripts/test.sh does that first).
 const moduleNameMapper = { '^@sp/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts' };
 const transform: Config['transform'] = {
-  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }],
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
 };
 
 const config: Config = {

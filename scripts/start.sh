@@ -7,6 +7,7 @@ export SCRIPT_TAG=start
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$REPO_ROOT"
+lock_services
 
 READY_TIMEOUT="${SP_SERVICE_READY_TIMEOUT:-90}"
 t0=$SECONDS

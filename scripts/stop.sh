@@ -6,6 +6,7 @@ export SCRIPT_TAG=stop
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$REPO_ROOT"
+lock_services
 
 stop_all_services
 say "services stopped"

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import mongoose from 'mongoose';
 import { testInfra, uniqueName, waitFor } from '@sp/testing';
 import { runToCompletion, startService, type RunningService, freePort } from './support/service-process';
 
@@ -183,6 +184,18 @@ describe('walking skeleton: referral -> outbox -> Kafka -> analytics and notific
 
   it('a retried post with the same Idempotency-Key returns the original and is not counted again', async () => {
     const gp = await token('hillview-gp');
+    const ops = await token('platform-ops');
+    const analytics = service('analytics').url;
+    const hillviewCount = async (): Promise<number> => {
+      const response = await fetch(`${analytics}/v1/stats/referrals`, {
+        headers: { authorization: `Bearer ${ops}` },
+      });
+      const body = (await response.json()) as {
+        organisations: Array<{ organisationId: string; submitted: number }>;
+      };
+      return body.organisations.find((o) => o.organisationId === 'org-hillview-surgery')?.submitted ?? 0;
+    };
+    const baseline = await waitForCaughtUp(analytics, `analytics-${run}`, hillviewCount);
     const body = JSON.stringify({
       patient: { nhsNumber: '9000000009', givenName: 'Alan', familyName: 'Turing', birthDate: '1954-06-07' },
       requesterOdsCode: 'A81002',
@@ -212,6 +225,41 @@ describe('walking skeleton: referral -> outbox -> Kafka -> analytics and notific
     expect(second.headers.get('idempotent-replayed')).toBe('true');
     const [a, b] = [(await first.json()) as { id: string }, (await second.json()) as { id: string }];
     expect(b.id).toBe(a.id);
+
+    await waitFor(async () => (await hillviewCount()) === baseline + 1, {
+      timeoutMs: 30_000,
+      description: 'counted',
+    });
+    expect(await waitForCaughtUp(analytics, `analytics-${run}`, hillviewCount)).toBe(baseline + 1);
+  });
+
+  it('the token endpoint answers bad client credentials per RFC 6749 inside a problem document', async () => {
+    const post = (body: Record<string, string>) =>
+      fetch(`${organisationsUrl}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(body),
+      });
+    const wrongSecret = await post({
+      grant_type: 'client_credentials',
+      client_id: 'riverside-gp',
+      client_secret: 'nope',
+    });
+    expect(wrongSecret.status).toBe(401);
+    expect(wrongSecret.headers.get('content-type')).toContain('application/problem+json');
+    expect(await wrongSecret.json()).toMatchObject({ code: 'OAUTH.INVALID_CLIENT', error: 'invalid_client' });
+
+    const missing = await post({});
+    expect(missing.status).toBe(400);
+    const problem = (await missing.json()) as { error: string; errors: Array<{ field: string }> };
+    expect(problem.error).toBe('invalid_request');
+    expect(problem.errors.map((e) => e.field)).toEqual(['grant_type', 'client_id', 'client_secret']);
+
+    const jwks = (await (await fetch(`${organisationsUrl}/.well-known/jwks.json`)).json()) as {
+      keys: Array<{ kty: string; d?: string }>;
+    };
+    expect(jwks.keys[0]?.kty).toBe('EC');
+    expect(jwks.keys[0]?.d).toBeUndefined(); // never the private part
   });
 
   it('refuses unauthenticated and cross-organisation access with problem documents', async () => {
@@ -236,6 +284,21 @@ describe('walking skeleton: referral -> outbox -> Kafka -> analytics and notific
 
   it('answers bad input with every problem named and stores nothing', async () => {
     const gp = await token('riverside-gp');
+    const stored = async (): Promise<{ referrals: number; audit: number }> => {
+      const connection = await mongoose
+        .createConnection(mongoFor('referrals'), { retryWrites: false })
+        .asPromise();
+      try {
+        const db = connection.db!;
+        return {
+          referrals: await db.collection('referrals').countDocuments(),
+          audit: await db.collection('audit_log').countDocuments({ action: 'referral.create' }),
+        };
+      } finally {
+        await connection.close();
+      }
+    };
+    const before = await stored();
     const response = await fetch(`${service('referrals').url}/v1/referrals`, {
       method: 'POST',
       headers: { authorization: `Bearer ${gp}`, 'content-type': 'application/json' },

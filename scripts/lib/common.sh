@@ -32,6 +32,17 @@ ensure_node_modules() {
   fi
 }
 
+lock_services() {
+  # one start/stop at a time per checkout: two interleaved runs would stop each other's
+  # half-started services and lose track of them
+  mkdir -p "$STATE_DIR"
+  exec 9>"$STATE_DIR/services.lock"
+  if ! flock -n 9; then
+    say "another scripts/start.sh or scripts/stop.sh is running; waiting for it (up to 5 minutes)"
+    flock -w 300 9 || fail "gave up waiting for the other start/stop to finish"
+  fi
+}
+
 service_pid() {
   # pid of our running service $1 (checked against its command line, so a reused pid is ignored)
   local f="$SERVICE_RUN/$1.pid" pid

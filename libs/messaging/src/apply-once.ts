@@ -4,6 +4,7 @@
 // matches nothing and changes nothing.
 import { DomainError } from '@sp/errors';
 import type { Collection, Document, UpdateFilter } from 'mongodb';
+import { withDocumentLock } from './document-lock';
 
 export const APPLIED_EVENT_IDS_FIELD = 'appliedEventIds';
 
@@ -62,7 +63,10 @@ export async function applyOnce(
   if (!Number.isInteger(keepLast) || keepLast < 1) throw new RangeError(`keepLast must be a positive integer, got ${keepLast}`);
   const filter = { _id: docId, [APPLIED_EVENT_IDS_FIELD]: { $ne: eventId } } as Document;
   try {
-    const result = await collection.updateOne(filter, withAppliedMarker(update, eventId, keepLast), { upsert: opts.upsert ?? false });
+    // Locked: FerretDB loses one of two concurrent updates of a document (see document-lock.ts).
+    const result = await withDocumentLock(collection, docId, () =>
+      collection.updateOne(filter, withAppliedMarker(update, eventId, keepLast), { upsert: opts.upsert ?? false }),
+    );
     if (result.matchedCount > 0 || result.upsertedCount > 0) {
       appliesSinceTrim += 1;
       if (appliesSinceTrim >= Math.max(1, Math.floor(keepLast / 10))) {
@@ -94,6 +98,8 @@ export async function trimAppliedMarkers(collection: Collection<Document>, docId
   const markers: unknown = doc?.[APPLIED_EVENT_IDS_FIELD];
   if (!Array.isArray(markers) || markers.length <= keepLast) return 0;
   const oldest = markers.slice(0, markers.length - keepLast);
-  await collection.updateOne({ _id: docId } as Document, { $pullAll: { [APPLIED_EVENT_IDS_FIELD]: oldest } } as Document);
+  await withDocumentLock(collection, docId, () =>
+    collection.updateOne({ _id: docId } as Document, { $pullAll: { [APPLIED_EVENT_IDS_FIELD]: oldest } } as Document),
+  );
   return oldest.length;
 }

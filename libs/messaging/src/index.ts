@@ -15,6 +15,7 @@ export { OUTBOX_FIELD, outboxEntriesFor, outboxEntryToRecord } from './outbox-en
 export type { OutboxEntry } from './outbox-entry';
 export { OutboxRelay, PENDING_OUTBOX_FILTER } from './outbox-relay';
 export type { OutboxRelayOptions } from './outbox-relay';
+export { documentLockKey, withDocumentLock, withDocumentLocks } from './document-lock';
 export { APPLIED_EVENT_IDS_FIELD, DEFAULT_KEEP_LAST, applyOnce, trimAppliedMarkers } from './apply-once';
 export type { ApplyOnceOptions, ApplyOutcome } from './apply-once';
 export { DeadLetterAdmin, DLQ_SUFFIX } from './dead-letter-admin';

@@ -9,11 +9,15 @@
 // accepts a `$pull` condition but silently removes nothing (verified); exact-value removal
 // behaves the same on FerretDB and MongoDB.
 //
+// Writers of aggregate documents must hold `withDocumentLock` around their update (FerretDB has
+// no per-document atomicity under concurrency: see document-lock.ts).
+//
 // At-least-once: a crash between the publish and the `$pull` republishes those entries on the next
 // pass. Consumers dedupe by event id (applyOnce), so the effect still happens once.
 import { createLogger, gauge, counter } from '@sp/observability';
 import type { Collection, Document } from 'mongodb';
 import type { Logger } from 'pino';
+import { withDocumentLocks } from './document-lock';
 import type { EventPublisher } from './event-publisher';
 import { isOutboxEntry, outboxEntryToRecord, OUTBOX_FIELD, type OutboxEntry } from './outbox-entry';
 
@@ -176,9 +180,11 @@ export class OutboxRelay {
     let published = 0;
     for (const [collection, docs] of byCollection) {
       const count = docs.reduce((n, d) => n + d.entries.length, 0);
-      await collection.updateMany(
-        { _id: { $in: docs.map((d) => d.id) } } as Document,
-        { $pullAll: { [OUTBOX_FIELD]: docs.flatMap((d) => d.stored) } } as Document,
+      const ids = docs.map((d) => d.id);
+      // Locked: on FerretDB a concurrent service write to the same document would otherwise be
+      // overwritten by this update (see document-lock.ts).
+      await withDocumentLocks(collection, ids, () =>
+        collection.updateMany({ _id: { $in: ids } } as Document, { $pullAll: { [OUTBOX_FIELD]: docs.flatMap((d) => d.stored) } } as Document),
       );
       this.published.inc({ collection: collection.collectionName }, count);
       published += count;

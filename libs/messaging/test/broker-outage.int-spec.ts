@@ -3,6 +3,7 @@
 // throw-away broker so the shared one (used by parallel suites) is never disturbed.
 import type { Collection, Document } from 'mongodb';
 import { uniqueName, waitFor } from '@sp/testing';
+import { withDocumentLock } from '../src/document-lock';
 import { EventPublisher } from '../src/event-publisher';
 import { KafkaEventTransport } from '../src/kafka-event-transport';
 import { outboxEntriesFor } from '../src/outbox-entry';
@@ -62,10 +63,13 @@ describe('broker stopped and restarted mid-stream', () => {
         seq += 1;
         const itemId = `item-${seq % ITEMS}`;
         const env = h.envelope({ itemId, seq, amount: 1 });
-        await aggregates.updateOne(
-          { _id: `agg-${itemId}` } as Document,
-          { $set: { lastSeq: seq }, $push: { outbox: { $each: outboxEntriesFor([env], h.registry) } } } as Document,
-          { upsert: true },
+        // Under the document lock, as every aggregate writer must (FerretDB: see document-lock.ts).
+        await withDocumentLock(aggregates, `agg-${itemId}`, () =>
+          aggregates.updateOne(
+            { _id: `agg-${itemId}` } as Document,
+            { $set: { lastSeq: seq }, $push: { outbox: { $each: outboxEntriesFor([env], h.registry) } } } as Document,
+            { upsert: true },
+          ),
         );
         relay.kick();
       }
@@ -92,7 +96,7 @@ describe('broker stopped and restarted mid-stream', () => {
       );
     }, 5_000);
     await waitFor(async () => (await appliedCount()) === total && (await relay.backlog()) === 0, {
-      timeoutMs: 60_000,
+      timeoutMs: 120_000,
       intervalMs: 500,
       description: `all ${total} events applied and the outbox drained`,
     })
