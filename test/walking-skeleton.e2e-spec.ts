@@ -92,6 +92,7 @@ describe('walking skeleton: referral -> outbox -> Kafka -> analytics and notific
           KAFKA_GROUP_ID: `notifications-${run}`,
           QUEUE_PREFIX: run,
           DELIVERY_BACKOFF_MS: '200',
+          LOG_LEVEL: 'info', // the delivery log line proves the correlation id reached the job
         }),
       ])),
     );
@@ -130,6 +131,7 @@ describe('walking skeleton: referral -> outbox -> Kafka -> analytics and notific
     const baseline = await waitForCaughtUp(analytics, `analytics-${run}`, statsOf);
 
     const nhsNumber = '9434765919';
+    const correlationId = `${run}-correlation`;
     const posted = await fetch(`${service('referrals').url}/v1/referrals`, {
       method: 'POST',
       headers: {
