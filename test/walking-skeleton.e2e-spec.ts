@@ -138,6 +138,7 @@ describe('walking skeleton: referral -> outbox -> Kafka -> analytics and notific
         authorization: `Bearer ${gp}`,
         'content-type': 'application/json',
         'idempotency-key': `${run}-first`,
+        'x-correlation-id': correlationId,
       },
       body: JSON.stringify({
         patient: { nhsNumber, givenName: 'Ada', familyName: 'Lovelace', birthDate: '1950-12-10' },
@@ -179,6 +180,18 @@ describe('walking skeleton: referral -> outbox -> Kafka -> analytics and notific
     const bytes = await readReferralEventBytes(referral.id);
     for (const identifier of [nhsNumber, 'Ada', 'Lovelace', '1950-12-10'])
       expect(bytes).not.toContain(identifier);
+
+    // One correlation id from the HTTP request, through the Kafka event, to the delivery job's log.
+    expect(posted.headers.get('x-correlation-id')).toBe(correlationId);
+    expect(bytes).toContain(`ce_correlationid=${correlationId}`);
+    const delivered = service('notifications')
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('notification delivered'))
+      .map((line) => JSON.parse(line) as { correlationId?: string; referralId?: string });
+    expect(delivered).toEqual(
+      expect.arrayContaining([expect.objectContaining({ correlationId, referralId: referral.id })]),
+    );
 
     // Counted exactly once, even after a while.
     expect(await statsOf()).toBe(baseline + 1);
@@ -332,6 +345,27 @@ describe('walking skeleton: referral -> outbox -> Kafka -> analytics and notific
       'patient.nhsNumber',
       'requesterOdsCode',
     ]);
+
+    const malformed = await fetch(`${service('referrals').url}/v1/referrals`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gp}`, 'content-type': 'application/json' },
+      body: '{"patient": ',
+    });
+    expect(malformed.status).toBe(400);
+    expect(((await malformed.json()) as { code: string }).code).toBe('REQUEST.MALFORMED_JSON');
+
+    const unknownField = await fetch(`${service('referrals').url}/v1/referrals`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gp}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ colour: 'red' }),
+    });
+    expect(unknownField.status).toBe(400);
+    const unknownProblem = (await unknownField.json()) as { errors: Array<{ field: string; code: string }> };
+    expect(unknownProblem.errors).toEqual(
+      expect.arrayContaining([{ field: 'colour', code: 'unknown_field', message: expect.any(String) }]),
+    );
+
+    expect(await stored()).toEqual(before);
   });
 });
 
