@@ -32,7 +32,7 @@ launch() {
   # own session: survives this script and the terminal; pid written by the child itself
   PORT="$port" setsid bash -c 'echo $$ >"$0"; exec "$@"' "$SERVICE_RUN/$name.pid" \
     node -r ./tools/runtime/register-aliases.js "dist/services/$name/src/main.js" \
-    </dev/null >>"$logfile" 2>&1 &
+    </dev/null >>"$logfile" 2>&1 9>&- & # 9>&-: the service must not hold the start/stop lock
 }
 
 ready_status() {

@@ -31,6 +31,8 @@ step() {
 
 step "dependencies" ensure_node_modules
 step "infrastructure" bash "$PLATFORM" start
+# The module-boundary lint rule reads the Nx project graph; without one it checks nothing.
+step "project graph" env NX_DAEMON=false npx nx show projects --json
 step "lint" npx eslint .
 step "format" npx prettier --check .
 step "typecheck" npx tsc -p tsconfig.json --noEmit

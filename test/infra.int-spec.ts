@@ -119,6 +119,23 @@ describe('local infrastructure', () => {
       expect(found).toMatchObject({ code: 'a', count: 3 });
       await expect(Thing.create({ code: 'a', count: 9 })).rejects.toMatchObject({ code: 11000 });
     });
+
+    it('applies a bulk write of more update statements than FerretDB has PostgreSQL connections', async () => {
+      // Unpatched FerretDB 1.24 holds one of its 50 PostgreSQL connections per update statement
+      // until the whole command ends, so this hung the server for every client
+      // (infra/local/ferretdb/patches/0001-update-release-connections.patch).
+      const db = connection.db;
+      if (!db) throw new Error('mongoose connection has no db');
+      const items = db.collection<{ _id: string; n: number }>('bulk_items');
+      const ids = Array.from({ length: 120 }, (_, i) => `item-${i}`);
+      await items.insertMany(ids.map((_id) => ({ _id, n: 0 })));
+      const result = await items.bulkWrite(
+        ids.map((_id) => ({ updateOne: { filter: { _id }, update: { $inc: { n: 1 } } } })),
+        { ordered: true },
+      );
+      expect(result.modifiedCount).toBe(ids.length);
+      expect(await items.countDocuments({ n: 1 })).toBe(ids.length);
+    });
   });
 
   describe('Redis', () => {

@@ -21,7 +21,9 @@ RUN="$STATE/run"
 KAFKA_VERSION=3.9.1
 FERRETDB_VERSION=v1.24.2
 KAFKA_LIBS="$CACHE/kafka-libs-$KAFKA_VERSION"
-FERRETDB_BIN="$CACHE/ferretdb-$FERRETDB_VERSION"
+FERRETDB_PATCHES="$LOCAL_DIR/ferretdb/patches"
+# the binary's name carries a digest of our patches, so changing a patch rebuilds it
+FERRETDB_BIN="$CACHE/ferretdb-$FERRETDB_VERSION-$(cat "$FERRETDB_PATCHES"/*.patch | sha256sum | cut -c1-8)"
 
 HOST=127.0.0.1
 KAFKA_PORT="${SP_KAFKA_PORT:-9092}"
@@ -258,6 +260,15 @@ provision_ferretdb() {
   # The module zip lacks the generated version file and the binary panics without it
   # (FerretDB issue 2982).
   printf '%s\n' "$FERRETDB_VERSION" >"$work/build/version/version.txt"
+  local patch
+  for patch in "$FERRETDB_PATCHES"/*.patch; do
+    log "ferretdb: applying $(basename "$patch")"
+    if command -v git >/dev/null 2>&1; then
+      (cd "$work" && git apply -p1 "$patch") || die "ferretdb: $(basename "$patch") does not apply"
+    else
+      (cd "$work" && patch -s -p1 <"$patch") || die "ferretdb: $(basename "$patch") does not apply"
+    fi
+  done
   mkdir -p "$CACHE"
   local buildlog="$LOGS/ferretdb-build.log"
   if ! (cd "$work" && CGO_ENABLED=0 GOFLAGS=-buildvcs=false go build -trimpath -tags ferretdb_no_sqlite \
@@ -409,6 +420,13 @@ ferretdb_status() {
 }
 
 start_ferretdb() {
+  local running
+  running="$(our_pid ferretdb)"
+  if [ -n "$running" ] && [ "$(readlink "/proc/$running/exe" 2>/dev/null)" != "$FERRETDB_BIN" ]; then
+    log "ferretdb: running an older build; restarting it with $(basename "$FERRETDB_BIN")"
+    stop_pid ferretdb "$running"
+    rm -f "$RUN/ferretdb.pid"
+  fi
   if [ -n "$(our_pid ferretdb)" ]; then
     log "ferretdb: already running (pid $(our_pid ferretdb))"
   elif port_open "$MONGO_PORT"; then

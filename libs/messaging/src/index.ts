@@ -4,7 +4,7 @@ export { ensureTopics, topicsWithDeadLetters } from './ensure-topics';
 export type { EnsureTopicsOptions } from './ensure-topics';
 export { EventPublisher, envelopeToRecord } from './event-publisher';
 export type { EventPublisherOptions, PublishRecord } from './event-publisher';
-export { KafkaEventTransport, AUTO_COMMIT_INTERVAL_MS, AUTO_COMMIT_THRESHOLD } from './kafka-event-transport';
+export { KafkaEventTransport, AUTO_COMMIT_INTERVAL_MS } from './kafka-event-transport';
 export type { EventContext, EventHandler, KafkaEventTransportOptions } from './kafka-event-transport';
 export { EventExceptionPassthroughFilter } from './event-exception-passthrough';
 export { DEFAULT_RETRY, backoffDelay, classifyFailure, decideRetry } from './retry-policy';
