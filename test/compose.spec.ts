@@ -208,9 +208,10 @@ describe('docker-compose.yml', () => {
 describe('infra/docker/Dockerfile', () => {
   const dockerfile = readFileSync(join(repoRoot, 'infra/docker/Dockerfile'), 'utf8');
 
-  it('builds with npm ci and npm run build, and runs the compiled service with the alias hook', () => {
+  it('installs the locked dependencies, builds with npm run build, and runs the compiled service with the alias hook', () => {
     expect(dockerfile).toMatch(/^ARG SERVICE$/m);
-    expect(dockerfile).toContain('npm ci');
+    expect(dockerfile).toMatch(/COPY package\.json package-lock\.json/);
+    expect(dockerfile).toContain('npm install --no-audit --no-fund');
     expect(dockerfile).toContain('npm run build');
     expect(dockerfile).toContain(
       'node -r ./tools/runtime/register-aliases.js dist/services/${SERVICE}/src/main.js',

@@ -18,15 +18,18 @@ fail() {
   exit 1
 }
 
-# npm ci when node_modules is missing or older than package-lock.json (npm writes
+# Installs when node_modules is missing or older than package-lock.json (npm writes
 # node_modules/.package-lock.json on every install, so its age is the install's age).
 ensure_node_modules() {
   command -v node >/dev/null 2>&1 || fail "Node.js 20+ is required"
   command -v npm >/dev/null 2>&1 || fail "npm is required"
   local marker="$REPO_ROOT/node_modules/.package-lock.json"
   if [ ! -f "$marker" ] || [ "$REPO_ROOT/package-lock.json" -nt "$marker" ]; then
-    say "installing npm dependencies (npm ci)"
-    (cd "$REPO_ROOT" && npm ci --no-audit --no-fund)
+    # `npm install` honours package-lock.json like `npm ci` would, but `npm ci` refuses this lock:
+    # the registry we can reach does not serve the macOS/Windows builds of msgpackr-extract (an
+    # optional native helper of BullMQ), so the lock cannot list them and npm ci calls it stale.
+    say "installing npm dependencies (npm install, locked versions)"
+    (cd "$REPO_ROOT" && npm install --no-audit --no-fund)
   else
     say "npm dependencies up to date"
   fi
