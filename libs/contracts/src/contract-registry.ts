@@ -17,7 +17,7 @@ export class ContractRegistry {
       if (this.byType.has(contract.type)) {
         throw new Error(`Event type ${contract.type} is registered twice`);
       }
-      validatorFor(contract.schema);
+      validatorFor(contract.schema); // compiles both validators now: a broken schema fails at boot
       this.byType.set(contract.type, contract);
     }
   }

@@ -4,23 +4,43 @@ import addFormats from 'ajv-formats';
 import type { FieldProblem } from '@sp/errors';
 
 // No coercion and no defaults: a consumer must see exactly the bytes the producer wrote.
-const ajv = addFormats(new Ajv({ allErrors: true, strict: true, coerceTypes: false, useDefaults: false }));
-const compiled = new WeakMap<TSchema, ValidateFunction>();
+// Two compilations of each schema, same rules: `first` stops at the first error (the happy path of
+// every consumed record), `all` collects every error and only runs once `first` has failed, so a
+// rejection still lists every problem.
+const options = { strict: true, coerceTypes: false, useDefaults: false } as const;
+const firstErrorAjv = addFormats(new Ajv({ ...options, allErrors: false }));
+const allErrorsAjv = addFormats(new Ajv({ ...options, allErrors: true }));
 
-/** Compiles once per schema object; TypeBox's symbol keys are invisible to ajv. */
-export function validatorFor(schema: TSchema): ValidateFunction {
-  let validate = compiled.get(schema);
-  if (!validate) {
-    validate = ajv.compile(schema);
-    compiled.set(schema, validate);
+interface Validators {
+  first: ValidateFunction;
+  all?: ValidateFunction;
+}
+const compiled = new WeakMap<TSchema, Validators>();
+
+function validatorsFor(schema: TSchema): Validators {
+  let validators = compiled.get(schema);
+  if (!validators) {
+    validators = { first: firstErrorAjv.compile(schema) };
+    compiled.set(schema, validators);
   }
-  return validate;
+  return validators;
+}
+
+/**
+ * Compiles once per schema object (a broken schema throws here); TypeBox's symbol keys are
+ * invisible to ajv. The returned validator reports every error.
+ */
+export function validatorFor(schema: TSchema): ValidateFunction {
+  const validators = validatorsFor(schema);
+  validators.all ??= allErrorsAjv.compile(schema);
+  return validators.all;
 }
 
 /** Every problem with `value`, fields named from `root` (`data.needs[0]`); empty when valid. */
 export function schemaProblems(schema: TSchema, value: unknown, root = 'data'): FieldProblem[] {
-  const validate = validatorFor(schema);
-  return validate(value) ? [] : toProblems(validate.errors ?? [], root);
+  if (validatorsFor(schema).first(value)) return [];
+  const all = validatorFor(schema);
+  return all(value) ? [] : toProblems(all.errors ?? [], root);
 }
 
 export function toProblems(errors: ErrorObject[], root: string): FieldProblem[] {

@@ -40,7 +40,11 @@ function isDuplicateKeyError(error: unknown): boolean {
 }
 
 /** `update` plus the `$push` of the marker (merged into an existing `$push` if the caller has one). */
-export function withAppliedMarker(update: UpdateFilter<Document>, eventId: string, keepLast: number): UpdateFilter<Document> {
+export function withAppliedMarker(
+  update: UpdateFilter<Document>,
+  eventId: string,
+  keepLast: number,
+): UpdateFilter<Document> {
   const existingPush = (update.$push ?? {}) as Record<string, unknown>;
   if (APPLIED_EVENT_IDS_FIELD in existingPush) {
     throw new Error(`applyOnce: the update must not touch ${APPLIED_EVENT_IDS_FIELD} itself`);
@@ -60,12 +64,15 @@ export async function applyOnce(
   opts: ApplyOnceOptions = {},
 ): Promise<ApplyOutcome> {
   const keepLast = opts.keepLast ?? DEFAULT_KEEP_LAST;
-  if (!Number.isInteger(keepLast) || keepLast < 1) throw new RangeError(`keepLast must be a positive integer, got ${keepLast}`);
+  if (!Number.isInteger(keepLast) || keepLast < 1)
+    throw new RangeError(`keepLast must be a positive integer, got ${keepLast}`);
   const filter = { _id: docId, [APPLIED_EVENT_IDS_FIELD]: { $ne: eventId } } as Document;
   try {
     // Locked: FerretDB loses one of two concurrent updates of a document (see document-lock.ts).
     const result = await withDocumentLock(collection, docId, () =>
-      collection.updateOne(filter, withAppliedMarker(update, eventId, keepLast), { upsert: opts.upsert ?? false }),
+      collection.updateOne(filter, withAppliedMarker(update, eventId, keepLast), {
+        upsert: opts.upsert ?? false,
+      }),
     );
     if (result.matchedCount > 0 || result.upsertedCount > 0) {
       appliesSinceTrim += 1;
@@ -85,21 +92,34 @@ export async function applyOnce(
   // Without upsert, no match means either "already applied" or "no such document".
   const exists = await collection.countDocuments({ _id: docId } as Document, { limit: 1 });
   if (exists > 0) return 'duplicate';
-  throw new DomainError('MESSAGING.APPLY_TARGET_NOT_FOUND', `applyOnce: no document ${docId} in ${collection.collectionName}`, {
-    status: 404,
-    // Often an ordering gap between topics (the creating event is not there yet): worth retrying.
-    retriable: true,
-  });
+  throw new DomainError(
+    'MESSAGING.APPLY_TARGET_NOT_FOUND',
+    `applyOnce: no document ${docId} in ${collection.collectionName}`,
+    {
+      status: 404,
+      // Often an ordering gap between topics (the creating event is not there yet): worth retrying.
+      retriable: true,
+    },
+  );
 }
 
 /** Removes the oldest markers of one document beyond `keepLast` (exact-value `$pullAll`). Returns how many. */
-export async function trimAppliedMarkers(collection: Collection<Document>, docId: string, keepLast: number): Promise<number> {
-  const doc = await collection.findOne({ _id: docId } as Document, { projection: { [APPLIED_EVENT_IDS_FIELD]: 1 } });
+export async function trimAppliedMarkers(
+  collection: Collection<Document>,
+  docId: string,
+  keepLast: number,
+): Promise<number> {
+  const doc = await collection.findOne({ _id: docId } as Document, {
+    projection: { [APPLIED_EVENT_IDS_FIELD]: 1 },
+  });
   const markers: unknown = doc?.[APPLIED_EVENT_IDS_FIELD];
   if (!Array.isArray(markers) || markers.length <= keepLast) return 0;
   const oldest = markers.slice(0, markers.length - keepLast);
   await withDocumentLock(collection, docId, () =>
-    collection.updateOne({ _id: docId } as Document, { $pullAll: { [APPLIED_EVENT_IDS_FIELD]: oldest } } as Document),
+    collection.updateOne(
+      { _id: docId } as Document,
+      { $pullAll: { [APPLIED_EVENT_IDS_FIELD]: oldest } } as Document,
+    ),
   );
   return oldest.length;
 }

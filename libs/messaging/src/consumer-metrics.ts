@@ -14,7 +14,11 @@ const messagesTotal = (): Counter<'group' | 'topic' | 'outcome'> =>
   });
 
 const retriesTotal = (): Counter<'group' | 'topic'> =>
-  counter({ name: 'sp_consumer_retries_total', help: 'Handler attempts that failed and were retried after a backoff', labelNames: ['group', 'topic'] });
+  counter({
+    name: 'sp_consumer_retries_total',
+    help: 'Handler attempts that failed and were retried after a backoff',
+    labelNames: ['group', 'topic'],
+  });
 
 const deadLettersTotal = (): Counter<'group' | 'topic' | 'reason'> =>
   counter({

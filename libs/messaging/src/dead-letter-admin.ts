@@ -111,7 +111,9 @@ export class DeadLetterAdmin {
     const ranges = await this.withAdmin(async (admin) => {
       const all = (await admin.listTopics()).filter((t) => t.endsWith(DLQ_SUFFIX));
       const wanted =
-        opts.topic === undefined ? all : all.filter((t) => t === opts.topic || t === `${opts.topic}${DLQ_SUFFIX}`);
+        opts.topic === undefined
+          ? all
+          : all.filter((t) => t === opts.topic || t === `${opts.topic}${DLQ_SUFFIX}`);
       const out: RangeToRead[] = [];
       for (const topic of wanted.sort()) {
         for (const p of await admin.fetchTopicOffsets(topic)) {
@@ -132,14 +134,29 @@ export class DeadLetterAdmin {
     const entry = this.toEntry(record);
     const headers = decodeHeaders(record.message.headers);
     const originalHeaders = withoutDeadLetterHeaders(headers);
-    const detail: DeadLetterDetail = { ...entry, headers, originalHeaders, payload: parsePayload(record.message.value) };
+    const detail: DeadLetterDetail = {
+      ...entry,
+      headers,
+      originalHeaders,
+      payload: parsePayload(record.message.value),
+    };
     if (this.registry !== undefined) {
       try {
-        fromKafkaRecord({ key: record.message.key, value: record.message.value, headers: originalHeaders }, this.registry);
+        fromKafkaRecord(
+          { key: record.message.key, value: record.message.value, headers: originalHeaders },
+          this.registry,
+        );
         detail.contract = { valid: true };
       } catch (error) {
-        const code = typeof (error as { code?: unknown }).code === 'string' ? String((error as { code: string }).code) : 'UNKNOWN';
-        detail.contract = { valid: false, code, message: error instanceof Error ? error.message : String(error) };
+        const code =
+          typeof (error as { code?: unknown }).code === 'string'
+            ? String((error as { code: string }).code)
+            : 'UNKNOWN';
+        detail.contract = {
+          valid: false,
+          code,
+          message: error instanceof Error ? error.message : String(error),
+        };
       }
     }
     return detail;
@@ -150,7 +167,11 @@ export class DeadLetterAdmin {
    * `sp_replayed_from`) to its original topic. Every group consuming that topic receives it again;
    * groups that had processed it dedupe by event id.
    */
-  async replay(dlqTopic: string, partition: number, offset: string | number): Promise<{ republishedTo: string }> {
+  async replay(
+    dlqTopic: string,
+    partition: number,
+    offset: string | number,
+  ): Promise<{ republishedTo: string }> {
     const record = await this.fetchOne(dlqTopic, partition, String(offset));
     const replay = buildReplayRecord({
       topic: record.topic,
@@ -162,7 +183,10 @@ export class DeadLetterAdmin {
     });
     if (this.publisher === undefined) this.publisher = new EventPublisher(this.conn, { logger: this.logger });
     await this.publisher.publish([replay]);
-    this.logger.info({ dlqTopic, partition, offset: record.message.offset, republishedTo: replay.topic }, 'dead letter replayed');
+    this.logger.info(
+      { dlqTopic, partition, offset: record.message.offset, republishedTo: replay.topic },
+      'dead letter replayed',
+    );
     return { republishedTo: replay.topic };
   }
 
@@ -179,7 +203,17 @@ export class DeadLetterAdmin {
       info = parseDeadLetterHeaders(headers);
     } catch {
       // Something else was written to the DLQ topic: list it rather than hide it.
-      info = { originalTopic: '', originalPartition: -1, originalOffset: '', consumerGroup: '', errorCode: 'DEAD_LETTER.MALFORMED', errorMessage: 'record has no dlq_* headers', reason: '', failedAt: '', attempts: 0 };
+      info = {
+        originalTopic: '',
+        originalPartition: -1,
+        originalOffset: '',
+        consumerGroup: '',
+        errorCode: 'DEAD_LETTER.MALFORMED',
+        errorMessage: 'record has no dlq_* headers',
+        reason: '',
+        failedAt: '',
+        attempts: 0,
+      };
     }
     return {
       dlqTopic: r.topic,
@@ -193,20 +227,29 @@ export class DeadLetterAdmin {
   }
 
   private async fetchOne(dlqTopic: string, partition: number, offset: string): Promise<RawRecord> {
-    if (!dlqTopic.endsWith(DLQ_SUFFIX)) throw new DomainError('VALIDATION.FAILED', `"${dlqTopic}" is not a dead-letter topic (it must end with ${DLQ_SUFFIX})`, { status: 400 });
+    if (!dlqTopic.endsWith(DLQ_SUFFIX))
+      throw new DomainError(
+        'VALIDATION.FAILED',
+        `"${dlqTopic}" is not a dead-letter topic (it must end with ${DLQ_SUFFIX})`,
+        { status: 400 },
+      );
     const target = Number(offset);
     if (!Number.isInteger(target) || target < 0 || !Number.isInteger(partition) || partition < 0) {
-      throw new DomainError('VALIDATION.FAILED', `invalid partition/offset ${partition}/${offset}`, { status: 400 });
+      throw new DomainError('VALIDATION.FAILED', `invalid partition/offset ${partition}/${offset}`, {
+        status: 400,
+      });
     }
     const range = await this.withAdmin(async (admin) => {
       if (!(await admin.listTopics()).includes(dlqTopic)) throw notFound(`no topic ${dlqTopic}`);
       const p = (await admin.fetchTopicOffsets(dlqTopic)).find((o) => o.partition === partition);
       if (p === undefined) throw notFound(`${dlqTopic} has no partition ${partition}`);
-      if (target < Number(p.low) || target >= Number(p.high)) throw notFound(`no record at ${dlqTopic}/${partition}/${offset}`);
+      if (target < Number(p.low) || target >= Number(p.high))
+        throw notFound(`no record at ${dlqTopic}/${partition}/${offset}`);
       return { topic: dlqTopic, partition, from: target, to: target + 1 };
     });
     const [record] = await this.read([range], 1);
-    if (record === undefined || record.message.offset !== String(target)) throw notFound(`no record at ${dlqTopic}/${partition}/${offset}`);
+    if (record === undefined || record.message.offset !== String(target))
+      throw notFound(`no record at ${dlqTopic}/${partition}/${offset}`);
     return record;
   }
 
@@ -224,14 +267,22 @@ export class DeadLetterAdmin {
   private async read(ranges: RangeToRead[], limit: number): Promise<RawRecord[]> {
     if (ranges.length === 0 || limit <= 0) return [];
     const groupId = `sp-dlq-admin-${randomUUID()}`;
-    const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+    const consumer = this.kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+    });
     const pending = new Map(ranges.map((r) => [`${r.topic}:${r.partition}`, r]));
     const records: RawRecord[] = [];
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: [...new Set(ranges.map((r) => r.topic))], fromBeginning: true });
       const done = new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`reading dead letters timed out after ${this.readTimeoutMs} ms`)), this.readTimeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`reading dead letters timed out after ${this.readTimeoutMs} ms`)),
+          this.readTimeoutMs,
+        );
         const finish = (): void => {
           clearTimeout(timer);
           resolve();
@@ -251,14 +302,16 @@ export class DeadLetterAdmin {
                 const offset = Number(message.offset);
                 if (offset < range.from) continue;
                 if (offset >= range.to) break;
-                if (records.length < limit) records.push({ topic: batch.topic, partition: batch.partition, message });
+                if (records.length < limit)
+                  records.push({ topic: batch.topic, partition: batch.partition, message });
               }
               if (Number(batch.lastOffset()) >= range.to - 1) pending.delete(key);
               if (pending.size === 0 || records.length >= limit) finish();
             },
           })
           .then(() => {
-            for (const r of ranges) consumer.seek({ topic: r.topic, partition: r.partition, offset: String(r.from) });
+            for (const r of ranges)
+              consumer.seek({ topic: r.topic, partition: r.partition, offset: String(r.from) });
           })
           .catch((error: unknown) => {
             clearTimeout(timer);
@@ -270,6 +323,12 @@ export class DeadLetterAdmin {
       await consumer.disconnect().catch(() => undefined);
       await this.withAdmin((admin) => admin.deleteGroups([groupId])).catch(() => undefined);
     }
-    return records.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition || Number(a.message.offset) - Number(b.message.offset) : a.topic < b.topic ? -1 : 1));
+    return records.sort((a, b) =>
+      a.topic === b.topic
+        ? a.partition - b.partition || Number(a.message.offset) - Number(b.message.offset)
+        : a.topic < b.topic
+          ? -1
+          : 1,
+    );
   }
 }

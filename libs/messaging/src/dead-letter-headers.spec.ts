@@ -1,4 +1,9 @@
-import { buildDeadLetterRecord, buildReplayRecord, parseDeadLetterHeaders, withoutDeadLetterHeaders } from './dead-letter-headers';
+import {
+  buildDeadLetterRecord,
+  buildReplayRecord,
+  parseDeadLetterHeaders,
+  withoutDeadLetterHeaders,
+} from './dead-letter-headers';
 
 const original = {
   topic: 'sp.referrals.lifecycle.v1',
@@ -6,7 +11,11 @@ const original = {
   offset: '1234',
   key: 'ref-1',
   value: Buffer.from('{"referralId":"ref-1"}'),
-  headers: { ce_id: 'evt-1', ce_type: 'org.socialprescribing.referral.submitted.v1', 'content-type': 'application/json' },
+  headers: {
+    ce_id: 'evt-1',
+    ce_type: 'org.socialprescribing.referral.submitted.v1',
+    'content-type': 'application/json',
+  },
 };
 const failure = {
   errorCode: 'REFERRAL.NOT_FOUND',
@@ -59,8 +68,18 @@ describe('dead-letter records', () => {
 
   it('replaces stale dlq_* headers when a replayed message fails again', () => {
     const first = buildDeadLetterRecord(original, failure);
-    const replayed = buildReplayRecord({ topic: first.topic, partition: 4, offset: '7', key: first.key, value: first.value, headers: first.headers });
-    const second = buildDeadLetterRecord({ ...original, offset: '2000', headers: replayed.headers }, { ...failure, attempts: 3, reason: 'attempts-exhausted' });
+    const replayed = buildReplayRecord({
+      topic: first.topic,
+      partition: 4,
+      offset: '7',
+      key: first.key,
+      value: first.value,
+      headers: first.headers,
+    });
+    const second = buildDeadLetterRecord(
+      { ...original, offset: '2000', headers: replayed.headers },
+      { ...failure, attempts: 3, reason: 'attempts-exhausted' },
+    );
     expect(second.headers['dlq_original_offset']).toBe('2000');
     expect(second.headers['dlq_attempts']).toBe('3');
     expect(second.headers['sp_replayed_from']).toBeUndefined();
@@ -74,7 +93,14 @@ describe('dead-letter records', () => {
 describe('replay records', () => {
   it('sends the original record back to its topic, without dlq_* headers, marked as replayed', () => {
     const dlq = buildDeadLetterRecord(original, failure);
-    const replay = buildReplayRecord({ topic: dlq.topic, partition: 4, offset: '17', key: dlq.key, value: dlq.value, headers: dlq.headers });
+    const replay = buildReplayRecord({
+      topic: dlq.topic,
+      partition: 4,
+      offset: '17',
+      key: dlq.key,
+      value: dlq.value,
+      headers: dlq.headers,
+    });
     expect(replay).toEqual({
       topic: 'sp.referrals.lifecycle.v1',
       key: 'ref-1',
@@ -84,6 +110,8 @@ describe('replay records', () => {
   });
 
   it('strips only what this library added', () => {
-    expect(withoutDeadLetterHeaders({ a: '1', dlq_x: '2', sp_replayed_from: 't/0/1', traceparent: 'tp' })).toEqual({ a: '1', traceparent: 'tp' });
+    expect(
+      withoutDeadLetterHeaders({ a: '1', dlq_x: '2', sp_replayed_from: 't/0/1', traceparent: 'tp' }),
+    ).toEqual({ a: '1', traceparent: 'tp' });
   });
 });

@@ -104,14 +104,22 @@ export function parseDeadLetterHeaders(headers: Record<string, string>): DeadLet
 }
 
 /** The record a replay produces: the original, addressed to its original topic, marked as replayed. */
-export function buildReplayRecord(
-  dlq: { topic: string; partition: number; offset: string; key: string | null; value: Buffer | null; headers: Record<string, string> },
-): OutgoingRecord {
+export function buildReplayRecord(dlq: {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+}): OutgoingRecord {
   const info = parseDeadLetterHeaders(dlq.headers);
   return {
     topic: info.originalTopic,
     key: dlq.key,
     value: dlq.value,
-    headers: { ...withoutDeadLetterHeaders(dlq.headers), [REPLAYED_FROM_HEADER]: `${dlq.topic}/${dlq.partition}/${dlq.offset}` },
+    headers: {
+      ...withoutDeadLetterHeaders(dlq.headers),
+      [REPLAYED_FROM_HEADER]: `${dlq.topic}/${dlq.partition}/${dlq.offset}`,
+    },
   };
 }

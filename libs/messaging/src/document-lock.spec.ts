@@ -61,7 +61,9 @@ describe('document locks', () => {
   });
 
   it('releases the lock when the writer throws', async () => {
-    await expect(withDocumentLock(collection, 'boom', async () => Promise.reject(new Error('write failed')))).rejects.toThrow('write failed');
+    await expect(
+      withDocumentLock(collection, 'boom', async () => Promise.reject(new Error('write failed'))),
+    ).rejects.toThrow('write failed');
     await expect(withDocumentLock(collection, 'boom', async () => 'next')).resolves.toBe('next');
   });
 

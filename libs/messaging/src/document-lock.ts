@@ -29,7 +29,10 @@ function tails(): Map<string, Promise<void>> {
   return table;
 }
 
-export function documentLockKey(collection: Pick<Collection<Document>, 'dbName' | 'collectionName'>, id: unknown): string {
+export function documentLockKey(
+  collection: Pick<Collection<Document>, 'dbName' | 'collectionName'>,
+  id: unknown,
+): string {
   return `${collection.dbName}.${collection.collectionName}:${String(id)}`;
 }
 
@@ -61,12 +64,20 @@ export async function withLockKeys<T>(keys: string[], fn: () => Promise<T>): Pro
 }
 
 /** Runs `fn` (typically one updateOne on that document) with no other locked write of the same document in flight in this process. */
-export function withDocumentLock<T>(collection: Collection<Document>, id: unknown, fn: () => Promise<T>): Promise<T> {
+export function withDocumentLock<T>(
+  collection: Collection<Document>,
+  id: unknown,
+  fn: () => Promise<T>,
+): Promise<T> {
   return withLockKeys([documentLockKey(collection, id)], fn);
 }
 
 /** Same for several documents of one collection (e.g. one updateMany over a batch). */
-export function withDocumentLocks<T>(collection: Collection<Document>, ids: unknown[], fn: () => Promise<T>): Promise<T> {
+export function withDocumentLocks<T>(
+  collection: Collection<Document>,
+  ids: unknown[],
+  fn: () => Promise<T>,
+): Promise<T> {
   return withLockKeys(
     ids.map((id) => documentLockKey(collection, id)),
     fn,

@@ -14,7 +14,9 @@ export interface EnsureTopicsOptions {
 }
 
 /** The topics to create: each definition plus its `.dlq` twin with the same partition count. */
-export function topicsWithDeadLetters(topics: TopicDefinition[]): Array<{ topic: string; numPartitions: number }> {
+export function topicsWithDeadLetters(
+  topics: TopicDefinition[],
+): Array<{ topic: string; numPartitions: number }> {
   const wanted = new Map<string, number>();
   for (const t of topics) {
     wanted.set(t.name, t.partitions);
@@ -33,7 +35,11 @@ function allLeadersElected(metadata: ITopicMetadata[], expected: Map<string, num
   return true;
 }
 
-async function waitForMetadata(admin: Admin, expected: Map<string, number>, timeoutMs: number): Promise<ITopicMetadata[]> {
+async function waitForMetadata(
+  admin: Admin,
+  expected: Map<string, number>,
+  timeoutMs: number,
+): Promise<ITopicMetadata[]> {
   const deadline = Date.now() + timeoutMs;
   let delay = 100;
   for (;;) {
@@ -44,13 +50,18 @@ async function waitForMetadata(admin: Admin, expected: Map<string, number>, time
       // UNKNOWN_TOPIC_OR_PARTITION right after creation: metadata has not propagated yet.
       if (Date.now() >= deadline) throw error;
     }
-    if (Date.now() >= deadline) throw new Error(`topics not ready after ${timeoutMs} ms: ${[...expected.keys()].join(', ')}`);
+    if (Date.now() >= deadline)
+      throw new Error(`topics not ready after ${timeoutMs} ms: ${[...expected.keys()].join(', ')}`);
     await new Promise((resolve) => setTimeout(resolve, delay));
     delay = Math.min(delay * 2, 1_000);
   }
 }
 
-export async function ensureTopics(conn: KafkaConnection, topics: TopicDefinition[], opts: EnsureTopicsOptions = {}): Promise<void> {
+export async function ensureTopics(
+  conn: KafkaConnection,
+  topics: TopicDefinition[],
+  opts: EnsureTopicsOptions = {},
+): Promise<void> {
   const logger = opts.logger ?? createLogger('messaging');
   const wanted = topicsWithDeadLetters(topics);
   if (wanted.length === 0) return;
@@ -72,7 +83,10 @@ export async function ensureTopics(conn: KafkaConnection, topics: TopicDefinitio
       const partitions = declared.get(meta.name) ?? 0;
       if (meta.partitions.length !== partitions) {
         // Never repartition automatically: it would move keys between partitions and break per-key order.
-        logger.warn({ topic: meta.name, actual: meta.partitions.length, declared: partitions }, 'topic partition count differs from its definition');
+        logger.warn(
+          { topic: meta.name, actual: meta.partitions.length, declared: partitions },
+          'topic partition count differs from its definition',
+        );
       }
     }
   } finally {

@@ -1,6 +1,12 @@
 // Produces records to Kafka. Idempotent producer (the broker drops the duplicates a producer retry
 // would create), acks from all in-sync replicas, one request per batch of records.
-import { fromKafkaRecord, toKafkaRecord, type ContractRegistry, type EventEnvelope, type KafkaRecord } from '@sp/contracts';
+import {
+  fromKafkaRecord,
+  toKafkaRecord,
+  type ContractRegistry,
+  type EventEnvelope,
+  type KafkaRecord,
+} from '@sp/contracts';
 import { createLogger } from '@sp/observability';
 import { Partitioners, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -118,7 +124,10 @@ export class EventPublisher {
 }
 
 /** Kafka record of a validated envelope, addressed to its contract's topic. Throws ContractViolationError. */
-export function envelopeToRecord(env: EventEnvelope, registry: ContractRegistry): KafkaRecord & { topic: string } {
+export function envelopeToRecord(
+  env: EventEnvelope,
+  registry: ContractRegistry,
+): KafkaRecord & { topic: string } {
   const record = toKafkaRecord(env);
   // Round-trip through the consumer-side decoder: the exact checks a consumer will apply.
   fromKafkaRecord(record, registry);

@@ -15,7 +15,10 @@ describe('handler trace context', () => {
 
   it('gives the same span id on every read, including through traceContext', () => {
     const ctx = handlerTraceContext({ correlationid: 'c', id: 'e', traceparent: parent });
-    const seen = traceContext.run(ctx, () => [traceContext.current()?.traceparent, traceContext.current()?.traceparent]);
+    const seen = traceContext.run(ctx, () => [
+      traceContext.current()?.traceparent,
+      traceContext.current()?.traceparent,
+    ]);
     expect(seen[0]).toBeDefined();
     expect(seen[0]).toBe(seen[1]);
     expect(ctx.traceparent).toBe(seen[0]);

@@ -11,14 +11,26 @@ export { DEFAULT_RETRY, backoffDelay, classifyFailure, decideRetry } from './ret
 export type { DeadLetterReason, FailureInfo, RetryDecision, RetryOptions } from './retry-policy';
 export { partitionLag, nextOffset } from './consumer-lag';
 export type { PartitionPosition } from './consumer-lag';
-export { OUTBOX_FIELD, outboxEntriesFor, outboxEntryToRecord } from './outbox-entry';
-export type { OutboxEntry } from './outbox-entry';
-export { OutboxRelay, PENDING_OUTBOX_FILTER } from './outbox-relay';
+export {
+  OUTBOX_FIELD,
+  OUTBOX_PENDING_FIELD,
+  outboxEntriesFor,
+  outboxEntryToRecord,
+  outboxInsertFields,
+  outboxUpdate,
+} from './outbox-entry';
+export type { OutboxEntriesOptions, OutboxEntry, OutboxInsertFields, UpdateOperators } from './outbox-entry';
+export { OUTBOX_RELAY_PASS_FIELD, OutboxRelay, PENDING_OUTBOX_FILTER } from './outbox-relay';
 export type { OutboxRelayOptions } from './outbox-relay';
 export { documentLockKey, withDocumentLock, withDocumentLocks } from './document-lock';
 export { APPLIED_EVENT_IDS_FIELD, DEFAULT_KEEP_LAST, applyOnce, trimAppliedMarkers } from './apply-once';
 export type { ApplyOnceOptions, ApplyOutcome } from './apply-once';
 export { DeadLetterAdmin, DLQ_SUFFIX } from './dead-letter-admin';
-export type { DeadLetterAdminOptions, DeadLetterDetail, DeadLetterEntry, DeadLetterListOptions } from './dead-letter-admin';
+export type {
+  DeadLetterAdminOptions,
+  DeadLetterDetail,
+  DeadLetterEntry,
+  DeadLetterListOptions,
+} from './dead-letter-admin';
 export { REPLAYED_FROM_HEADER, buildDeadLetterRecord, parseDeadLetterHeaders } from './dead-letter-headers';
 export type { DeadLetterInfo } from './dead-letter-headers';

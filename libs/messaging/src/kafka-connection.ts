@@ -18,7 +18,8 @@ function pinoLogCreator(logger: Logger): logCreator {
     ({ level, log, namespace }: LogEntry) => {
       const { message, timestamp: _timestamp, ...extra } = log;
       const fields = { kafkajs: namespace, ...extra };
-      if (level === logLevel.WARN && DEMOTED_WARNINGS.some((w) => message.startsWith(w))) logger.debug(fields, message);
+      if (level === logLevel.WARN && DEMOTED_WARNINGS.some((w) => message.startsWith(w)))
+        logger.debug(fields, message);
       else if (level === logLevel.ERROR) logger.error(fields, message);
       else if (level === logLevel.WARN) logger.warn(fields, message);
       else if (level === logLevel.INFO) logger.info(fields, message);

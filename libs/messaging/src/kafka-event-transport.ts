@@ -17,7 +17,12 @@
 // processed since the last commit (at most one batch or one second's worth); handlers are
 // idempotent (applyOnce), so re-delivery is harmless.
 import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
-import { fromKafkaRecord, type ContractRegistry, type EventEnvelope, type TopicDefinition } from '@sp/contracts';
+import {
+  fromKafkaRecord,
+  type ContractRegistry,
+  type EventEnvelope,
+  type TopicDefinition,
+} from '@sp/contracts';
 import { createLogger, newTraceparent, traceContext, type TraceContext } from '@sp/observability';
 import type { Admin, Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -29,7 +34,14 @@ import { ensureTopics } from './ensure-topics';
 import { EventPublisher } from './event-publisher';
 import { createKafka, type KafkaConnection } from './kafka-connection';
 import { decodeHeaders, headerValue } from './kafka-headers';
-import { classifyFailure, DEFAULT_RETRY, decideRetry, validateRetryOptions, type FailureInfo, type RetryOptions } from './retry-policy';
+import {
+  classifyFailure,
+  DEFAULT_RETRY,
+  decideRetry,
+  validateRetryOptions,
+  type FailureInfo,
+  type RetryOptions,
+} from './retry-policy';
 
 /** Second argument of every handler (`@Ctx() ctx: EventContext` in a Nest controller). */
 export interface EventContext {
@@ -80,7 +92,10 @@ function isNestGenericRpcError(error: unknown): boolean {
 type MessageOutcome = 'processed' | 'dead-lettered' | 'ignored' | 'abandoned';
 
 class RedeliverError extends Error {
-  constructor(readonly failure: FailureInfo, cause: unknown) {
+  constructor(
+    readonly failure: FailureInfo,
+    cause: unknown,
+  ) {
     super(`handler dependency unavailable, batch handed back to kafkajs: ${failure.message}`, { cause });
     this.name = 'RedeliverError';
   }
@@ -94,7 +109,10 @@ export class KafkaEventTransport extends Server<TransportEvents> implements Cust
   private readonly metrics: ConsumerMetrics;
   private readonly publisher: EventPublisher;
   private readonly handlerCache = new Map<string, EventHandler | null>();
-  private readonly positions = new Map<string, { topic: string; partition: number; position: PartitionPosition }>();
+  private readonly positions = new Map<
+    string,
+    { topic: string; partition: number; position: PartitionPosition }
+  >();
   private readonly pendingListeners: Array<[string, (event: unknown) => void]> = [];
   private consumer: Consumer | undefined;
   private admin: Admin | undefined;
@@ -119,7 +137,8 @@ export class KafkaEventTransport extends Server<TransportEvents> implements Cust
 
   /** Registers a handler without Nest (scripts, tests). Same effect as an `@EventPattern(type)` method. */
   addEventHandler<T = unknown>(type: string, handler: EventHandler<T>): void {
-    const wrapped = async (data: T, ctx?: EventContext): Promise<unknown> => handler(data, ctx as EventContext);
+    const wrapped = async (data: T, ctx?: EventContext): Promise<unknown> =>
+      handler(data, ctx as EventContext);
     this.addHandler(type, wrapped, true);
     this.handlerCache.clear();
   }
@@ -155,16 +174,17 @@ export class KafkaEventTransport extends Server<TransportEvents> implements Cust
     this._status$.next('disconnected');
   }
 
-  on<EventKey extends keyof TransportEvents = string, EventCallback extends TransportEvents[EventKey] = TransportEvents[EventKey]>(
-    event: EventKey,
-    callback: EventCallback,
-  ): void {
+  on<
+    EventKey extends keyof TransportEvents = string,
+    EventCallback extends TransportEvents[EventKey] = TransportEvents[EventKey],
+  >(event: EventKey, callback: EventCallback): void {
     if (this.consumer !== undefined) this.attachListener(this.consumer, String(event), callback);
     else this.pendingListeners.push([String(event), callback]);
   }
 
   unwrap<T>(): T {
-    if (this.consumer === undefined) throw new Error('KafkaEventTransport is not listening yet: call listen() first');
+    if (this.consumer === undefined)
+      throw new Error('KafkaEventTransport is not listening yet: call listen() first');
     return this.consumer as T;
   }
 
@@ -184,7 +204,9 @@ export class KafkaEventTransport extends Server<TransportEvents> implements Cust
     for (const type of this.messageHandlers.keys()) {
       const contract = this.opts.registry.get(type);
       if (contract === undefined) {
-        throw new Error(`@EventPattern('${type}') has no contract in the registry: check the CloudEvents type string`);
+        throw new Error(
+          `@EventPattern('${type}') has no contract in the registry: check the CloudEvents type string`,
+        );
       }
       byName.set(contract.topic.name, contract.topic);
     }
@@ -214,7 +236,8 @@ export class KafkaEventTransport extends Server<TransportEvents> implements Cust
     });
     this.consumer = consumer;
     this.watch(consumer);
-    for (const [event, callback] of this.pendingListeners.splice(0)) this.attachListener(consumer, event, callback);
+    for (const [event, callback] of this.pendingListeners.splice(0))
+      this.attachListener(consumer, event, callback);
 
     await consumer.connect();
     await consumer.subscribe({ topics: this.topics, fromBeginning: this.opts.fromBeginning ?? true });
@@ -235,7 +258,10 @@ export class KafkaEventTransport extends Server<TransportEvents> implements Cust
       this.ready = true;
       this.crashed = false;
       this._status$.next('connected');
-      this.log.info({ memberAssignment: payload.memberAssignment, durationMs: payload.duration }, 'joined consumer group');
+      this.log.info(
+        { memberAssignment: payload.memberAssignment, durationMs: payload.duration },
+        'joined consumer group',
+      );
     });
     consumer.on(CRASH, ({ payload }) => {
       this.ready = false;
@@ -249,7 +275,10 @@ export class KafkaEventTransport extends Server<TransportEvents> implements Cust
       const onFatal =
         this.opts.onFatal ??
         ((err: Error): void => {
-          this.log.fatal({ err }, 'exiting: a consumer that stopped for good must not leave a live-looking process');
+          this.log.fatal(
+            { err },
+            'exiting: a consumer that stopped for good must not leave a live-looking process',
+          );
           process.exit(1);
         });
       onFatal(payload.error);
@@ -301,7 +330,12 @@ export class KafkaEventTransport extends Server<TransportEvents> implements Cust
     }
   }
 
-  private async processMessage(topic: string, partition: number, message: KafkaMessage, payload: EachBatchPayload): Promise<MessageOutcome> {
+  private async processMessage(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    payload: EachBatchPayload,
+  ): Promise<MessageOutcome> {
     // Cheap routing first: a type this group has no handler for is acknowledged without decoding.
     const type = headerValue(message.headers, 'ce_type');
     if (type !== undefined && this.opts.registry.get(type) !== undefined && this.handlerFor(type) === null) {
@@ -311,7 +345,10 @@ export class KafkaEventTransport extends Server<TransportEvents> implements Cust
 
     let envelope: EventEnvelope;
     try {
-      envelope = fromKafkaRecord({ key: message.key, value: message.value, headers: message.headers }, this.opts.registry);
+      envelope = fromKafkaRecord(
+        { key: message.key, value: message.value, headers: message.headers },
+        this.opts.registry,
+      );
     } catch (error) {
       // A record that breaks its contract never becomes valid by retrying: dead-letter it now.
       await this.deadLetter(topic, partition, message, classifyFailure(error), 'contract-violation', 1);
@@ -325,7 +362,14 @@ export class KafkaEventTransport extends Server<TransportEvents> implements Cust
     }
 
     for (let attempt = 1; ; attempt += 1) {
-      const ctx: EventContext = { envelope, topic, partition, offset: message.offset, deliveryAttempt: attempt, groupId: this.groupId };
+      const ctx: EventContext = {
+        envelope,
+        topic,
+        partition,
+        offset: message.offset,
+        deliveryAttempt: attempt,
+        groupId: this.groupId,
+      };
       const started = performance.now();
       try {
         await traceContext.run(handlerTraceContext(envelope), () => this.invoke(handler, envelope.data, ctx));
@@ -336,15 +380,29 @@ export class KafkaEventTransport extends Server<TransportEvents> implements Cust
         this.metrics.handlerSeconds(envelope.type, (performance.now() - started) / 1_000);
         const failure = this.describeFailure(error);
         const decision = decideRetry(failure, attempt, this.retry);
-        const logFields = { eventId: envelope.id, type: envelope.type, topic, partition, offset: message.offset, attempt, code: failure.code };
+        const logFields = {
+          eventId: envelope.id,
+          type: envelope.type,
+          topic,
+          partition,
+          offset: message.offset,
+          attempt,
+          code: failure.code,
+        };
         if (decision.action === 'retry') {
           this.metrics.retry(topic);
-          this.log.warn({ ...logFields, err: error, retryInMs: decision.delayMs }, 'event handler failed; retrying');
+          this.log.warn(
+            { ...logFields, err: error, retryInMs: decision.delayMs },
+            'event handler failed; retrying',
+          );
           if (!(await this.backoff(decision.delayMs, payload))) return 'abandoned';
           continue;
         }
         if (decision.action === 'redeliver') {
-          this.log.error({ ...logFields, err: error }, 'event handler dependency unavailable; handing the batch back to kafkajs');
+          this.log.error(
+            { ...logFields, err: error },
+            'event handler dependency unavailable; handing the batch back to kafkajs',
+          );
           throw new RedeliverError(failure, error);
         }
         await this.deadLetter(topic, partition, message, failure, decision.reason, attempt);
@@ -399,20 +457,38 @@ export class KafkaEventTransport extends Server<TransportEvents> implements Cust
         value: message.value,
         headers: decodeHeaders(message.headers),
       },
-      { errorCode: failure.code, errorMessage: failure.message, reason, attempts, consumerGroup: this.groupId, failedAt: new Date() },
+      {
+        errorCode: failure.code,
+        errorMessage: failure.message,
+        reason,
+        attempts,
+        consumerGroup: this.groupId,
+        failedAt: new Date(),
+      },
     );
     // If this throws, the message stays unresolved and kafkajs retries the batch: never lost.
     await this.publisher.publish([record]);
     this.metrics.deadLetter(topic, reason);
     this.metrics.message(topic, 'dead_lettered');
     this.log.error(
-      { topic, partition, offset: message.offset, dlqTopic: record.topic, code: failure.code, reason, attempts, error: failure.message },
+      {
+        topic,
+        partition,
+        offset: message.offset,
+        dlqTopic: record.topic,
+        code: failure.code,
+        reason,
+        attempts,
+        error: failure.message,
+      },
       'message dead-lettered',
     );
   }
 
   /** Positions for the lag gauge: refreshed from the broker at most every `lagRefreshIntervalMs`. */
-  private async lagPositions(): Promise<Array<{ topic: string; partition: number; position: PartitionPosition }>> {
+  private async lagPositions(): Promise<
+    Array<{ topic: string; partition: number; position: PartitionPosition }>
+  > {
     const interval = this.opts.lagRefreshIntervalMs ?? 10_000;
     if (this.consumer !== undefined && !this.closing && Date.now() - this.lastLagRefresh >= interval) {
       this.lastLagRefresh = Date.now();
@@ -449,7 +525,9 @@ export class KafkaEventTransport extends Server<TransportEvents> implements Cust
  * outgoing event): drawing random bytes for every message halved consumer throughput in the
  * benchmark, for a value most handlers never read. Read twice, it is the same value.
  */
-export function handlerTraceContext(envelope: Pick<EventEnvelope, 'correlationid' | 'id' | 'traceparent'>): TraceContext {
+export function handlerTraceContext(
+  envelope: Pick<EventEnvelope, 'correlationid' | 'id' | 'traceparent'>,
+): TraceContext {
   let traceparent: string | undefined;
   return {
     correlationId: envelope.correlationid,

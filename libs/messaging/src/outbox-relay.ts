@@ -1,25 +1,43 @@
 // Moves pending outbox entries from aggregate documents to Kafka. Works on MongoDB and FerretDB
 // alike: no transactions, no change streams, only single-document atomic updates.
 //
-// One pass: find documents that have pending entries (oldest first, up to batchSize), publish all
+// Writers add entries and raise `outboxPending: true` in the same write (`outboxInsertFields`,
+// `outboxUpdate`). One pass: find flagged documents (natural order, up to batchSize), publish all
 // their entries in one produce call (per-document order preserved, so per-aggregate order holds),
-// then remove exactly the published entries from those documents with `$pullAll` (exact-value
-// match on the entries as read). Entries appended meanwhile are not touched and go out in the
-// next pass. Why `$pullAll` and not `$pull: { outbox: { id: { $in: ids } } }`: FerretDB 1.24
-// accepts a `$pull` condition but silently removes nothing (verified); exact-value removal
-// behaves the same on FerretDB and MongoDB.
+// then one update per collection removes exactly the published entries (`$pullAll`, exact-value
+// match on the entries as read) and clears the flag, and a check by pass id re-flags any document
+// that gained entries meanwhile (see markPublished). Why `$pullAll` and not
+// `$pull: { outbox: { id: { $in: ids } } }`: FerretDB 1.24 accepts a `$pull` condition but silently
+// removes nothing (verified).
+//
+// FerretDB 1.24 cost model (measured, see docs/benchmarks.md): a filter's top-level scalar
+// equalities (`outboxPending: true`, `_id: 'x'`) become a PostgreSQL sequential scan (~6 us per
+// row: the `@>` test cannot use FerretDB's btree indexes); everything else is evaluated by FerretDB
+// on decoded documents (~0.2-0.35 ms per 1 KB document); every modified document is its own
+// PostgreSQL transaction (~1 ms). So the relay filters on the flag (only pending documents are
+// decoded, and an idle poll decodes none), updates a batch with one `updateMany` (an `updateOne`
+// per document would be one sequential scan each; a `$or` of 500 per-document conditions made
+// FerretDB crawl, measured), and writes each document once.
 //
 // Writers of aggregate documents must hold `withDocumentLock` around their update (FerretDB has
-// no per-document atomicity under concurrency: see document-lock.ts).
+// no per-document atomicity under concurrency: see document-lock.ts); the relay holds the locks of
+// a batch around its updates.
 //
-// At-least-once: a crash between the publish and the `$pull` republishes those entries on the next
+// At-least-once: a crash between the publish and the update republishes those entries on the next
 // pass. Consumers dedupe by event id (applyOnce), so the effect still happens once.
+import { randomUUID } from 'node:crypto';
 import { createLogger, gauge, counter } from '@sp/observability';
 import type { Collection, Document } from 'mongodb';
 import type { Logger } from 'pino';
-import { withDocumentLocks } from './document-lock';
+import { withDocumentLock, withDocumentLocks } from './document-lock';
 import type { EventPublisher } from './event-publisher';
-import { isOutboxEntry, outboxEntryToRecord, OUTBOX_FIELD, type OutboxEntry } from './outbox-entry';
+import {
+  isOutboxEntry,
+  outboxEntryToRecord,
+  OUTBOX_FIELD,
+  OUTBOX_PENDING_FIELD,
+  type OutboxEntry,
+} from './outbox-entry';
 
 export interface OutboxRelayOptions {
   publisher: Pick<EventPublisher, 'publish'>;
@@ -27,27 +45,47 @@ export interface OutboxRelayOptions {
   /** Poll interval after a pass that found work; `kick()` runs a pass at once. Default 250 ms. */
   pollIntervalMs?: number;
   /**
-   * While idle, the interval doubles after each empty pass up to this. Default 2 s. Finding
-   * pending documents costs FerretDB a decode of every document of the collection (the filter is
-   * not pushed down to PostgreSQL), so an idle relay should not ask four times a second; writers
-   * call kick(), so fresh events still go out at once.
+   * While idle, the interval doubles after each empty pass up to this. Default 1 s. An idle pass
+   * is one query on the pending flag: on FerretDB 1.24 a PostgreSQL scan of the collection with no
+   * document decoded (~6 us per document, measured), on MongoDB an index lookup. Writers call
+   * kick(), so fresh events go out at once anyway; the poll is the safety net.
    */
   maxIdlePollIntervalMs?: number;
   /** Documents per pass (all of their pending entries are published). Default 100. */
   batchSize?: number;
   /** Longest wait between passes while publishing keeps failing. Default 5 s. */
   maxErrorBackoffMs?: number;
+  /**
+   * How often to look for documents that carry entries but no pending flag (written without
+   * `outboxInsertFields` / `outboxUpdate`, or before the flag existed); they are flagged and a
+   * warning is logged. This query decodes every document on FerretDB, hence rare. First sweep on
+   * the first pass. Default 5 min; 0 disables the periodic sweep (the first one still runs).
+   */
+  unflaggedSweepIntervalMs?: number;
   logger?: Logger;
 }
 
-/** Filter for documents with at least one pending entry (verified on FerretDB 1.24: see README). */
-export const PENDING_OUTBOX_FILTER: Document = { [`${OUTBOX_FIELD}.0`]: { $exists: true } };
+/** Filter for documents with pending entries: the flag (pushed down to PostgreSQL by FerretDB 1.24). */
+export const PENDING_OUTBOX_FILTER: Document = { [OUTBOX_PENDING_FIELD]: true };
+
+/**
+ * Relay bookkeeping on each document it published from: the id of that pass, so the pass can find
+ * exactly its documents again with a pushed-down equality (see markPublished).
+ */
+export const OUTBOX_RELAY_PASS_FIELD = 'outboxRelayPass';
+const relayInstanceId = randomUUID();
+
+/** Documents with entries but no flag (see `unflaggedSweepIntervalMs`); not pushed down on FerretDB. */
+const UNFLAGGED_OUTBOX_FILTER: Document = {
+  [`${OUTBOX_FIELD}.0`]: { $exists: true },
+  [OUTBOX_PENDING_FIELD]: { $ne: true },
+};
 
 interface PendingDocument {
   collection: Collection<Document>;
   id: unknown;
   entries: OutboxEntry[];
-  /** The entries exactly as stored, for the exact-match `$pullAll`. */
+  /** The valid entries exactly as stored, for the exact-match `$pullAll`. */
   stored: unknown[];
 }
 
@@ -80,6 +118,7 @@ export class OutboxRelay {
   private idleInterval: number;
   private readonly batchSize: number;
   private readonly maxErrorBackoffMs: number;
+  private readonly unflaggedSweepIntervalMs: number;
   private readonly logger: Logger;
   private readonly published = counter<'collection'>({
     name: 'sp_outbox_published_total',
@@ -92,15 +131,19 @@ export class OutboxRelay {
   private currentPass: Promise<void> | undefined;
   private kicked = false;
   private consecutiveFailures = 0;
+  private prepared: Promise<void> | undefined;
+  private passCounter = 0;
+  private lastUnflaggedSweep = 0;
 
   constructor(opts: OutboxRelayOptions) {
     this.publisher = opts.publisher;
     this.collections = opts.collections;
     this.pollIntervalMs = opts.pollIntervalMs ?? 250;
-    this.maxIdlePollIntervalMs = Math.max(this.pollIntervalMs, opts.maxIdlePollIntervalMs ?? 2_000);
+    this.maxIdlePollIntervalMs = Math.max(this.pollIntervalMs, opts.maxIdlePollIntervalMs ?? 1_000);
     this.idleInterval = this.pollIntervalMs;
     this.batchSize = opts.batchSize ?? 100;
     this.maxErrorBackoffMs = opts.maxErrorBackoffMs ?? 5_000;
+    this.unflaggedSweepIntervalMs = opts.unflaggedSweepIntervalMs ?? 300_000;
     this.logger = opts.logger ?? createLogger('messaging');
     registerBacklogGauge();
   }
@@ -143,7 +186,11 @@ export class OutboxRelay {
     for (const collection of this.collections) {
       // $unwind + $count are supported by FerretDB 1.24 ($size in $project is not relied upon).
       const [row] = await collection
-        .aggregate<{ n: number }>([{ $match: PENDING_OUTBOX_FILTER }, { $unwind: `$${OUTBOX_FIELD}` }, { $count: 'n' }])
+        .aggregate<{ n: number }>([
+          { $match: PENDING_OUTBOX_FILTER },
+          { $unwind: `$${OUTBOX_FIELD}` },
+          { $count: 'n' },
+        ])
         .toArray();
       out[collection.collectionName] = row?.n ?? 0;
     }
@@ -158,48 +205,134 @@ export class OutboxRelay {
     return (await this.pass()).published;
   }
 
+  /** Index on the flag (used by MongoDB; FerretDB 1.24 creates it but its pushdown cannot use it). Once per relay. */
+  private prepare(): Promise<void> {
+    this.prepared ??= Promise.all(
+      this.collections.map((c) => c.createIndex({ [OUTBOX_PENDING_FIELD]: 1 })),
+    ).then(
+      () => undefined,
+      (error: unknown) => {
+        this.prepared = undefined; // try again next pass; querying works without the index
+        this.logger.warn({ err: error }, 'could not create the outbox pending-flag index');
+      },
+    );
+    return this.prepared;
+  }
+
+  /** Flags documents that carry entries without the flag, one locked guarded update each. */
+  private async sweepUnflagged(): Promise<void> {
+    const now = Date.now();
+    if (
+      this.lastUnflaggedSweep !== 0 &&
+      (this.unflaggedSweepIntervalMs <= 0 || now - this.lastUnflaggedSweep < this.unflaggedSweepIntervalMs)
+    )
+      return;
+    this.lastUnflaggedSweep = now;
+    for (const collection of this.collections) {
+      const docs = await collection.find(UNFLAGGED_OUTBOX_FILTER, { projection: { _id: 1 } }).toArray();
+      for (const { _id } of docs) {
+        await withDocumentLock(collection, _id, () =>
+          collection.updateOne({ _id, [`${OUTBOX_FIELD}.0`]: { $exists: true } } as Document, {
+            $set: { [OUTBOX_PENDING_FIELD]: true },
+          }),
+        );
+      }
+      if (docs.length > 0) {
+        this.logger.warn(
+          { collection: collection.collectionName, documents: docs.length },
+          'outbox entries written without the pending flag (use outboxInsertFields / outboxUpdate); flagged now',
+        );
+      }
+    }
+  }
+
   private async pass(): Promise<{ published: number; morePending: boolean }> {
+    await this.prepare();
+    await this.sweepUnflagged();
     const pending: PendingDocument[] = [];
     let morePending = false;
     for (const collection of this.collections) {
-      // Natural order, no sort: sorting (e.g. on outbox.0.createdAt) makes FerretDB read and sort
-      // every pending document on each pass (5x slower measured). Order only matters within a
-      // document, and a document leaves the pending set once published, so none starves.
-      const docs = await collection.find(PENDING_OUTBOX_FILTER, { projection: { [OUTBOX_FIELD]: 1 } }).limit(this.batchSize).toArray();
+      // Natural order, no sort: sorting makes FerretDB read and sort every pending document on
+      // each pass. Order only matters within a document, and a document leaves the pending set
+      // once published, so none starves.
+      const docs = await collection
+        .find(PENDING_OUTBOX_FILTER, { projection: { [OUTBOX_FIELD]: 1 } })
+        .limit(this.batchSize)
+        .toArray();
       if (docs.length >= this.batchSize) morePending = true;
       for (const doc of docs) {
         const raw: unknown = doc[OUTBOX_FIELD];
-        const stored: unknown[] = Array.isArray(raw) ? raw : [];
-        const entries = stored.filter(isOutboxEntry);
-        if (entries.length < stored.length) {
-          // Never dropped silently: a malformed entry stays in place for a human to look at.
-          this.logger.error({ collection: collection.collectionName, id: doc._id }, 'malformed outbox entries left in place');
+        const all: unknown[] = Array.isArray(raw) ? raw : [];
+        const stored = all.filter(isOutboxEntry);
+        if (stored.length < all.length) {
+          // Never dropped silently: a malformed entry stays in place (and flagged again by markPublished) for a human to look at.
+          this.logger.error(
+            { collection: collection.collectionName, id: doc._id },
+            'malformed outbox entries left in place',
+          );
         }
-        if (entries.length > 0) pending.push({ collection, id: doc._id, entries, stored: stored.filter(isOutboxEntry) });
+        pending.push({ collection, id: doc._id, entries: stored, stored });
       }
     }
     if (pending.length === 0) return { published: 0, morePending: false };
 
-    await this.publisher.publish(pending.flatMap((p) => p.entries.map(outboxEntryToRecord)));
+    const records = pending.flatMap((p) => p.entries.map(outboxEntryToRecord));
+    if (records.length > 0) await this.publisher.publish(records);
 
-    // One update per collection: each matched document loses exactly the entries that were
-    // published (entries embed a unique event id, so one document's entries never match
-    // another's), atomically per document.
     const byCollection = new Map<Collection<Document>, PendingDocument[]>();
     for (const p of pending) byCollection.set(p.collection, [...(byCollection.get(p.collection) ?? []), p]);
     let published = 0;
     for (const [collection, docs] of byCollection) {
       const count = docs.reduce((n, d) => n + d.entries.length, 0);
-      const ids = docs.map((d) => d.id);
       // Locked: on FerretDB a concurrent service write to the same document would otherwise be
-      // overwritten by this update (see document-lock.ts).
-      await withDocumentLocks(collection, ids, () =>
-        collection.updateMany({ _id: { $in: ids } } as Document, { $pullAll: { [OUTBOX_FIELD]: docs.flatMap((d) => d.stored) } } as Document),
+      // overwritten by these updates (see document-lock.ts).
+      await withDocumentLocks(
+        collection,
+        docs.map((d) => d.id),
+        () => this.markPublished(collection, docs),
       );
       this.published.inc({ collection: collection.collectionName }, count);
       published += count;
     }
     return { published, morePending };
+  }
+
+  /**
+   * Removes the published entries and clears the flag, in ONE write per document (on FerretDB
+   * every modified document is its own PostgreSQL transaction, the dominant cost). The flag filter
+   * is pushed down by FerretDB, so only pending documents are decoded.
+   *
+   * Clearing the flag blindly would strand entries appended between our find and this update (a
+   * writer that kicked in meanwhile): so the update also stamps the documents with this pass's id,
+   * and a second query by that stamp (pushed down too: it decodes only this batch) finds any
+   * document that still holds entries and raises its flag again. A crash between the two leaves
+   * such entries unflagged until the next relay start, whose unflagged sweep flags them.
+   */
+  private async markPublished(collection: Collection<Document>, docs: PendingDocument[]): Promise<void> {
+    const pass = `${relayInstanceId}:${(this.passCounter += 1)}`;
+    await collection.updateMany(
+      { [OUTBOX_PENDING_FIELD]: true, _id: { $in: docs.map((d) => d.id) } } as Document,
+      {
+        $pullAll: { [OUTBOX_FIELD]: docs.flatMap((d) => d.stored) },
+        $set: { [OUTBOX_PENDING_FIELD]: false, [OUTBOX_RELAY_PASS_FIELD]: pass },
+      } as Document,
+    );
+    const stillPending = await collection
+      .find(
+        { [OUTBOX_RELAY_PASS_FIELD]: pass, [`${OUTBOX_FIELD}.0`]: { $exists: true } },
+        { projection: { _id: 1 } },
+      )
+      .toArray();
+    if (stillPending.length > 0) {
+      await collection.updateMany(
+        {
+          [OUTBOX_RELAY_PASS_FIELD]: pass,
+          _id: { $in: stillPending.map((d) => d._id) },
+          [`${OUTBOX_FIELD}.0`]: { $exists: true },
+        } as Document,
+        { $set: { [OUTBOX_PENDING_FIELD]: true } },
+      );
+    }
   }
 
   private schedule(delayMs: number): void {
@@ -221,7 +354,8 @@ export class OutboxRelay {
         this.kicked = false;
         const { published, morePending } = await this.pass();
         this.consecutiveFailures = 0;
-        this.idleInterval = published > 0 ? this.pollIntervalMs : Math.min(this.maxIdlePollIntervalMs, this.idleInterval * 2);
+        this.idleInterval =
+          published > 0 ? this.pollIntervalMs : Math.min(this.maxIdlePollIntervalMs, this.idleInterval * 2);
         next = this.idleInterval;
         if (!this.running) return;
         if (!morePending && !this.kicked) break;

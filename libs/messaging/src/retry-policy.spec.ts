@@ -1,12 +1,23 @@
 import { DomainError } from '@sp/errors';
-import { backoffDelay, classifyFailure, decideRetry, DEFAULT_RETRY, validateRetryOptions, type RetryOptions } from './retry-policy';
+import {
+  backoffDelay,
+  classifyFailure,
+  decideRetry,
+  DEFAULT_RETRY,
+  validateRetryOptions,
+  type RetryOptions,
+} from './retry-policy';
 
 const opts: RetryOptions = { attempts: 3, initialBackoffMs: 200, maxBackoffMs: 5_000 };
 
 describe('classifyFailure', () => {
   it('treats contract violations as contract-violation whatever their retriable flag', () => {
     const error = new DomainError('CONTRACT.INVALID_EVENT', 'bad data', { retriable: true });
-    expect(classifyFailure(error)).toEqual({ code: 'CONTRACT.INVALID_EVENT', message: 'bad data', kind: 'contract-violation' });
+    expect(classifyFailure(error)).toEqual({
+      code: 'CONTRACT.INVALID_EVENT',
+      message: 'bad data',
+      kind: 'contract-violation',
+    });
   });
 
   it('follows the retriable flag of domain errors (default: not retriable)', () => {
@@ -20,15 +31,31 @@ describe('classifyFailure', () => {
   });
 
   it('treats plain errors, Node system errors and non-errors as retriable', () => {
-    expect(classifyFailure(new Error('boom'))).toEqual({ code: 'HANDLER.FAILED', message: 'boom', kind: 'retriable' });
-    expect(classifyFailure(new TypeError('x is undefined'))).toMatchObject({ code: 'HANDLER.TypeError', kind: 'retriable' });
-    expect(classifyFailure(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' })).kind).toBe('retriable');
-    expect(classifyFailure('just a string')).toEqual({ code: 'HANDLER.FAILED', message: 'just a string', kind: 'retriable' });
+    expect(classifyFailure(new Error('boom'))).toEqual({
+      code: 'HANDLER.FAILED',
+      message: 'boom',
+      kind: 'retriable',
+    });
+    expect(classifyFailure(new TypeError('x is undefined'))).toMatchObject({
+      code: 'HANDLER.TypeError',
+      kind: 'retriable',
+    });
+    expect(classifyFailure(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' })).kind).toBe(
+      'retriable',
+    );
+    expect(classifyFailure('just a string')).toEqual({
+      code: 'HANDLER.FAILED',
+      message: 'just a string',
+      kind: 'retriable',
+    });
   });
 
   it('marks an unreachable database as infrastructure', () => {
     const error = Object.assign(new Error('connect ECONNREFUSED'), { name: 'MongoServerSelectionError' });
-    expect(classifyFailure(error)).toMatchObject({ code: 'INFRASTRUCTURE.UNAVAILABLE', kind: 'infrastructure' });
+    expect(classifyFailure(error)).toMatchObject({
+      code: 'INFRASTRUCTURE.UNAVAILABLE',
+      kind: 'infrastructure',
+    });
   });
 });
 
@@ -59,8 +86,13 @@ describe('decideRetry', () => {
   });
 
   it('dead-letters non-retriable failures and contract violations at the first attempt', () => {
-    expect(decideRetry({ code: 'A.B', message: '', kind: 'non-retriable' }, 1, opts)).toEqual({ action: 'dead-letter', reason: 'non-retriable' });
-    expect(decideRetry({ code: 'CONTRACT.UNKNOWN_TYPE', message: '', kind: 'contract-violation' }, 1, opts)).toEqual({
+    expect(decideRetry({ code: 'A.B', message: '', kind: 'non-retriable' }, 1, opts)).toEqual({
+      action: 'dead-letter',
+      reason: 'non-retriable',
+    });
+    expect(
+      decideRetry({ code: 'CONTRACT.UNKNOWN_TYPE', message: '', kind: 'contract-violation' }, 1, opts),
+    ).toEqual({
       action: 'dead-letter',
       reason: 'contract-violation',
     });
@@ -73,7 +105,10 @@ describe('decideRetry', () => {
   });
 
   it('with a single attempt, never retries', () => {
-    expect(decideRetry(retriable, 1, { ...opts, attempts: 1 })).toEqual({ action: 'dead-letter', reason: 'attempts-exhausted' });
+    expect(decideRetry(retriable, 1, { ...opts, attempts: 1 })).toEqual({
+      action: 'dead-letter',
+      reason: 'attempts-exhausted',
+    });
   });
 
   it('uses 3 attempts, 200 ms initial and 5 s max by default', () => {

@@ -49,7 +49,7 @@ function readString(value: unknown, key: string): string | undefined {
 
 /** Classifies anything a handler threw (duck-typed: `instanceof` does not cross module copies). */
 export function classifyFailure(error: unknown): FailureInfo {
-  const message = error instanceof Error ? error.message : readString(error, 'message') ?? String(error);
+  const message = error instanceof Error ? error.message : (readString(error, 'message') ?? String(error));
   const code = readString(error, 'code');
   const name = readString(error, 'name') ?? '';
   if (code !== undefined && code.startsWith('CONTRACT.')) {
@@ -62,7 +62,11 @@ export function classifyFailure(error: unknown): FailureInfo {
     return { code: 'INFRASTRUCTURE.UNAVAILABLE', message, kind: 'infrastructure' };
   }
   // Plain errors (a bug, a timeout, ECONNRESET...) are worth a few retries before dead-lettering.
-  return { code: name !== '' && name !== 'Error' ? `HANDLER.${name}` : 'HANDLER.FAILED', message, kind: 'retriable' };
+  return {
+    code: name !== '' && name !== 'Error' ? `HANDLER.${name}` : 'HANDLER.FAILED',
+    message,
+    kind: 'retriable',
+  };
 }
 
 /**
@@ -70,7 +74,11 @@ export function classifyFailure(error: unknown): FailureInfo {
  * `maxBackoffMs`, with "equal jitter" (half fixed, half random) so that consumers failing together
  * do not retry together, yet never retry immediately.
  */
-export function backoffDelay(failedAttempt: number, opts: RetryOptions, random: () => number = Math.random): number {
+export function backoffDelay(
+  failedAttempt: number,
+  opts: RetryOptions,
+  random: () => number = Math.random,
+): number {
   const exponent = Math.max(0, failedAttempt - 1);
   const ceiling = Math.min(opts.maxBackoffMs, opts.initialBackoffMs * 2 ** exponent);
   const half = ceiling / 2;
@@ -87,17 +95,23 @@ export function decideRetry(
   if (failure.kind === 'contract-violation') return { action: 'dead-letter', reason: 'contract-violation' };
   if (failure.kind === 'non-retriable') return { action: 'dead-letter', reason: 'non-retriable' };
   if (failedAttempt >= opts.attempts) {
-    return failure.kind === 'infrastructure' ? { action: 'redeliver' } : { action: 'dead-letter', reason: 'attempts-exhausted' };
+    return failure.kind === 'infrastructure'
+      ? { action: 'redeliver' }
+      : { action: 'dead-letter', reason: 'attempts-exhausted' };
   }
   return { action: 'retry', delayMs: backoffDelay(failedAttempt, opts, random) };
 }
 
 /** Rejects nonsensical options early (at transport construction), not at the first failure. */
 export function validateRetryOptions(opts: RetryOptions): RetryOptions {
-  if (!Number.isInteger(opts.attempts) || opts.attempts < 1) throw new RangeError(`retry.attempts must be an integer >= 1, got ${opts.attempts}`);
-  if (!(opts.initialBackoffMs >= 0)) throw new RangeError(`retry.initialBackoffMs must be >= 0, got ${opts.initialBackoffMs}`);
+  if (!Number.isInteger(opts.attempts) || opts.attempts < 1)
+    throw new RangeError(`retry.attempts must be an integer >= 1, got ${opts.attempts}`);
+  if (!(opts.initialBackoffMs >= 0))
+    throw new RangeError(`retry.initialBackoffMs must be >= 0, got ${opts.initialBackoffMs}`);
   if (!(opts.maxBackoffMs >= opts.initialBackoffMs)) {
-    throw new RangeError(`retry.maxBackoffMs (${opts.maxBackoffMs}) must be >= initialBackoffMs (${opts.initialBackoffMs})`);
+    throw new RangeError(
+      `retry.maxBackoffMs (${opts.maxBackoffMs}) must be >= initialBackoffMs (${opts.initialBackoffMs})`,
+    );
   }
   return opts;
 }

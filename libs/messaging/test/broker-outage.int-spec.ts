@@ -6,7 +6,7 @@ import { uniqueName, waitFor } from '@sp/testing';
 import { withDocumentLock } from '../src/document-lock';
 import { EventPublisher } from '../src/event-publisher';
 import { KafkaEventTransport } from '../src/kafka-event-transport';
-import { outboxEntriesFor } from '../src/outbox-entry';
+import { outboxUpdate } from '../src/outbox-entry';
 import { OutboxRelay } from '../src/outbox-relay';
 import { createHarness, quietLogger, type Harness } from './support/harness';
 import { itemCollections, itemHandler } from './support/items';
@@ -42,7 +42,13 @@ describe('broker stopped and restarted mid-stream', () => {
     transport.addEventHandler(TEST_ITEM_TYPE, itemHandler(h.db));
     await new Promise<void>((resolve, reject) => transport.listen((err) => (err ? reject(err) : resolve())));
     publisher = new EventPublisher({ brokers: kafka.brokers, clientId: 'test-relay' }, { logger });
-    relay = new OutboxRelay({ publisher, collections: [h.db.collection('aggregates')], pollIntervalMs: 100, maxErrorBackoffMs: 1_000, logger });
+    relay = new OutboxRelay({
+      publisher,
+      collections: [h.db.collection('aggregates')],
+      pollIntervalMs: 100,
+      maxErrorBackoffMs: 1_000,
+      logger,
+    });
     relay.start();
   });
 
@@ -67,7 +73,7 @@ describe('broker stopped and restarted mid-stream', () => {
         await withDocumentLock(aggregates, `agg-${itemId}`, () =>
           aggregates.updateOne(
             { _id: `agg-${itemId}` } as Document,
-            { $set: { lastSeq: seq }, $push: { outbox: { $each: outboxEntriesFor([env], h.registry) } } } as Document,
+            outboxUpdate([env], { registry: h.registry, merge: { $set: { lastSeq: seq } } }) as Document,
             { upsert: true },
           ),
         );
@@ -79,7 +85,10 @@ describe('broker stopped and restarted mid-stream', () => {
       (await items.find().toArray()).reduce((n, doc) => n + doc.applied, 0);
 
     await writePhase();
-    await waitFor(async () => (await appliedCount()) >= PER_PHASE / 2, { timeoutMs: 60_000, description: 'first events applied' });
+    await waitFor(async () => (await appliedCount()) >= PER_PHASE / 2, {
+      timeoutMs: 60_000,
+      description: 'first events applied',
+    });
 
     await kafka.kill();
     await writePhase();
@@ -94,17 +103,18 @@ describe('broker stopped and restarted mid-stream', () => {
       timeoutMs: 120_000,
       intervalMs: 500,
       description: `all ${total} events applied and the outbox drained`,
-    })
-      .catch(async (error: unknown) => {
-        // Say which events are missing and whether the broker has them: lost before or after Kafka?
-        const applied = new Set((await items.find().toArray()).flatMap((d) => d.seqs));
-        const missing = Array.from({ length: total }, (_, i) => i + 1).filter((s) => !applied.has(s));
-        const onTopic = (await readTopic(kafka.brokers, h.topic)).map((r) => (JSON.parse(r.value ?? '{}') as { seq?: number }).seq);
-        throw new Error(
-          `${error instanceof Error ? error.message : String(error)}; missing seqs ${JSON.stringify(missing)}, ` +
-            `of which on the topic: ${JSON.stringify(missing.filter((m) => onTopic.includes(m)))}; backlog ${await relay.backlog()}`,
-        );
-      });
+    }).catch(async (error: unknown) => {
+      // Say which events are missing and whether the broker has them: lost before or after Kafka?
+      const applied = new Set((await items.find().toArray()).flatMap((d) => d.seqs));
+      const missing = Array.from({ length: total }, (_, i) => i + 1).filter((s) => !applied.has(s));
+      const onTopic = (await readTopic(kafka.brokers, h.topic)).map(
+        (r) => (JSON.parse(r.value ?? '{}') as { seq?: number }).seq,
+      );
+      throw new Error(
+        `${error instanceof Error ? error.message : String(error)}; missing seqs ${JSON.stringify(missing)}, ` +
+          `of which on the topic: ${JSON.stringify(missing.filter((m) => onTopic.includes(m)))}; backlog ${await relay.backlog()}`,
+      );
+    });
 
     const docs = await items.find().toArray();
     expect(docs).toHaveLength(ITEMS);

@@ -30,7 +30,12 @@ describe('consumer crash between effect and offset commit', () => {
     // Five events of one item: same key, same partition, strict order. The third is the victim.
     const envs = [1, 2, 3, 4, 5].map((seq) => h.envelope({ itemId: 'item-a', seq, amount: seq * 10 }));
     const victim = envs[2]?.id ?? '';
-    const env = { KAFKA_BROKERS: h.brokers.join(','), MONGO_URL: h.mongoUrl, TOPIC: h.topic, GROUP_ID: groupId };
+    const env = {
+      KAFKA_BROKERS: h.brokers.join(','),
+      MONGO_URL: h.mongoUrl,
+      TOPIC: h.topic,
+      GROUP_ID: groupId,
+    };
 
     const first = FixtureProcess.start('consumer-process.ts', { ...env, KILL_AFTER_EFFECT_OF: victim });
     processes.push(first);

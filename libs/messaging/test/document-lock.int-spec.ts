@@ -28,7 +28,12 @@ describe('document lock on the real database', () => {
     await counters.insertOne({ _id: 'c1', n: 0, seen: [] } as Document);
     const writer = async (tag: string): Promise<void> => {
       for (let i = 0; i < 40; i += 1) {
-        await withDocumentLock(counters, 'c1', () => counters.updateOne({ _id: 'c1' } as Document, { $inc: { n: 1 }, $push: { seen: `${tag}${i}` } } as Document));
+        await withDocumentLock(counters, 'c1', () =>
+          counters.updateOne(
+            { _id: 'c1' } as Document,
+            { $inc: { n: 1 }, $push: { seen: `${tag}${i}` } } as Document,
+          ),
+        );
       }
     };
     await Promise.all(['a', 'b', 'c'].map(writer));
@@ -40,20 +45,25 @@ describe('document lock on the real database', () => {
   it('applyOnce applies concurrent distinct events once each and duplicates never', async () => {
     const ids = Array.from({ length: 30 }, (_, i) => `evt-${i}`);
     // Every event delivered twice, all at once: 60 concurrent applications on one document.
-    const outcomes = await Promise.all([...ids, ...ids].map((id) => applyOnce(counters, 'c2', id, { $inc: { n: 1 } }, { upsert: true })));
+    const outcomes = await Promise.all(
+      [...ids, ...ids].map((id) => applyOnce(counters, 'c2', id, { $inc: { n: 1 } }, { upsert: true })),
+    );
     expect(outcomes.filter((o) => o === 'applied')).toHaveLength(30);
     const doc = await counters.findOne({ _id: 'c2' } as Document);
     expect(doc?.['n']).toBe(30);
   });
 
   it('bounds the markers kept per document', async () => {
-    for (let i = 0; i < 12; i += 1) await applyOnce(counters, 'c3', `e-${i}`, { $inc: { n: 1 } }, { upsert: true, keepLast: 5 });
+    for (let i = 0; i < 12; i += 1)
+      await applyOnce(counters, 'c3', `e-${i}`, { $inc: { n: 1 } }, { upsert: true, keepLast: 5 });
     const doc = await counters.findOne({ _id: 'c3' } as Document);
     expect(doc?.['n']).toBe(12);
     const markers = doc?.['appliedEventIds'] as string[];
     // keepLast 5 checks every apply: at most 5 remain, and they are the newest.
     expect(markers).toEqual(['e-7', 'e-8', 'e-9', 'e-10', 'e-11']);
     // An old event whose marker was trimmed is outside the window; a recent one is still caught.
-    expect(await applyOnce(counters, 'c3', 'e-11', { $inc: { n: 1 } }, { upsert: true, keepLast: 5 })).toBe('duplicate');
+    expect(await applyOnce(counters, 'c3', 'e-11', { $inc: { n: 1 } }, { upsert: true, keepLast: 5 })).toBe(
+      'duplicate',
+    );
   });
 });

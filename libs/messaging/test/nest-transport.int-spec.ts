@@ -22,7 +22,8 @@ const handled: Array<{ data: TestItem; ctx: EventContext }> = [];
 class ItemsConsumer {
   @EventPattern(TEST_ITEM_TYPE)
   onItem(@Payload() data: TestItem, @Ctx() ctx: EventContext): void {
-    if (data.amount === 13) throw new DomainError('TEST.UNLUCKY', 'thirteen is refused', { retriable: false });
+    if (data.amount === 13)
+      throw new DomainError('TEST.UNLUCKY', 'thirteen is refused', { retriable: false });
     handled.push({ data, ctx });
   }
 }
@@ -39,7 +40,12 @@ describe('KafkaEventTransport in a Nest application', () => {
 
   beforeAll(async () => {
     h = await createHarness('msg-nest');
-    transport = new KafkaEventTransport({ connection: { brokers: h.brokers, clientId: 'test-nest' }, groupId, registry: h.registry, logger: quietLogger() });
+    transport = new KafkaEventTransport({
+      connection: { brokers: h.brokers, clientId: 'test-nest' },
+      groupId,
+      registry: h.registry,
+      logger: quietLogger(),
+    });
     app = await NestFactory.create(TestAppModule, { logger: false });
     // Filters must be in place before Nest registers the handlers: defer the initialisation.
     const microservice = app.connectMicroservice({ strategy: transport }, { deferInitialization: true });
@@ -47,7 +53,10 @@ describe('KafkaEventTransport in a Nest application', () => {
     await app.init();
     await app.startAllMicroservices();
     await waitFor(() => transport.isReady(), { timeoutMs: 30_000, description: 'consumer ready' });
-    publisher = new EventPublisher({ brokers: h.brokers, clientId: 'test-publisher' }, { logger: quietLogger() });
+    publisher = new EventPublisher(
+      { brokers: h.brokers, clientId: 'test-publisher' },
+      { logger: quietLogger() },
+    );
   });
 
   afterAll(async () => {
@@ -63,12 +72,25 @@ describe('KafkaEventTransport in a Nest application', () => {
 
     await waitFor(() => handled.length === 1, { timeoutMs: 30_000, description: 'good event handled' });
     expect(handled[0]?.data).toEqual(good.data);
-    expect(handled[0]?.ctx).toMatchObject({ topic: h.topic, groupId, deliveryAttempt: 1, envelope: { id: good.id, correlationid: 'corr-nest' } });
+    expect(handled[0]?.ctx).toMatchObject({
+      topic: h.topic,
+      groupId,
+      deliveryAttempt: 1,
+      envelope: { id: good.id, correlationid: 'corr-nest' },
+    });
 
-    const dlq = await waitFor(async () => {
-      const records = await readTopic(h.brokers, `${h.topic}.dlq`);
-      return records.length === 1 ? records : undefined;
-    }, { timeoutMs: 30_000, description: 'dead letter' });
-    expect(dlq[0]?.headers).toMatchObject({ ce_id: unlucky.id, dlq_error_code: 'TEST.UNLUCKY', dlq_reason: 'non-retriable', dlq_attempts: '1' });
+    const dlq = await waitFor(
+      async () => {
+        const records = await readTopic(h.brokers, `${h.topic}.dlq`);
+        return records.length === 1 ? records : undefined;
+      },
+      { timeoutMs: 30_000, description: 'dead letter' },
+    );
+    expect(dlq[0]?.headers).toMatchObject({
+      ce_id: unlucky.id,
+      dlq_error_code: 'TEST.UNLUCKY',
+      dlq_reason: 'non-retriable',
+      dlq_attempts: '1',
+    });
   });
 });

@@ -22,8 +22,13 @@ describe('poison messages and the dead-letter topic', () => {
 
   beforeAll(async () => {
     h = await createHarness('msg-poison');
-    publisher = new EventPublisher({ brokers: h.brokers, clientId: 'test-publisher' }, { logger: quietLogger() });
-    admin = new DeadLetterAdmin({ brokers: h.brokers, clientId: 'test-dlq-admin' }, h.registry, { logger: quietLogger() });
+    publisher = new EventPublisher(
+      { brokers: h.brokers, clientId: 'test-publisher' },
+      { logger: quietLogger() },
+    );
+    admin = new DeadLetterAdmin({ brokers: h.brokers, clientId: 'test-dlq-admin' }, h.registry, {
+      logger: quietLogger(),
+    });
     transport = new KafkaEventTransport({
       connection: { brokers: h.brokers, clientId: 'test-consumer' },
       groupId,
@@ -46,12 +51,17 @@ describe('poison messages and the dead-letter topic', () => {
   it('dead-letters poison, keeps its partition moving, and replays it after the fix', async () => {
     const { items, deliveries } = itemCollections(h.db);
     // One key: everything below goes to the same partition, in this order.
-    const [poison, flaky, ok1, ok2] = [1, 2, 4, 5].map((seq) => h.envelope({ itemId: 'item-p', seq, amount: seq }));
+    const [poison, flaky, ok1, ok2] = [1, 2, 4, 5].map((seq) =>
+      h.envelope({ itemId: 'item-p', seq, amount: seq }),
+    );
     if (!poison || !flaky || !ok1 || !ok2) throw new Error('envelopes');
     await setFailures(h.db, { nonRetriable: [poison.id], retriable: [flaky.id] });
     // A record that breaks its contract (amount must be >= 0), produced behind the library's back.
     const invalid = toKafkaRecord(h.envelope({ itemId: 'item-p', seq: 3, amount: 1 }));
-    const invalidRecord = { ...invalid, value: Buffer.from(JSON.stringify({ itemId: 'item-p', seq: 3, amount: -5 })) };
+    const invalidRecord = {
+      ...invalid,
+      value: Buffer.from(JSON.stringify({ itemId: 'item-p', seq: 3, amount: -5 })),
+    };
 
     await publisher.publishEnvelopes([poison, flaky], h.registry);
     await publisher.publish([{ topic: h.topic, ...invalidRecord }]);
@@ -65,7 +75,8 @@ describe('poison messages and the dead-letter topic', () => {
 
     const stored = await readTopic(h.brokers, h.topic);
     const partition = stored[0]?.partition;
-    const offsetOf = (id: string): string | undefined => stored.find((r) => r.headers['ce_id'] === id)?.offset;
+    const offsetOf = (id: string): string | undefined =>
+      stored.find((r) => r.headers['ce_id'] === id)?.offset;
 
     const dlq = await readTopic(h.brokers, `${h.topic}.dlq`);
     expect(dlq).toHaveLength(3);
@@ -79,8 +90,15 @@ describe('poison messages and the dead-letter topic', () => {
       dlq_original_offset: offsetOf(poison.id),
       dlq_consumer_group: groupId,
     });
-    expect(byId.get(flaky.id)?.headers).toMatchObject({ dlq_error_code: 'HANDLER.FAILED', dlq_reason: 'attempts-exhausted', dlq_attempts: '3' });
-    expect(byId.get(invalid.headers['ce_id'])?.headers).toMatchObject({ dlq_error_code: 'CONTRACT.INVALID_EVENT', dlq_reason: 'contract-violation' });
+    expect(byId.get(flaky.id)?.headers).toMatchObject({
+      dlq_error_code: 'HANDLER.FAILED',
+      dlq_reason: 'attempts-exhausted',
+      dlq_attempts: '3',
+    });
+    expect(byId.get(invalid.headers['ce_id'])?.headers).toMatchObject({
+      dlq_error_code: 'CONTRACT.INVALID_EVENT',
+      dlq_reason: 'contract-violation',
+    });
     // The original bytes are kept: key, value and CloudEvents headers.
     const poisonDlq = byId.get(poison.id);
     expect(poisonDlq?.key).toBe('item-p');
@@ -92,12 +110,18 @@ describe('poison messages and the dead-letter topic', () => {
     expect(await deliveries.countDocuments({ eventId: invalid.headers['ce_id'] })).toBe(0);
 
     const metrics = await metricsRegistry.getSingleMetricAsString('sp_dead_letters_total');
-    expect(metrics).toContain(`sp_dead_letters_total{group="${groupId}",topic="${h.topic}",reason="non-retriable"} 1`);
-    expect(metrics).toContain(`sp_dead_letters_total{group="${groupId}",topic="${h.topic}",reason="contract-violation"} 1`);
+    expect(metrics).toContain(
+      `sp_dead_letters_total{group="${groupId}",topic="${h.topic}",reason="non-retriable"} 1`,
+    );
+    expect(metrics).toContain(
+      `sp_dead_letters_total{group="${groupId}",topic="${h.topic}",reason="contract-violation"} 1`,
+    );
 
     // Operations: list, inspect, then replay once the cause is fixed.
     const listed = await admin.list({ topic: h.topic });
-    expect(listed.map((e) => e.eventId).sort()).toEqual([poison.id, flaky.id, invalid.headers['ce_id']].sort());
+    expect(listed.map((e) => e.eventId).sort()).toEqual(
+      [poison.id, flaky.id, invalid.headers['ce_id']].sort(),
+    );
     const entry = listed.find((e) => e.eventId === poison.id);
     expect(entry).toMatchObject({
       dlqTopic: `${h.topic}.dlq`,
@@ -118,14 +142,20 @@ describe('poison messages and the dead-letter topic', () => {
     expect(Object.keys(detail.originalHeaders).some((k) => k.startsWith('dlq_'))).toBe(false);
     const invalidEntry = listed.find((e) => e.eventId === invalid.headers['ce_id']);
     if (!invalidEntry) throw new Error('invalid entry');
-    expect((await admin.inspect(invalidEntry.dlqTopic, invalidEntry.partition, invalidEntry.offset)).contract).toMatchObject({
+    expect(
+      (await admin.inspect(invalidEntry.dlqTopic, invalidEntry.partition, invalidEntry.offset)).contract,
+    ).toMatchObject({
       valid: false,
       code: 'CONTRACT.INVALID_EVENT',
     });
-    await expect(admin.inspect(entry.dlqTopic, entry.partition, '999')).rejects.toMatchObject({ code: 'DEAD_LETTER.NOT_FOUND' });
+    await expect(admin.inspect(entry.dlqTopic, entry.partition, '999')).rejects.toMatchObject({
+      code: 'DEAD_LETTER.NOT_FOUND',
+    });
 
     await setFailures(h.db, {});
-    expect(await admin.replay(entry.dlqTopic, entry.partition, entry.offset)).toEqual({ republishedTo: h.topic });
+    expect(await admin.replay(entry.dlqTopic, entry.partition, entry.offset)).toEqual({
+      republishedTo: h.topic,
+    });
     const item = await waitFor(
       async () => {
         const doc = await items.findOne({ _id: 'item-p' });
@@ -136,7 +166,9 @@ describe('poison messages and the dead-letter topic', () => {
     expect(item.total).toBe(1 + 4 + 5);
     const replayed = (await readTopic(h.brokers, h.topic)).filter((r) => r.headers['ce_id'] === poison.id);
     expect(replayed).toHaveLength(2);
-    expect(replayed[1]?.headers['sp_replayed_from']).toBe(`${entry.dlqTopic}/${entry.partition}/${entry.offset}`);
+    expect(replayed[1]?.headers['sp_replayed_from']).toBe(
+      `${entry.dlqTopic}/${entry.partition}/${entry.offset}`,
+    );
     expect(Object.keys(replayed[1]?.headers ?? {}).some((k) => k.startsWith('dlq_'))).toBe(false);
   });
 });

@@ -3,7 +3,7 @@
 // the events twice), and the consumer still applies each event once.
 import { waitFor, uniqueName } from '@sp/testing';
 import { KafkaEventTransport } from '../src/kafka-event-transport';
-import { outboxEntriesFor } from '../src/outbox-entry';
+import { outboxInsertFields } from '../src/outbox-entry';
 import { FixtureProcess } from './support/fixture-process';
 import { createHarness, quietLogger, type Harness } from './support/harness';
 import { itemCollections, itemHandler } from './support/items';
@@ -31,7 +31,11 @@ describe('outbox relay crash between publish and marking', () => {
     const orders = h.db.collection<{ _id: string; status: string; outbox: unknown[] }>('orders');
     const envs = [1, 2, 3].map((seq) => h.envelope({ itemId: 'item-r', seq, amount: seq }));
     // What a service does: state change and its events in one single-document write.
-    await orders.insertOne({ _id: 'order-1', status: 'placed', outbox: outboxEntriesFor(envs, h.registry) });
+    await orders.insertOne({
+      _id: 'order-1',
+      status: 'placed',
+      ...outboxInsertFields(envs, { registry: h.registry }),
+    });
     const env = { KAFKA_BROKERS: h.brokers.join(','), MONGO_URL: h.mongoUrl, COLLECTION: 'orders' };
 
     const first = FixtureProcess.start('relay-process.ts', { ...env, KILL_AFTER_PUBLISH: '1' });
@@ -39,7 +43,9 @@ describe('outbox relay crash between publish and marking', () => {
     expect((await first.waitForExit(60_000)).signal).toBe('SIGKILL');
     expect(first.lines).toContain('PUBLISHED 3');
     expect((await orders.findOne({ _id: 'order-1' }))?.outbox).toHaveLength(3);
-    expect((await readTopic(h.brokers, h.topic)).map((r) => r.headers['ce_id'])).toEqual(envs.map((e) => e.id));
+    expect((await readTopic(h.brokers, h.topic)).map((r) => r.headers['ce_id'])).toEqual(
+      envs.map((e) => e.id),
+    );
 
     const second = FixtureProcess.start('relay-process.ts', env);
     processes.push(second);
@@ -65,7 +71,10 @@ describe('outbox relay crash between publish and marking', () => {
     await new Promise<void>((resolve, reject) => transport?.listen((err) => (err ? reject(err) : resolve())));
 
     const { items, deliveries } = itemCollections(h.db);
-    await waitFor(async () => (await deliveries.countDocuments()) === 6, { timeoutMs: 60_000, description: 'six deliveries' });
+    await waitFor(async () => (await deliveries.countDocuments()) === 6, {
+      timeoutMs: 60_000,
+      description: 'six deliveries',
+    });
     const item = await items.findOne({ _id: 'item-r' });
     expect(item?.total).toBe(6);
     expect(item?.applied).toBe(3);

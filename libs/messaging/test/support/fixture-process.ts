@@ -11,7 +11,10 @@ export class FixtureProcess {
   stderr = '';
   exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
 
-  private constructor(readonly name: string, private readonly child: ChildProcess) {
+  private constructor(
+    readonly name: string,
+    private readonly child: ChildProcess,
+  ) {
     let buffer = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       buffer += chunk.toString('utf8');
@@ -30,11 +33,15 @@ export class FixtureProcess {
   static start(fixture: string, env: Record<string, string>): FixtureProcess {
     // `node --import tsx`, not the tsx CLI: the CLI runs the script in a grandchild process, and
     // the signal a fixture sends itself must be visible on the process the test holds.
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'libs', 'messaging', 'test', 'fixtures', fixture)], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'libs', 'messaging', 'test', 'fixtures', fixture)],
+      {
+        cwd: ROOT,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     return new FixtureProcess(fixture, child);
   }
 
@@ -47,7 +54,10 @@ export class FixtureProcess {
     await waitFor(
       () => {
         if (this.lines.includes(marker)) return true;
-        if (this.exit !== undefined) throw new StopWaiting(`${this.name} exited (${JSON.stringify(this.exit)}) before printing ${marker}: ${this.stderr}`);
+        if (this.exit !== undefined)
+          throw new StopWaiting(
+            `${this.name} exited (${JSON.stringify(this.exit)}) before printing ${marker}: ${this.stderr}`,
+          );
         return false;
       },
       { timeoutMs, intervalMs: 50, description: `${this.name} to print ${marker}` },

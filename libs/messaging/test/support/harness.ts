@@ -16,12 +16,17 @@ export interface Harness extends TestContracts {
   cleanup(): Promise<void>;
 }
 
-export async function createHarness(prefix: string, opts: { brokers?: string[]; partitions?: number } = {}): Promise<Harness> {
+export async function createHarness(
+  prefix: string,
+  opts: { brokers?: string[]; partitions?: number } = {},
+): Promise<Harness> {
   const brokers = opts.brokers ?? testInfra.kafkaBrokers;
   const partitions = opts.partitions ?? 3;
   const topic = uniqueName(`${prefix}-test`);
   const contracts = testContracts(topic, partitions);
-  await ensureTopics({ brokers, clientId: 'test-harness' }, [contracts.contract.topic], { logger: quietLogger() });
+  await ensureTopics({ brokers, clientId: 'test-harness' }, [contracts.contract.topic], {
+    logger: quietLogger(),
+  });
   const mongoUrl = testInfra.mongoUrlFor(testDatabaseName(prefix));
   const mongo = new MongoClient(mongoUrl);
   await mongo.connect();
@@ -36,7 +41,12 @@ export async function createHarness(prefix: string, opts: { brokers?: string[]; 
     async cleanup() {
       await db.dropDatabase().catch(() => undefined);
       await mongo.close();
-      const admin = new Kafka({ clientId: 'test-harness', brokers, logLevel: logLevel.NOTHING, retry: { retries: 1 } }).admin();
+      const admin = new Kafka({
+        clientId: 'test-harness',
+        brokers,
+        logLevel: logLevel.NOTHING,
+        retry: { retries: 1 },
+      }).admin();
       await admin
         .connect()
         .then(() => admin.deleteTopics({ topics: [topic, deadLetterTopicName(topic)] }))

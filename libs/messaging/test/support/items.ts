@@ -36,18 +36,35 @@ export function itemCollections(db: Db): {
   deliveries: Collection<Delivery>;
   flags: Collection<FailureFlags>;
 } {
-  return { items: db.collection<ItemDoc>('items'), deliveries: db.collection<Delivery>('deliveries'), flags: db.collection<FailureFlags>('flags') };
+  return {
+    items: db.collection<ItemDoc>('items'),
+    deliveries: db.collection<Delivery>('deliveries'),
+    flags: db.collection<FailureFlags>('flags'),
+  };
 }
 
-export function itemHandler(db: Db, opts: { onApplied?: (ctx: EventContext) => void } = {}): EventHandler<TestItem> {
+export function itemHandler(
+  db: Db,
+  opts: { onApplied?: (ctx: EventContext) => void } = {},
+): EventHandler<TestItem> {
   const { items, deliveries, flags } = itemCollections(db);
   return async (data, ctx) => {
-    await deliveries.insertOne({ eventId: ctx.envelope.id, itemId: data.itemId, groupId: ctx.groupId, attempt: ctx.deliveryAttempt, pid: process.pid, at: new Date() });
+    await deliveries.insertOne({
+      eventId: ctx.envelope.id,
+      itemId: data.itemId,
+      groupId: ctx.groupId,
+      attempt: ctx.deliveryAttempt,
+      pid: process.pid,
+      at: new Date(),
+    });
     const failures = await flags.findOne({ _id: 'failures' });
     if (failures?.nonRetriable.includes(ctx.envelope.id)) {
-      throw new DomainError('TEST.POISON', `event ${ctx.envelope.id} is poison for now`, { retriable: false });
+      throw new DomainError('TEST.POISON', `event ${ctx.envelope.id} is poison for now`, {
+        retriable: false,
+      });
     }
-    if (failures?.retriable.includes(ctx.envelope.id)) throw new Error(`transient failure of ${ctx.envelope.id}`);
+    if (failures?.retriable.includes(ctx.envelope.id))
+      throw new Error(`transient failure of ${ctx.envelope.id}`);
     await applyOnce(
       items as unknown as Collection<Document>,
       data.itemId,
@@ -59,7 +76,10 @@ export function itemHandler(db: Db, opts: { onApplied?: (ctx: EventContext) => v
   };
 }
 
-export async function setFailures(db: Db, failures: { nonRetriable?: string[]; retriable?: string[] }): Promise<void> {
+export async function setFailures(
+  db: Db,
+  failures: { nonRetriable?: string[]; retriable?: string[] },
+): Promise<void> {
   await itemCollections(db).flags.updateOne(
     { _id: 'failures' },
     { $set: { nonRetriable: failures.nonRetriable ?? [], retriable: failures.retriable ?? [] } },

@@ -1,7 +1,14 @@
 // Test-only contracts on a caller-chosen (unique) topic, so integration tests never touch the
 // platform topics or each other's. One registry per test topic.
 import { Type, type Static } from '@sinclair/typebox';
-import { ContractRegistry, createEnvelope, defineEvent, eventTypeFor, type EventContract, type EventEnvelope } from '@sp/contracts';
+import {
+  ContractRegistry,
+  createEnvelope,
+  defineEvent,
+  eventTypeFor,
+  type EventContract,
+  type EventEnvelope,
+} from '@sp/contracts';
 
 export const TestItemSchema = Type.Object(
   {

@@ -14,7 +14,10 @@ import { Kafka, logLevel } from 'kafkajs';
 const KAFKA_VERSION = '3.9.1';
 
 export function kafkaLibsDir(): string {
-  return join(process.env['SP_INFRA_CACHE'] ?? join(homedir(), '.cache', 'sp-infra'), `kafka-libs-${KAFKA_VERSION}`);
+  return join(
+    process.env['SP_INFRA_CACHE'] ?? join(homedir(), '.cache', 'sp-infra'),
+    `kafka-libs-${KAFKA_VERSION}`,
+  );
 }
 
 async function freePort(): Promise<number> {
@@ -35,7 +38,9 @@ function run(cmd: string, args: string[]): Promise<void> {
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} exited with ${code}: ${stderr}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${cmd} exited with ${code}: ${stderr}`)),
+    );
   });
 }
 
@@ -56,13 +61,30 @@ export class ThrowawayKafka {
   static async start(): Promise<ThrowawayKafka> {
     const libs = kafkaLibsDir();
     if (!existsSync(join(libs, `kafka_2.13-${KAFKA_VERSION}.jar`))) {
-      throw new Error(`Kafka jars not found in ${libs}: run \`bash infra/local/platform.sh provision\` first`);
+      throw new Error(
+        `Kafka jars not found in ${libs}: run \`bash infra/local/platform.sh provision\` first`,
+      );
     }
-    const broker = new ThrowawayKafka(mkdtempSync(join(tmpdir(), 'sp-throwaway-kafka-')), await freePort(), await freePort());
+    const broker = new ThrowawayKafka(
+      mkdtempSync(join(tmpdir(), 'sp-throwaway-kafka-')),
+      await freePort(),
+      await freePort(),
+    );
     broker.writeConfig();
     // A KRaft cluster id is 16 random bytes, base64url without padding.
     const clusterId = randomBytes(16).toString('base64url');
-    await run('java', ['-Xmx256m', `-Dlog4j.configuration=file:${join(broker.dir, 'log4j.properties')}`, '-cp', `${libs}/*`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', join(broker.dir, 'server.properties')]);
+    await run('java', [
+      '-Xmx256m',
+      `-Dlog4j.configuration=file:${join(broker.dir, 'log4j.properties')}`,
+      '-cp',
+      `${libs}/*`,
+      'kafka.tools.StorageTool',
+      'format',
+      '-t',
+      clusterId,
+      '-c',
+      join(broker.dir, 'server.properties'),
+    ]);
     await broker.startProcess();
     return broker;
   }
@@ -124,11 +146,17 @@ export class ThrowawayKafka {
     this.process = child;
     let exited = false;
     child.once('exit', () => (exited = true));
-    const admin = new Kafka({ clientId: 'throwaway-probe', brokers: this.brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+    const admin = new Kafka({
+      clientId: 'throwaway-probe',
+      brokers: this.brokers,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 0 },
+    }).admin();
     try {
       await waitFor(
         async () => {
-          if (exited) throw new StopWaiting(`throwaway broker exited during start; see ${join(this.dir, 'kafka.log')}`);
+          if (exited)
+            throw new StopWaiting(`throwaway broker exited during start; see ${join(this.dir, 'kafka.log')}`);
           await admin.connect();
           const cluster = await admin.describeCluster();
           return cluster.brokers.length > 0;

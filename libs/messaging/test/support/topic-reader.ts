@@ -12,12 +12,18 @@ export interface StoredRecord {
   headers: Record<string, string>;
 }
 
-export async function readTopic(brokers: string[], topic: string, timeoutMs = 30_000): Promise<StoredRecord[]> {
+export async function readTopic(
+  brokers: string[],
+  topic: string,
+  timeoutMs = 30_000,
+): Promise<StoredRecord[]> {
   const kafka = new Kafka({ clientId: 'test-topic-reader', brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   const offsets = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
-  const pending = new Map(offsets.filter((o) => Number(o.high) > Number(o.low)).map((o) => [o.partition, Number(o.high)]));
+  const pending = new Map(
+    offsets.filter((o) => Number(o.high) > Number(o.low)).map((o) => [o.partition, Number(o.high)]),
+  );
   if (pending.size === 0) return [];
   const records: StoredRecord[] = [];
   const consumer = kafka.consumer({ groupId: `test-reader-${randomUUID()}` });

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { createEnvelope, OrganisationRegisteredV1, ServicePublishedV1 } from '@sp/contracts';
-import { outboxEntriesFor } from '@sp/messaging';
+import { outboxInsertFields } from '@sp/messaging';
 import { traceContext, newCorrelationId } from '@sp/observability';
 import { collectionOf, isDuplicateKeyError, MONGO_CONNECTION } from '@sp/persistence';
 import type { OrganisationDocument, OrganisationKind, ServiceDocument } from './organisation.entity';
@@ -68,7 +68,7 @@ export class DirectoryRepository implements OnModuleInit {
         status: 'active',
         createdAt: now,
         updatedAt: now,
-        outbox: outboxEntriesFor([event]),
+        ...outboxInsertFields([event]),
       });
       return 'created';
     } catch (error) {
@@ -102,7 +102,7 @@ export class DirectoryRepository implements OnModuleInit {
         ...(service.maximumAge !== undefined ? { maximumAge: service.maximumAge } : {}),
         createdAt: now,
         updatedAt: now,
-        outbox: outboxEntriesFor([event]),
+        ...outboxInsertFields([event]),
       });
       return 'created';
     } catch (error) {

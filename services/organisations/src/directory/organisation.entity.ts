@@ -13,6 +13,10 @@ export interface OrganisationDocument {
   createdAt: Date;
   updatedAt: Date;
   outbox: OutboxEntry[];
+  /** True while the outbox holds entries the relay has not published (set with outboxInsertFields / outboxUpdate). */
+  outboxPending?: boolean;
+  /** Outbox relay bookkeeping: the id of the last relay pass that published from this document. */
+  outboxRelayPass?: string;
 }
 
 /** A service an organisation offers (the HSDS `service`, reduced to what the skeleton needs). */
@@ -28,4 +32,8 @@ export interface ServiceDocument {
   createdAt: Date;
   updatedAt: Date;
   outbox: OutboxEntry[];
+  /** True while the outbox holds entries the relay has not published (set with outboxInsertFields / outboxUpdate). */
+  outboxPending?: boolean;
+  /** Outbox relay bookkeeping: the id of the last relay pass that published from this document. */
+  outboxRelayPass?: string;
 }

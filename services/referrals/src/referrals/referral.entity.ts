@@ -31,4 +31,8 @@ export interface ReferralDocument {
   version: number;
   history: ReferralHistoryEntry[];
   outbox: OutboxEntry[];
+  /** True while the outbox holds entries the relay has not published (set with outboxInsertFields / outboxUpdate). */
+  outboxPending?: boolean;
+  /** Outbox relay bookkeeping: the id of the last relay pass that published from this document. */
+  outboxRelayPass?: string;
 }

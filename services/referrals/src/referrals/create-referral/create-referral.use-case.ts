@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createEnvelope, ReferralSubmittedV1 } from '@sp/contracts';
 import { DomainError, ValidationError } from '@sp/errors';
-import { outboxEntriesFor, type OutboxRelay } from '@sp/messaging';
+import { outboxInsertFields, type OutboxRelay } from '@sp/messaging';
 import { newCorrelationId, traceContext } from '@sp/observability';
 import { schemaValidator } from '@sp/validation';
 import type { Actor } from '../../domain/referral-intake.rules';
@@ -104,7 +104,7 @@ export class CreateReferralUseCase {
           to: 'requested',
         },
       ],
-      outbox: outboxEntriesFor([event]),
+      ...outboxInsertFields([event]),
     };
 
     const result = await this.referrals.insert(referral);
