@@ -13,7 +13,7 @@ READY_TIMEOUT="${SP_SERVICE_READY_TIMEOUT:-90}"
 t0=$SECONDS
 
 ensure_node_modules
-bash "$PLATFORM" start
+bash "$PLATFORM" start 9>&- # the daemons it starts must not inherit (and so hold) the start/stop lock
 say "building (npm run build)"
 npm run build --silent
 

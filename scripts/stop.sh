@@ -10,4 +10,4 @@ lock_services
 
 stop_all_services
 say "services stopped"
-bash "$PLATFORM" stop
+bash "$PLATFORM" stop 9>&-
