@@ -34,3 +34,4 @@ export type {
 } from './dead-letter-admin';
 export { REPLAYED_FROM_HEADER, buildDeadLetterRecord, parseDeadLetterHeaders } from './dead-letter-headers';
 export type { DeadLetterInfo } from './dead-letter-headers';
+export { eventMetaFromContext } from './event-meta';

@@ -1,3 +1,3 @@
 export { collectionOf, connectMongo, databaseNameFrom, pingMongo, redactUrl } from './mongo-connection';
-export { isDuplicateKeyError } from './duplicate-key';
+export { insertOnce, isDuplicateKeyError } from './duplicate-key';
 export { MongoModule, MONGO_CONNECTION } from './mongo.module';

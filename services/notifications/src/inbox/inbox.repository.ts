@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { collectionOf, isDuplicateKeyError, MONGO_CONNECTION } from '@sp/persistence';
+import { collectionOf, insertOnce, MONGO_CONNECTION } from '@sp/persistence';
 
 export interface InboxNotification {
   _id: string; // `${eventId}` : one notification per event and recipient organisation
@@ -31,13 +31,9 @@ export class InboxRepository implements OnModuleInit {
 
   /** Idempotent: delivering the same notification twice leaves one. */
   async deliver(notification: InboxNotification): Promise<'delivered' | 'already-delivered'> {
-    try {
-      await this.notifications.insertOne(notification);
-      return 'delivered';
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return 'already-delivered';
-      throw error;
-    }
+    return (await insertOnce(this.notifications, notification)) === 'created'
+      ? 'delivered'
+      : 'already-delivered';
   }
 
   async forOrganisation(organisationId: string, limit: number): Promise<InboxNotification[]> {

@@ -2,9 +2,8 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { createEnvelope, OrganisationRegisteredV1, ServicePublishedV1 } from '@sp/contracts';
-import { outboxInsertFields } from '@sp/messaging';
-import { traceContext, newCorrelationId } from '@sp/observability';
-import { collectionOf, isDuplicateKeyError, MONGO_CONNECTION } from '@sp/persistence';
+import { eventMetaFromContext, outboxInsertFields } from '@sp/messaging';
+import { collectionOf, insertOnce, MONGO_CONNECTION } from '@sp/persistence';
 import type { OrganisationDocument, OrganisationKind, ServiceDocument } from './organisation.entity';
 
 const SOURCE = '/services/organisations';
@@ -56,25 +55,19 @@ export class DirectoryRepository implements OnModuleInit {
         kind: org.kind,
         occurredAt: now.toISOString(),
       },
-      eventMeta(),
+      eventMetaFromContext(SOURCE),
     );
-    try {
-      await this.organisations.insertOne({
-        _id: org.id,
-        name: org.name,
-        kind: org.kind,
-        ...(org.odsCode ? { odsCode: org.odsCode } : {}),
-        ...(org.charityNumber ? { charityNumber: org.charityNumber } : {}),
-        status: 'active',
-        createdAt: now,
-        updatedAt: now,
-        ...outboxInsertFields([event]),
-      });
-      return 'created';
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return 'exists';
-      throw error;
-    }
+    return insertOnce(this.organisations, {
+      _id: org.id,
+      name: org.name,
+      kind: org.kind,
+      ...(org.odsCode ? { odsCode: org.odsCode } : {}),
+      ...(org.charityNumber ? { charityNumber: org.charityNumber } : {}),
+      status: 'active',
+      createdAt: now,
+      updatedAt: now,
+      ...outboxInsertFields([event]),
+    });
   }
 
   /** Publishes a service once; publishing the same id again changes nothing. */
@@ -88,27 +81,21 @@ export class DirectoryRepository implements OnModuleInit {
         taxonomyTermIds: service.taxonomyTermIds,
         occurredAt: now.toISOString(),
       },
-      eventMeta(),
+      eventMetaFromContext(SOURCE),
     );
-    try {
-      await this.services.insertOne({
-        _id: service.id,
-        organisationId: service.organisationId,
-        name: service.name,
-        description: service.description,
-        status: 'active',
-        taxonomyTermIds: service.taxonomyTermIds,
-        ...(service.minimumAge !== undefined ? { minimumAge: service.minimumAge } : {}),
-        ...(service.maximumAge !== undefined ? { maximumAge: service.maximumAge } : {}),
-        createdAt: now,
-        updatedAt: now,
-        ...outboxInsertFields([event]),
-      });
-      return 'created';
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return 'exists';
-      throw error;
-    }
+    return insertOnce(this.services, {
+      _id: service.id,
+      organisationId: service.organisationId,
+      name: service.name,
+      description: service.description,
+      status: 'active',
+      taxonomyTermIds: service.taxonomyTermIds,
+      ...(service.minimumAge !== undefined ? { minimumAge: service.minimumAge } : {}),
+      ...(service.maximumAge !== undefined ? { maximumAge: service.maximumAge } : {}),
+      createdAt: now,
+      updatedAt: now,
+      ...outboxInsertFields([event]),
+    });
   }
 
   async findOrganisation(id: string): Promise<OrganisationDocument | null> {
@@ -137,14 +124,4 @@ export class DirectoryRepository implements OnModuleInit {
       .sort({ _id: 1 })
       .toArray();
   }
-}
-
-function eventMeta(): { source: string; correlationId: string; causationId?: string; traceparent?: string } {
-  const ctx = traceContext.current();
-  return {
-    source: SOURCE,
-    correlationId: ctx?.correlationId ?? newCorrelationId(),
-    ...(ctx?.causationId ? { causationId: ctx.causationId } : {}),
-    ...(ctx?.traceparent ? { traceparent: ctx.traceparent } : {}),
-  };
 }

@@ -1,8 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createEnvelope, ReferralSubmittedV1 } from '@sp/contracts';
 import { DomainError, ValidationError } from '@sp/errors';
-import { outboxInsertFields, type OutboxRelay } from '@sp/messaging';
-import { newCorrelationId, traceContext } from '@sp/observability';
+import { eventMetaFromContext, outboxInsertFields, type OutboxRelay } from '@sp/messaging';
 import { schemaValidator } from '@sp/validation';
 import type { Actor } from '../../domain/referral-intake.rules';
 import { intakeProblems } from '../../domain/referral-intake.rules';
@@ -58,7 +57,6 @@ export class CreateReferralUseCase {
     const id = randomUUID();
     const nhsNumber = normaliseNhsNumber(request.patient.nhsNumber);
     const patientKey = patientKeyFor(nhsNumber, this.patientKeySecret);
-    const ctx = traceContext.current();
     const event = createEnvelope(
       ReferralSubmittedV1,
       {
@@ -72,12 +70,7 @@ export class CreateReferralUseCase {
         patientKey,
         occurredAt: now.toISOString(),
       },
-      {
-        source: this.source,
-        correlationId: ctx?.correlationId ?? newCorrelationId(),
-        ...(ctx?.causationId ? { causationId: ctx.causationId } : {}),
-        ...(ctx?.traceparent ? { traceparent: ctx.traceparent } : {}),
-      },
+      eventMetaFromContext(this.source),
     );
     const referral: ReferralDocument = {
       _id: id,
