@@ -14,7 +14,8 @@ export function requestPath(req: IncomingMessage & { originalUrl?: string }): st
 }
 
 /** Writes a problem document; exported for service filters that render some routes differently. */
-export function sendProblem(res: ServerResponse, doc: ProblemDocument): void {
+/** Writes a problem document; extension members (RFC 9457 section 3.2) may be added by the caller. */
+export function sendProblem<D extends ProblemDocument>(res: ServerResponse, doc: D): void {
   if (res.headersSent) {
     res.end();
     return;

@@ -1,6 +1,9 @@
-import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Logger } from 'pino';
 import type { Request, Response } from 'express';
 import { isDomainError } from '@sp/errors';
+import { traceContext } from '@sp/observability';
+import { requestPath, SERVICE_LOGGER, sendProblem, toProblem } from '@sp/service-kit';
 
 /** RFC 6749 section 5.2 error codes for our stable OAUTH.* codes. */
 const RFC6749_ERRORS: Record<string, string> = {
@@ -11,34 +14,29 @@ const RFC6749_ERRORS: Record<string, string> = {
 };
 
 /**
- * Token endpoint errors are problem documents that also carry the RFC 6749 `error` and
+ * Token endpoint errors are the platform's problem documents plus the RFC 6749 `error` and
  * `error_description` members, so both OAuth client libraries and our own clients understand them.
+ * Client authentication failures challenge with Basic (RFC 6749 5.2), not Bearer.
  */
 @Catch()
 export class OAuthErrorFilter implements ExceptionFilter {
+  constructor(@Inject(SERVICE_LOGGER) private readonly logger: Logger) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const response = http.getResponse<Response>();
-    const request = http.getRequest<Request>();
-    const known = isDomainError(exception) && RFC6749_ERRORS[exception.code] !== undefined;
-    const code = known && isDomainError(exception) ? exception.code : 'OAUTH.SERVER_ERROR';
-    const status = known && isDomainError(exception) ? exception.status : 500;
-    const detail = known && isDomainError(exception) ? exception.message : 'The token could not be issued';
-    if (status === 401) response.setHeader('WWW-Authenticate', 'Basic realm="oauth", charset="UTF-8"');
+    const correlationId = traceContext.current()?.correlationId;
+    const { document, unexpected } = toProblem(exception, {
+      instance: requestPath(http.getRequest<Request>()),
+      ...(correlationId ? { correlationId } : {}),
+    });
+    if (unexpected) this.logger.error({ err: exception }, 'token request failed unexpectedly');
+    const error = isDomainError(exception)
+      ? (RFC6749_ERRORS[exception.code] ?? 'server_error')
+      : 'server_error';
+    if (document.status === 401)
+      response.setHeader('WWW-Authenticate', 'Basic realm="oauth", charset="UTF-8"');
     response.setHeader('Cache-Control', 'no-store');
-    response
-      .status(status)
-      .type('application/problem+json')
-      .send({
-        type: `https://social-prescribing.example/problems/${code.toLowerCase().replace(/\./g, '-')}`,
-        title: detail,
-        status,
-        detail,
-        code,
-        error: RFC6749_ERRORS[code] ?? 'server_error',
-        error_description: detail,
-        ...(isDomainError(exception) && exception.problems.length > 0 ? { errors: exception.problems } : {}),
-        instance: request.path,
-      });
+    sendProblem(response, { ...document, error, error_description: document.detail });
   }
 }
