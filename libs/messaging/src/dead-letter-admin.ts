@@ -10,28 +10,24 @@ import { DomainError } from '@sp/errors';
 import { createLogger } from '@sp/observability';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
-import { buildReplayRecord, parseDeadLetterHeaders, withoutDeadLetterHeaders } from './dead-letter-headers';
+import {
+  buildReplayRecord,
+  parseDeadLetterHeaders,
+  withoutDeadLetterHeaders,
+  type DeadLetterInfo,
+} from './dead-letter-headers';
 import { EventPublisher } from './event-publisher';
 import { createKafka, type KafkaConnection } from './kafka-connection';
 import { decodeHeaders } from './kafka-headers';
 
 export const DLQ_SUFFIX = '.dlq';
 
-export interface DeadLetterEntry {
+/** One dead letter: where it sits, why it failed (the dlq_* headers) and what it was. */
+export interface DeadLetterEntry extends DeadLetterInfo {
   dlqTopic: string;
   partition: number;
   offset: string;
   key: string | null;
-  originalTopic: string;
-  originalPartition: number;
-  originalOffset: string;
-  consumerGroup: string;
-  errorCode: string;
-  errorMessage: string;
-  /** contract-violation | non-retriable | attempts-exhausted */
-  reason: string;
-  failedAt: string;
-  attempts: number;
   eventType: string | null;
   eventId: string | null;
 }

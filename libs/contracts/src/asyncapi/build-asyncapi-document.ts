@@ -1,7 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { ContractRegistry } from '../contract-registry';
 import type { EventContract } from '../event-contract';
-import { CloudEventHeaders, JSON_CONTENT_TYPE } from '../envelope/cloudevents-kafka';
+import { CloudEventHeaders, JSON_CONTENT_TYPE, REQUIRED_CE_HEADERS } from '../envelope/cloudevents-kafka';
 import { deadLetterTopicName, type TopicDefinition } from '../topics';
 
 const KAFKA_BINDING_VERSION = '0.5.0';
@@ -150,17 +150,7 @@ function cloudEventHeadersSchema(contract: EventContract): Record<string, unknow
   });
   return {
     type: 'object',
-    required: [
-      CloudEventHeaders.id,
-      CloudEventHeaders.type,
-      CloudEventHeaders.source,
-      CloudEventHeaders.specversion,
-      CloudEventHeaders.time,
-      CloudEventHeaders.subject,
-      CloudEventHeaders.correlationid,
-      CloudEventHeaders.partitionkey,
-      CloudEventHeaders.contentType,
-    ],
+    required: [...REQUIRED_CE_HEADERS, CloudEventHeaders.contentType],
     properties: {
       [CloudEventHeaders.id]: str('Event id, unique per source; consumers de-duplicate on it.'),
       [CloudEventHeaders.type]: str('CloudEvents type.', { const: contract.type }),

@@ -38,7 +38,8 @@ export const CloudEventHeaders = {
   plainTraceparent: 'traceparent',
 } as const;
 
-const REQUIRED_CE_HEADERS = [
+/** The ce_* headers every record must carry (content-type is checked on its own). */
+export const REQUIRED_CE_HEADERS = [
   CloudEventHeaders.id,
   CloudEventHeaders.type,
   CloudEventHeaders.source,
