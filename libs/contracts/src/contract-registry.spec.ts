@@ -47,7 +47,7 @@ describe('contractRegistry', () => {
     expect(contractRegistry.get('org.socialprescribing.referral.submitted.v1')).toBe(ReferralSubmittedV1);
     expect(contractRegistry.get(OrganisationRegisteredV1.type)?.topic).toBe(Topics.directory);
     expect(contractRegistry.get(ServicePublishedV1.type)?.topic).toBe(Topics.directory);
-    expect(contractRegistry.all()).toHaveLength(3);
+    expect(contractRegistry.all()).toHaveLength(24);
     expect(contractRegistry.topics().map((t) => t.name)).toEqual([
       'sp.referrals.lifecycle.v1',
       'sp.organisations.directory.v1',

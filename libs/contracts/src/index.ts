@@ -9,23 +9,102 @@ export { contractRegistry, platformContracts } from './platform-contracts';
 
 export { Code, Id, OccurredAt, OdsCode, PatientKey, StringEnum } from './events/fields.schema';
 export {
-  ReferralSubmittedV1,
-  ReferralSubmittedV1Schema,
-  REFERRAL_PRIORITIES,
-} from './events/referral.submitted.v1.event';
-export type { ReferralSubmittedV1Data } from './events/referral.submitted.v1.event';
-export {
-  OrganisationRegisteredV1,
-  OrganisationRegisteredV1Schema,
   ORGANISATION_KINDS,
+  OrganisationRegisteredV1Schema,
+  OrganisationRegisteredV1,
 } from './events/organisation.registered.v1.event';
 export type { OrganisationRegisteredV1Data } from './events/organisation.registered.v1.event';
 export {
-  ServicePublishedV1,
-  ServicePublishedV1Schema,
+  OrganisationReinstatedV1Schema,
+  OrganisationReinstatedV1,
+} from './events/organisation.reinstated.v1.event';
+export type { OrganisationReinstatedV1Data } from './events/organisation.reinstated.v1.event';
+export {
+  OrganisationSuspendedV1Schema,
+  OrganisationSuspendedV1,
+} from './events/organisation.suspended.v1.event';
+export type { OrganisationSuspendedV1Data } from './events/organisation.suspended.v1.event';
+export {
+  OrganisationUnverifiedV1Schema,
+  OrganisationUnverifiedV1,
+} from './events/organisation.unverified.v1.event';
+export type { OrganisationUnverifiedV1Data } from './events/organisation.unverified.v1.event';
+export {
+  OrganisationVerifiedV1Schema,
+  OrganisationVerifiedV1,
+} from './events/organisation.verified.v1.event';
+export type { OrganisationVerifiedV1Data } from './events/organisation.verified.v1.event';
+export { ReferralAcceptedV1Schema, ReferralAcceptedV1 } from './events/referral.accepted.v1.event';
+export type { ReferralAcceptedV1Data } from './events/referral.accepted.v1.event';
+export { ReferralCancelledV1Schema, ReferralCancelledV1 } from './events/referral.cancelled.v1.event';
+export type { ReferralCancelledV1Data } from './events/referral.cancelled.v1.event';
+export { ReferralCompletedV1Schema, ReferralCompletedV1 } from './events/referral.completed.v1.event';
+export type { ReferralCompletedV1Data } from './events/referral.completed.v1.event';
+export {
+  ReferralConsentWithdrawnV1Schema,
+  ReferralConsentWithdrawnV1,
+} from './events/referral.consent-withdrawn.v1.event';
+export type { ReferralConsentWithdrawnV1Data } from './events/referral.consent-withdrawn.v1.event';
+export {
+  ReferralEnteredInErrorV1Schema,
+  ReferralEnteredInErrorV1,
+} from './events/referral.entered-in-error.v1.event';
+export type { ReferralEnteredInErrorV1Data } from './events/referral.entered-in-error.v1.event';
+export { ReferralExpiredV1Schema, ReferralExpiredV1 } from './events/referral.expired.v1.event';
+export type { ReferralExpiredV1Data } from './events/referral.expired.v1.event';
+export { ReferralFailedV1Schema, ReferralFailedV1 } from './events/referral.failed.v1.event';
+export type { ReferralFailedV1Data } from './events/referral.failed.v1.event';
+export {
+  ReferralOnwardCreatedV1Schema,
+  ReferralOnwardCreatedV1,
+} from './events/referral.onward-created.v1.event';
+export type { ReferralOnwardCreatedV1Data } from './events/referral.onward-created.v1.event';
+export { ReferralPutOnHoldV1Schema, ReferralPutOnHoldV1 } from './events/referral.put-on-hold.v1.event';
+export type { ReferralPutOnHoldV1Data } from './events/referral.put-on-hold.v1.event';
+export { ReferralRejectedV1Schema, ReferralRejectedV1 } from './events/referral.rejected.v1.event';
+export type { ReferralRejectedV1Data } from './events/referral.rejected.v1.event';
+export { ReferralReminderDueV1Schema, ReferralReminderDueV1 } from './events/referral.reminder-due.v1.event';
+export type { ReferralReminderDueV1Data } from './events/referral.reminder-due.v1.event';
+export { ReferralResumedV1Schema, ReferralResumedV1 } from './events/referral.resumed.v1.event';
+export type { ReferralResumedV1Data } from './events/referral.resumed.v1.event';
+export { ReferralStartedV1Schema, ReferralStartedV1 } from './events/referral.started.v1.event';
+export type { ReferralStartedV1Data } from './events/referral.started.v1.event';
+export {
+  REFERRAL_PRIORITIES,
+  ReferralSubmittedV1Schema,
+  ReferralSubmittedV1,
+} from './events/referral.submitted.v1.event';
+export type { ReferralSubmittedV1Data } from './events/referral.submitted.v1.event';
+export {
+  ServiceCapacityChangedV1Schema,
+  ServiceCapacityChangedV1,
+} from './events/service.capacity-changed.v1.event';
+export type { ServiceCapacityChangedV1Data } from './events/service.capacity-changed.v1.event';
+export {
   SERVICE_STATUSES,
+  ServicePublishedV1Schema,
+  ServicePublishedV1,
 } from './events/service.published.v1.event';
 export type { ServicePublishedV1Data } from './events/service.published.v1.event';
+export { ServicePublishedV2Schema, ServicePublishedV2 } from './events/service.published.v2.event';
+export type { ServicePublishedV2Data } from './events/service.published.v2.event';
+export { ServiceUpdatedV1Schema, ServiceUpdatedV1 } from './events/service.updated.v1.event';
+export type { ServiceUpdatedV1Data } from './events/service.updated.v1.event';
+export { ServiceWithdrawnV1Schema, ServiceWithdrawnV1 } from './events/service.withdrawn.v1.event';
+export type { ServiceWithdrawnV1Data } from './events/service.withdrawn.v1.event';
+export {
+  statusChangeFields,
+  ReasonCode,
+  OutcomeCodes,
+  Ons4Scores,
+  Wellbeing,
+  TASK_STATUSES,
+  REFERRAL_REASON_CODES,
+  ACTOR_ROLES,
+} from './events/referral-change.fields';
+export type { TaskStatus, ReferralReasonCode } from './events/referral-change.fields';
+export { serviceListingFields, CAPACITY_STATUSES, EVIDENCE_TYPES } from './events/directory.fields';
+export type { CapacityStatus, EvidenceType } from './events/directory.fields';
 
 export { createEnvelope, validateEnvelope, EnvelopeAttributesSchema } from './envelope/event-envelope';
 export type { EventEnvelope, EnvelopeMeta } from './envelope/event-envelope';

@@ -1,0 +1,42 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { defineEvent, eventTypeFor } from '../event-contract';
+import { Topics } from '../topics';
+import { ReasonCode, statusChangeFields } from './referral-change.fields';
+
+export const ReferralPutOnHoldV1Schema = Type.Object(
+  {
+    ...statusChangeFields(),
+    toStatus: Type.Literal('on-hold', { description: 'Task status after the change' }),
+    reasonCode: ReasonCode('Why it was paused'),
+  },
+  { additionalProperties: false, description: 'Work was paused, with a coded reason.' },
+);
+
+export type ReferralPutOnHoldV1Data = Static<typeof ReferralPutOnHoldV1Schema>;
+
+export const ReferralPutOnHoldV1 = defineEvent({
+  name: 'referral.put-on-hold',
+  version: 1,
+  type: eventTypeFor('referral.put-on-hold', 1),
+  topic: Topics.referralLifecycle,
+  schema: ReferralPutOnHoldV1Schema,
+  partitionKey: (data) => data.referralId,
+  subject: (data) => `referrals/${data.referralId}`,
+  producer: 'referrals',
+  consumers: ['analytics', 'notifications', 'organisations'],
+  summary: 'Work was paused, with a coded reason.',
+  example: {
+    referralId: '6f1c2b1e-8a3d-4c55-9a0e-1d2f3a4b5c6d',
+    version: 2,
+    requesterOrganisationId: 'org-riverside-practice',
+    targetServiceId: 'svc-befriending',
+    ownerOrganisationId: 'org-befriend-tees',
+    patientKey: 'b5a2c96250612366ea272ffac6d9744aaf4b45aacd96aa7cfcb931ee3b558259',
+    submittedAt: '2025-01-15T09:30:00.000Z',
+    occurredAt: '2025-01-16T10:00:00.000Z',
+    fromStatus: 'in-progress',
+    toStatus: 'on-hold',
+    actor: { organisationId: 'org-befriend-tees', role: 'provider' },
+    reasonCode: 'unable-to-contact',
+  },
+});
