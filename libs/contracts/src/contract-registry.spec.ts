@@ -48,10 +48,12 @@ describe('contractRegistry', () => {
     expect(contractRegistry.get(OrganisationRegisteredV1.type)?.topic).toBe(Topics.directory);
     expect(contractRegistry.get(ServicePublishedV1.type)?.topic).toBe(Topics.directory);
     expect(contractRegistry.all()).toHaveLength(24);
-    expect(contractRegistry.topics().map((t) => t.name)).toEqual([
-      'sp.referrals.lifecycle.v1',
-      'sp.organisations.directory.v1',
-    ]);
+    expect(
+      contractRegistry
+        .topics()
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual(['sp.organisations.directory.v1', 'sp.referrals.lifecycle.v1']);
     expect(contractRegistry.get('org.socialprescribing.nope.v1')).toBeUndefined();
   });
 
