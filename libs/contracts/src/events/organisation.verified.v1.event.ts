@@ -6,10 +6,13 @@ import { Id, OccurredAt } from './fields.schema';
 export const OrganisationVerifiedV1Schema = Type.Object(
   {
     organisationId: Id('The organisation'),
-    verifiedUntil: Type.String({
-      format: 'date-time',
-      description: 'When the earliest required evidence expires (it becomes unverified then unless renewed)',
-    }),
+    verifiedUntil: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        description:
+          'When the earliest required evidence expires (it becomes unverified then unless renewed); absent when nothing expires',
+      }),
+    ),
     occurredAt: OccurredAt(),
   },
   {

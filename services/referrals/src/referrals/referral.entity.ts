@@ -1,34 +1,88 @@
+import type { ReferralReasonCode, TaskStatus } from '@sp/contracts';
 import type { OutboxEntry } from '@sp/messaging';
 
-export type ReferralStatus = 'requested';
+export type ReferralStatus = TaskStatus;
+export type Priority = 'routine' | 'urgent' | 'asap' | 'stat';
 
+export interface Ons4 {
+  lifeSatisfaction: number;
+  worthwhile: number;
+  happiness: number;
+  anxiety: number;
+}
+
+export interface ActorRef {
+  clientId: string;
+  organisationId: string;
+  role: 'referrer' | 'link-worker' | 'provider' | 'ops' | 'system';
+}
+
+/** One entry of a referral's history: every change, who made it, when, from what to what, and why. */
 export interface ReferralHistoryEntry {
+  /** The referral's version after this change. */
+  version: number;
   at: Date;
-  by: { clientId: string; organisationId: string };
+  by: ActorRef;
+  /** submitted | accepted | claimed | rejected | started | put-on-hold | resumed | completed | failed | cancelled | entered-in-error | expired | reminder-sent | consent-withdrawn | onward-created | outcome-recorded */
+  action: string;
   from: ReferralStatus | null;
   to: ReferralStatus;
+  reason?: { code: ReferralReasonCode; text?: string };
+  /** Child referral id for onward-created. */
+  childReferralId?: string;
 }
 
 /** A referral as stored by the referrals service (the only place patient details live). */
 export interface ReferralDocument {
   _id: string;
   status: ReferralStatus;
+  /** Incremented on every change; the FHIR versionId / ETag and the If-Match precondition. */
+  version: number;
   requesterOrganisationId: string;
   requesterOdsCode: string;
-  targetServiceId: string;
+  requesterClientId: string;
+  /** Directory service addressed; absent for an open referral until it is claimed. */
+  targetServiceId?: string;
+  /** Organisation that runs the target service (FHIR Task.owner); absent while open. */
+  ownerOrganisationId?: string;
+  /** Onward referrals: the parent (Task.partOf / ServiceRequest.basedOn) and the children. */
+  parentReferralId?: string;
+  childReferralIds: string[];
+  /** The rejected onward referral this one re-routes. */
+  reroutedFromReferralId?: string;
   needs: string[];
-  priority: 'routine' | 'urgent' | 'asap' | 'stat';
+  priority: Priority;
   patient: { nhsNumber: string; givenName: string; familyName: string; birthDate: string };
   patientKey: string;
-  consent: { given: boolean; recordedBy: string; recordedAt: Date; scope: string };
+  consent: {
+    given: boolean;
+    recordedBy: string;
+    recordedAt: Date;
+    scope: string;
+    withdrawnAt?: Date;
+    withdrawnBy?: ActorRef;
+  };
   doNotContact: boolean;
-  /** The client's Idempotency-Key, or `auto:<id>` when none was sent (unique index, no partial indexes on FerretDB). */
+  /** Referrer's free-text note for the receiver (never leaves this service in an event). */
+  note?: string;
+  /** Task.statusReason of the latest reasoned move. */
+  statusReason?: { code: ReferralReasonCode; text?: string };
+  /** Task.output: what was done, coded. */
+  outcome?: { codes: string[]; note?: string };
+  /** ONS4 at start and follow-up. */
+  wellbeing?: { baseline?: Ons4; followUp?: Ons4 };
+  /** Response deadline: rejected with no-response if neither accepted nor rejected by then. */
+  respondBy: Date;
+  /** When the reminder is due. */
+  remindAt: Date;
+  /** FHIR ServiceRequest.identifier / If-None-Exist business identifier, when a FHIR client gave one. */
+  identifiers?: { system: string; value: string }[];
+  /** The client's Idempotency-Key (or `fhir:<If-None-Exist>`), or `auto:<id>` when none was sent. */
   idempotencyKey: string;
   /** SHA-256 of the request body that created it: the same key with a different body is refused. */
   requestFingerprint: string;
   createdAt: Date;
   updatedAt: Date;
-  version: number;
   history: ReferralHistoryEntry[];
   outbox: OutboxEntry[];
   /** True while the outbox holds entries the relay has not published (set with outboxInsertFields / outboxUpdate). */

@@ -1,0 +1,43 @@
+import type { CapacityStatus, EvidenceType } from '@sp/contracts';
+
+/** Trust signals computed from referral events (consumed from Kafka). Null rates: no data yet. */
+export interface TrustSignals {
+  medianHoursToFirstResponse: number | null;
+  acceptanceRate: number | null;
+  completionRate: number | null;
+  referralsLast90Days: number;
+  /** Referrals the rates are computed from. */
+  sampleSize: number;
+}
+
+/** Declared capacity (HSDS 3.1 service_capacity shape) plus the live caseload and waitlist. */
+export interface CapacitySignals {
+  status: CapacityStatus;
+  unit?: string;
+  maximum?: number;
+  /** Declared maximum minus live caseload (never below 0); absent when no maximum is declared. */
+  available?: number;
+  caseload: number;
+  waitlistLength: number;
+  estimatedWaitDays?: number;
+  updated: string;
+}
+
+export interface VerificationState {
+  verified: boolean;
+  verifiedUntil?: string;
+  problems: { evidenceType: EvidenceType; problem: 'missing' | 'expired' | 'revoked' }[];
+}
+
+export interface ServiceSignals {
+  trust: TrustSignals;
+  capacity: CapacitySignals | null;
+}
+
+/** Read side of trust, capacity and verification, shown on directory reads. */
+export interface ServiceSignalsReader {
+  forServices(serviceIds: string[]): Promise<Map<string, ServiceSignals>>;
+  verificationOf(organisationIds: string[]): Promise<Map<string, VerificationState>>;
+}
+
+export const SERVICE_SIGNALS = Symbol('SERVICE_SIGNALS');
