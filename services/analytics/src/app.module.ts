@@ -3,7 +3,7 @@ import { MongoModule } from '@sp/persistence';
 import { MongoReadiness, SERVICE_CONFIG, ServiceKitModule } from '@sp/service-kit';
 import { ReferralCounterRepository } from './referral-stats/referral-counter.repository';
 import { ReferralEventsConsumer } from './referral-stats/referral-events.consumer';
-import { ReferralStatsController } from './referral-stats/referral-stats.controller';
+import { ReferralStatsController, ServiceStatsController } from './referral-stats/referral-stats.controller';
 import { ServiceConfigSchema, type ServiceConfig } from './service.config';
 
 @Module({
@@ -21,7 +21,7 @@ import { ServiceConfigSchema, type ServiceConfig } from './service.config';
       useUrl: (config: ServiceConfig) => config.MONGO_URL,
     }),
   ],
-  controllers: [ReferralStatsController, ReferralEventsConsumer],
+  controllers: [ReferralStatsController, ServiceStatsController, ReferralEventsConsumer],
   providers: [MongoReadiness, ReferralCounterRepository],
 })
 export class AppModule {}

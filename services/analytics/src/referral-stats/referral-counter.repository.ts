@@ -6,12 +6,15 @@ import { collectionOf, MONGO_CONNECTION } from '@sp/persistence';
 import {
   organisationCounterId,
   PLATFORM_COUNTER_ID,
+  serviceCounterId,
   type ReferralCounterDocument,
 } from './referral-counter.entity';
+import { countersFor, type LifecycleFact } from './lifecycle-fact';
 
 export interface SubmittedFact {
   eventId: string;
   requesterOrganisationId: string;
+  targetServiceId?: string;
   priority: string;
   occurredAt: string;
 }
@@ -35,7 +38,7 @@ export class ReferralCounterRepository {
       $max: { lastEventAt: fact.occurredAt },
     };
     const collection = this.counters as unknown as Collection<Document>;
-    return [
+    const outcomes = [
       await applyOnce(
         collection,
         PLATFORM_COUNTER_ID,
@@ -51,6 +54,57 @@ export class ReferralCounterRepository {
         { upsert: true },
       ),
     ];
+    if (fact.targetServiceId) {
+      outcomes.push(
+        await applyOnce(
+          collection,
+          serviceCounterId(fact.targetServiceId),
+          fact.eventId,
+          { ...update, $setOnInsert: { organisationId: null, serviceId: fact.targetServiceId } },
+          { upsert: true },
+        ),
+      );
+    }
+    return outcomes;
+  }
+
+  /**
+   * Counts one lifecycle fact (status change, consent withdrawal) in the platform, requesting
+   * organisation and receiving service counters, each an exactly-once update of its own document.
+   */
+  async countLifecycle(fact: LifecycleFact): Promise<ApplyOutcome[]> {
+    const update = countersFor(fact);
+    const collection = this.counters as unknown as Collection<Document>;
+    const targets: Array<[string, Record<string, unknown>]> = [
+      [PLATFORM_COUNTER_ID, { organisationId: null }],
+      [organisationCounterId(fact.requesterOrganisationId), { organisationId: fact.requesterOrganisationId }],
+    ];
+    if (fact.targetServiceId) {
+      targets.push([
+        serviceCounterId(fact.targetServiceId),
+        { organisationId: null, serviceId: fact.targetServiceId },
+      ]);
+    }
+    const outcomes: ApplyOutcome[] = [];
+    for (const [id, onInsert] of targets) {
+      outcomes.push(
+        await applyOnce(
+          collection,
+          id,
+          fact.eventId,
+          { ...update, $max: { lastEventAt: fact.occurredAt }, $setOnInsert: onInsert },
+          { upsert: true },
+        ),
+      );
+    }
+    return outcomes;
+  }
+
+  async forService(serviceId: string): Promise<ReferralCounterDocument | null> {
+    return this.counters.findOne(
+      { _id: serviceCounterId(serviceId) },
+      { projection: { appliedEventIds: 0 } },
+    );
   }
 
   async platform(): Promise<ReferralCounterDocument | null> {
@@ -66,7 +120,7 @@ export class ReferralCounterRepository {
 
   async allOrganisations(): Promise<ReferralCounterDocument[]> {
     return this.counters
-      .find({ _id: { $ne: PLATFORM_COUNTER_ID } }, { projection: { appliedEventIds: 0 } })
+      .find({ _id: { $regex: '^org:' } }, { projection: { appliedEventIds: 0 } })
       .sort({ _id: 1 })
       .toArray();
   }
