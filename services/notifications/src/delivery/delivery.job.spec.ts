@@ -1,9 +1,11 @@
 import { deliveryJobId } from './delivery.job';
 
 describe('deliveryJobId', () => {
-  it('is stable per event and acceptable to BullMQ (no ":" in custom ids)', () => {
-    const id = deliveryJobId('0e90ec3e-d6bb-461e-9d6c-1890f2e7ac12');
-    expect(id).toBe(deliveryJobId('0e90ec3e-d6bb-461e-9d6c-1890f2e7ac12'));
-    expect(id).not.toContain(':');
+  it('is stable per event and recipient and never contains ":"', () => {
+    const a = deliveryJobId('ev:1', { organisationId: 'org-a' });
+    expect(a).toBe(deliveryJobId('ev:1', { organisationId: 'org-a' }));
+    expect(a).not.toContain(':');
+    expect(a).not.toBe(deliveryJobId('ev:1', { serviceId: 'org-a' }));
+    expect(a).not.toBe(deliveryJobId('ev:2', { organisationId: 'org-a' }));
   });
 });

@@ -23,7 +23,7 @@ export class DeliveryQueue implements BeforeApplicationShutdown {
 
   async enqueue(data: DeliveryJobData): Promise<void> {
     await this.queue.add(DELIVERY_JOB_NAME, data, {
-      jobId: deliveryJobId(data.eventId),
+      jobId: deliveryJobId(data.eventId, data.recipient),
       attempts: this.config.DELIVERY_ATTEMPTS,
       backoff: { type: 'exponential', delay: this.config.DELIVERY_BACKOFF_MS },
       // Completed jobs are kept a week so a late redelivery of the same event is still ignored.

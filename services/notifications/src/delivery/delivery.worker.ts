@@ -54,18 +54,21 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
 
   async process(job: Job<DeliveryJobData>): Promise<'delivered' | 'already-delivered'> {
     return traceContext.run(job.data.trace, async () => {
-      const recipient = await this.replica.organisationOf(job.data.targetServiceId);
+      const target = job.data.recipient;
+      const recipient =
+        'organisationId' in target
+          ? target.organisationId
+          : await this.replica.organisationOf(target.serviceId);
       if (!recipient) {
+        const serviceId = 'serviceId' in target ? target.serviceId : '';
         throw new DomainError(
           'NOTIFICATION.RECIPIENT_UNKNOWN',
-          `Service ${job.data.targetServiceId} is not in the directory replica yet`,
-          {
-            retriable: true,
-          },
+          `Service ${serviceId} is not in the directory replica yet`,
+          { retriable: true },
         );
       }
       const outcome = await this.inbox.deliver({
-        _id: job.data.eventId,
+        _id: `${job.data.eventId}:${recipient}`,
         recipientOrganisationId: recipient,
         kind: job.data.kind,
         referralId: job.data.referralId,

@@ -21,7 +21,7 @@ export class ServiceReplicaRepository {
     this.services = collectionOf<ServiceReplicaDocument>(connection, 'directory_services');
   }
 
-  async applyPublished(
+  async applyListing(
     eventId: string,
     s: { serviceId: string; organisationId: string; status: string; occurredAt: string },
   ): Promise<ApplyOutcome> {

@@ -4,9 +4,10 @@ import type { Connection } from 'mongoose';
 import { collectionOf, insertOnce, MONGO_CONNECTION } from '@sp/persistence';
 
 export interface InboxNotification {
-  _id: string; // `${eventId}` : one notification per event and recipient organisation
+  _id: string; // `${eventId}:${recipientOrganisationId}`: one notification per event and recipient
   recipientOrganisationId: string;
-  kind: 'referral.submitted';
+  /** The event name, e.g. 'referral.accepted'. */
+  kind: string;
   referralId: string;
   occurredAt: string;
   deliveredAt: Date;
@@ -27,6 +28,7 @@ export class InboxRepository implements OnModuleInit {
       { recipientOrganisationId: 1, deliveredAt: -1 },
       { name: 'by_recipient' },
     );
+    await this.notifications.createIndex({ referralId: 1 }, { name: 'by_referral' });
   }
 
   /** Idempotent: delivering the same notification twice leaves one. */
@@ -34,6 +36,12 @@ export class InboxRepository implements OnModuleInit {
     return (await insertOnce(this.notifications, notification)) === 'created'
       ? 'delivered'
       : 'already-delivered';
+  }
+
+  /** Consent withdrawn: delete every notification about the referral except the kinds kept. */
+  async redactReferral(referralId: string, keepKinds: string[]): Promise<number> {
+    const result = await this.notifications.deleteMany({ referralId, kind: { $nin: keepKinds } });
+    return result.deletedCount;
   }
 
   async forOrganisation(organisationId: string, limit: number): Promise<InboxNotification[]> {
