@@ -80,7 +80,13 @@ describe('walking skeleton: referral -> outbox -> Kafka -> analytics and notific
     clients = (JSON.parse(await readFile(clientsFile, 'utf8')) as DemoClientsFile).clients;
     services.push(
       ...(await Promise.all([
-        startService('referrals', { ...common, MONGO_URL: mongoFor('referrals') }),
+        startService('referrals', {
+          ...common,
+          MONGO_URL: mongoFor('referrals'),
+          // Its own group so its directory replica reads the directory topic from the beginning.
+          KAFKA_GROUP_ID: `referrals-${run}`,
+          QUEUE_PREFIX: `${run}_referrals`,
+        }),
         startService('analytics', {
           ...common,
           MONGO_URL: mongoFor('analytics'),

@@ -1,13 +1,55 @@
-import { Module } from '@nestjs/common';
+import { Injectable, Module } from '@nestjs/common';
 import { OutboxRelay } from '@sp/messaging';
 import { MongoModule } from '@sp/persistence';
-import { MongoReadiness, OutboxRelayModule, SERVICE_CONFIG, ServiceKitModule } from '@sp/service-kit';
+import {
+  HealthRegistry,
+  MetricsGaugeRegistry,
+  MongoReadiness,
+  OutboxRelayModule,
+  SERVICE_CONFIG,
+  ServiceKitModule,
+} from '@sp/service-kit';
+import { AuditController } from './audit/audit.controller';
 import { AuditLogRepository } from './audit/audit-log.repository';
+import { DeadlineQueue, DEADLINE_QUEUE_NAME } from './deadline/deadline.queue';
+import { DeadlineWorker } from './deadline/deadline.worker';
+import { RedisConnections } from './deadline/redis-connections';
+import { DirectoryEventsConsumer } from './directory-replica/directory-events.consumer';
+import { DirectoryReplicaRepository } from './directory-replica/directory-replica.repository';
 import { CreateReferralUseCase } from './referrals/create-referral/create-referral.use-case';
-import { GetReferralUseCase } from './referrals/get-referral/get-referral.use-case';
+import { REFERRAL_OPERATIONS } from './referrals/referral-operations';
+import { ReferralOperationsService } from './referrals/referral-operations.service';
 import { ReferralRepository } from './referrals/referral.repository';
 import { ReferralsController } from './referrals/referrals.controller';
 import { ServiceConfigSchema, type ServiceConfig } from './service.config';
+
+/** Redis in readiness, deadline queue depths in /metrics. */
+@Injectable()
+class QueueTelemetry {
+  constructor(
+    health: HealthRegistry,
+    gauges: MetricsGaugeRegistry,
+    redis: RedisConnections,
+    deadlines: DeadlineQueue,
+  ) {
+    health.register('redis', () => redis.ping());
+    gauges.register({
+      name: 'sp_queue_jobs',
+      help: 'BullMQ jobs per queue and state',
+      labelNames: ['queue', 'state'],
+      collect: async () =>
+        Object.entries(await deadlines.depths()).map(([state, value]) => ({
+          labels: { queue: DEADLINE_QUEUE_NAME, state },
+          value,
+        })),
+    });
+  }
+}
+
+const deadlineSettings = (config: ServiceConfig) => ({
+  deadlineHours: config.RESPONSE_DEADLINE_HOURS,
+  reminderBeforeHours: config.REMINDER_BEFORE_DEADLINE_HOURS,
+});
 
 @Module({
   imports: [
@@ -25,22 +67,70 @@ import { ServiceConfigSchema, type ServiceConfig } from './service.config';
     }),
     OutboxRelayModule.forRoot({ collections: ['referrals'] }),
   ],
-  controllers: [ReferralsController],
+  controllers: [ReferralsController, AuditController, DirectoryEventsConsumer],
   providers: [
     MongoReadiness,
     ReferralRepository,
     AuditLogRepository,
-    GetReferralUseCase,
+    DirectoryReplicaRepository,
+    RedisConnections,
+    DeadlineQueue,
+    DeadlineWorker,
+    QueueTelemetry,
     {
       provide: CreateReferralUseCase,
-      inject: [ReferralRepository, AuditLogRepository, OutboxRelay, SERVICE_CONFIG],
+      inject: [
+        ReferralRepository,
+        AuditLogRepository,
+        OutboxRelay,
+        DirectoryReplicaRepository,
+        DeadlineQueue,
+        SERVICE_CONFIG,
+      ],
       useFactory: (
         referrals: ReferralRepository,
         audit: AuditLogRepository,
         relay: OutboxRelay,
+        replica: DirectoryReplicaRepository,
+        deadlines: DeadlineQueue,
         config: ServiceConfig,
-      ) => new CreateReferralUseCase(referrals, audit, relay, config.PATIENT_KEY_SECRET),
+      ) =>
+        new CreateReferralUseCase(referrals, audit, relay, replica, deadlines, {
+          ...deadlineSettings(config),
+          patientKeySecret: config.PATIENT_KEY_SECRET,
+        }),
+    },
+    {
+      provide: REFERRAL_OPERATIONS,
+      inject: [
+        ReferralRepository,
+        AuditLogRepository,
+        OutboxRelay,
+        DirectoryReplicaRepository,
+        DeadlineQueue,
+        CreateReferralUseCase,
+        SERVICE_CONFIG,
+      ],
+      useFactory: (
+        referrals: ReferralRepository,
+        audit: AuditLogRepository,
+        relay: OutboxRelay,
+        replica: DirectoryReplicaRepository,
+        deadlines: DeadlineQueue,
+        create: CreateReferralUseCase,
+        config: ServiceConfig,
+      ) =>
+        new ReferralOperationsService(
+          referrals,
+          audit,
+          relay,
+          replica,
+          deadlines,
+          create,
+          deadlineSettings(config),
+        ),
     },
   ],
+  exports: [REFERRAL_OPERATIONS],
 })
 export class AppModule {}

@@ -8,4 +8,6 @@ void bootstrapService({
   module: AppModule,
   defaultPort: 3001,
   topics: [Topics.referralLifecycle],
+  // The directory replica (KAFKA_GROUP_ID overrides the group).
+  consumer: { groupId: 'referrals', topics: [Topics.directory] },
 });

@@ -17,6 +17,31 @@ export const ServiceConfigSchema = Type.Object({
         'HMAC key that turns NHS numbers into the pseudonymous patientKey carried by events. Set a long random value per deployment; changing it changes every key.',
     }),
   ),
+  KAFKA_GROUP_ID: Type.String({
+    default: 'referrals',
+    minLength: 1,
+    description:
+      'Kafka consumer group of the directory replica (override only to run an isolated copy, e.g. in tests)',
+  }),
+  QUEUE_PREFIX: Type.String({
+    default: 'sp',
+    pattern: '^[A-Za-z0-9_-]+$',
+    description: 'BullMQ key prefix in Redis (isolates copies of the service, e.g. in tests)',
+  }),
+  RESPONSE_DEADLINE_HOURS: Type.Number({
+    exclusiveMinimum: 0,
+    maximum: 24 * 365,
+    default: 336,
+    description:
+      'Hours a referral may wait for an answer (accept or reject) before it is rejected with reason no-response (default 14 days; fractions allowed)',
+  }),
+  REMINDER_BEFORE_DEADLINE_HOURS: Type.Number({
+    minimum: 0,
+    maximum: 24 * 365,
+    default: 72,
+    description:
+      'How long before the response deadline the referral.reminder-due event is emitted (fractions allowed; 0 = at the deadline)',
+  }),
 });
 
 export type ServiceConfig = Static<typeof ServiceConfigSchema>;

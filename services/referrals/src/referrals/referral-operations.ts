@@ -93,7 +93,9 @@ export interface ReferralOperations {
   search(query: ReferralSearch, actor: Actor): Promise<ReferralPage>;
   transition(input: TransitionInput): Promise<ReferralDocument>;
   claim(input: ClaimInput): Promise<ReferralDocument>;
-  createOnward(input: OnwardReferralInput): Promise<{ parent: ReferralDocument; children: ReferralDocument[] }>;
+  createOnward(
+    input: OnwardReferralInput,
+  ): Promise<{ parent: ReferralDocument; children: ReferralDocument[] }>;
   withdrawConsent(input: {
     referralId: string;
     actor: Actor;

@@ -1,52 +1,363 @@
-import { Body, Controller, Get, Headers, Param, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiHeader,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { TaskStatus } from '@sp/contracts';
+import { DomainError, ValidationError } from '@sp/errors';
 import { CurrentPrincipal, Roles, type Principal } from '@sp/identity';
-import { CreateReferralUseCase } from './create-referral/create-referral.use-case';
-import { CreateReferralRequestSchema } from './create-referral/create-referral.request';
-import { GetReferralUseCase } from './get-referral/get-referral.use-case';
-import { toReferralView, type ReferralView } from './referral.view';
+import { schemaValidator } from '@sp/validation';
+import { ACTIONS, type Action } from '../domain/task-lifecycle';
+import {
+  CreateReferralRequestSchema,
+  parseCreateReferralRequest,
+} from './create-referral/create-referral.request';
+import {
+  ClaimRequestSchema,
+  ConsentWithdrawalRequestSchema,
+  ListReferralsQuerySchema,
+  OnwardRequestSchema,
+  ReferralActionRequestSchema,
+  RerouteRequestSchema,
+} from './referral-action.request';
+import { REFERRAL_OPERATIONS, type ReferralOperations } from './referral-operations';
+import type { ReferralDocument } from './referral.entity';
+import {
+  toChildSummary,
+  toHistoryView,
+  toReferralView,
+  type ChildSummaryView,
+  type ReferralHistoryView,
+  type ReferralView,
+} from './referral.view';
+
+const actionBody = schemaValidator(ReferralActionRequestSchema);
+const claimBody = schemaValidator(ClaimRequestSchema);
+const onwardBody = schemaValidator(OnwardRequestSchema);
+const rerouteBody = schemaValidator(RerouteRequestSchema);
+const consentBody = schemaValidator(ConsentWithdrawalRequestSchema);
+const listQuery = schemaValidator(ListReferralsQuerySchema);
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/** The JSON body, refusing any other media type (415); undefined when the request has no body. */
+function jsonBody(request: Request): unknown {
+  if (request.headers['content-length'] === '0' && request.headers['transfer-encoding'] === undefined)
+    return undefined;
+  const type = request.is('application/json');
+  if (type === false) {
+    throw new DomainError('REQUEST.UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json', {
+      status: 415,
+      problems: [{ field: 'Content-Type', code: 'unsupported', message: 'Expected application/json' }],
+    });
+  }
+  return type === null ? undefined : (request.body as unknown);
+}
+
+/** If-Match: `W/"3"`, `"3"` or `3` -> 3. */
+function expectedVersion(ifMatch: string | undefined): number | undefined {
+  if (ifMatch === undefined || ifMatch.trim() === '') return undefined;
+  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(ifMatch);
+  if (!match) {
+    throw new ValidationError('The If-Match header is invalid', [
+      { field: 'If-Match', code: 'invalid_format', message: 'Send the ETag you read, e.g. W/"3"' },
+    ]);
+  }
+  return Number(match[1]);
+}
+
+function idempotencyKey(key: string | undefined): string | undefined {
+  if (key === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw new ValidationError('The Idempotency-Key header is invalid', [
+      {
+        field: 'Idempotency-Key',
+        code: 'invalid_format',
+        message: '8-128 characters of A-Z a-z 0-9 . _ : -',
+      },
+    ]);
+  }
+  return key;
+}
+
+function withEtag(response: Response, referral: ReferralDocument): void {
+  response.setHeader('ETag', `W/"${referral.version}"`);
+}
+
+interface ReferralListView {
+  items: ReferralView[];
+  page: number;
+  size: number;
+  total: number;
+  totalPages: number;
+}
 
 @ApiTags('referrals')
 @ApiBearerAuth()
 @Controller('v1/referrals')
 export class ReferralsController {
-  constructor(
-    private readonly createReferral: CreateReferralUseCase,
-    private readonly getReferral: GetReferralUseCase,
-  ) {}
+  constructor(@Inject(REFERRAL_OPERATIONS) private readonly operations: ReferralOperations) {}
 
   @Post()
   @Roles('referrer', 'link-worker')
   @ApiOperation({
     summary: 'Refer a patient (JSON intake)',
     description:
-      "Validates the NHS number check digit, coded needs, consent and that the referring ODS code is the caller's own. " +
+      "Validates the NHS number check digit, date of birth, coded needs, consent, that the referring ODS code is the caller's own, " +
+      'and the target service against the directory replica (unknown, not active, organisation suspended or unverified, age, capacity: 422). ' +
+      'Omit targetServiceId for an open referral that an eligible provider may claim. ' +
       'Send an Idempotency-Key to make retries safe: the same key returns the original referral (200, Idempotent-Replayed: true).',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiBody({ schema: CreateReferralRequestSchema as unknown as Record<string, unknown> })
   async create(
-    @Body() body: unknown,
+    @Req() request: Request,
     @CurrentPrincipal() principal: Principal,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Headers('idempotency-key') rawKey: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ReferralView> {
-    const result = await this.createReferral.execute({
-      body,
+    const body = jsonBody(request);
+    const key = idempotencyKey(rawKey);
+    const intake = parseCreateReferralRequest(body);
+    const result = await this.operations.create({
+      intake,
       actor: principal,
-      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+      rawBody: body,
+      ...(key !== undefined ? { idempotencyKey: key } : {}),
     });
     response.status(result.created ? 201 : 200);
     response.setHeader('Location', `/v1/referrals/${result.referral._id}`);
+    withEtag(response, result.referral);
     if (!result.created) response.setHeader('Idempotent-Replayed', 'true');
     return toReferralView(result.referral);
   }
 
+  @Get()
+  @Roles('referrer', 'link-worker', 'provider', 'ops')
+  @ApiOperation({
+    summary: 'List referrals visible to the caller',
+    description:
+      'A practice sees its own referrals, a provider those owned by its organisation and open ones it could claim, ops all. ' +
+      'Ordered by last update (oldest first) so pollers can page with updatedAfter.',
+  })
+  @ApiQuery({ name: 'status', required: false, description: 'Comma-separated Task statuses' })
+  @ApiQuery({ name: 'owner', required: false })
+  @ApiQuery({ name: 'requester', required: false })
+  @ApiQuery({ name: 'targetServiceId', required: false })
+  @ApiQuery({ name: 'parent', required: false })
+  @ApiQuery({ name: 'updatedAfter', required: false, description: 'RFC 3339, exclusive' })
+  @ApiQuery({ name: 'page', required: false, description: '1-based' })
+  @ApiQuery({ name: 'size', required: false, description: '1-100, default 20' })
+  async list(@Query() raw: unknown, @CurrentPrincipal() principal: Principal): Promise<ReferralListView> {
+    const q = listQuery.parse(raw);
+    const page = Number(q.page ?? '1');
+    const size = Number(q.size ?? '20');
+    const result = await this.operations.search(
+      {
+        ...(q.status ? { status: q.status.split(',') as TaskStatus[] } : {}),
+        ...(q.owner ? { ownerOrganisationId: q.owner } : {}),
+        ...(q.requester ? { requesterOrganisationId: q.requester } : {}),
+        ...(q.targetServiceId ? { targetServiceId: q.targetServiceId } : {}),
+        ...(q.parent ? { parentReferralId: q.parent } : {}),
+        ...(q.updatedAfter ? { updatedAfter: new Date(q.updatedAfter) } : {}),
+        count: size,
+        offset: (page - 1) * size,
+      },
+      principal,
+    );
+    return {
+      items: result.items.map((r) => toReferralView(r)),
+      page,
+      size,
+      total: result.total,
+      totalPages: Math.ceil(result.total / size),
+    };
+  }
+
   @Get(':id')
   @Roles('referrer', 'link-worker', 'provider', 'ops')
-  @ApiOperation({ summary: 'Read one referral (own organisation only; ops sees all)' })
-  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<ReferralView> {
-    return toReferralView(await this.getReferral.execute(id, principal));
+  @ApiOperation({ summary: "Read one referral with its history and its onward referrals' statuses" })
+  async get(
+    @Param('id') id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ReferralView> {
+    const referral = await this.operations.get(id, principal);
+    const children =
+      referral.childReferralIds.length > 0 ? await this.operations.children(id, principal) : [];
+    withEtag(response, referral);
+    return toReferralView(referral, children);
+  }
+
+  @Get(':id/history')
+  @Roles('referrer', 'link-worker', 'provider', 'ops')
+  @ApiOperation({ summary: 'Every change of the referral: who, when, from, to, why' })
+  async history(
+    @Param('id') id: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<{ id: string; version: number; history: ReferralHistoryView[] }> {
+    const referral = await this.operations.get(id, principal);
+    return { id: referral._id, version: referral.version, history: toHistoryView(referral) };
+  }
+
+  @Post(':id/claim')
+  @HttpCode(200)
+  @Roles('provider', 'link-worker')
+  @ApiOperation({ summary: 'Claim an open referral for one of your services (accepts it)' })
+  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiBody({ schema: ClaimRequestSchema as unknown as Record<string, unknown> })
+  async claim(
+    @Param('id') id: string,
+    @Req() request: Request,
+    @CurrentPrincipal() principal: Principal,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ReferralView> {
+    const body = claimBody.parse(jsonBody(request));
+    const version = expectedVersion(ifMatch);
+    const referral = await this.operations.claim({
+      referralId: id,
+      actor: principal,
+      serviceId: body.serviceId,
+      ...(version !== undefined ? { expectedVersion: version } : {}),
+    });
+    withEtag(response, referral);
+    return toReferralView(referral);
+  }
+
+  @Post(':id/onward')
+  @Roles('link-worker')
+  @ApiOperation({ summary: 'Refer onwards to one or more services (child referrals, Task.partOf this one)' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiBody({ schema: OnwardRequestSchema as unknown as Record<string, unknown> })
+  async onward(
+    @Param('id') id: string,
+    @Req() request: Request,
+    @CurrentPrincipal() principal: Principal,
+    @Headers('idempotency-key') rawKey: string | undefined,
+  ): Promise<{ parent: ReferralView; children: ChildSummaryView[] }> {
+    const raw = jsonBody(request);
+    const body = onwardBody.parse(raw);
+    const key = idempotencyKey(rawKey);
+    const result = await this.operations.createOnward({
+      parentReferralId: id,
+      actor: principal,
+      targets: body.targets,
+      rawBody: raw,
+      ...(key !== undefined ? { idempotencyKey: key } : {}),
+    });
+    return { parent: toReferralView(result.parent), children: result.children.map(toChildSummary) };
+  }
+
+  @Post(':id/reroute')
+  @Roles('link-worker')
+  @ApiOperation({ summary: 'Re-route a rejected onward referral to another service' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiBody({ schema: RerouteRequestSchema as unknown as Record<string, unknown> })
+  async reroute(
+    @Param('id') id: string,
+    @Req() request: Request,
+    @CurrentPrincipal() principal: Principal,
+    @Headers('idempotency-key') rawKey: string | undefined,
+  ): Promise<{ parent: ReferralView; child: ChildSummaryView }> {
+    const raw = jsonBody(request);
+    const body = rerouteBody.parse(raw);
+    const key = idempotencyKey(rawKey);
+    const { rejectedChildId, ...target } = body;
+    const result = await this.operations.createOnward({
+      parentReferralId: id,
+      actor: principal,
+      targets: [target],
+      reroutedFromReferralId: rejectedChildId,
+      rawBody: raw,
+      ...(key !== undefined ? { idempotencyKey: key } : {}),
+    });
+    return { parent: toReferralView(result.parent), child: toChildSummary(result.children[0]!) };
+  }
+
+  @Post(':id/consent-withdrawal')
+  @HttpCode(200)
+  @Roles('referrer', 'link-worker', 'provider', 'ops')
+  @ApiOperation({
+    summary: 'Record that the patient withdrew consent',
+    description:
+      'Cancels the referral and every onward referral below it (reason consent-withdrawn), publishes referral.consent-withdrawn for each, and refuses every later change (409 REFERRAL.CONSENT_WITHDRAWN).',
+  })
+  @ApiHeader({ name: 'If-Match', required: false })
+  async withdrawConsent(
+    @Param('id') id: string,
+    @Req() request: Request,
+    @CurrentPrincipal() principal: Principal,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ReferralView> {
+    consentBody.parse(jsonBody(request) ?? {});
+    const version = expectedVersion(ifMatch);
+    const referral = await this.operations.withdrawConsent({
+      referralId: id,
+      actor: principal,
+      ...(version !== undefined ? { expectedVersion: version } : {}),
+    });
+    withEtag(response, referral);
+    return toReferralView(referral);
+  }
+
+  @Post(':id/:action')
+  @HttpCode(200)
+  @Roles('referrer', 'link-worker', 'provider', 'ops')
+  @ApiOperation({
+    summary:
+      'Move the referral: accept, reject, start, hold, resume, complete, fail, cancel or enter-in-error',
+    description:
+      'A coded reason is required for reject, cancel, hold and fail ("other" needs a text); complete needs outcome codes and may carry ONS4 wellbeing scores. ' +
+      'Send If-Match with the ETag you read to refuse the move if the referral changed meanwhile (412).',
+  })
+  @ApiParam({ name: 'action', enum: [...ACTIONS] })
+  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiBody({ schema: ReferralActionRequestSchema as unknown as Record<string, unknown>, required: false })
+  async act(
+    @Param('id') id: string,
+    @Param('action') action: string,
+    @Req() request: Request,
+    @Body() _body: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ReferralView> {
+    if (!(ACTIONS as readonly string[]).includes(action)) {
+      throw new DomainError('REQUEST.NOT_FOUND', `No action ${action}; use one of ${ACTIONS.join(', ')}`, {
+        status: 404,
+      });
+    }
+    const body = actionBody.parse(jsonBody(request) ?? {});
+    const version = expectedVersion(ifMatch);
+    const referral = await this.operations.transition({
+      referralId: id,
+      actor: principal,
+      action: action as Action,
+      ...(body.reason ? { reason: body.reason as { code: never; text?: string } } : {}),
+      ...(body.outcome ? { outcome: body.outcome } : {}),
+      ...(body.wellbeing ? { wellbeing: body.wellbeing } : {}),
+      ...(version !== undefined ? { expectedVersion: version } : {}),
+    });
+    withEtag(response, referral);
+    return toReferralView(referral);
   }
 }

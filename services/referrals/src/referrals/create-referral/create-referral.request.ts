@@ -1,4 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { schemaValidator } from '@sp/validation';
+import type { ReferralIntake } from '../referral-operations';
 
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:-]+$' });
 
@@ -15,7 +17,8 @@ export const CreateReferralRequestSchema = Type.Object(
       { additionalProperties: false },
     ),
     requesterOdsCode: Type.String({ minLength: 3, maxLength: 10, pattern: '^[A-Z0-9]+$' }),
-    targetServiceId: Id,
+    /** Absent: an open referral that any eligible provider may claim. */
+    targetServiceId: Type.Optional(Id),
     needs: Type.Array(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9.:_-]+$' }), {
       minItems: 1,
       maxItems: 20,
@@ -36,8 +39,27 @@ export const CreateReferralRequestSchema = Type.Object(
       { additionalProperties: false },
     ),
     doNotContact: Type.Optional(Type.Boolean()),
+    /** Note for the receiving service (kept here, never put in an event). */
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
   },
   { additionalProperties: false },
 );
 
 export type CreateReferralRequest = Static<typeof CreateReferralRequestSchema>;
+
+const validator = schemaValidator(CreateReferralRequestSchema);
+
+/** The JSON body as the intake the operations take (throws VALIDATION.FAILED naming every field). */
+export function parseCreateReferralRequest(body: unknown): ReferralIntake {
+  const r = validator.parse(body);
+  return {
+    patient: r.patient,
+    requesterOdsCode: r.requesterOdsCode,
+    ...(r.targetServiceId !== undefined ? { targetServiceId: r.targetServiceId } : {}),
+    needs: r.needs,
+    priority: r.priority,
+    consent: r.consent,
+    ...(r.doNotContact !== undefined ? { doNotContact: r.doNotContact } : {}),
+    ...(r.note !== undefined ? { note: r.note } : {}),
+  };
+}

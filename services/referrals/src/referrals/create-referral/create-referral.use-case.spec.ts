@@ -1,9 +1,10 @@
 import { isDomainError } from '@sp/errors';
-import type { AuditLogRepository } from '../../audit/audit-log.repository';
 import type { Actor } from '../../domain/referral-intake.rules';
+import type { ReplicaOrganisation, ReplicaService } from '../../domain/service-eligibility';
 import type { ReferralDocument } from '../referral.entity';
-import type { ReferralRepository } from '../referral.repository';
+import type { ReferralIntake } from '../referral-operations';
 import { CreateReferralUseCase } from './create-referral.use-case';
+import { parseCreateReferralRequest } from './create-referral.request';
 
 const gp: Actor = {
   clientId: 'riverside-gp',
@@ -24,94 +25,132 @@ const body = {
     scope: 'share-with-receiving-service',
   },
 };
+const now = new Date('2026-11-21T10:00:00Z');
 
-/** In-memory stand-ins for our own repositories (the real ones are exercised end to end). */
-function setup() {
+/** In-memory stand-ins for our own repositories and queue (the real ones are exercised end to end). */
+function setup(
+  services: ReplicaService[] = [{ _id: 'svc-link-workers', organisationId: 'org-pcn', status: 'active' }],
+) {
   const stored: ReferralDocument[] = [];
   const audit: unknown[] = [];
   const kicks: number[] = [];
-  const referrals = {
-    insert: async (doc: ReferralDocument) => {
-      const existing = stored.find(
-        (r) =>
-          r.requesterOrganisationId === doc.requesterOrganisationId &&
-          r.idempotencyKey === doc.idempotencyKey,
-      );
-      if (existing) return { created: false, referral: existing };
-      stored.push(doc);
-      return { created: true, referral: doc };
-    },
-  } as unknown as ReferralRepository;
-  const auditLog = {
-    record: async (entry: unknown) => void audit.push(entry),
-  } as unknown as AuditLogRepository;
+  const scheduled: string[] = [];
+  const orgs: ReplicaOrganisation[] = [{ _id: 'org-pcn', registered: true, verified: true }];
   const useCase = new CreateReferralUseCase(
-    referrals,
-    auditLog,
+    {
+      insert: async (doc: ReferralDocument) => {
+        const existing = stored.find(
+          (r) =>
+            r.requesterOrganisationId === doc.requesterOrganisationId &&
+            r.idempotencyKey === doc.idempotencyKey,
+        );
+        if (existing) return { created: false, referral: existing };
+        stored.push(doc);
+        return { created: true, referral: doc };
+      },
+      findByIdempotencyKey: async (org: string, key: string) =>
+        stored.find((r) => r.requesterOrganisationId === org && r.idempotencyKey === key) ?? null,
+    },
+    { record: async (entry: unknown) => void audit.push(entry) },
     { kick: () => void kicks.push(1) },
-    'test-secret-key-1234',
+    {
+      service: async (id: string) => services.find((s) => s._id === id) ?? null,
+      organisation: async (id: string) => orgs.find((o) => o._id === id) ?? null,
+    },
+    { schedule: async (id: string) => void scheduled.push(id) },
+    { patientKeySecret: 'test-secret-key-1234', deadlineHours: 336, reminderBeforeHours: 72 },
   );
-  return { useCase, stored, audit, kicks };
+  const create = (raw: unknown, idempotencyKey?: string) =>
+    useCase.execute(
+      {
+        intake: parseCreateReferralRequest(raw),
+        actor: gp,
+        rawBody: raw,
+        ...(idempotencyKey ? { idempotencyKey } : {}),
+      },
+      now,
+    );
+  return { useCase, create, stored, audit, kicks, scheduled };
 }
 
 describe('CreateReferralUseCase', () => {
-  it('stores the referral with its event in the same document and wakes the relay', async () => {
-    const { useCase, stored, audit, kicks } = setup();
-    const result = await useCase.execute({ body, actor: gp }, new Date('2026-11-21T10:00:00Z'));
+  it('stores the referral with its event in the same document, schedules its deadline and wakes the relay', async () => {
+    const { create, stored, audit, kicks, scheduled } = setup();
+    const result = await create(body);
     expect(result.created).toBe(true);
     expect(stored).toHaveLength(1);
     const doc = stored[0]!;
     expect(doc.patient.nhsNumber).toBe('9434765919');
+    expect(doc.ownerOrganisationId).toBe('org-pcn');
+    expect(doc.respondBy.toISOString()).toBe('2026-12-05T10:00:00.000Z');
+    expect(doc.remindAt.toISOString()).toBe('2026-12-02T10:00:00.000Z');
     expect(doc.outbox).toHaveLength(1);
     const entry = doc.outbox[0]!;
     expect(entry.key).toBe(doc._id);
     expect(entry.headers['ce_type']).toBe('org.socialprescribing.referral.submitted.v1');
-    // The event carries the pseudonym, never the patient's identifiers.
     const wire = JSON.stringify(entry);
     for (const identifier of ['9434765919', 'Ada', 'Lovelace', '1950-12-10'])
       expect(wire).not.toContain(identifier);
-    expect(JSON.parse(entry.value)).toMatchObject({ patientKey: doc.patientKey, referralId: doc._id });
+    expect(JSON.parse(entry.value)).toMatchObject({
+      patientKey: doc.patientKey,
+      referralId: doc._id,
+      ownerOrganisationId: 'org-pcn',
+    });
     expect(kicks).toHaveLength(1);
+    expect(scheduled).toEqual([doc._id]);
     expect(audit).toEqual([
       expect.objectContaining({ action: 'referral.create', referralId: doc._id, outcome: 'allowed' }),
     ]);
   });
 
-  it('names every problem and stores nothing when the referral is invalid', async () => {
-    const { useCase, stored, kicks } = setup();
-    const bad = {
-      ...body,
-      patient: { ...body.patient, nhsNumber: '9434765918' },
-      needs: ['made-up'],
-      extra: true,
-    };
-    await expect(useCase.execute({ body: bad, actor: gp })).rejects.toMatchObject({
-      code: 'VALIDATION.FAILED',
-      problems: [expect.objectContaining({ field: 'extra', code: 'unknown_field' })],
-    });
-    const { extra: _extra, ...shapeOk } = bad;
+  it('names every problem (intake rules and target service together) and stores nothing', async () => {
+    const { create, stored, kicks } = setup([]);
+    expect(() => parseCreateReferralRequest({ ...body, extra: true })).toThrow(
+      expect.objectContaining({
+        code: 'VALIDATION.FAILED',
+        problems: [expect.objectContaining({ field: 'extra', code: 'unknown_field' })],
+      }),
+    );
     try {
-      await useCase.execute({ body: shapeOk, actor: gp });
+      await create({ ...body, patient: { ...body.patient, nhsNumber: '9434765918' }, needs: ['made-up'] });
       throw new Error('expected a failure');
     } catch (error) {
-      expect(isDomainError(error) && error.problems.map((p) => p.field)).toEqual([
-        'patient.nhsNumber',
-        'needs[0]',
+      expect(isDomainError(error) && error.problems.map((p) => `${p.field}:${p.code}`)).toEqual([
+        'patient.nhsNumber:invalid_check_digit',
+        'needs[0]:unknown_code',
+        'targetServiceId:unknown_service',
       ]);
+      expect(isDomainError(error) && error.status).toBe(400);
     }
+    await expect(create(body)).rejects.toMatchObject({
+      status: 422,
+      problems: [expect.objectContaining({ code: 'unknown_service' })],
+    });
     expect(stored).toHaveLength(0);
     expect(kicks).toHaveLength(0);
   });
 
+  it('accepts an open referral (no target) with no owner', async () => {
+    const { create } = setup();
+    const { targetServiceId: _t, ...open } = body;
+    const result = await create(open);
+    expect(result.referral.targetServiceId).toBeUndefined();
+    expect(result.referral.ownerOrganisationId).toBeUndefined();
+  });
+
   it('returns the original for a retried Idempotency-Key and refuses the key for a different body', async () => {
-    const { useCase, stored } = setup();
-    const first = await useCase.execute({ body, actor: gp, idempotencyKey: 'key-00000001' });
-    const again = await useCase.execute({ body: { ...body }, actor: gp, idempotencyKey: 'key-00000001' });
-    expect(again).toEqual({ created: false, referral: first.referral });
+    const { create, useCase, stored } = setup();
+    const first = await create(body, 'key-00000001');
+    const again = await create({ ...body }, 'key-00000001');
+    expect(again).toEqual({ created: false, referral: expect.objectContaining({ _id: first.referral._id }) });
+    await expect(create({ ...body, priority: 'urgent' }, 'key-00000001')).rejects.toMatchObject({
+      code: 'REFERRAL.IDEMPOTENCY_KEY_REUSED',
+      status: 422,
+    });
+    const intake: ReferralIntake = parseCreateReferralRequest(body);
     await expect(
-      useCase.execute({ body: { ...body, priority: 'urgent' }, actor: gp, idempotencyKey: 'key-00000001' }),
-    ).rejects.toMatchObject({ code: 'REFERRAL.IDEMPOTENCY_KEY_REUSED', status: 422 });
-    await expect(useCase.execute({ body, actor: gp, idempotencyKey: 'short' })).rejects.toMatchObject({
+      useCase.execute({ intake, actor: gp, rawBody: body, idempotencyKey: 'short' }),
+    ).rejects.toMatchObject({
       code: 'VALIDATION.FAILED',
     });
     expect(stored).toHaveLength(1);

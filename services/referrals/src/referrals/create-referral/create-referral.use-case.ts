@@ -1,47 +1,90 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createEnvelope, ReferralSubmittedV1 } from '@sp/contracts';
-import { DomainError, ValidationError } from '@sp/errors';
-import { eventMetaFromContext, outboxInsertFields, type OutboxRelay } from '@sp/messaging';
-import { schemaValidator } from '@sp/validation';
-import type { Actor } from '../../domain/referral-intake.rules';
-import { intakeProblems } from '../../domain/referral-intake.rules';
+import { DomainError, ValidationError, type FieldProblem } from '@sp/errors';
+import { outboxInsertFields, type OutboxRelay } from '@sp/messaging';
+import type { AuditLogRepository } from '../../audit/audit-log.repository';
+import { deadlineTimes } from '../../deadline/deadline.job';
+import type { DeadlineQueue } from '../../deadline/deadline.queue';
+import type { DirectoryReplicaRepository } from '../../directory-replica/directory-replica.repository';
 import { normaliseNhsNumber } from '../../domain/nhs-number';
 import { patientKeyFor } from '../../domain/patient-key';
-import { AuditLogRepository } from '../../audit/audit-log.repository';
-import type { ReferralDocument } from '../referral.entity';
-import { ReferralRepository } from '../referral.repository';
-import { CreateReferralRequestSchema } from './create-referral.request';
+import { intakeProblems, type Actor } from '../../domain/referral-intake.rules';
+import { targetServiceProblems } from '../../domain/service-eligibility';
+import { submittedEvent } from '../referral-events';
+import type { ActorRef, Priority, ReferralDocument } from '../referral.entity';
+import type { CreateReferralInput, CreateResult } from '../referral-operations';
+import type { ReferralRepository } from '../referral.repository';
 
-const validator = schemaValidator(CreateReferralRequestSchema);
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 
-export interface CreateReferralCommand {
-  body: unknown;
-  actor: Actor;
-  idempotencyKey?: string;
+export interface DeadlineSettings {
+  deadlineHours: number;
+  reminderBeforeHours: number;
 }
 
-export interface CreateReferralResult {
-  created: boolean;
-  referral: ReferralDocument;
+export function actorRef(actor: Actor): ActorRef {
+  return { clientId: actor.clientId, organisationId: actor.organisationId, role: actor.role };
+}
+
+/** Field problems from the directory replica are 422 (well-formed, but the target cannot take it); others 400. */
+export function validationFailure(message: string, problems: FieldProblem[]): ValidationError {
+  const targetOnly = problems.every((p) => /(^|\.)(targetServiceId|serviceId)$/.test(p.field));
+  return new ValidationError(message, problems, { status: targetOnly ? 422 : 400 });
+}
+
+/** A new referral document in status requested, with its referral.submitted event in its outbox. */
+export function newReferralDocument(
+  fields: Omit<
+    ReferralDocument,
+    | 'status'
+    | 'version'
+    | 'childReferralIds'
+    | 'createdAt'
+    | 'updatedAt'
+    | 'history'
+    | 'outbox'
+    | 'outboxPending'
+    | 'respondBy'
+    | 'remindAt'
+  > & { childReferralIds?: string[] },
+  by: ActorRef,
+  now: Date,
+  deadlines: DeadlineSettings,
+): ReferralDocument {
+  const times = deadlineTimes(now, deadlines.deadlineHours, deadlines.reminderBeforeHours);
+  const doc: ReferralDocument = {
+    ...fields,
+    childReferralIds: fields.childReferralIds ?? [],
+    status: 'requested',
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+    respondBy: times.respondBy,
+    remindAt: times.remindAt,
+    history: [{ version: 1, at: now, by, action: 'submitted', from: null, to: 'requested' }],
+    outbox: [],
+  };
+  return { ...doc, ...outboxInsertFields([submittedEvent(doc, now)]) };
 }
 
 /**
- * Intake: validate shape then rules (every problem named, nothing stored on failure), then write
- * the referral and its `referral.submitted` event in one insert. A retried post with the same
- * Idempotency-Key returns the original referral and publishes nothing new.
+ * Intake: rules (every problem named, the target checked against the directory replica; nothing
+ * stored on failure), then the referral and its `referral.submitted` event in one insert, then
+ * its response-deadline jobs. A retried post with the same Idempotency-Key returns the original.
  */
 export class CreateReferralUseCase {
   constructor(
-    private readonly referrals: ReferralRepository,
-    private readonly audit: AuditLogRepository,
+    private readonly referrals: Pick<ReferralRepository, 'insert' | 'findByIdempotencyKey'>,
+    private readonly audit: Pick<AuditLogRepository, 'record'>,
     private readonly relay: Pick<OutboxRelay, 'kick'>,
-    private readonly patientKeySecret: string,
-    private readonly source = '/services/referrals',
+    private readonly replica: Pick<DirectoryReplicaRepository, 'service' | 'organisation'>,
+    private readonly deadlines: Pick<DeadlineQueue, 'schedule'>,
+    private readonly settings: DeadlineSettings & { patientKeySecret: string },
   ) {}
 
-  async execute(command: CreateReferralCommand, now = new Date()): Promise<CreateReferralResult> {
-    if (command.idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(command.idempotencyKey)) {
+  async execute(input: CreateReferralInput, now = new Date()): Promise<CreateResult> {
+    const { intake, actor } = input;
+    const key = input.idempotencyKey;
+    if (key !== undefined && !(key.startsWith('fhir:') ? key.length <= 512 : IDEMPOTENCY_KEY.test(key))) {
       throw new ValidationError('The Idempotency-Key header is invalid', [
         {
           field: 'Idempotency-Key',
@@ -50,59 +93,67 @@ export class CreateReferralUseCase {
         },
       ]);
     }
-    const request = validator.parse(command.body);
-    const problems = intakeProblems(request, command.actor, now);
-    if (problems.length > 0) throw new ValidationError('The referral is invalid', problems);
+    const requestFingerprint = fingerprint(input.rawBody);
+    if (key !== undefined) {
+      const original = await this.referrals.findByIdempotencyKey(actor.organisationId, key);
+      if (original) return this.replayed(original, requestFingerprint, actor);
+    }
+
+    const problems = intakeProblems(intake, actor, now);
+    let ownerOrganisationId: string | undefined;
+    if (intake.targetServiceId !== undefined) {
+      const service = await this.replica.service(intake.targetServiceId);
+      const org = service?.organisationId ? await this.replica.organisation(service.organisationId) : null;
+      problems.push(...targetServiceProblems(service, org, intake.patient.birthDate, now));
+      ownerOrganisationId = service?.organisationId;
+    }
+    if (problems.length > 0) throw validationFailure('The referral is invalid', problems);
 
     const id = randomUUID();
-    const nhsNumber = normaliseNhsNumber(request.patient.nhsNumber);
-    const patientKey = patientKeyFor(nhsNumber, this.patientKeySecret);
-    const event = createEnvelope(
-      ReferralSubmittedV1,
+    const nhsNumber = normaliseNhsNumber(intake.patient.nhsNumber);
+    const referral = newReferralDocument(
       {
-        referralId: id,
-        requesterOrganisationId: command.actor.organisationId,
-        requesterOdsCode: request.requesterOdsCode,
-        targetServiceId: request.targetServiceId,
-        needs: request.needs,
-        priority: request.priority,
-        status: 'requested',
-        patientKey,
-        occurredAt: now.toISOString(),
+        _id: id,
+        requesterOrganisationId: actor.organisationId,
+        requesterOdsCode: intake.requesterOdsCode,
+        requesterClientId: actor.clientId,
+        ...(intake.targetServiceId !== undefined ? { targetServiceId: intake.targetServiceId } : {}),
+        ...(ownerOrganisationId !== undefined ? { ownerOrganisationId } : {}),
+        needs: intake.needs,
+        priority: intake.priority as Priority,
+        patient: { ...intake.patient, nhsNumber },
+        patientKey: patientKeyFor(nhsNumber, this.settings.patientKeySecret),
+        consent: { ...intake.consent, recordedAt: new Date(intake.consent.recordedAt) },
+        doNotContact: intake.doNotContact ?? false,
+        ...(intake.note !== undefined ? { note: intake.note } : {}),
+        ...(intake.identifiers !== undefined ? { identifiers: intake.identifiers } : {}),
+        idempotencyKey: key ?? `auto:${id}`,
+        requestFingerprint,
       },
-      eventMetaFromContext(this.source),
+      actorRef(actor),
+      now,
+      this.settings,
     );
-    const referral: ReferralDocument = {
-      _id: id,
-      status: 'requested',
-      requesterOrganisationId: command.actor.organisationId,
-      requesterOdsCode: request.requesterOdsCode,
-      targetServiceId: request.targetServiceId,
-      needs: request.needs,
-      priority: request.priority,
-      patient: { ...request.patient, nhsNumber },
-      patientKey,
-      consent: { ...request.consent, recordedAt: new Date(request.consent.recordedAt) },
-      doNotContact: request.doNotContact ?? false,
-      idempotencyKey: command.idempotencyKey ?? `auto:${id}`,
-      requestFingerprint: fingerprint(command.body),
-      createdAt: now,
-      updatedAt: now,
-      version: 1,
-      history: [
-        {
-          at: now,
-          by: { clientId: command.actor.clientId, organisationId: command.actor.organisationId },
-          from: null,
-          to: 'requested',
-        },
-      ],
-      ...outboxInsertFields([event]),
-    };
 
     const result = await this.referrals.insert(referral);
-    if (result.created) this.relay.kick(); // publish now rather than at the next poll
-    if (!result.created && result.referral.requestFingerprint !== referral.requestFingerprint) {
+    if (!result.created) return this.replayed(result.referral, requestFingerprint, actor);
+    this.relay.kick(); // publish now rather than at the next poll
+    await this.deadlines.schedule(referral._id, referral, now);
+    await this.audit.record({
+      actor: actorRef(actor),
+      action: 'referral.create',
+      referralId: referral._id,
+      outcome: 'allowed',
+    });
+    return { created: true, referral: withoutOutbox(referral) };
+  }
+
+  private async replayed(
+    original: ReferralDocument,
+    requestFingerprint: string,
+    actor: Actor,
+  ): Promise<CreateResult> {
+    if (original.requestFingerprint !== requestFingerprint) {
       throw new DomainError(
         'REFERRAL.IDEMPOTENCY_KEY_REUSED',
         'This Idempotency-Key was used for a different referral',
@@ -114,22 +165,25 @@ export class CreateReferralUseCase {
         },
       );
     }
+    // Scheduling is idempotent (job ids derive from the referral): a retry repairs a lost schedule.
+    if (original.status === 'requested') await this.deadlines.schedule(original._id, original);
     await this.audit.record({
-      actor: {
-        clientId: command.actor.clientId,
-        organisationId: command.actor.organisationId,
-        role: command.actor.role,
-      },
-      action: result.created ? 'referral.create' : 'referral.create.replayed',
-      referralId: result.referral._id,
+      actor: actorRef(actor),
+      action: 'referral.create.replayed',
+      referralId: original._id,
       outcome: 'allowed',
     });
-    return result;
+    return { created: false, referral: original };
   }
 }
 
+function withoutOutbox(referral: ReferralDocument): ReferralDocument {
+  const { outbox: _outbox, ...rest } = referral;
+  return { ...rest, outbox: [] };
+}
+
 /** Key-order-independent hash of a JSON body. */
-function fingerprint(body: unknown): string {
+export function fingerprint(body: unknown): string {
   return createHash('sha256').update(canonical(body)).digest('hex');
 }
 
@@ -141,5 +195,5 @@ function canonical(value: unknown): string {
       .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
       .join(',')}}`;
   }
-  return JSON.stringify(value);
+  return JSON.stringify(value) ?? 'null';
 }

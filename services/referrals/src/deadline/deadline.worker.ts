@@ -1,0 +1,70 @@
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { Worker, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import { traceContext } from '@sp/observability';
+import { SERVICE_CONFIG, SERVICE_LOGGER } from '@sp/service-kit';
+import { REFERRAL_OPERATIONS } from '../referrals/referral-operations';
+import type { ReferralOperationsService } from '../referrals/referral-operations.service';
+import type { ServiceConfig } from '../service.config';
+import { DEADLINE_QUEUE_NAME } from './deadline.queue';
+import type { DeadlineJobData } from './deadline.job';
+import { RedisConnections } from './redis-connections';
+
+/**
+ * Runs the response-deadline jobs. BullMQ delivers at least once, so each job re-reads the
+ * referral and acts only if it is still waiting for an answer (and, for the reminder, has not
+ * been reminded): a second run changes nothing.
+ */
+@Injectable()
+export class DeadlineWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private worker?: Worker<DeadlineJobData>;
+
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    @Inject(REFERRAL_OPERATIONS) private readonly operations: ReferralOperationsService,
+    private readonly redis: RedisConnections,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.worker = new Worker<DeadlineJobData>(DEADLINE_QUEUE_NAME, (job) => this.process(job), {
+      connection: this.redis.worker,
+      prefix: this.config.QUEUE_PREFIX,
+      concurrency: 5,
+    });
+    this.worker.on('failed', (job, error) =>
+      this.logger.warn(
+        { jobId: job?.id, attemptsMade: job?.attemptsMade, err: error.message },
+        'deadline job failed',
+      ),
+    );
+  }
+
+  async process(job: Job<DeadlineJobData>): Promise<string> {
+    const trace = {
+      correlationId: job.data.trace.correlationId,
+      causationId: String(job.id),
+      ...(job.data.trace.traceparent ? { traceparent: job.data.trace.traceparent } : {}),
+    };
+    return traceContext.run(trace, async () => {
+      const outcome =
+        job.data.kind === 'reminder'
+          ? await this.operations.remind(job.data.referralId)
+          : await this.operations.expire(job.data.referralId);
+      this.logger.info(
+        { jobId: job.id, referralId: job.data.referralId, kind: job.data.kind, outcome },
+        'deadline job done',
+      );
+      return outcome;
+    });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+  }
+}

@@ -1,0 +1,134 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Collection, Document, UpdateFilter } from 'mongodb';
+import type { Connection } from 'mongoose';
+import { applyOnce, type ApplyOutcome } from '@sp/messaging';
+import { collectionOf, MONGO_CONNECTION } from '@sp/persistence';
+import type { ReplicaOrganisation, ReplicaService } from '../domain/service-eligibility';
+
+interface ServiceListing {
+  serviceId: string;
+  organisationId: string;
+  status: string;
+  taxonomyTermIds: string[];
+  minimumAge?: number;
+  maximumAge?: number;
+  occurredAt: string;
+}
+
+/**
+ * This service's own copy of the directory (services and organisations), built from the
+ * organisations service's events so the write path never calls another service. Each event is
+ * applied once (applyOnce: effect and marker in one single-document update).
+ */
+@Injectable()
+export class DirectoryReplicaRepository {
+  readonly services: Collection<ReplicaService & Document>;
+  readonly organisations: Collection<ReplicaOrganisation & Document>;
+
+  constructor(@Inject(MONGO_CONNECTION) connection: Connection) {
+    this.services = collectionOf<ReplicaService & Document>(connection, 'directory_services');
+    this.organisations = collectionOf<ReplicaOrganisation & Document>(connection, 'directory_organisations');
+  }
+
+  private applyToService(
+    eventId: string,
+    serviceId: string,
+    update: UpdateFilter<Document>,
+  ): Promise<ApplyOutcome> {
+    return applyOnce(this.services as unknown as Collection<Document>, serviceId, eventId, update, {
+      upsert: true,
+    });
+  }
+
+  private applyToOrganisation(
+    eventId: string,
+    organisationId: string,
+    update: UpdateFilter<Document>,
+  ): Promise<ApplyOutcome> {
+    return applyOnce(this.organisations as unknown as Collection<Document>, organisationId, eventId, update, {
+      upsert: true,
+    });
+  }
+
+  /** v1 (legacy) listing: no eligibility fields, so those already known are kept. */
+  applyLegacyListing(
+    eventId: string,
+    s: Omit<ServiceListing, 'minimumAge' | 'maximumAge'>,
+  ): Promise<ApplyOutcome> {
+    return this.applyToService(eventId, s.serviceId, {
+      $set: {
+        organisationId: s.organisationId,
+        status: s.status,
+        taxonomyTermIds: s.taxonomyTermIds,
+        withdrawn: false,
+        updatedAt: s.occurredAt,
+      },
+    });
+  }
+
+  /** v2 published / updated: the whole listing (absent ages are cleared). */
+  applyListing(eventId: string, s: ServiceListing): Promise<ApplyOutcome> {
+    const unset: Record<string, ''> = {};
+    if (s.minimumAge === undefined) unset['minimumAge'] = '';
+    if (s.maximumAge === undefined) unset['maximumAge'] = '';
+    return this.applyToService(eventId, s.serviceId, {
+      $set: {
+        organisationId: s.organisationId,
+        status: s.status,
+        taxonomyTermIds: s.taxonomyTermIds,
+        withdrawn: false,
+        updatedAt: s.occurredAt,
+        ...(s.minimumAge !== undefined ? { minimumAge: s.minimumAge } : {}),
+        ...(s.maximumAge !== undefined ? { maximumAge: s.maximumAge } : {}),
+      },
+      ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}),
+    });
+  }
+
+  applyWithdrawn(eventId: string, s: { serviceId: string; organisationId: string; occurredAt: string }) {
+    return this.applyToService(eventId, s.serviceId, {
+      $set: { organisationId: s.organisationId, withdrawn: true, updatedAt: s.occurredAt },
+    });
+  }
+
+  applyCapacity(
+    eventId: string,
+    s: { serviceId: string; organisationId: string; capacityStatus: string; occurredAt: string },
+  ) {
+    return this.applyToService(eventId, s.serviceId, {
+      $set: {
+        organisationId: s.organisationId,
+        capacityStatus: s.capacityStatus,
+        capacityUpdatedAt: s.occurredAt,
+      },
+    });
+  }
+
+  applyOrganisation(
+    eventId: string,
+    organisationId: string,
+    set: Record<string, unknown>,
+    unset: string[] = [],
+  ) {
+    return this.applyToOrganisation(eventId, organisationId, {
+      $set: set,
+      ...(unset.length > 0 ? { $unset: Object.fromEntries(unset.map((f) => [f, ''])) } : {}),
+    });
+  }
+
+  async service(serviceId: string): Promise<ReplicaService | null> {
+    return this.services.findOne({ _id: serviceId }, { projection: { appliedEventIds: 0 } });
+  }
+
+  async organisation(organisationId: string): Promise<ReplicaOrganisation | null> {
+    return this.organisations.findOne({ _id: organisationId }, { projection: { appliedEventIds: 0 } });
+  }
+
+  /** The services an organisation runs (bounded: an organisation runs a handful). */
+  async servicesOf(organisationId: string): Promise<ReplicaService[]> {
+    return this.services
+      .find({ organisationId }, { projection: { appliedEventIds: 0 } })
+      .limit(500)
+      .toArray();
+  }
+}
