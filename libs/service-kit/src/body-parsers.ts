@@ -56,12 +56,42 @@ function mapBodyErrors(err: unknown, _req: IncomingMessage, _res: ServerResponse
 }
 
 /**
+ * Media types parsed as JSON: plain JSON and the structured-syntax `+json` family
+ * (`application/fhir+json`, `application/json-patch+json`, ...). Routes decide which they accept.
+ */
+export const JSON_MEDIA_TYPES = ['application/json', 'application/*+json'];
+
+/** `application/json` or any `application/*+json`, parameters ignored (what JSON_MEDIA_TYPES matches). */
+function isJsonMediaType(req: IncomingMessage): boolean {
+  const header = req.headers['content-type'];
+  if (typeof header !== 'string') return false;
+  const mediaType = (header.split(';')[0] ?? '').trim().toLowerCase();
+  return mediaType === 'application/json' || /^application\/[^/\s]+\+json$/.test(mediaType);
+}
+
+/** 'POST /v1/directory/imports' matches that method and exact path (query string ignored). */
+function isStreamedRoute(req: IncomingMessage, routes: readonly string[]): boolean {
+  const path = (req.url ?? '').split('?')[0];
+  return routes.includes(`${req.method ?? ''} ${path}`);
+}
+
+/**
  * JSON and form bodies with one size limit (the OAuth token endpoint takes forms). Parse failures
  * become DomainErrors here, before Nest would turn a JSON SyntaxError into an anonymous 400.
+ * `streamedRoutes` ('POST /path') are left unparsed: their handlers read the request stream
+ * themselves (bulk uploads larger than the limit).
  */
-export function useBodyParsers(app: INestApplication, limit: string): void {
+export function useBodyParsers(
+  app: INestApplication,
+  limit: string,
+  streamedRoutes: readonly string[] = [],
+): void {
   const express = app as NestExpressApplication;
-  express.useBodyParser('json', { limit });
+  const type =
+    streamedRoutes.length === 0
+      ? JSON_MEDIA_TYPES
+      : (req: IncomingMessage): boolean => isJsonMediaType(req) && !isStreamedRoute(req, streamedRoutes);
+  express.useBodyParser('json', { limit, type });
   express.useBodyParser('urlencoded', { limit, extended: false });
   app.use(mapBodyErrors);
 }

@@ -9,7 +9,7 @@ import {
   reenterTraceContextOnError,
 } from './correlation.middleware';
 import { setupOpenApi } from './openapi';
-import { ProblemDetailsFilter } from './problem-details.filter';
+import { ERROR_RENDERERS, ProblemDetailsFilter, type ErrorRenderer } from './problem-details.filter';
 import { requestTelemetryMiddleware } from './request-telemetry.middleware';
 import {
   SERVICE_CONFIG,
@@ -30,6 +30,15 @@ export interface ConfiguredApp {
  * body-parser error carries the correlation id), then telemetry, then body parsing with limits,
  * then Nest's routes; errors end in the problem+json filter. Call before `app.init()`.
  */
+/** The service's ERROR_RENDERERS, if its root module provides any. */
+function errorRenderers(app: INestApplication): ErrorRenderer[] {
+  try {
+    return app.get<ErrorRenderer[]>(ERROR_RENDERERS, { strict: false });
+  } catch {
+    return [];
+  }
+}
+
 export function configureServiceApp(app: INestApplication): ConfiguredApp {
   let options: ResolvedServiceKitOptions;
   try {
@@ -44,10 +53,10 @@ export function configureServiceApp(app: INestApplication): ConfiguredApp {
   (app as NestExpressApplication).disable('x-powered-by');
   app.use(correlationMiddleware);
   app.use(requestTelemetryMiddleware(logger));
-  useBodyParsers(app, options.bodyLimit);
+  useBodyParsers(app, options.bodyLimit, options.streamedBodyRoutes);
   app.use(reenterTraceContext);
   app.use(reenterTraceContextOnError);
-  app.useGlobalFilters(new ProblemDetailsFilter(logger));
+  app.useGlobalFilters(new ProblemDetailsFilter(logger, errorRenderers(app)));
   setupOpenApi(app, options);
   return { logger, config, options };
 }

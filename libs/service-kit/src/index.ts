@@ -24,7 +24,8 @@ export {
   PROBLEM_TYPE_BASE,
 } from './problem-details';
 export type { Problem, ProblemContext, ProblemDocument } from './problem-details';
-export { ProblemDetailsFilter, sendProblem, requestPath } from './problem-details.filter';
+export { ProblemDetailsFilter, sendProblem, requestPath, ERROR_RENDERERS } from './problem-details.filter';
+export type { ErrorRenderer } from './problem-details.filter';
 export {
   correlationMiddleware,
   requestTraceContext,

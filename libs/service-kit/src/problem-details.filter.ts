@@ -13,7 +13,6 @@ export function requestPath(req: IncomingMessage & { originalUrl?: string }): st
   return q === -1 ? url : url.slice(0, q);
 }
 
-/** Writes a problem document; exported for service filters that render some routes differently. */
 /** Writes a problem document; extension members (RFC 9457 section 3.2) may be added by the caller. */
 export function sendProblem<D extends ProblemDocument>(res: ServerResponse, doc: D): void {
   if (res.headersSent) {
@@ -37,9 +36,29 @@ export function sendProblem<D extends ProblemDocument>(res: ServerResponse, doc:
  * inherits the app's filters) the original error is handed back untouched, so the transport's
  * retry/dead-letter policy sees its code and `retriable` flag instead of Nest's generic RPC error.
  */
+/**
+ * Renders the errors of a family of routes in another format than problem+json, e.g. a FHIR
+ * OperationOutcome under `/fhir`. It receives the problem document (status, code, detail, field
+ * problems) after the filter has mapped and logged the error, so both formats always agree; it
+ * covers errors raised before any controller runs too (body parsing, auth guard, unknown route).
+ * A service provides its renderers under the ERROR_RENDERERS token (an array).
+ */
+export interface ErrorRenderer {
+  /** True when this renderer answers for the request path (no query string). */
+  handles(path: string): boolean;
+  /** Writes the whole response (status, headers, body). */
+  render(res: ServerResponse, problem: ProblemDocument): void;
+}
+
+/** Injection token: ErrorRenderer[] a service provides for routes not rendered as problem+json. */
+export const ERROR_RENDERERS = Symbol.for('sp.service-kit.error-renderers');
+
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly renderers: readonly ErrorRenderer[] = [],
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): Observable<never> | void {
     if (host.getType() !== 'http') return throwError(() => exception);
@@ -60,6 +79,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     };
     if (ctx && traceContext.current() === undefined) traceContext.run(ctx, log);
     else log();
-    sendProblem(res, problem.document);
+    const renderer = this.renderers.find((r) => r.handles(problem.document.instance));
+    if (!renderer) {
+      sendProblem(res, problem.document);
+    } else if (res.headersSent) {
+      res.end();
+    } else {
+      if (problem.document.status === 401 && !res.hasHeader('WWW-Authenticate')) {
+        res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
+      }
+      renderer.render(res, problem.document);
+    }
   }
 }

@@ -24,6 +24,11 @@ interface ServiceKitBaseOptions {
   name: ServiceName;
   /** JSON/form body limit (body-parser syntax); '1mb' by default. Larger bodies get 413. */
   bodyLimit?: string;
+  /**
+   * Routes whose JSON body is not parsed (nor limited) by the kit, as 'METHOD /exact/path': the
+   * handler reads the raw request stream itself (e.g. 'POST /v1/directory/imports').
+   */
+  streamedBodyRoutes?: string[];
   /** Mount the ops dead-letter endpoints (GET/POST /ops/dead-letters...). Default true. */
   deadLetterEndpoints?: boolean;
   /** Title and version of the OpenAPI document at /docs. */
@@ -44,6 +49,7 @@ export type ServiceKitOptions =
 export interface ResolvedServiceKitOptions {
   name: ServiceName;
   bodyLimit: string;
+  streamedBodyRoutes: string[];
   deadLetterEndpoints: boolean;
   openApi: { title: string; description: string; version: string };
 }

@@ -24,6 +24,7 @@ function resolve(opts: ServiceKitOptions): ResolvedServiceKitOptions {
   return {
     name: opts.name,
     bodyLimit: opts.bodyLimit ?? '1mb',
+    streamedBodyRoutes: opts.streamedBodyRoutes ?? [],
     deadLetterEndpoints: opts.deadLetterEndpoints ?? true,
     openApi: {
       title: opts.openApi?.title ?? `${opts.name} service`,

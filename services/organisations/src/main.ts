@@ -8,4 +8,6 @@ void bootstrapService({
   module: AppModule,
   defaultPort: 3002,
   topics: [Topics.directory],
+  // Referral lifecycle events feed trust signals and live caseload (src/signals).
+  consumer: { groupId: 'organisations', topics: [Topics.referralLifecycle] },
 });

@@ -28,6 +28,12 @@ export const ServiceConfigSchema = Type.Object({
     default: 'infra/local/demo-clients.json',
     description: 'Where the demo seed writes the demo API clients (seed command only)',
   }),
+  EVIDENCE_SWEEP_INTERVAL_MS: Type.Integer({
+    minimum: 1000,
+    default: 3_600_000,
+    description:
+      'How often assurance evidence is re-checked for expiry (also at boot); expired organisations become unverified',
+  }),
 });
 
 export type ServiceConfig = Static<typeof ServiceConfigSchema>;

@@ -10,17 +10,24 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { connectMongo } from '@sp/persistence';
 import { ApiClientRepository } from '../api-clients/api-client.repository';
-import { DirectoryRepository } from '../directory/directory.repository';
+import { HsdsStoreRepository } from '../hsds/hsds-store.repository';
 import { loadServiceConfig } from '../service.config';
+import { importSamplePostcodes, seedDemoSignals } from '../signals/signals.wiring';
 import { seedDemoNetwork } from './seed-demo.use-case';
 
 async function main(): Promise<void> {
   const config = loadServiceConfig();
   const connection = await connectMongo(config.MONGO_URL);
   try {
-    const directory = new DirectoryRepository(connection);
-    await directory.onModuleInit();
-    const result = await seedDemoNetwork(directory, new ApiClientRepository(connection));
+    // No relay here: the running organisations service's outbox relay publishes the events.
+    const store = new HsdsStoreRepository(connection);
+    await store.ensureIndexes();
+    const result = await seedDemoNetwork(store, new ApiClientRepository(connection), async () => {
+      // The sample postcode table (demo locations use its postcodes), then assurance evidence and
+      // declared capacity for the demo organisations and services.
+      await importSamplePostcodes(connection);
+      await seedDemoSignals(connection);
+    });
     const file = resolve(config.DEMO_CLIENTS_FILE);
     await mkdir(dirname(file), { recursive: true });
     const document = {

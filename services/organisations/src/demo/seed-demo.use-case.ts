@@ -1,7 +1,13 @@
 import { ApiClientRepository } from '../api-clients/api-client.repository';
-import { DirectoryRepository } from '../directory/directory.repository';
+import {
+  locationRecord,
+  organisationRecord,
+  serviceAtLocationRecord,
+  serviceRecord,
+} from '../directory/domain/hsds-mapping';
+import type { HsdsStoreRepository } from '../hsds/hsds-store.repository';
 import { generateClientSecret, hashClientSecret } from '../oauth/client-secret';
-import { demoClients, demoOrganisations, demoServices, type DemoClient } from './demo-network';
+import { demoClients, demoLocations, demoOrganisations, demoServices, type DemoClient } from './demo-network';
 
 export interface IssuedDemoClient extends DemoClient {
   clientSecret: string;
@@ -14,23 +20,81 @@ export interface DemoSeedResult {
   clients: IssuedDemoClient[];
 }
 
+const PROVENANCE = { updatedBy: 'seed', source: 'demo-seed' };
+
 /**
- * Registers the demo network through the same repository the API uses, so every registration
- * goes out as an event through the outbox. Idempotent for organisations and services; client
- * secrets are re-issued on every run (the file written afterwards is the only copy).
+ * Writes the demo network through the HSDS store the APIs use, so every registration and
+ * publication goes out as an event through the outbox. Idempotent (an unchanged record writes
+ * nothing); client secrets are re-issued on every run (the file written afterwards is the only copy).
+ * `afterDirectory` lets other parts (assurance evidence, capacity) add their demo data.
  */
 export async function seedDemoNetwork(
-  directory: DirectoryRepository,
+  store: HsdsStoreRepository,
   clients: ApiClientRepository,
+  afterDirectory?: () => Promise<void>,
 ): Promise<DemoSeedResult> {
   let organisationsCreated = 0;
   let servicesCreated = 0;
-  for (const org of demoOrganisations) {
-    if ((await directory.registerOrganisation(org)) === 'created') organisationsCreated += 1;
+  await store.seedPlatformTaxonomy();
+  for (const { kind, ...org } of demoOrganisations) {
+    const result = await store.upsert(
+      'organizations',
+      { ...organisationRecord(org.id, { ...org, kind }), sp: { kind } },
+      PROVENANCE,
+    );
+    if (result.outcome === 'created') organisationsCreated += 1;
   }
-  for (const service of demoServices) {
-    if ((await directory.publishService(service)) === 'created') servicesCreated += 1;
+  for (const loc of demoLocations) {
+    await store.upsert(
+      'locations',
+      locationRecord(loc.id, {
+        organization_id: loc.organisationId,
+        location_type: 'physical',
+        name: loc.name,
+        latitude: loc.latitude,
+        longitude: loc.longitude,
+        addresses: [
+          {
+            address_1: loc.address,
+            city: loc.city,
+            state_province: 'North Yorkshire',
+            postal_code: loc.postcode,
+            country: 'GB',
+            address_type: 'physical',
+          },
+        ],
+      }),
+      PROVENANCE,
+    );
   }
+  for (const s of demoServices) {
+    const result = await store.upsert(
+      'services',
+      serviceRecord(s.id, {
+        organization_id: s.organisationId,
+        name: s.name,
+        description: s.description,
+        status: 'active',
+        ...(s.minimumAge !== undefined ? { minimum_age: s.minimumAge } : {}),
+        ...(s.maximumAge !== undefined ? { maximum_age: s.maximumAge } : {}),
+        ...(s.eligibility ? { eligibility_description: s.eligibility } : {}),
+        attributes: s.taxonomyTermIds.map((taxonomy_term_id) => ({ taxonomy_term_id })),
+        languages: s.languages,
+        phones: [{ number: s.phone, type: 'voice' }],
+        schedules: [{ freq: 'WEEKLY', ...s.schedule }],
+      }),
+      PROVENANCE,
+    );
+    if (result.outcome === 'created') servicesCreated += 1;
+    for (const locationId of s.locationIds) {
+      await store.upsert(
+        'service_at_locations',
+        serviceAtLocationRecord({ service_id: s.id, location_id: locationId }),
+        PROVENANCE,
+      );
+    }
+  }
+  if (afterDirectory) await afterDirectory();
   const issued: IssuedDemoClient[] = [];
   for (const client of demoClients) {
     const clientSecret = generateClientSecret();
@@ -42,7 +106,7 @@ export async function seedDemoNetwork(
       secretHash: await hashClientSecret(clientSecret),
       status: 'active',
     });
-    const odsCode = demoOrganisations.find((o) => o.id === client.organisationId)?.odsCode;
+    const odsCode = demoOrganisations.find((o) => o.id === client.organisationId)?.ods_code;
     issued.push({ ...client, clientSecret, ...(odsCode ? { odsCode } : {}) });
   }
   return { organisationsCreated, servicesCreated, clients: issued };

@@ -1,8 +1,9 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '@sp/errors';
-import { DirectoryRepository } from './directory.repository';
-import type { OrganisationDocument, ServiceDocument } from './organisation.entity';
+import { parseListQuery, type RawQuery } from '../hsds/domain/hsds-query';
+import type { StoredRecord } from '../hsds/domain/hsds-record';
+import { HsdsStoreRepository } from '../hsds/hsds-store.repository';
 
 interface OrganisationView {
   id: string;
@@ -13,68 +14,73 @@ interface OrganisationView {
   services: Array<{ id: string; name: string; status: string; taxonomyTermIds: string[] }>;
 }
 
-/** Read side of the directory for authenticated clients. The full HSDS API is its own issue. */
+/**
+ * The platform's compact view of organisations and their services (authenticated clients), read
+ * from the HSDS tables. The HSDS read API under /hsds is the standard one; this view stays for
+ * clients that want kind, ODS code and suspension status in one call.
+ */
 @ApiTags('directory')
 @ApiBearerAuth()
 @Controller('v1/organisations')
 export class OrganisationsController {
-  constructor(private readonly directory: DirectoryRepository) {}
+  constructor(private readonly store: HsdsStoreRepository) {}
 
   @Get()
   @ApiOperation({ summary: 'List organisations with their services' })
-  async list(
-    @Query('page') pageText?: string,
-    @Query('size') sizeText?: string,
-  ): Promise<{
+  async list(@Query() raw: RawQuery): Promise<{
     total_items: number;
     page_number: number;
     size: number;
     contents: OrganisationView[];
   }> {
-    const page = parsePositive('page', pageText, 1);
-    const size = Math.min(parsePositive('size', sizeText, 50), 200);
-    const { items, total } = await this.directory.listOrganisations(size, (page - 1) * size);
-    const contents = await Promise.all(
-      items.map(async (org) => view(org, await this.directory.servicesOf(org._id))),
-    );
-    return { total_items: total, page_number: page, size, contents };
+    const q = parseListQuery(raw, []);
+    const organisations = this.store.collection('organizations');
+    const [items, total] = await Promise.all([
+      organisations
+        .find({}, { projection: { outbox: 0 } })
+        .sort({ _id: 1 })
+        .skip((q.page - 1) * q.perPage)
+        .limit(q.perPage)
+        .toArray(),
+      organisations.countDocuments({}),
+    ]);
+    const contents = await Promise.all(items.map(async (org) => view(org, await this.servicesOf(org._id))));
+    return { total_items: total, page_number: q.page, size: q.perPage, contents };
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One organisation with its services' })
   async get(@Param('id') id: string): Promise<OrganisationView> {
-    const org = await this.directory.findOrganisation(id);
+    const org = await this.store.find('organizations', id);
     if (!org)
       throw new DomainError('ORGANISATION.NOT_FOUND', `Organisation ${id} not found`, { status: 404 });
-    return view(org, await this.directory.servicesOf(id));
+    return view(org, await this.servicesOf(id));
+  }
+
+  private servicesOf(organisationId: string): Promise<StoredRecord[]> {
+    return this.store
+      .collection('services')
+      .find(
+        { organization_id: organisationId, 'sp.publication': { $ne: 'withdrawn' } },
+        { projection: { outbox: 0 } },
+      )
+      .sort({ _id: 1 })
+      .toArray();
   }
 }
 
-function parsePositive(field: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new DomainError('VALIDATION.FAILED', 'Invalid query parameter', {
-      status: 400,
-      problems: [{ field, code: 'invalid', message: `${field} must be a positive integer` }],
-      retriable: false,
-    });
-  }
-  return value;
-}
-
-function view(org: OrganisationDocument, services: ServiceDocument[]): OrganisationView {
+function view(org: StoredRecord, services: StoredRecord[]): OrganisationView {
   return {
     id: org._id,
-    name: org.name,
-    kind: org.kind,
-    ...(org.odsCode ? { odsCode: org.odsCode } : {}),
-    status: org.status,
+    name: String(org['name'] ?? ''),
+    kind: org.sp?.kind ?? 'vcs',
+    ...(org.sp?.odsCode ? { odsCode: org.sp.odsCode } : {}),
+    status: org.sp?.status ?? 'active',
     services: services.map((s) => ({
       id: s._id,
-      name: s.name,
-      status: s.status,
-      taxonomyTermIds: s.taxonomyTermIds,
+      name: String(s['name'] ?? ''),
+      status: String(s['status'] ?? ''),
+      taxonomyTermIds: s.sp?.taxonomyTermIds ?? [],
     })),
   };
 }

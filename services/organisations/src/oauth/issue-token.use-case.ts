@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '@sp/errors';
 import { TokenIssuer } from '@sp/identity';
 import { ApiClientRepository } from '../api-clients/api-client.repository';
-import { DirectoryRepository } from '../directory/directory.repository';
+import { HsdsStoreRepository } from '../hsds/hsds-store.repository';
 import { verifyClientSecret } from './client-secret';
 import type { TokenRequest } from './token-request';
 
@@ -18,7 +18,7 @@ export interface TokenResponse {
 export class IssueTokenUseCase {
   constructor(
     private readonly clients: ApiClientRepository,
-    private readonly directory: DirectoryRepository,
+    private readonly directory: HsdsStoreRepository,
     private readonly issuer: TokenIssuer,
   ) {}
 
@@ -31,8 +31,8 @@ export class IssueTokenUseCase {
         retriable: false,
       });
     }
-    const organisation = await this.directory.findOrganisation(client.organisationId);
-    if (!organisation || organisation.status !== 'active') {
+    const organisation = await this.directory.find('organizations', client.organisationId);
+    if (!organisation || (organisation.sp?.status ?? 'active') !== 'active') {
       throw new DomainError('OAUTH.INVALID_CLIENT', 'The client organisation is not active', {
         status: 401,
         retriable: false,
@@ -52,7 +52,7 @@ export class IssueTokenUseCase {
     const token = await this.issuer.issue({
       clientId: client._id,
       organisationId: client.organisationId,
-      ...(organisation.odsCode ? { odsCode: organisation.odsCode } : {}),
+      ...(organisation.sp?.odsCode ? { odsCode: organisation.sp.odsCode } : {}),
       role: client.role,
       scopes,
     });

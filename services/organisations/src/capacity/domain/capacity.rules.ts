@@ -1,0 +1,115 @@
+// Capacity of a service: what its organisation declared (HSDS 3.1 service_capacity: unit, maximum,
+// plus a Gravity capacity status) combined with the live caseload derived from referral events.
+// Pure.
+//
+// - caseload: referrals of the service that are accepted, in progress or on hold (accepted -> +1;
+//   leaving those for a terminal status -> -1). Entered-in-error referrals are not counted.
+// - available = max(0, maximum - caseload), only when a maximum is declared.
+// - status: `no-capacity` when declared so (closed to referrals); otherwise `waitlist` when a
+//   maximum is declared and nothing is available; otherwise the declared status.
+// - waitlist: referrals submitted while the service had no place, still waiting (requested), in
+//   submission order; they leave it when accepted or closed, so positions shrink.
+// - estimated wait for waitlist position p: from recent throughput, places freed (referrals leaving
+//   the caseload) in the last 90 days: ceil(p * 90 / freed). Without throughput: the declared
+//   typical wait (typicalWaitDays), if any. A service with places has no estimate (no wait).
+import type { CapacityStatus } from '@sp/contracts';
+import type { CapacitySignals } from '../../signals/service-signals.port';
+import { ACTIVE_STATUSES, type ReferralRecord } from '../../signals/domain/referral-record';
+import { RECENT_DAYS } from '../../trust/domain/trust-signals';
+
+const DAY_MS = 86_400_000;
+
+export interface DeclaredCapacity {
+  status: CapacityStatus;
+  unit: string;
+  maximum?: number;
+  description?: string;
+  typicalWaitDays?: number;
+  updated: string;
+  updatedBy: string;
+}
+
+export interface DerivedLoad {
+  caseload: number;
+  /** Waiting referrals in order (position = index + 1). */
+  waitlist: { referralId: string; submittedAt: string; requesterOrganisationId?: string }[];
+  freedLast90Days: number;
+}
+
+export function deriveLoad(records: ReferralRecord[], now: Date): DerivedLoad {
+  const valid = records.filter((r) => !r.enteredInError);
+  const since = now.getTime() - RECENT_DAYS * DAY_MS;
+  return {
+    caseload: valid.filter((r) => (ACTIVE_STATUSES as readonly string[]).includes(r.status)).length,
+    waitlist: valid
+      .filter((r) => r.waitlisted && r.status === 'requested')
+      .sort((a, b) => a.submittedAt.localeCompare(b.submittedAt) || a.referralId.localeCompare(b.referralId))
+      .map((r) => ({
+        referralId: r.referralId,
+        submittedAt: r.submittedAt,
+        ...(r.requesterOrganisationId ? { requesterOrganisationId: r.requesterOrganisationId } : {}),
+      })),
+    freedLast90Days: valid.filter((r) => r.leftActiveAt !== undefined && Date.parse(r.leftActiveAt) >= since)
+      .length,
+  };
+}
+
+export function availablePlaces(
+  declared: DeclaredCapacity | undefined,
+  caseload: number,
+): number | undefined {
+  return declared?.maximum === undefined ? undefined : Math.max(0, declared.maximum - caseload);
+}
+
+/** Whether a new referral would wait: no place is available (or the service declared itself closed). */
+export function isFull(declared: DeclaredCapacity | undefined, caseload: number): boolean {
+  if (!declared) return false;
+  if (declared.status === 'no-capacity' || declared.status === 'waitlist') return true;
+  return availablePlaces(declared, caseload) === 0;
+}
+
+export function estimateWaitDays(
+  position: number,
+  freedLast90Days: number,
+  typicalWaitDays: number | undefined,
+): number | undefined {
+  if (freedLast90Days > 0) return Math.ceil((position * RECENT_DAYS) / freedLast90Days);
+  return typicalWaitDays;
+}
+
+export function effectiveStatus(declared: DeclaredCapacity, caseload: number): CapacityStatus {
+  if (declared.status === 'no-capacity') return 'no-capacity';
+  if (availablePlaces(declared, caseload) === 0) return 'waitlist';
+  return declared.status;
+}
+
+/** The capacity shown on reads and announced in events; null when nothing was ever declared. */
+export function capacitySignals(
+  declared: DeclaredCapacity | undefined,
+  load: Pick<DerivedLoad, 'caseload' | 'freedLast90Days'> & { waitlistLength: number },
+  updated: string,
+): CapacitySignals | null {
+  if (!declared) return null;
+  const status = effectiveStatus(declared, load.caseload);
+  const available = availablePlaces(declared, load.caseload);
+  const estimate =
+    status === 'waitlist'
+      ? estimateWaitDays(load.waitlistLength + 1, load.freedLast90Days, declared.typicalWaitDays)
+      : undefined;
+  return {
+    status,
+    unit: declared.unit,
+    ...(declared.maximum !== undefined ? { maximum: declared.maximum } : {}),
+    ...(available !== undefined ? { available } : {}),
+    caseload: load.caseload,
+    waitlistLength: load.waitlistLength,
+    ...(estimate !== undefined ? { estimatedWaitDays: estimate } : {}),
+    updated,
+  };
+}
+
+/** What, when it changes, is announced as service.capacity-changed (not the timestamp). */
+export function capacityFingerprint(c: CapacitySignals): string {
+  const { updated: _updated, ...rest } = c;
+  return JSON.stringify(rest, Object.keys(rest).sort());
+}

@@ -1,0 +1,62 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Collection, Document } from 'mongodb';
+import type { Connection } from 'mongoose';
+import type { OutboxEntry } from '@sp/messaging';
+import { collectionOf, MONGO_CONNECTION } from '@sp/persistence';
+import type { CapacitySignals } from '../signals/service-signals.port';
+import { capacitySignals, type DeclaredCapacity, type DerivedLoad } from './domain/capacity.rules';
+
+/**
+ * `service_capacity`: one document per service: what its organisation declared, the load derived
+ * from referral events, and the outbox of its service.capacity-changed events. Written only under
+ * withDocumentLock (see ServiceSignalsUpdater).
+ */
+export interface ServiceCapacityDocument {
+  _id: string;
+  organisationId?: string;
+  declared?: DeclaredCapacity;
+  caseload: number;
+  waitlist: DerivedLoad['waitlist'];
+  freedLast90Days: number;
+  /** Fingerprint of the capacity last announced (no event when it would be the same). */
+  announced?: string;
+  /** When the capacity figures (declared or derived) last changed. */
+  updatedAt: Date;
+  outbox?: OutboxEntry[];
+  outboxPending?: boolean;
+}
+
+@Injectable()
+export class ServiceCapacityRepository {
+  readonly collection: Collection<ServiceCapacityDocument>;
+
+  constructor(@Inject(MONGO_CONNECTION) connection: Connection) {
+    this.collection = collectionOf<ServiceCapacityDocument>(connection, 'service_capacity');
+  }
+
+  get raw(): Collection<Document> {
+    return this.collection as unknown as Collection<Document>;
+  }
+
+  async find(serviceId: string): Promise<ServiceCapacityDocument | null> {
+    return this.collection.findOne({ _id: serviceId }, { projection: { outbox: 0 } });
+  }
+
+  async findMany(serviceIds: string[]): Promise<ServiceCapacityDocument[]> {
+    if (serviceIds.length === 0) return [];
+    return this.collection
+      .find({ _id: { $in: serviceIds } }, { projection: { outbox: 0 } })
+      .limit(serviceIds.length)
+      .toArray();
+  }
+}
+
+/** The capacity shown on reads, from the stored document (null when never declared). */
+export function signalsFromDoc(doc: ServiceCapacityDocument | null): CapacitySignals | null {
+  if (!doc) return null;
+  return capacitySignals(
+    doc.declared,
+    { caseload: doc.caseload, freedLast90Days: doc.freedLast90Days, waitlistLength: doc.waitlist.length },
+    new Date(doc.updatedAt).toISOString(),
+  );
+}

@@ -1,0 +1,280 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DomainError, ValidationError, type FieldProblem } from '@sp/errors';
+import type { Principal } from '@sp/identity';
+import { schemaValidator } from '@sp/validation';
+import type { StoredRecord } from '../hsds/domain/hsds-record';
+import { hsdsContent } from '../hsds/domain/hsds-record';
+import { organizationView, recordView, serviceView, type Json } from '../hsds/domain/hsds-views';
+import { HsdsStoreRepository } from '../hsds/hsds-store.repository';
+import type { HsdsTable, Provenance } from '../hsds/hsds-store.port';
+import {
+  CreateLocationBody,
+  EmptyBody,
+  LinkServiceAtLocationBody,
+  PublishServiceBody,
+  RegisterOrganisationBody,
+  SuspendOrganisationBody,
+  UpdateLocationBody,
+  UpdateOrganisationBody,
+  UpdateServiceBody,
+} from './directory-requests.schema';
+import { assertCanManage, assertOps } from './domain/directory-access';
+import { locationRuleProblems, serviceRuleProblems, unknownTermProblems } from './domain/directory-rules';
+import {
+  locationRecord,
+  organisationRecord,
+  serviceAtLocationRecord,
+  serviceRecord,
+} from './domain/hsds-mapping';
+
+const v = {
+  registerOrganisation: schemaValidator(RegisterOrganisationBody),
+  updateOrganisation: schemaValidator(UpdateOrganisationBody),
+  suspend: schemaValidator(SuspendOrganisationBody),
+  empty: schemaValidator(EmptyBody),
+  publishService: schemaValidator(PublishServiceBody),
+  updateService: schemaValidator(UpdateServiceBody),
+  createLocation: schemaValidator(CreateLocationBody),
+  updateLocation: schemaValidator(UpdateLocationBody),
+  link: schemaValidator(LinkServiceAtLocationBody),
+};
+
+export interface ManagementResult {
+  created: boolean;
+  body: Json;
+}
+
+function notFound(kind: string, id: string): DomainError {
+  return new DomainError(`DIRECTORY.${kind.toUpperCase()}_NOT_FOUND`, `No ${kind} with id ${id}`, {
+    status: 404,
+  });
+}
+
+function conflict(kind: string, id: string): DomainError {
+  return new DomainError('DIRECTORY.CONFLICT', `A ${kind} with id ${id} already exists`, {
+    status: 409,
+    problems: [
+      { field: 'id', code: 'exists', message: `${kind} ${id} already exists; use PUT to change it` },
+    ],
+  });
+}
+
+/** Rule problems (400) and reference problems (422) in one answer naming every field. */
+function rejectIfAny(ruleProblems: FieldProblem[], referenceProblems: FieldProblem[]): void {
+  const all = [...ruleProblems, ...referenceProblems];
+  if (all.length === 0) return;
+  throw new ValidationError('The directory entry is invalid', all, {
+    status: ruleProblems.length > 0 ? 400 : 422,
+  });
+}
+
+function reference(field: string, kind: string, id: string): FieldProblem {
+  return { field, code: 'unknown', message: `${kind} ${id} does not exist` };
+}
+
+/**
+ * The management API's use cases. Each one checks the body's shape (400, every field named), who
+ * may act (403), the rules and references (400/422), and only then writes, through the HSDS store,
+ * so the change, its provenance and its directory events are written together.
+ */
+@Injectable()
+export class DirectoryManagement {
+  constructor(private readonly store: HsdsStoreRepository) {}
+
+  private provenance(principal: Principal): Provenance {
+    return { updatedBy: principal.clientId, source: 'management-api' };
+  }
+
+  private async mustFind(table: HsdsTable, kind: string, id: string): Promise<StoredRecord> {
+    const found = await this.store.find(table, id);
+    if (!found) throw notFound(kind, id);
+    return found;
+  }
+
+  async registerOrganisation(principal: Principal, raw: unknown): Promise<ManagementResult> {
+    assertOps(principal);
+    const body = v.registerOrganisation.parse(raw);
+    const id = body.id ?? randomUUID();
+    if ((await this.store.existing('organizations', [id])).has(id)) throw conflict('organization', id);
+    const { record } = await this.store.write(
+      'organizations',
+      { ...organisationRecord(id, body), sp: { kind: body.kind, status: 'active' } },
+      this.provenance(principal),
+    );
+    return { created: true, body: organizationView(record, undefined) };
+  }
+
+  async updateOrganisation(principal: Principal, id: string, raw: unknown): Promise<ManagementResult> {
+    const body = v.updateOrganisation.parse(raw);
+    const existing = await this.mustFind('organizations', 'organization', id);
+    assertCanManage(principal, id);
+    if (body.kind !== undefined && body.kind !== existing.sp?.kind) assertOps(principal);
+    const { record } = await this.store.write(
+      'organizations',
+      { ...organisationRecord(id, body), ...(body.kind ? { sp: { kind: body.kind } } : {}) },
+      this.provenance(principal),
+    );
+    return { created: false, body: organizationView(record, undefined) };
+  }
+
+  async setSuspended(
+    principal: Principal,
+    id: string,
+    suspend: boolean,
+    raw: unknown,
+  ): Promise<ManagementResult> {
+    assertOps(principal);
+    const reasonCode = suspend
+      ? v.suspend.parse(raw ?? {}).reasonCode
+      : (v.empty.parse(raw ?? {}), undefined);
+    const existing = await this.mustFind('organizations', 'organization', id);
+    const { record } = await this.store.write(
+      'organizations',
+      {
+        ...hsdsContent(existing),
+        sp: suspend ? { status: 'suspended', suspensionReason: reasonCode } : { status: 'active' },
+      },
+      this.provenance(principal),
+    );
+    return { created: false, body: organizationView(record, undefined) };
+  }
+
+  private async serviceChecks(
+    body: { organization_id: string; attributes?: Array<{ taxonomy_term_id: string }> } & Parameters<
+      typeof serviceRuleProblems
+    >[0],
+  ): Promise<void> {
+    const [orgs, terms] = await Promise.all([
+      this.store.existing('organizations', [body.organization_id]),
+      this.store.existing(
+        'taxonomy_terms',
+        (body.attributes ?? []).map((a) => a.taxonomy_term_id),
+      ),
+    ]);
+    rejectIfAny(serviceRuleProblems(body), [
+      ...(orgs.has(body.organization_id)
+        ? []
+        : [reference('organization_id', 'organization', body.organization_id)]),
+      ...unknownTermProblems(body.attributes, terms),
+    ]);
+  }
+
+  /** Publishes a new service, or publishes again a withdrawn one with this id. */
+  async publishService(principal: Principal, raw: unknown): Promise<ManagementResult> {
+    const body = v.publishService.parse(raw);
+    assertCanManage(principal, body.organization_id);
+    const id = body.id ?? randomUUID();
+    const existing = body.id ? await this.store.find('services', id) : null;
+    if (existing) {
+      assertCanManage(principal, String(existing['organization_id']));
+      if (existing.sp?.publication !== 'withdrawn') throw conflict('service', id);
+    }
+    await this.serviceChecks(body);
+    const { id: _omit, ...fields } = body;
+    const { record } = await this.store.write(
+      'services',
+      { ...serviceRecord(id, fields), sp: { publication: 'published' } },
+      this.provenance(principal),
+    );
+    return { created: existing === null, body: managedService(record) };
+  }
+
+  async updateService(principal: Principal, id: string, raw: unknown): Promise<ManagementResult> {
+    const body = v.updateService.parse(raw);
+    const existing = await this.mustFind('services', 'service', id);
+    assertCanManage(principal, String(existing['organization_id']));
+    assertCanManage(principal, body.organization_id);
+    await this.serviceChecks(body);
+    const { record } = await this.store.write(
+      'services',
+      serviceRecord(id, body),
+      this.provenance(principal),
+    );
+    return { created: false, body: managedService(record) };
+  }
+
+  async withdrawService(principal: Principal, id: string, raw: unknown): Promise<ManagementResult> {
+    v.empty.parse(raw ?? {});
+    const existing = await this.mustFind('services', 'service', id);
+    assertCanManage(principal, String(existing['organization_id']));
+    const { record } = await this.store.write(
+      'services',
+      { ...hsdsContent(existing), sp: { publication: 'withdrawn' } },
+      this.provenance(principal),
+    );
+    return { created: false, body: managedService(record) };
+  }
+
+  private async locationChecks(body: Omit<CreateLocationBody, 'id'>): Promise<void> {
+    const orgs = await this.store.existing('organizations', [body.organization_id]);
+    rejectIfAny(
+      locationRuleProblems(body),
+      orgs.has(body.organization_id)
+        ? []
+        : [reference('organization_id', 'organization', body.organization_id)],
+    );
+  }
+
+  async createLocation(principal: Principal, raw: unknown): Promise<ManagementResult> {
+    const body = v.createLocation.parse(raw);
+    assertCanManage(principal, body.organization_id);
+    const id = body.id ?? randomUUID();
+    if ((await this.store.existing('locations', [id])).has(id)) throw conflict('location', id);
+    await this.locationChecks(body);
+    const { id: _omit, ...fields } = body;
+    const { record } = await this.store.write(
+      'locations',
+      locationRecord(id, fields),
+      this.provenance(principal),
+    );
+    return { created: true, body: recordView(record) };
+  }
+
+  async updateLocation(principal: Principal, id: string, raw: unknown): Promise<ManagementResult> {
+    const body = v.updateLocation.parse(raw);
+    const existing = await this.mustFind('locations', 'location', id);
+    assertCanManage(principal, String(existing['organization_id'] ?? ''));
+    assertCanManage(principal, body.organization_id);
+    await this.locationChecks(body);
+    const { record } = await this.store.write(
+      'locations',
+      locationRecord(id, body),
+      this.provenance(principal),
+    );
+    return { created: false, body: recordView(record) };
+  }
+
+  /** Links a service to a location (any existing location: a shared venue may host many organisations). */
+  async linkServiceAtLocation(principal: Principal, raw: unknown): Promise<ManagementResult> {
+    const body = v.link.parse(raw);
+    const service = await this.store.find('services', body.service_id);
+    if (service) assertCanManage(principal, String(service['organization_id']));
+    const locations = await this.store.existing('locations', [body.location_id]);
+    rejectIfAny(
+      [],
+      [
+        ...(service ? [] : [reference('service_id', 'service', body.service_id)]),
+        ...(locations.has(body.location_id) ? [] : [reference('location_id', 'location', body.location_id)]),
+      ],
+    );
+    const record = serviceAtLocationRecord(body);
+    const existing = await this.store.find('service_at_locations', record.id);
+    if (existing && existing['service_id'] !== body.service_id)
+      throw conflict('service_at_location', record.id);
+    const result = await this.store.write('service_at_locations', record, this.provenance(principal));
+    return { created: result.outcome === 'created', body: recordView(result.record) };
+  }
+
+  async unlinkServiceAtLocation(principal: Principal, id: string): Promise<void> {
+    const link = await this.mustFind('service_at_locations', 'service_at_location', id);
+    const service = await this.store.find('services', String(link['service_id']));
+    if (principal.role !== 'ops') assertCanManage(principal, String(service?.['organization_id'] ?? ''));
+    await this.store.remove('service_at_locations', id, this.provenance(principal));
+  }
+}
+
+/** A service as management sees it: the HSDS service plus whether it is published. */
+function managedService(record: StoredRecord): Json {
+  return { ...serviceView(record), sp_publication: record.sp?.publication ?? 'published' };
+}

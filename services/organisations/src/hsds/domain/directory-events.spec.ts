@@ -1,0 +1,93 @@
+import { directoryEventsFor, listingOf } from './directory-events';
+import type { StoredRecord } from './hsds-record';
+
+const at = '2025-01-10T12:00:00.000Z';
+const service = (over: Partial<StoredRecord> = {}): StoredRecord => ({
+  _id: 'svc-1',
+  id: 'svc-1',
+  organization_id: 'org-1',
+  name: 'S',
+  status: 'active',
+  minimum_age: 18,
+  attributes: [
+    { id: 'a2', taxonomy_term_id: 'sp-need-food' },
+    { id: 'a1', taxonomy_term_id: 'sp-need-debt' },
+  ],
+  languages: [{ id: 'l1', code: 'en' }],
+  sp: { publication: 'published' },
+  ...over,
+});
+const types = (events: ReturnType<typeof directoryEventsFor>) => events.map((e) => e.contract.type);
+
+describe('directory events', () => {
+  it('derives the listing from attributes, ages and language codes', () => {
+    expect(listingOf(service({ maximum_age: 64.5 }))).toEqual({
+      serviceId: 'svc-1',
+      organisationId: 'org-1',
+      status: 'active',
+      taxonomyTermIds: ['sp-need-debt', 'sp-need-food'],
+      minimumAge: 18,
+      languages: ['en'],
+    });
+  });
+
+  it('publishes a new service and registers a new organisation', () => {
+    expect(types(directoryEventsFor('services', null, service(), at))).toEqual([
+      expect.stringMatching(/service\.published\.v2$/),
+    ]);
+    const org: StoredRecord = {
+      _id: 'org-1',
+      id: 'org-1',
+      name: 'O',
+      sp: { kind: 'gp-practice', odsCode: 'A81001' },
+    };
+    const [registered] = directoryEventsFor('organizations', null, org, at);
+    expect(registered!.data).toEqual({
+      organisationId: 'org-1',
+      odsCode: 'A81001',
+      kind: 'gp-practice',
+      occurredAt: at,
+    });
+  });
+
+  it('updates only when the listing changes', () => {
+    expect(directoryEventsFor('services', service(), service({ description: 'new words' }), at)).toEqual([]);
+    expect(
+      types(directoryEventsFor('services', service(), service({ status: 'temporarily closed' }), at)),
+    ).toEqual([expect.stringMatching(/service\.updated\.v1$/)]);
+  });
+
+  it('withdraws, and publishes again a withdrawn service', () => {
+    const withdrawn = service({ sp: { publication: 'withdrawn' } });
+    expect(types(directoryEventsFor('services', service(), withdrawn, at))).toEqual([
+      expect.stringMatching(/service\.withdrawn\.v1$/),
+    ]);
+    expect(types(directoryEventsFor('services', withdrawn, service(), at))).toEqual([
+      expect.stringMatching(/service\.published\.v2$/),
+    ]);
+    expect(
+      directoryEventsFor(
+        'services',
+        withdrawn,
+        service({ sp: { publication: 'withdrawn' }, status: 'inactive' }),
+        at,
+      ),
+    ).toEqual([]);
+  });
+
+  it('suspends and reinstates organisations', () => {
+    const active: StoredRecord = { _id: 'o', id: 'o', sp: { status: 'active' } };
+    const suspended: StoredRecord = {
+      _id: 'o',
+      id: 'o',
+      sp: { status: 'suspended', suspensionReason: 'fraud' },
+    };
+    expect(directoryEventsFor('organizations', active, suspended, at).map((e) => e.data)).toEqual([
+      { organisationId: 'o', reasonCode: 'fraud', occurredAt: at },
+    ]);
+    expect(types(directoryEventsFor('organizations', suspended, active, at))).toEqual([
+      expect.stringMatching(/organisation\.reinstated\.v1$/),
+    ]);
+    expect(directoryEventsFor('locations', null, active, at)).toEqual([]);
+  });
+});

@@ -1,0 +1,155 @@
+import {
+  OrganisationReinstatedV1,
+  OrganisationRegisteredV1,
+  OrganisationSuspendedV1,
+  ServicePublishedV2,
+  ServiceUpdatedV1,
+  ServiceWithdrawnV1,
+  type OrganisationRegisteredV1Data,
+  type OrganisationReinstatedV1Data,
+  type OrganisationSuspendedV1Data,
+  type ServicePublishedV2Data,
+  type ServiceUpdatedV1Data,
+  type ServiceWithdrawnV1Data,
+} from '@sp/contracts';
+import type { HsdsTable } from '../hsds-store.port';
+import { canonicalJson, languageCodesOf, taxonomyTermIdsOf, type StoredRecord } from './hsds-record';
+
+const SERVICE_STATUSES = ['active', 'inactive', 'defunct', 'temporarily closed'] as const;
+type ServiceStatus = (typeof SERVICE_STATUSES)[number];
+const CODE = /^[A-Za-z0-9.:_-]{1,64}$/;
+const ODS = /^[A-Z0-9]{3,10}$/;
+
+/** A service's listing as the platform routes referrals by (the payload of service.published/updated). */
+export type ServiceListing = Omit<ServiceUpdatedV1Data, 'occurredAt'>;
+
+/** One event a change owes the world, before it is wrapped in an envelope. */
+export type DirectoryEvent =
+  | { contract: typeof OrganisationRegisteredV1; data: OrganisationRegisteredV1Data }
+  | { contract: typeof OrganisationSuspendedV1; data: OrganisationSuspendedV1Data }
+  | { contract: typeof OrganisationReinstatedV1; data: OrganisationReinstatedV1Data }
+  | { contract: typeof ServicePublishedV2; data: ServicePublishedV2Data }
+  | { contract: typeof ServiceUpdatedV1; data: ServiceUpdatedV1Data }
+  | { contract: typeof ServiceWithdrawnV1; data: ServiceWithdrawnV1Data };
+
+function integerAge(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 150
+    ? value
+    : undefined;
+}
+
+/**
+ * The listing of a stored service. Values the contract cannot carry are left out rather than
+ * failing the write: a status outside HSDS's list reads as 'inactive', non-integer ages and
+ * malformed codes are omitted (the management API and the importer refuse them earlier anyway).
+ */
+export function listingOf(service: StoredRecord): ServiceListing {
+  const status = (SERVICE_STATUSES as readonly string[]).includes(String(service['status']))
+    ? (service['status'] as ServiceStatus)
+    : 'inactive';
+  const minimumAge = integerAge(service['minimum_age']);
+  const maximumAge = integerAge(service['maximum_age']);
+  return {
+    serviceId: service.id,
+    organisationId: String(service['organization_id'] ?? ''),
+    status,
+    taxonomyTermIds: taxonomyTermIdsOf(service)
+      .filter((id) => CODE.test(id))
+      .slice(0, 100),
+    ...(minimumAge !== undefined ? { minimumAge } : {}),
+    ...(maximumAge !== undefined ? { maximumAge } : {}),
+    languages: languageCodesOf(service)
+      .filter((c) => CODE.test(c))
+      .slice(0, 50),
+  };
+}
+
+const isPublished = (r: StoredRecord | null): boolean =>
+  r !== null && (r.sp?.publication ?? 'published') === 'published';
+
+/**
+ * The directory events a write owes, from the record before (null: new) and after:
+ * - organisations: registered when new; suspended / reinstated when `sp.status` flips;
+ * - services: published (v2) when new and published, or when a withdrawn one is published again;
+ *   updated when a published service's listing changed; withdrawn when it leaves the directory.
+ * Other tables have no events. Pure: no clock, no I/O.
+ */
+export function directoryEventsFor(
+  table: HsdsTable,
+  previous: StoredRecord | null,
+  next: StoredRecord,
+  occurredAt: string,
+): DirectoryEvent[] {
+  if (table === 'organizations') return organisationEvents(previous, next, occurredAt);
+  if (table === 'services') return serviceEvents(previous, next, occurredAt);
+  return [];
+}
+
+function organisationEvents(
+  previous: StoredRecord | null,
+  next: StoredRecord,
+  occurredAt: string,
+): DirectoryEvent[] {
+  const organisationId = next.id;
+  const events: DirectoryEvent[] = [];
+  if (previous === null) {
+    const odsCode = next.sp?.odsCode;
+    events.push({
+      contract: OrganisationRegisteredV1,
+      data: {
+        organisationId,
+        ...(odsCode !== undefined && ODS.test(odsCode) ? { odsCode } : {}),
+        kind: next.sp?.kind ?? 'vcs',
+        occurredAt,
+      },
+    });
+  }
+  const before = previous?.sp?.status ?? 'active';
+  const after = next.sp?.status ?? 'active';
+  if (before !== 'suspended' && after === 'suspended') {
+    const reason = next.sp?.suspensionReason;
+    events.push({
+      contract: OrganisationSuspendedV1,
+      data: {
+        organisationId,
+        reasonCode: reason !== undefined && CODE.test(reason) ? reason : 'unspecified',
+        occurredAt,
+      },
+    });
+  }
+  if (previous !== null && before === 'suspended' && after !== 'suspended') {
+    events.push({ contract: OrganisationReinstatedV1, data: { organisationId, occurredAt } });
+  }
+  return events;
+}
+
+function serviceEvents(
+  previous: StoredRecord | null,
+  next: StoredRecord,
+  occurredAt: string,
+): DirectoryEvent[] {
+  const wasPublished = isPublished(previous);
+  const nowPublished = isPublished(next);
+  const listing = listingOf(next);
+  if (nowPublished && !wasPublished) {
+    return [{ contract: ServicePublishedV2, data: { ...listing, occurredAt } }];
+  }
+  if (wasPublished && !nowPublished && previous !== null) {
+    return [
+      {
+        contract: ServiceWithdrawnV1,
+        data: {
+          serviceId: next.id,
+          organisationId: listingOf(previous).organisationId || listing.organisationId,
+          occurredAt,
+        },
+      },
+    ];
+  }
+  if (wasPublished && nowPublished && previous !== null) {
+    if (canonicalJson(listingOf(previous)) !== canonicalJson(listing)) {
+      return [{ contract: ServiceUpdatedV1, data: { ...listing, occurredAt } }];
+    }
+  }
+  return [];
+}

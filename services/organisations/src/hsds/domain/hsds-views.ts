@@ -1,0 +1,71 @@
+import type { ServiceSignals, VerificationState } from '../../signals/service-signals.port';
+import { hsdsContent, type StoredRecord } from './hsds-record';
+import { derivedUuid } from './metadata-rows';
+
+export type Json = Record<string, unknown>;
+
+/** The HSDS object of a stored record (no storage or platform fields). */
+export function recordView(record: StoredRecord): Json {
+  return { ...hsdsContent(record) };
+}
+
+/** A service with `last_modified` from the platform clock (when it last changed here). */
+export function serviceView(record: StoredRecord): Json {
+  const view = recordView(record);
+  if (record.sp?.modifiedAt) view['last_modified'] = new Date(record.sp.modifiedAt).toISOString();
+  return view;
+}
+
+/**
+ * Trust and capacity on a service read. Capacity in the shape of HSDS 3.1 `service_capacity`
+ * (`capacities`), plus platform extension fields prefixed `sp_` (HSDS allows extra fields):
+ * `sp_capacity` (Gravity capacity status, live caseload, waitlist) and `sp_trust`.
+ */
+export function withSignals(view: Json, serviceId: string, signals: ServiceSignals | undefined): Json {
+  if (!signals) return view;
+  const out: Json = { ...view };
+  const t = signals.trust;
+  out['sp_trust'] = {
+    median_hours_to_first_response: t.medianHoursToFirstResponse,
+    acceptance_rate: t.acceptanceRate,
+    completion_rate: t.completionRate,
+    referrals_last_90_days: t.referralsLast90Days,
+    sample_size: t.sampleSize,
+  };
+  const c = signals.capacity;
+  if (c) {
+    const unit = c.unit ?? 'places';
+    out['capacities'] = [
+      {
+        id: derivedUuid('service_capacity', serviceId),
+        service_id: serviceId,
+        unit: { id: derivedUuid('unit', unit), name: unit },
+        ...(c.available !== undefined ? { available: c.available } : {}),
+        ...(c.maximum !== undefined ? { maximum: c.maximum } : {}),
+        updated: c.updated,
+      },
+    ];
+    out['sp_capacity'] = {
+      status: c.status,
+      caseload: c.caseload,
+      waitlist_length: c.waitlistLength,
+      ...(c.estimatedWaitDays !== undefined ? { estimated_wait_days: c.estimatedWaitDays } : {}),
+    };
+  }
+  return out;
+}
+
+/** Platform facts on an organization read: status, kind and verification (extension fields). */
+export function organizationView(record: StoredRecord, verification: VerificationState | undefined): Json {
+  const view = recordView(record);
+  view['sp_status'] = record.sp?.status ?? 'active';
+  view['sp_kind'] = record.sp?.kind ?? 'vcs';
+  if (verification) {
+    view['sp_verification'] = {
+      verified: verification.verified,
+      ...(verification.verifiedUntil ? { verified_until: verification.verifiedUntil } : {}),
+      problems: verification.problems.map((p) => ({ evidence_type: p.evidenceType, problem: p.problem })),
+    };
+  }
+  return view;
+}

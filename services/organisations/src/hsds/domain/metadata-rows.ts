@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import type { HsdsRecord, HsdsTable, Provenance } from '../hsds-store.port';
+import { canonicalJson, RESOURCE_TYPE } from './hsds-record';
+
+/** A row of the HSDS `metadata` table (provenance of one change), as stored. */
+export interface MetadataRow {
+  _id: string;
+  id: string;
+  resource_id: string;
+  resource_type: string;
+  last_action_date: string;
+  last_action_type: 'create' | 'update' | 'delete';
+  field_name: string;
+  previous_value: string;
+  replacement_value: string;
+  updated_by: string;
+  sp: { source: string; at: Date };
+}
+
+const MAX_VALUE = 2000;
+
+function valueText(value: unknown): string {
+  if (value === undefined) return '';
+  const text = typeof value === 'string' ? value : canonicalJson(value);
+  return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text;
+}
+
+/** A UUID-shaped id derived from its inputs (same change, same id). */
+export function derivedUuid(...parts: string[]): string {
+  const h = createHash('sha256').update(parts.join('\u0000')).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * The provenance rows of one write: one `create` row for a new record, one `update` row per changed
+ * field otherwise (previous and replacement values as JSON text, cut at 2,000 characters), one
+ * `delete` row for a removal.
+ */
+export function metadataRows(input: {
+  table: HsdsTable;
+  id: string;
+  action: 'create' | 'update' | 'delete';
+  fields: string[];
+  previous: Record<string, unknown> | null;
+  next: Record<string, unknown> | null;
+  provenance: Provenance;
+  at: Date;
+}): MetadataRow[] {
+  const base = {
+    resource_id: input.id,
+    resource_type: RESOURCE_TYPE[input.table],
+    last_action_date: input.at.toISOString(),
+    last_action_type: input.action,
+    updated_by: input.provenance.updatedBy,
+    sp: { source: input.provenance.source, at: input.at },
+  };
+  const row = (field: string, previous: string, replacement: string): MetadataRow => {
+    const id = derivedUuid(input.table, input.id, input.at.toISOString(), input.action, field);
+    return {
+      _id: id,
+      id,
+      ...base,
+      field_name: field,
+      previous_value: previous,
+      replacement_value: replacement,
+    };
+  };
+  if (input.action !== 'update') return [row('*', '', '')];
+  return input.fields.map((field) =>
+    row(field, valueText(lookup(input.previous, field)), valueText(lookup(input.next, field))),
+  );
+}
+
+function lookup(record: Record<string, unknown> | null, path: string): unknown {
+  let value: unknown = record;
+  for (const part of path.split('.')) {
+    value = value && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
+  }
+  return value;
+}
+
+export type { HsdsRecord };

@@ -1,0 +1,134 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Public } from '@sp/identity';
+import { parseListQuery, type HsdsPage, type RawQuery } from './domain/hsds-query';
+import type { Json } from './domain/hsds-views';
+import { HsdsReader } from './hsds-reader';
+
+const PAGE_QUERIES = [
+  { name: 'page', required: false, description: 'Page number (from 1)' },
+  {
+    name: 'per_page',
+    required: false,
+    description: 'Items per page (1-200, default 50); `size` is accepted too',
+  },
+];
+
+function pageQueries(): MethodDecorator {
+  return (target, key, descriptor) => {
+    for (const q of PAGE_QUERIES) ApiQuery(q)(target, key, descriptor);
+  };
+}
+
+/**
+ * Open Referral HSDS 3.0 read API (Open Referral UK profile) under /hsds. Public: a directory of
+ * services is public information in Open Referral, and nothing here is about patients. Trust
+ * signals and capacity are aggregate figures about services and are shown too (`sp_*` fields).
+ */
+@ApiTags('hsds')
+@Public()
+@Controller('hsds')
+export class HsdsController {
+  constructor(private readonly reader: HsdsReader) {}
+
+  @Get()
+  @ApiOperation({ summary: 'About this API: HSDS version and profile' })
+  info(): Json {
+    return {
+      version: '3.0',
+      profile: 'https://openreferraluk.org/',
+      openapi_url: '/docs-json',
+    };
+  }
+
+  @Get('services')
+  @ApiOperation({ summary: 'Active, published services (paginated)' })
+  @ApiQuery({ name: 'search', required: false })
+  @ApiQuery({ name: 'taxonomy_term_id', required: false })
+  @ApiQuery({ name: 'taxonomy_id', required: false })
+  @ApiQuery({ name: 'organization_id', required: false })
+  @ApiQuery({ name: 'modified_after', required: false, description: 'ISO 8601 date or date-time' })
+  @pageQueries()
+  services(@Query() raw: RawQuery): Promise<HsdsPage<Json>> {
+    return this.reader.listServices(
+      parseListQuery(raw, ['search', 'taxonomyTermId', 'taxonomyId', 'organizationId', 'modifiedAfter']),
+    );
+  }
+
+  @Get('services/:id')
+  @ApiOperation({ summary: 'One service, fully nested' })
+  @ApiParam({ name: 'id' })
+  service(@Param('id') id: string): Promise<Json> {
+    return this.reader.getService(id);
+  }
+
+  @Get('service_at_locations')
+  @ApiOperation({ summary: 'Where listed services are delivered (paginated; nearest first with postcode)' })
+  @ApiQuery({ name: 'search', required: false })
+  @ApiQuery({ name: 'taxonomy_term_id', required: false })
+  @ApiQuery({ name: 'organization_id', required: false })
+  @ApiQuery({ name: 'modified_after', required: false })
+  @ApiQuery({ name: 'postcode', required: false, description: 'UK postcode; results ordered nearest first' })
+  @ApiQuery({ name: 'proximity', required: false, description: 'Meters (5000) or with a unit (5km)' })
+  @pageQueries()
+  serviceAtLocations(@Query() raw: RawQuery): Promise<HsdsPage<Json>> {
+    return this.reader.listServiceAtLocations(
+      parseListQuery(raw, [
+        'search',
+        'taxonomyTermId',
+        'taxonomyId',
+        'organizationId',
+        'modifiedAfter',
+        'postcode',
+      ]),
+    );
+  }
+
+  @Get('organizations')
+  @ApiOperation({ summary: 'Organizations (paginated)' })
+  @ApiQuery({ name: 'search', required: false })
+  @pageQueries()
+  organizations(@Query() raw: RawQuery): Promise<HsdsPage<Json>> {
+    return this.reader.listOrganizations(parseListQuery(raw, ['search']));
+  }
+
+  @Get('organizations/:id')
+  @ApiOperation({ summary: 'One organization with its services and verification' })
+  @ApiParam({ name: 'id' })
+  organization(@Param('id') id: string): Promise<Json> {
+    return this.reader.getOrganization(id);
+  }
+
+  @Get('taxonomies')
+  @ApiOperation({ summary: 'Taxonomies (paginated)' })
+  @pageQueries()
+  taxonomies(@Query() raw: RawQuery): Promise<HsdsPage<Json>> {
+    return this.reader.listTaxonomies(parseListQuery(raw, ['search']));
+  }
+
+  @Get('taxonomies/:id')
+  @ApiOperation({ summary: 'One taxonomy' })
+  @ApiParam({ name: 'id' })
+  taxonomy(@Param('id') id: string): Promise<Json> {
+    return this.reader.getTaxonomy(id);
+  }
+
+  @Get('taxonomy_terms')
+  @ApiOperation({ summary: 'Taxonomy terms (paginated)' })
+  @ApiQuery({ name: 'taxonomy_id', required: false })
+  @ApiQuery({ name: 'parent_id', required: false })
+  @ApiQuery({ name: 'top_only', required: false, description: 'true: only terms without a parent' })
+  @pageQueries()
+  taxonomyTerms(@Query() raw: RawQuery): Promise<HsdsPage<Json>> {
+    return this.reader.listTaxonomyTerms(
+      parseListQuery(raw, ['search', 'taxonomyId', 'parentId', 'topOnly']),
+    );
+  }
+
+  @Get('taxonomy_terms/:id')
+  @ApiOperation({ summary: 'One taxonomy term' })
+  @ApiParam({ name: 'id' })
+  taxonomyTerm(@Param('id') id: string): Promise<Json> {
+    return this.reader.getTaxonomyTerm(id);
+  }
+}

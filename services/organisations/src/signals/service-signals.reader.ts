@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { ServiceCapacityRepository, signalsFromDoc } from '../capacity/service-capacity.repository';
+import { AssuranceRepository } from '../trust/assurance.repository';
+import { computeVerification } from '../trust/domain/verification.rules';
+import { countSince, RECENT_DAYS } from '../trust/domain/trust-signals';
+import { ServiceTrustRepository } from '../trust/service-trust.repository';
+import { DirectoryLookup } from './directory-lookup';
+import type {
+  ServiceSignals,
+  ServiceSignalsReader,
+  TrustSignals,
+  VerificationState,
+} from './service-signals.port';
+
+export const NO_TRUST_HISTORY: TrustSignals = {
+  medianHoursToFirstResponse: null,
+  acceptanceRate: null,
+  completionRate: null,
+  referralsLast90Days: 0,
+  sampleSize: 0,
+};
+
+/**
+ * The read side of trust, capacity and verification (SERVICE_SIGNALS). Two reads per call
+ * whatever the number of ids; verification is computed at read time, so evidence that expired a
+ * minute ago shows as expired even before the next sweep announces it.
+ */
+@Injectable()
+export class ServiceSignalsReaderImpl implements ServiceSignalsReader {
+  constructor(
+    private readonly capacity: ServiceCapacityRepository,
+    private readonly trust: ServiceTrustRepository,
+    private readonly assurance: AssuranceRepository,
+    private readonly directory: DirectoryLookup,
+  ) {}
+
+  async forServices(serviceIds: string[], now = new Date()): Promise<Map<string, ServiceSignals>> {
+    const ids = [...new Set(serviceIds)];
+    const [capacityDocs, trustDocs] = await Promise.all([
+      this.capacity.findMany(ids),
+      this.trust.findMany(ids),
+    ]);
+    const capacityById = new Map(capacityDocs.map((d) => [d._id, d]));
+    const trustById = new Map(trustDocs.map((d) => [d._id, d]));
+    const out = new Map<string, ServiceSignals>();
+    for (const id of ids) {
+      const t = trustById.get(id);
+      out.set(id, {
+        trust: t
+          ? { ...t.trust, referralsLast90Days: countSince(t.submittedPerDay ?? {}, now, RECENT_DAYS) }
+          : NO_TRUST_HISTORY,
+        capacity: signalsFromDoc(capacityById.get(id) ?? null),
+      });
+    }
+    return out;
+  }
+
+  async verificationOf(organisationIds: string[], now = new Date()): Promise<Map<string, VerificationState>> {
+    const ids = [...new Set(organisationIds)];
+    const [docs, profiles] = await Promise.all([
+      this.assurance.findMany(ids),
+      this.directory.organisationProfiles(ids),
+    ]);
+    const byId = new Map(docs.map((d) => [d._id, d]));
+    const out = new Map<string, VerificationState>();
+    for (const id of ids) {
+      const v = computeVerification(profiles.get(id) ?? {}, byId.get(id)?.evidence ?? {}, now);
+      out.set(id, {
+        verified: v.verified,
+        ...(v.verifiedUntil ? { verifiedUntil: v.verifiedUntil } : {}),
+        problems: v.problems,
+      });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,53 @@
+// Trust, capacity, matching and postcodes, as the organisations app module includes them:
+//   controllers: [...signalsControllers], providers: [...signalsProviders]
+// plus 'assurance' and 'service_capacity' in OutboxRelayModule.forRoot({ collections }) and, in
+// main.ts, a consumer of Topics.referralLifecycle (group 'organisations') for ReferralEventsConsumer.
+import type { Provider, Type } from '@nestjs/common';
+import { ServiceCapacityRepository } from '../capacity/service-capacity.repository';
+import { CapacityController } from '../capacity/capacity.controller';
+import { POSTCODE_LOCATOR } from '../hsds/postcode-locator.port';
+import { MatchCandidatesRepository } from '../matching/match-candidates.repository';
+import { MatchController } from '../matching/match.controller';
+import { PostcodeRepository } from '../postcodes/postcode.repository';
+import { PostcodeResolver } from '../postcodes/postcode-resolver';
+import { AssuranceRepository } from '../trust/assurance.repository';
+import { AssuranceService } from '../trust/assurance.service';
+import { EvidenceController } from '../trust/evidence.controller';
+import { EvidenceSweepJob } from '../trust/evidence-sweep.job';
+import { ServiceTrustRepository } from '../trust/service-trust.repository';
+import { DirectoryLookup } from './directory-lookup';
+import { ReferralEventsConsumer } from './referral-events.consumer';
+import { ReferralRecordRepository } from './referral-record.repository';
+import { SERVICE_SIGNALS } from './service-signals.port';
+import { ServiceSignalsReaderImpl } from './service-signals.reader';
+import { ServiceSignalsUpdater } from './service-signals.updater';
+
+/** Collections whose documents carry an outbox: add them to OutboxRelayModule.forRoot. */
+export const SIGNALS_OUTBOX_COLLECTIONS = ['assurance', 'service_capacity'] as const;
+
+export const signalsControllers: Type<unknown>[] = [
+  EvidenceController,
+  CapacityController,
+  MatchController,
+  ReferralEventsConsumer,
+];
+
+export const signalsProviders: Provider[] = [
+  DirectoryLookup,
+  ReferralRecordRepository,
+  ServiceCapacityRepository,
+  ServiceTrustRepository,
+  AssuranceRepository,
+  AssuranceService,
+  EvidenceSweepJob,
+  ServiceSignalsUpdater,
+  ServiceSignalsReaderImpl,
+  { provide: SERVICE_SIGNALS, useExisting: ServiceSignalsReaderImpl },
+  PostcodeRepository,
+  PostcodeResolver,
+  { provide: POSTCODE_LOCATOR, useExisting: PostcodeResolver },
+  MatchCandidatesRepository,
+];
+
+export { seedDemoSignals } from './seed-demo-signals';
+export { importSamplePostcodes } from '../postcodes/import-postcodes.use-case';

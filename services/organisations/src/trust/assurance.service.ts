@@ -1,0 +1,205 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  createEnvelope,
+  OrganisationUnverifiedV1,
+  OrganisationVerifiedV1,
+  type EventEnvelope,
+  type EvidenceType,
+} from '@sp/contracts';
+import { DomainError } from '@sp/errors';
+import {
+  eventMetaFromContext,
+  OutboxRelay,
+  outboxInsertFields,
+  outboxUpdate,
+  withDocumentLock,
+} from '@sp/messaging';
+import { DirectoryLookup } from '../signals/directory-lookup';
+import {
+  computeVerification,
+  NEVER_ANNOUNCED,
+  verificationAnnouncement,
+  type EvidenceRecord,
+  type Verification,
+} from './domain/verification.rules';
+import { AssuranceRepository, type AssuranceDocument, type PendingEvidence } from './assurance.repository';
+
+const SOURCE = '/services/organisations';
+
+type Mutation = (doc: AssuranceDocument) => void;
+
+/**
+ * Assurance evidence and the verification computed from it. Every write re-evaluates the
+ * organisation and, when what is announced changed (see verificationAnnouncement), puts
+ * organisation.verified or organisation.unverified into the document's outbox in the same write.
+ * Re-evaluating with nothing changed writes and emits nothing (the sweep relies on that).
+ */
+@Injectable()
+export class AssuranceService {
+  constructor(
+    private readonly assurance: AssuranceRepository,
+    private readonly directory: DirectoryLookup,
+    @Inject(OutboxRelay) private readonly relay: Pick<OutboxRelay, 'kick'>,
+  ) {}
+
+  async requireOrganisation(organisationId: string): Promise<void> {
+    const found = await this.directory.organisationProfiles([organisationId]);
+    if (!found.has(organisationId))
+      throw new DomainError('ORGANISATION.NOT_FOUND', `No organisation with id ${organisationId}`, {
+        status: 404,
+      });
+  }
+
+  /** The stored evidence with its verification computed now (reads write nothing). */
+  async current(organisationId: string, now = new Date()): Promise<AssuranceDocument> {
+    const doc = (await this.assurance.find(organisationId)) ?? {
+      _id: organisationId,
+      evidence: {},
+      pending: {},
+      updatedAt: now,
+    };
+    const profile = (await this.directory.organisationProfiles([organisationId])).get(organisationId) ?? {};
+    return { ...doc, verification: computeVerification(profile, doc.evidence ?? {}, now) };
+  }
+
+  /** Operations records verified evidence (replacing any earlier record and pending submission). */
+  async recordVerified(
+    organisationId: string,
+    type: EvidenceType,
+    record: EvidenceRecord,
+    now = new Date(),
+  ): Promise<AssuranceDocument> {
+    return this.write(organisationId, now, (doc) => {
+      doc.evidence[type] = record;
+      delete doc.pending[type];
+    });
+  }
+
+  /** An organisation admin submits evidence: held as pending until operations verifies it. */
+  async submitPending(
+    organisationId: string,
+    type: EvidenceType,
+    pending: PendingEvidence,
+    now = new Date(),
+  ): Promise<AssuranceDocument> {
+    return this.write(organisationId, now, (doc) => {
+      doc.pending[type] = pending;
+    });
+  }
+
+  /** Operations verifies a pending submission: it becomes the current evidence. */
+  async verifyPending(
+    organisationId: string,
+    type: EvidenceType,
+    verifiedBy: string,
+    now = new Date(),
+  ): Promise<AssuranceDocument> {
+    return this.write(organisationId, now, (doc) => {
+      const pending = doc.pending[type];
+      if (!pending)
+        throw new DomainError('EVIDENCE.NOT_FOUND', `No pending ${type} evidence to verify`, { status: 404 });
+      doc.evidence[type] = {
+        reference: pending.reference,
+        verifiedBy,
+        verifiedAt: now.toISOString(),
+        ...(pending.expiresAt ? { expiresAt: pending.expiresAt } : {}),
+        status: 'current',
+      };
+      delete doc.pending[type];
+    });
+  }
+
+  async revoke(organisationId: string, type: EvidenceType, revokedBy: string, now = new Date()) {
+    return this.write(organisationId, now, (doc) => {
+      const current = doc.evidence[type];
+      if (!current)
+        throw new DomainError('EVIDENCE.NOT_FOUND', `No ${type} evidence recorded`, { status: 404 });
+      doc.evidence[type] = { ...current, status: 'revoked', revokedBy, revokedAt: now.toISOString() };
+    });
+  }
+
+  /** Re-evaluates one organisation (sweep, seed): emits only if its verification changed. */
+  async evaluate(organisationId: string, now = new Date()): Promise<Verification> {
+    const doc = await this.write(organisationId, now);
+    return doc.verification!;
+  }
+
+  /** Evaluates every organisation that has an assurance document; returns how many changed. */
+  async sweep(now = new Date()): Promise<{ evaluated: number; changed: number }> {
+    let changed = 0;
+    const ids = await this.assurance.allIds();
+    for (const id of ids) {
+      const before = (await this.assurance.find(id))?.verification;
+      const after = (await this.write(id, now)).verification;
+      if (JSON.stringify(before) !== JSON.stringify(after)) changed += 1;
+    }
+    return { evaluated: ids.length, changed };
+  }
+
+  private async write(organisationId: string, now: Date, mutate?: Mutation): Promise<AssuranceDocument> {
+    const result = await withDocumentLock(this.assurance.raw, organisationId, async () => {
+      const existing = await this.assurance.find(organisationId);
+      const doc: AssuranceDocument = existing ?? {
+        _id: organisationId,
+        evidence: {},
+        pending: {},
+        updatedAt: now,
+      };
+      doc.evidence ??= {};
+      doc.pending ??= {};
+      mutate?.(doc);
+      const profile = (await this.directory.organisationProfiles([organisationId])).get(organisationId) ?? {};
+      const verification = computeVerification(profile, doc.evidence, now);
+      const announcement = verificationAnnouncement(verification);
+      const events: EventEnvelope[] = [];
+      if (announcement !== (doc.announced ?? NEVER_ANNOUNCED))
+        events.push(this.event(organisationId, verification, now));
+      const unchanged = JSON.stringify(existing?.verification) === JSON.stringify(verification);
+      if (existing && !mutate && events.length === 0 && unchanged) return { doc: existing, emitted: false };
+
+      const state = {
+        evidence: doc.evidence,
+        pending: doc.pending,
+        verification,
+        announced: announcement,
+        updatedAt: now,
+      };
+      if (!existing) {
+        await this.assurance.collection.insertOne({
+          _id: organisationId,
+          ...state,
+          ...(events.length > 0 ? outboxInsertFields(events) : {}),
+        });
+      } else if (events.length > 0) {
+        await this.assurance.collection.updateOne(
+          { _id: organisationId },
+          outboxUpdate(events, { merge: { $set: state } }),
+        );
+      } else {
+        await this.assurance.collection.updateOne({ _id: organisationId }, { $set: state });
+      }
+      return { doc: { _id: organisationId, ...state }, emitted: events.length > 0 };
+    });
+    if (result.emitted) this.relay.kick();
+    return result.doc;
+  }
+
+  private event(organisationId: string, v: Verification, now: Date): EventEnvelope {
+    const meta = eventMetaFromContext(SOURCE);
+    return v.verified
+      ? createEnvelope(
+          OrganisationVerifiedV1,
+          {
+            organisationId,
+            ...(v.verifiedUntil ? { verifiedUntil: v.verifiedUntil } : {}),
+            occurredAt: now.toISOString(),
+          },
+          meta,
+        )
+      : createEnvelope(
+          OrganisationUnverifiedV1,
+          { organisationId, problems: v.problems, occurredAt: now.toISOString() },
+          meta,
+        );
+  }
+}

@@ -1,0 +1,36 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Collection } from 'mongodb';
+import type { Connection } from 'mongoose';
+import { collectionOf, MONGO_CONNECTION } from '@sp/persistence';
+import type { TrustAggregate } from './domain/trust-signals';
+
+/** `service_trust`: the trust aggregate of one service, recomputed from its referral records. */
+export interface ServiceTrustDocument {
+  _id: string;
+  trust: TrustAggregate;
+  /** Submissions per UTC day (recent days only): referrals in the last 90 days are summed on read. */
+  submittedPerDay: Record<string, number>;
+  updatedAt: Date;
+}
+
+@Injectable()
+export class ServiceTrustRepository {
+  readonly collection: Collection<ServiceTrustDocument>;
+
+  constructor(@Inject(MONGO_CONNECTION) connection: Connection) {
+    this.collection = collectionOf<ServiceTrustDocument>(connection, 'service_trust');
+  }
+
+  async findMany(serviceIds: string[]): Promise<ServiceTrustDocument[]> {
+    if (serviceIds.length === 0) return [];
+    return this.collection
+      .find({ _id: { $in: serviceIds } })
+      .limit(serviceIds.length)
+      .toArray();
+  }
+
+  /** Only called while holding the service's capacity-document lock. */
+  async replace(doc: ServiceTrustDocument): Promise<void> {
+    await this.collection.replaceOne({ _id: doc._id }, doc, { upsert: true });
+  }
+}

@@ -1,0 +1,129 @@
+import 'reflect-metadata';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import Ajv, { type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { INestApplication } from '@nestjs/common';
+import { TokenIssuer, type Principal, type Role } from '@sp/identity';
+import { testInfra, uniqueName } from '@sp/testing';
+import { createServiceApp } from '@sp/service-kit';
+import { ApiClientRepository } from '../src/api-clients/api-client.repository';
+import { AppModule } from '../src/app.module';
+import { seedDemoNetwork } from '../src/demo/seed-demo.use-case';
+import { HsdsStoreRepository } from '../src/hsds/hsds-store.repository';
+import { seedDemoSignals } from '../src/signals/signals.wiring';
+import { MONGO_CONNECTION } from '@sp/persistence';
+import type { Connection } from 'mongoose';
+
+const ISSUER = 'http://issuer.organisations.test';
+const AUDIENCE = 'social-prescribing';
+
+export interface TestApp {
+  app: INestApplication;
+  http: Server;
+  store: HsdsStoreRepository;
+  bearer(role: Role, organisationId: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * The organisations app in-process on the real FerretDB and Kafka, with its own database, a JWKS
+ * server for tokens the test issues, and the demo network seeded through the HSDS store.
+ */
+export async function startTestApp(): Promise<TestApp> {
+  const { privateJwk } = await TokenIssuer.generateKeyPair();
+  const issuer = new TokenIssuer({ privateJwk, issuer: ISSUER, audience: AUDIENCE });
+  const jwks = createServer((_req, res) => {
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify(issuer.jwks()));
+  });
+  await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+  const jwksPort = (jwks.address() as AddressInfo).port;
+  const run = uniqueName('org').replace(/-/g, '_');
+  Object.assign(process.env, {
+    MONGO_URL: testInfra.mongoUrlFor(`test_${run}`),
+    KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),
+    JWKS_URL: `http://127.0.0.1:${jwksPort}/.well-known/jwks.json`,
+    TOKEN_ISSUER: ISSUER,
+    TOKEN_AUDIENCE: AUDIENCE,
+    TOKEN_SIGNING_JWK: JSON.stringify(privateJwk),
+    KAFKA_GROUP_ID: `test-${run}`,
+    QUEUE_PREFIX: `test-${run}`,
+    LOG_LEVEL: 'silent',
+  });
+  const { app } = await createServiceApp({ name: 'organisations', module: AppModule });
+  const store = app.get(HsdsStoreRepository);
+  const connection = app.get<Connection>(MONGO_CONNECTION);
+  await seedDemoNetwork(store, app.get(ApiClientRepository), async () => {
+    await seedDemoSignals(connection);
+  });
+  let n = 0;
+  return {
+    app,
+    http: app.getHttpServer() as Server,
+    store,
+    async bearer(role, organisationId) {
+      n += 1;
+      const principal: Principal = { clientId: `test-client-${n}`, organisationId, role, scopes: [role] };
+      return `Bearer ${(await issuer.issue(principal)).access_token}`;
+    },
+    async close() {
+      await app.close();
+      await new Promise<void>((resolve) => jwks.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * Validators for the HSDS 3.0 schemas (copied into src/hsds/schemas). HSDS ids are `format: uuid`;
+ * the platform keeps readable ids for its own demo records (`svc-befriending`), so `uuid` accepts
+ * a UUID or a platform id (the contracts' Id pattern) and every other format is checked as is.
+ */
+export function hsdsValidators(): Record<string, ValidateFunction> {
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats(ajv, ['date', 'date-time', 'email', 'uri']);
+  ajv.addFormat(
+    'uuid',
+    /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9._:-]{1,64})$/i,
+  );
+  const dir = join(__dirname, '..', 'src', 'hsds', 'schemas');
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+    const schema = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>;
+    ajv.addSchema({ ...schema, $id: file });
+  }
+  const get = (name: string): ValidateFunction => {
+    const fn = ajv.getSchema(`${name}.json`);
+    if (!fn) throw new Error(`no schema ${name}`);
+    return fn;
+  };
+  return Object.fromEntries(
+    [
+      'service',
+      'organization',
+      'service_at_location',
+      'location',
+      'taxonomy',
+      'taxonomy_term',
+      'metadata',
+    ].map((n) => [n, get(n)]),
+  );
+}
+
+/** Asserts a value against a validator, showing the errors when it fails. */
+export function expectValid(validate: ValidateFunction, value: unknown): void {
+  const ok = validate(value);
+  expect({ ok, errors: validate.errors ?? null }).toEqual({ ok: true, errors: null });
+}
+
+export const PAGE_KEYS = [
+  'total_items',
+  'total_pages',
+  'page_number',
+  'size',
+  'first_page',
+  'last_page',
+  'empty',
+  'contents',
+];

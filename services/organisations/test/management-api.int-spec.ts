@@ -1,0 +1,493 @@
+/**
+ * The directory management API on the real FerretDB and Kafka: access rules for every endpoint,
+ * bad input refused with every field named and nothing written, and directory events written to
+ * the outbox and published to Kafka keyed by organisation.
+ */
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import request from 'supertest';
+import { Topics } from '@sp/contracts';
+import { testInfra, uniqueName, waitFor } from '@sp/testing';
+import { startTestApp, type TestApp } from './hsds-test-app';
+
+type Body = Record<string, unknown>;
+interface Received {
+  key: string;
+  type: string;
+  data: Body;
+}
+
+describe('directory management API (/v1/directory)', () => {
+  let t: TestApp;
+  let consumer: Consumer;
+  const received: Received[] = [];
+  const run = uniqueName('mgmt').replace(/[^A-Za-z0-9-]/g, '');
+  let n = 0;
+  const id = (kind: string) => `${kind}-${run}-${++n}`;
+
+  const ops = () => t.bearer('ops', 'org-tees-valley-pcn');
+  const admin = (org: string) => t.bearer('provider', org);
+
+  async function registerOrg(orgId = id('org')): Promise<string> {
+    await request(t.http)
+      .post('/v1/directory/organizations')
+      .set('Authorization', await ops())
+      .send({
+        id: orgId,
+        name: `Org ${orgId}`,
+        description: 'A test organisation',
+        kind: 'vcs',
+        charity_number: '1234567',
+      })
+      .expect(201);
+    return orgId;
+  }
+  const serviceBody = (orgId: string, extra: Body = {}): Body => ({
+    organization_id: orgId,
+    name: 'Test service',
+    description: 'Helps',
+    status: 'active',
+    minimum_age: 18,
+    attributes: [{ taxonomy_term_id: 'sp-need-debt' }],
+    languages: [{ code: 'en' }],
+    ...extra,
+  });
+  async function publish(orgId: string, serviceId = id('svc')): Promise<string> {
+    await request(t.http)
+      .post('/v1/directory/services')
+      .set('Authorization', await admin(orgId))
+      .send({ id: serviceId, ...serviceBody(orgId) })
+      .expect(201);
+    return serviceId;
+  }
+  const locationBody = (orgId: string): Body => ({
+    organization_id: orgId,
+    location_type: 'physical',
+    name: 'Hall',
+    latitude: 54.57,
+    longitude: -1.23,
+    addresses: [
+      {
+        address_1: '1 High St',
+        city: 'Middlesbrough',
+        state_province: 'North Yorkshire',
+        postal_code: 'TS1 2AD',
+        country: 'GB',
+        address_type: 'physical',
+      },
+    ],
+  });
+  async function createLocation(orgId: string, locationId = id('loc')): Promise<string> {
+    await request(t.http)
+      .post('/v1/directory/locations')
+      .set('Authorization', await admin(orgId))
+      .send({ id: locationId, ...locationBody(orgId) })
+      .expect(201);
+    return locationId;
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    const kafka = new Kafka({
+      clientId: `test-${run}`,
+      brokers: testInfra.kafkaBrokers,
+      logLevel: logLevel.NOTHING,
+    });
+    consumer = kafka.consumer({ groupId: `test-${run}` });
+    await consumer.connect();
+    await consumer.subscribe({ topic: Topics.directory.name, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const header = (name: string) => message.headers?.[name]?.toString() ?? '';
+        const data = JSON.parse(message.value?.toString() ?? '{}') as Body;
+        const ids = [data['organisationId'], data['serviceId']].map(String);
+        if (ids.some((v) => v.includes(run)))
+          received.push({ key: message.key?.toString() ?? '', type: header('ce_type'), data });
+      },
+    });
+  });
+  afterAll(async () => {
+    await consumer.disconnect();
+    await t.close();
+  });
+
+  describe('access rules', () => {
+    interface Case {
+      name: string;
+      method: 'post' | 'put' | 'delete';
+      /** Prepares the entities; returns the path, the body and the organisation that owns the target. */
+      setup(): Promise<{ path: string; body?: Body; owner: string }>;
+      /** Whether the owning organisation's own admin may call it. */
+      ownAdmin: boolean;
+    }
+    const cases: Case[] = [
+      {
+        name: 'POST organizations',
+        method: 'post',
+        ownAdmin: false,
+        setup: async () => {
+          const orgId = id('org');
+          return {
+            path: '/v1/directory/organizations',
+            owner: orgId,
+            body: { id: orgId, name: 'New', description: 'New org', kind: 'vcs' },
+          };
+        },
+      },
+      {
+        name: 'PUT organizations/{id}',
+        method: 'put',
+        ownAdmin: true,
+        setup: async () => {
+          const orgId = await registerOrg();
+          return {
+            path: `/v1/directory/organizations/${orgId}`,
+            owner: orgId,
+            body: { name: 'Renamed', description: 'Still here' },
+          };
+        },
+      },
+      {
+        name: 'POST organizations/{id}/suspend',
+        method: 'post',
+        ownAdmin: false,
+        setup: async () => {
+          const orgId = await registerOrg();
+          return {
+            path: `/v1/directory/organizations/${orgId}/suspend`,
+            owner: orgId,
+            body: { reasonCode: 'safeguarding-concern' },
+          };
+        },
+      },
+      {
+        name: 'POST organizations/{id}/reinstate',
+        method: 'post',
+        ownAdmin: false,
+        setup: async () => {
+          const orgId = await registerOrg();
+          return { path: `/v1/directory/organizations/${orgId}/reinstate`, owner: orgId, body: {} };
+        },
+      },
+      {
+        name: 'POST services',
+        method: 'post',
+        ownAdmin: true,
+        setup: async () => {
+          const orgId = await registerOrg();
+          return { path: '/v1/directory/services', owner: orgId, body: serviceBody(orgId) };
+        },
+      },
+      {
+        name: 'PUT services/{id}',
+        method: 'put',
+        ownAdmin: true,
+        setup: async () => {
+          const orgId = await registerOrg();
+          const serviceId = await publish(orgId);
+          return {
+            path: `/v1/directory/services/${serviceId}`,
+            owner: orgId,
+            body: serviceBody(orgId, { name: 'Renamed' }),
+          };
+        },
+      },
+      {
+        name: 'POST services/{id}/withdraw',
+        method: 'post',
+        ownAdmin: true,
+        setup: async () => {
+          const orgId = await registerOrg();
+          return { path: `/v1/directory/services/${await publish(orgId)}/withdraw`, owner: orgId, body: {} };
+        },
+      },
+      {
+        name: 'POST locations',
+        method: 'post',
+        ownAdmin: true,
+        setup: async () => {
+          const orgId = await registerOrg();
+          return { path: '/v1/directory/locations', owner: orgId, body: locationBody(orgId) };
+        },
+      },
+      {
+        name: 'PUT locations/{id}',
+        method: 'put',
+        ownAdmin: true,
+        setup: async () => {
+          const orgId = await registerOrg();
+          return {
+            path: `/v1/directory/locations/${await createLocation(orgId)}`,
+            owner: orgId,
+            body: locationBody(orgId),
+          };
+        },
+      },
+      {
+        name: 'POST service_at_locations',
+        method: 'post',
+        ownAdmin: true,
+        setup: async () => {
+          const orgId = await registerOrg();
+          const body = { service_id: await publish(orgId), location_id: await createLocation(orgId) };
+          return { path: '/v1/directory/service_at_locations', owner: orgId, body };
+        },
+      },
+      {
+        name: 'DELETE service_at_locations/{id}',
+        method: 'delete',
+        ownAdmin: true,
+        setup: async () => {
+          const orgId = await registerOrg();
+          const res = await request(t.http)
+            .post('/v1/directory/service_at_locations')
+            .set('Authorization', await ops())
+            .send({ service_id: await publish(orgId), location_id: await createLocation(orgId) })
+            .expect(201);
+          return {
+            path: `/v1/directory/service_at_locations/${String((res.body as Body)['id'])}`,
+            owner: orgId,
+          };
+        },
+      },
+    ];
+
+    it.each(cases)(
+      "$name: 401 without a token, 403 for a referrer and for another organisation's admin, ok for the right callers",
+      async (c) => {
+        const { path, body, owner } = await c.setup();
+        const call = (auth?: string) => {
+          const req = request(t.http)[c.method](path);
+          if (auth) req.set('Authorization', auth);
+          return body ? req.send(body) : req;
+        };
+        const anonymous = await call();
+        expect(anonymous.status).toBe(401);
+        expect(anonymous.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect((await call(await t.bearer('referrer', owner))).status).toBe(403);
+        expect((await call(await admin('org-befriend-tees'))).status).toBe(403);
+        expect((await call(await t.bearer('link-worker', 'org-tees-valley-pcn'))).status).toBe(403);
+        const own = await call(await admin(owner));
+        if (c.ownAdmin) {
+          expect([200, 201, 204]).toContain(own.status);
+        } else {
+          expect(own.status).toBe(403);
+          const byOps = await call(await ops());
+          expect([200, 201]).toContain(byOps.status);
+        }
+      },
+    );
+  });
+
+  describe('bad input', () => {
+    const count = (table: 'organizations' | 'services' | 'locations' | 'service_at_locations') =>
+      t.store.collection(table).countDocuments({});
+    const fieldsOf = (body: unknown) =>
+      ((body as { errors: Array<{ field: string }> }).errors ?? []).map((e) => e.field).sort();
+
+    it('refuses a service with every problem named and writes nothing', async () => {
+      const orgId = await registerOrg();
+      const before = await Promise.all([count('services'), t.store.metadata.countDocuments({})]);
+      const shape = await request(t.http)
+        .post('/v1/directory/services')
+        .set('Authorization', await admin(orgId))
+        .send({ organization_id: orgId, status: 'open', colour: 'blue', attributes: [{}] })
+        .expect(400);
+      expect(shape.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(fieldsOf(shape.body)).toEqual(['attributes[0].taxonomy_term_id', 'colour', 'name', 'status']);
+      const rules = await request(t.http)
+        .post('/v1/directory/services')
+        .set('Authorization', await admin(orgId))
+        .send(
+          serviceBody(orgId, {
+            minimum_age: 70,
+            maximum_age: 20.5,
+            languages: [{ code: 'English' }],
+            attributes: [{ taxonomy_term_id: 'no-such-term' }],
+          }),
+        )
+        .expect(400);
+      expect(fieldsOf(rules.body)).toEqual([
+        'attributes[0].taxonomy_term_id',
+        'languages[0].code',
+        'maximum_age',
+        'maximum_age',
+      ]);
+      const refs = await request(t.http)
+        .post('/v1/directory/services')
+        .set('Authorization', await ops())
+        .send(serviceBody('org-that-does-not-exist', { attributes: [{ taxonomy_term_id: 'no-such-term' }] }))
+        .expect(422);
+      expect(fieldsOf(refs.body)).toEqual(['attributes[0].taxonomy_term_id', 'organization_id']);
+      expect(await Promise.all([count('services'), t.store.metadata.countDocuments({})])).toEqual(before);
+    });
+
+    it('refuses out-of-range coordinates and a broken link, and writes nothing', async () => {
+      const orgId = await registerOrg();
+      const before = await Promise.all([count('locations'), count('service_at_locations')]);
+      const res = await request(t.http)
+        .post('/v1/directory/locations')
+        .set('Authorization', await admin(orgId))
+        .send({ ...locationBody(orgId), latitude: 91, longitude: -181 })
+        .expect(400);
+      expect(fieldsOf(res.body)).toEqual(['latitude', 'longitude']);
+      const link = await request(t.http)
+        .post('/v1/directory/service_at_locations')
+        .set('Authorization', await ops())
+        .send({ service_id: 'svc-nope', location_id: 'loc-nope' })
+        .expect(422);
+      expect(fieldsOf(link.body)).toEqual(['location_id', 'service_id']);
+      expect(await Promise.all([count('locations'), count('service_at_locations')])).toEqual(before);
+    });
+
+    it('refuses a second registration of an id (409) and a suspension without a reason (400)', async () => {
+      const orgId = await registerOrg();
+      await request(t.http)
+        .post('/v1/directory/organizations')
+        .set('Authorization', await ops())
+        .send({ id: orgId, name: 'Again', description: 'Again', kind: 'vcs' })
+        .expect(409);
+      const res = await request(t.http)
+        .post(`/v1/directory/organizations/${orgId}/suspend`)
+        .set('Authorization', await ops())
+        .send({})
+        .expect(400);
+      expect(fieldsOf(res.body)).toEqual(['reasonCode']);
+      expect((await t.store.find('organizations', orgId))?.sp?.status).toBe('active');
+    });
+
+    it('answers 404 for unknown targets', async () => {
+      await request(t.http)
+        .put('/v1/directory/services/svc-unknown')
+        .set('Authorization', await ops())
+        .send(serviceBody('org-befriend-tees'))
+        .expect(404);
+      await request(t.http)
+        .post('/v1/directory/services/svc-unknown/withdraw')
+        .set('Authorization', await ops())
+        .send({})
+        .expect(404);
+      await request(t.http)
+        .post('/v1/directory/organizations/org-unknown/suspend')
+        .set('Authorization', await ops())
+        .send({ reasonCode: 'x' })
+        .expect(404);
+    });
+  });
+
+  describe('directory events', () => {
+    it('registers, publishes, updates, withdraws, re-publishes, suspends and reinstates, each event on Kafka keyed by organisation', async () => {
+      const orgId = await registerOrg();
+      const serviceId = await publish(orgId);
+      const auth = await ops();
+      // Listing unchanged (description only): no event. Listing changed (languages): service.updated.
+      await request(t.http)
+        .put(`/v1/directory/services/${serviceId}`)
+        .set('Authorization', auth)
+        .send(serviceBody(orgId, { description: 'Helps more' }))
+        .expect(200);
+      await request(t.http)
+        .put(`/v1/directory/services/${serviceId}`)
+        .set('Authorization', auth)
+        .send(serviceBody(orgId, { description: 'Helps more', languages: [{ code: 'en' }, { code: 'pl' }] }))
+        .expect(200);
+      await request(t.http)
+        .post(`/v1/directory/services/${serviceId}/withdraw`)
+        .set('Authorization', auth)
+        .send({})
+        .expect(200);
+      await request(t.http).get(`/hsds/services/${serviceId}`).expect(404);
+      await request(t.http)
+        .post('/v1/directory/services')
+        .set('Authorization', auth)
+        .send({ id: serviceId, ...serviceBody(orgId) })
+        .expect(200);
+      await request(t.http)
+        .post(`/v1/directory/organizations/${orgId}/suspend`)
+        .set('Authorization', auth)
+        .send({ reasonCode: 'safeguarding-concern' })
+        .expect(200);
+      await request(t.http).get(`/hsds/services/${serviceId}`).expect(404);
+      await request(t.http)
+        .post(`/v1/directory/organizations/${orgId}/reinstate`)
+        .set('Authorization', auth)
+        .send({})
+        .expect(200);
+      await request(t.http).get(`/hsds/services/${serviceId}`).expect(200);
+
+      const expected = [
+        'organisation.registered',
+        'service.published',
+        'service.updated',
+        'service.withdrawn',
+        'service.published',
+        'organisation.suspended',
+        'organisation.reinstated',
+      ];
+      const mine = () => received.filter((r) => r.key === orgId);
+      await waitFor(() => mine().length >= expected.length, { timeoutMs: 30_000 });
+      const types = mine().map((r) =>
+        r.type.replace(/^.*\.(organisation|service)\./, '$1.').replace(/\.v\d+$/, ''),
+      );
+      expect(types).toEqual(expected);
+      const events = mine();
+      expect(events[0]!.data).toMatchObject({ organisationId: orgId, kind: 'vcs' });
+      expect(events[1]!.type).toMatch(/service\.published\.v2$/);
+      expect(events[1]!.data).toMatchObject({
+        serviceId,
+        organisationId: orgId,
+        status: 'active',
+        taxonomyTermIds: ['sp-need-debt'],
+        minimumAge: 18,
+        languages: ['en'],
+      });
+      expect(events[2]!.data).toMatchObject({ serviceId, languages: ['en', 'pl'] });
+      expect(events[5]!.data).toMatchObject({ organisationId: orgId, reasonCode: 'safeguarding-concern' });
+      // The outbox is drained once published.
+      await waitFor(
+        async () =>
+          (await t.store.collection('services').findOne({ _id: serviceId }))?.['outboxPending'] !== true,
+        { timeoutMs: 30_000 },
+      );
+      // Provenance: who changed what.
+      const rows = await t.store.metadata
+        .find({ resource_id: serviceId, last_action_type: 'update' })
+        .toArray();
+      expect(rows.map((r) => r.field_name)).toEqual(
+        expect.arrayContaining(['description', 'languages', 'sp.publication']),
+      );
+    });
+
+    it('writes nothing and emits nothing when the same record is written twice', async () => {
+      const orgId = await registerOrg();
+      const serviceId = await publish(orgId);
+      const record = await t.store.find('services', serviceId);
+      const rows = await t.store.metadata.countDocuments({ resource_id: serviceId });
+      const { _id, sp, outbox, outboxPending, outboxRelayPass, ...content } = record as Body & {
+        _id: string;
+      };
+      void [_id, sp, outbox, outboxPending, outboxRelayPass];
+      const result = await t.store.upsert('services', content as Body & { id: string }, {
+        updatedBy: 'test',
+        source: 'test',
+      });
+      expect(result.outcome).toBe('unchanged');
+      expect(await t.store.metadata.countDocuments({ resource_id: serviceId })).toBe(rows);
+    });
+
+    it('makes a new organisation and service visible through the HSDS read API and gives nested objects stable ids', async () => {
+      const orgId = await registerOrg();
+      const serviceId = randomUUID();
+      await publish(orgId, serviceId);
+      const res = await request(t.http).get(`/hsds/services/${serviceId}`).expect(200);
+      const service = res.body as Body;
+      expect(service['organization']).toMatchObject({ id: orgId });
+      const again = await request(t.http)
+        .put(`/v1/directory/services/${serviceId}`)
+        .set('Authorization', await admin(orgId))
+        .send(serviceBody(orgId))
+        .expect(200);
+      expect((again.body as Body)['languages']).toEqual(service['languages']);
+    });
+  });
+});

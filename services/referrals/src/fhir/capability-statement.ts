@@ -1,0 +1,116 @@
+import { FHIR_VERSION, FHIR_JSON, JSON_PATCH } from './fhir.constants';
+import { TASK_SEARCH_PARAMS } from './task-search';
+
+/**
+ * What the /fhir endpoint supports, and nothing more: fhir-capabilities.spec.ts checks every
+ * interaction here against the controllers' routes and every /fhir route against this list.
+ */
+
+export type Interaction =
+  'read' | 'vread' | 'update' | 'patch' | 'create' | 'search-type' | 'history-instance';
+
+export interface ResourceCapability {
+  type: string;
+  interactions: Interaction[];
+  searchParams: { name: string; type: string; documentation: string }[];
+  documentation: string;
+  conditionalCreate?: boolean;
+  conditionalUpdate?: boolean;
+  versioning?: 'no-version' | 'versioned' | 'versioned-update';
+}
+
+const SEARCH_PARAM_DOCS: Record<
+  (typeof TASK_SEARCH_PARAMS)[number],
+  { type: string; documentation: string }
+> = {
+  owner: {
+    type: 'reference',
+    documentation: 'Organization/<id>, HealthcareService/<id> or an organisation id',
+  },
+  requester: { type: 'reference', documentation: 'Organization/<id> or an organisation id' },
+  status: { type: 'token', documentation: 'Task status; several separated by commas' },
+  focus: { type: 'reference', documentation: 'ServiceRequest/<id>' },
+  'part-of': { type: 'reference', documentation: 'Task/<id>: onward referrals of a referral' },
+  _lastUpdated: { type: 'date', documentation: 'gt, ge, lt or le followed by a date or dateTime with zone' },
+  _count: { type: 'number', documentation: 'Page size, 1-100 (default 20)' },
+  _offset: { type: 'number', documentation: 'Zero-based index of the first result' },
+};
+
+export const RESOURCE_CAPABILITIES: ResourceCapability[] = [
+  {
+    type: 'ServiceRequest',
+    interactions: ['create', 'read'],
+    searchParams: [],
+    conditionalCreate: true,
+    versioning: 'versioned',
+    documentation:
+      'A referral. Create with the Patient contained (#patient, or subject.identifier with the NHS number and the Patient contained) and the Consent contained and referenced from supportingInfo; conditional create with If-None-Exist: identifier=system|value. basedOn a parent makes an onward referral.',
+  },
+  {
+    type: 'Task',
+    interactions: ['read', 'vread', 'history-instance', 'search-type', 'patch', 'update'],
+    searchParams: TASK_SEARCH_PARAMS.map((name) => ({ name, ...SEARCH_PARAM_DOCS[name] })),
+    conditionalUpdate: false,
+    versioning: 'versioned-update',
+    documentation: `The referral's status (Gravity closed-loop Task). PATCH (${JSON_PATCH}) or PUT change status, statusReason, output and (to claim an open referral) owner; If-Match W/"<versionId>" is honoured (412 when stale) and required on PUT (428).`,
+  },
+  {
+    type: 'Patient',
+    interactions: [],
+    searchParams: [],
+    documentation: 'Only contained in ServiceRequest (#patient); no Patient endpoint.',
+  },
+];
+
+export function capabilityStatement(base: string, now: Date): Record<string, unknown> {
+  return {
+    resourceType: 'CapabilityStatement',
+    status: 'active',
+    date: now.toISOString(),
+    kind: 'instance',
+    software: { name: 'Social prescribing referrals service' },
+    implementation: {
+      description: 'Closed-loop social prescribing referrals (HL7 Gravity workflow)',
+      url: base,
+    },
+    fhirVersion: FHIR_VERSION,
+    format: ['json', FHIR_JSON],
+    patchFormat: [JSON_PATCH],
+    rest: [
+      {
+        mode: 'server',
+        security: {
+          cors: false,
+          service: [
+            {
+              coding: [
+                { system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'OAuth' },
+              ],
+              text: 'OAuth2 client credentials (POST /oauth/token of the organisations service); send Authorization: Bearer <token>',
+            },
+          ],
+          description:
+            'Every endpoint but /fhir/metadata needs a bearer token. A practice sees its own referrals, a provider those of its services (and open ones it may claim), ops all.',
+        },
+        resource: RESOURCE_CAPABILITIES.map((r) => ({
+          type: r.type,
+          documentation: r.documentation,
+          interaction: r.interactions.map((code) => ({ code })),
+          ...(r.versioning ? { versioning: r.versioning } : {}),
+          ...(r.interactions.includes('read') ? { readHistory: r.interactions.includes('vread') } : {}),
+          ...(r.conditionalCreate !== undefined ? { conditionalCreate: r.conditionalCreate } : {}),
+          ...(r.conditionalUpdate !== undefined ? { conditionalUpdate: r.conditionalUpdate } : {}),
+          ...(r.interactions.includes('update') ? { updateCreate: false } : {}),
+          ...(r.searchParams.length > 0 ? { searchParam: r.searchParams } : {}),
+        })),
+        interaction: [
+          {
+            code: 'transaction',
+            documentation:
+              'Patient + ServiceRequest + Consent [+ Task] (one new referral), or ServiceRequests basedOn a parent [+ Tasks partOf its Task] (onward referrals)',
+          },
+        ],
+      },
+    ],
+  };
+}

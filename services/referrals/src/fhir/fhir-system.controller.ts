@@ -1,0 +1,50 @@
+import { Body, Controller, Get, Headers, HttpCode, Post, Req, UseInterceptors } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { CurrentPrincipal, Public, Roles, type Principal } from '@sp/identity';
+import { capabilityStatement } from './capability-statement';
+import { fhirBase, FhirHttpInterceptor } from './fhir-http';
+import { FhirReferralWriter } from './fhir-referral-writer';
+import type { Bundle } from './fhir.types';
+import { parseTransaction } from './referral-from-fhir';
+import { intakeResponse, onwardResponse } from './transaction-response';
+
+@ApiTags('fhir')
+@Controller('fhir')
+@UseInterceptors(FhirHttpInterceptor)
+export class FhirSystemController {
+  constructor(private readonly writer: FhirReferralWriter) {}
+
+  @Get('metadata')
+  @Public()
+  @ApiOperation({ summary: 'FHIR R4 CapabilityStatement: what this endpoint supports' })
+  metadata(@Req() req: Request): Record<string, unknown> {
+    return capabilityStatement(fhirBase(req), new Date());
+  }
+
+  @Post()
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @Roles('referrer', 'link-worker')
+  @ApiOperation({
+    summary:
+      'Transaction Bundle: a new referral (Patient + ServiceRequest + Consent [+ Task]) or onward referrals',
+    description:
+      'HL7 Gravity closed-loop referral. Entries reference each other by fullUrl (urn:uuid). Conditional create: ' +
+      'request.ifNoneExist on the ServiceRequest entry, or the If-None-Exist header, with identifier=system|value. ' +
+      'Answers a transaction-response Bundle (entry status 201, or 200 when the referral already existed).',
+  })
+  @ApiHeader({ name: 'If-None-Exist', required: false })
+  async transaction(
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @Headers('if-none-exist') ifNoneExist: string | undefined,
+  ): Promise<Bundle> {
+    const parsed = parseTransaction(body, principal, ifNoneExist, new Date());
+    const entryCount = (body as { entry: unknown[] }).entry.length;
+    const result = await this.writer.write(parsed, principal);
+    return result.kind === 'intake'
+      ? intakeResponse(result.parsed, entryCount, result.referral, result.created)
+      : onwardResponse(result.parsed, entryCount, result.children, result.created);
+  }
+}

@@ -1,0 +1,25 @@
+import type { Provider, Type } from '@nestjs/common';
+import { ERROR_RENDERERS } from '@sp/service-kit';
+import { FhirHttpInterceptor } from './fhir-http';
+import { FhirReferralWriter } from './fhir-referral-writer';
+import { FhirSystemController } from './fhir-system.controller';
+import { fhirErrorRenderer } from './operation-outcome';
+import { ServiceRequestController } from './service-request.controller';
+import { TaskController } from './task.controller';
+
+/**
+ * The FHIR R4 API (`/fhir`): add both arrays to the referrals AppModule. The controllers need
+ * REFERRAL_OPERATIONS; ERROR_RENDERERS makes service-kit's exception filter answer every error
+ * under /fhir (including body-parser, auth and unknown-route errors) with an OperationOutcome.
+ */
+export const fhirControllers: Type<unknown>[] = [
+  FhirSystemController,
+  ServiceRequestController,
+  TaskController,
+];
+
+export const fhirProviders: Provider[] = [
+  FhirReferralWriter,
+  FhirHttpInterceptor,
+  { provide: ERROR_RENDERERS, useValue: [fhirErrorRenderer] },
+];

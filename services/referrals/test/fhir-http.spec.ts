@@ -1,0 +1,481 @@
+/**
+ * The FHIR HTTP layer over the real service-kit wiring (body parsing, auth guard, exception filter)
+ * with a fake ReferralOperations: content types, OperationOutcome for every error (including
+ * those raised before a controller runs), headers, and the translation to operations.
+ * No infrastructure: a local JWKS server and in-memory fakes.
+ */
+import 'reflect-metadata';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Module, type INestApplication } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { RequestMethod } from '@nestjs/common';
+import request from 'supertest';
+import { CommonConfigSchema } from '@sp/config';
+import { DomainError, ValidationError } from '@sp/errors';
+import { TokenIssuer, type Principal } from '@sp/identity';
+import { createServiceApp, type ProblemDocument } from '@sp/service-kit';
+import { capabilityStatement, RESOURCE_CAPABILITIES } from '../src/fhir/capability-statement';
+import { fhirControllers, fhirProviders } from '../src/fhir/fhir.wiring';
+import { toOperationOutcome } from '../src/fhir/operation-outcome';
+import type { ReferralDocument } from '../src/referrals/referral.entity';
+import {
+  REFERRAL_OPERATIONS,
+  type CreateReferralInput,
+  type ReferralOperations,
+  type ReferralSearch,
+  type TransitionInput,
+} from '../src/referrals/referral-operations';
+import { containedServiceRequest, gravityBundle, referralDoc } from './fhir-fixtures';
+
+const ISSUER = 'http://issuer.fhir.test';
+const AUDIENCE = 'social-prescribing';
+const FHIR = /^application\/fhir\+json/;
+
+class FakeOperations implements ReferralOperations {
+  doc: ReferralDocument = referralDoc();
+  creates: CreateReferralInput[] = [];
+  transitions: TransitionInput[] = [];
+  searches: ReferralSearch[] = [];
+  failCreateWith?: DomainError;
+
+  async create(input: CreateReferralInput) {
+    if (this.failCreateWith) throw this.failCreateWith;
+    this.creates.push(input);
+    return { created: this.creates.length === 1, referral: this.doc };
+  }
+  async get(id: string) {
+    if (id !== this.doc._id)
+      throw new DomainError('REFERRAL.NOT_FOUND', `Referral ${id} not found`, { status: 404 });
+    return this.doc;
+  }
+  async search(query: ReferralSearch) {
+    this.searches.push(query);
+    return { total: 45, items: [this.doc] };
+  }
+  async transition(input: TransitionInput) {
+    this.transitions.push(input);
+    if (input.expectedVersion !== this.doc.version)
+      throw new DomainError('REFERRAL.VERSION_MISMATCH', 'stale', { status: 412 });
+    if (input.action === 'reject' && !input.reason)
+      throw new ValidationError('The change is invalid', [
+        { field: 'reason', code: 'required', message: 'A coded reason is required' },
+      ]);
+    this.doc = {
+      ...this.doc,
+      status: 'accepted',
+      version: this.doc.version + 1,
+      updatedAt: new Date('2024-05-02T10:00:00Z'),
+    };
+    return this.doc;
+  }
+  async claim(): Promise<ReferralDocument> {
+    throw new Error('not used');
+  }
+  async createOnward(): Promise<{ parent: ReferralDocument; children: ReferralDocument[] }> {
+    throw new Error('not used');
+  }
+  async withdrawConsent(): Promise<ReferralDocument> {
+    throw new Error('not used');
+  }
+  async children(): Promise<ReferralDocument[]> {
+    return [];
+  }
+}
+
+describe('FHIR API over HTTP (fake operations)', () => {
+  let app: INestApplication;
+  let jwks: Server;
+  let issuer: TokenIssuer;
+  const ops = new FakeOperations();
+  const gp: Principal = {
+    clientId: 'client-gp',
+    organisationId: 'org-practice',
+    odsCode: 'A81001',
+    role: 'referrer',
+    scopes: [],
+  };
+  const vcs: Principal = { clientId: 'client-vcs', organisationId: 'org-vcs', role: 'provider', scopes: [] };
+  const bearer = async (p: Principal) => `Bearer ${(await issuer.issue(p)).access_token}`;
+
+  beforeAll(async () => {
+    const { privateJwk } = await TokenIssuer.generateKeyPair();
+    issuer = new TokenIssuer({ privateJwk, issuer: ISSUER, audience: AUDIENCE });
+    jwks = createServer((_req, res) => {
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify(issuer.jwks()));
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const { port } = jwks.address() as AddressInfo;
+    const { ServiceKitModule } = await import('@sp/service-kit');
+
+    @Module({
+      imports: [
+        ServiceKitModule.forRoot({
+          name: 'referrals',
+          configSchema: CommonConfigSchema,
+          env: {
+            JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json`,
+            TOKEN_ISSUER: ISSUER,
+            LOG_LEVEL: 'silent',
+          },
+          bodyLimit: '20kb',
+          deadLetterEndpoints: false,
+        }),
+      ],
+      controllers: fhirControllers,
+      providers: [...fhirProviders, { provide: REFERRAL_OPERATIONS, useValue: ops }],
+    })
+    class FhirTestModule {}
+    app = (await createServiceApp({ name: 'referrals', module: FhirTestModule })).app;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await new Promise((resolve) => jwks?.close(resolve));
+  });
+
+  const http = () => request(app.getHttpServer());
+
+  it('serves the CapabilityStatement without a token', async () => {
+    const res = await http().get('/fhir/metadata').expect(200);
+    expect(res.headers['content-type']).toMatch(FHIR);
+    expect(res.body).toMatchObject({
+      resourceType: 'CapabilityStatement',
+      fhirVersion: '4.0.1',
+      kind: 'instance',
+      status: 'active',
+    });
+  });
+
+  it('creates from a transaction Bundle: transaction-response with location and etag, then 200 for the conditional retry', async () => {
+    const bundle = gravityBundle({ ifNoneExist: true });
+    const first = await http()
+      .post('/fhir')
+      .set('Authorization', await bearer(gp))
+      .set('Content-Type', 'application/fhir+json')
+      .send(JSON.stringify(bundle))
+      .expect(200);
+    expect(first.headers['content-type']).toMatch(FHIR);
+    expect(first.body.type).toBe('transaction-response');
+    expect(first.body.entry[1].response).toMatchObject({
+      status: '201 Created',
+      location: 'ServiceRequest/ref-1/_history/1',
+      etag: 'W/"1"',
+    });
+    expect(first.body.entry[2].response).toMatchObject({
+      status: '201 Created',
+      location: 'Task/ref-1/_history/1',
+    });
+    expect(ops.creates[0]).toMatchObject({
+      idempotencyKey: 'fhir:identifier=https://gp.example/referrals|ref-0001',
+      actor: { organisationId: 'org-practice' },
+    });
+    const retry = await http()
+      .post('/fhir')
+      .set('Authorization', await bearer(gp))
+      .set('Content-Type', 'application/json')
+      .send(bundle)
+      .expect(200);
+    expect(retry.body.entry[1].response.status).toBe('200 OK');
+    expect(ops.creates[1]?.rawBody).toEqual(ops.creates[0]?.rawBody);
+  });
+
+  it('translates operation field errors to FHIRPath expressions of the resource sent', async () => {
+    ops.failCreateWith = new ValidationError(
+      'The referral is invalid',
+      [
+        { field: 'targetServiceId', code: 'service_withdrawn', message: 'The service is withdrawn' },
+        { field: 'patient.birthDate', code: 'not_eligible', message: 'Too young' },
+      ],
+      { status: 422 },
+    );
+    const res = await http()
+      .post('/fhir/ServiceRequest')
+      .set('Authorization', await bearer(gp))
+      .set('Content-Type', 'application/fhir+json')
+      .send(containedServiceRequest())
+      .expect(422);
+    ops.failCreateWith = undefined;
+    expect(res.headers['content-type']).toMatch(FHIR);
+    expect(res.body.resourceType).toBe('OperationOutcome');
+    expect(res.body.issue.map((i: { expression: string[] }) => i.expression[0])).toEqual([
+      'ServiceRequest.performer',
+      'ServiceRequest.contained[0].birthDate',
+    ]);
+    expect(res.body.issue[0]).toMatchObject({
+      severity: 'error',
+      code: 'value',
+      details: { text: 'The service is withdrawn' },
+    });
+  });
+
+  it('POST /fhir/ServiceRequest answers 201 with Location and ETag', async () => {
+    ops.creates = [];
+    const res = await http()
+      .post('/fhir/ServiceRequest')
+      .set('Authorization', await bearer(gp))
+      .set('Content-Type', 'application/fhir+json')
+      .send(containedServiceRequest())
+      .expect(201);
+    expect(res.headers.location).toMatch(/\/fhir\/ServiceRequest\/ref-1\/_history\/1$/);
+    expect(res.headers.etag).toBe('W/"1"');
+    expect(res.body).toMatchObject({ resourceType: 'ServiceRequest', id: 'ref-1' });
+  });
+
+  it('answers every error under /fhir with an OperationOutcome, before and after the controller', async () => {
+    const token = await bearer(gp);
+    const cases: Array<[request.Test, number, string]> = [
+      [
+        http().post('/fhir').set('Authorization', token).set('Content-Type', 'text/plain').send('hello'),
+        415,
+        'not-supported',
+      ],
+      [
+        http()
+          .post('/fhir')
+          .set('Authorization', token)
+          .set('Content-Type', 'application/fhir+json')
+          .send('{"resourceType":'),
+        400,
+        'structure',
+      ],
+      [
+        http()
+          .post('/fhir')
+          .set('Authorization', token)
+          .set('Content-Type', 'application/fhir+json')
+          .send(JSON.stringify({ pad: 'x'.repeat(30_000) })),
+        413,
+        'too-costly',
+      ],
+      [http().post('/fhir').set('Content-Type', 'application/fhir+json').send('{}'), 401, 'security'],
+      [
+        http()
+          .post('/fhir')
+          .set('Authorization', await bearer(vcs))
+          .set('Content-Type', 'application/fhir+json')
+          .send('{}'),
+        403,
+        'forbidden',
+      ],
+      [http().get('/fhir/Nothing/here').set('Authorization', token), 404, 'not-found'],
+      [http().get('/fhir/Task/unknown').set('Authorization', token), 404, 'not-found'],
+      [http().get('/fhir/Task?colour=red').set('Authorization', token), 400, 'not-supported'],
+      [
+        http()
+          .patch('/fhir/Task/ref-1')
+          .set('Authorization', token)
+          .set('Content-Type', 'application/json')
+          .send('[]'),
+        415,
+        'not-supported',
+      ],
+      [
+        http()
+          .put('/fhir/Task/ref-1')
+          .set('Authorization', token)
+          .set('Content-Type', 'application/fhir+json')
+          .send('{}'),
+        428,
+        'required',
+      ],
+    ];
+    for (const [req, status, code] of cases) {
+      const res = await req;
+      expect([res.status, res.headers['content-type']]).toEqual([status, expect.stringMatching(FHIR)]);
+      expect(res.body).toMatchObject({
+        resourceType: 'OperationOutcome',
+        issue: [{ severity: 'error', code }],
+      });
+    }
+    const unauth = await http().get('/fhir/Task/ref-1');
+    expect(unauth.headers['www-authenticate']).toBe('Bearer');
+  });
+
+  it('keeps problem+json outside /fhir', async () => {
+    const res = await http().get('/v1/nothing').expect(404);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
+  it('reads a Task with ETag and searches with paging links', async () => {
+    const token = await bearer(vcs);
+    const read = await http().get('/fhir/Task/ref-1').set('Authorization', token).expect(200);
+    expect(read.headers.etag).toBe('W/"1"');
+    expect(read.body).toMatchObject({ resourceType: 'Task', meta: { versionId: '1' } });
+    const res = await http()
+      .get(
+        '/fhir/Task?owner=Organization/org-vcs&status=requested,accepted&_lastUpdated=gt2024-04-01T00:00:00Z&_count=10&_offset=10',
+      )
+      .set('Authorization', token)
+      .expect(200);
+    expect(ops.searches.at(-1)).toEqual({
+      ownerOrganisationId: 'org-vcs',
+      status: ['requested', 'accepted'],
+      updatedAfter: new Date('2024-04-01T00:00:00Z'),
+      count: 10,
+      offset: 10,
+    });
+    expect(res.body).toMatchObject({ resourceType: 'Bundle', type: 'searchset', total: 45 });
+    const links = Object.fromEntries(
+      res.body.link.map((l: { relation: string; url: string }) => [l.relation, new URL(l.url)]),
+    );
+    expect(links.next.searchParams.get('_offset')).toBe('20');
+    expect(links.previous.searchParams.get('_offset')).toBe('0');
+    expect(links.last.searchParams.get('_offset')).toBe('40');
+    expect(links.self.searchParams.get('owner')).toBe('Organization/org-vcs');
+    const history = await http().get('/fhir/Task/ref-1/_history').set('Authorization', token).expect(200);
+    expect(history.body).toMatchObject({
+      type: 'history',
+      total: 1,
+      entry: [{ resource: { meta: { versionId: '1' } } }],
+    });
+  });
+
+  it('PATCH maps the status change with If-Match; a stale version is 412; missing reason names Task.statusReason', async () => {
+    const token = await bearer(vcs);
+    const stale = await http()
+      .patch('/fhir/Task/ref-1')
+      .set('Authorization', token)
+      .set('If-Match', 'W/"7"')
+      .set('Content-Type', 'application/json-patch+json')
+      .send(JSON.stringify([{ op: 'replace', path: '/status', value: 'accepted' }]))
+      .expect(412);
+    expect(stale.body.issue[0]).toMatchObject({ code: 'conflict' });
+    const rejected = await http()
+      .patch('/fhir/Task/ref-1')
+      .set('Authorization', token)
+      .set('Content-Type', 'application/json-patch+json')
+      .send(JSON.stringify([{ op: 'replace', path: '/status', value: 'rejected' }]))
+      .expect(400);
+    expect(rejected.body.issue[0].expression).toEqual(['Task.statusReason']);
+    const ok = await http()
+      .patch('/fhir/Task/ref-1')
+      .set('Authorization', token)
+      .set('If-Match', 'W/"1"')
+      .set('Content-Type', 'application/json-patch+json')
+      .send(JSON.stringify([{ op: 'replace', path: '/status', value: 'accepted' }]))
+      .expect(200);
+    expect(ops.transitions.at(-1)).toMatchObject({
+      referralId: 'ref-1',
+      action: 'accept',
+      expectedVersion: 1,
+      actor: { organisationId: 'org-vcs' },
+    });
+    expect(ok.headers.etag).toBe('W/"2"');
+    expect(ok.body).toMatchObject({ status: 'accepted', meta: { versionId: '2' } });
+  });
+});
+
+describe('OperationOutcome mapping', () => {
+  const problem = (over: Partial<ProblemDocument>): ProblemDocument => ({
+    type: 't',
+    title: 'x',
+    status: 400,
+    detail: 'd',
+    code: 'VALIDATION.FAILED',
+    instance: '/fhir',
+    ...over,
+  });
+  it('gives one issue per field problem with its FHIRPath, headers in the text', () => {
+    const outcome = toOperationOutcome(
+      problem({
+        correlationId: 'c-1',
+        errors: [
+          { field: 'Bundle.entry[0].resource.birthDate', code: 'required', message: 'needed' },
+          { field: 'Task.statusReason.coding[0].code', code: 'code-invalid', message: 'unknown' },
+          { field: 'If-None-Exist', code: 'not-supported', message: 'only identifier' },
+        ],
+      }),
+    );
+    expect(outcome.issue).toEqual([
+      expect.objectContaining({
+        code: 'required',
+        expression: ['Bundle.entry[0].resource.birthDate'],
+        diagnostics: 'correlationId: c-1',
+      }),
+      expect.objectContaining({ code: 'code-invalid', expression: ['Task.statusReason.coding[0].code'] }),
+      expect.objectContaining({
+        code: 'not-supported',
+        details: expect.objectContaining({ text: 'If-None-Exist: only identifier' }),
+      }),
+    ]);
+    expect(outcome.issue[2]?.expression).toBeUndefined();
+  });
+  it.each([
+    [401, 'security'],
+    [403, 'forbidden'],
+    [404, 'not-found'],
+    [409, 'conflict'],
+    [412, 'conflict'],
+    [413, 'too-costly'],
+    [415, 'not-supported'],
+    [422, 'processing'],
+    [500, 'exception'],
+  ])('maps status %i to issue code %s', (status, code) => {
+    expect(toOperationOutcome(problem({ status, code: 'X.Y' })).issue[0]?.code).toBe(code);
+  });
+});
+
+describe('CapabilityStatement truthfulness', () => {
+  /** Every (method, path) the FHIR controllers serve. */
+  function servedRoutes(): string[] {
+    const routes: string[] = [];
+    for (const controller of fhirControllers) {
+      const base = String(Reflect.getMetadata(PATH_METADATA, controller));
+      const proto = controller.prototype as Record<string, unknown>;
+      for (const name of Object.getOwnPropertyNames(proto)) {
+        const handler = proto[name];
+        if (
+          name === 'constructor' ||
+          typeof handler !== 'function' ||
+          Reflect.getMetadata(PATH_METADATA, handler) === undefined
+        )
+          continue;
+        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
+        const sub = String(Reflect.getMetadata(PATH_METADATA, handler));
+        routes.push(`${method} /${[base, sub].filter((s) => s !== '/' && s !== '').join('/')}`);
+      }
+    }
+    return routes.sort();
+  }
+
+  /** The routes the CapabilityStatement promises. */
+  function promisedRoutes(): string[] {
+    const routes = ['GET /fhir/metadata', 'POST /fhir'];
+    const route: Record<string, (t: string) => string> = {
+      read: (t) => `GET /fhir/${t}/:id`,
+      vread: (t) => `GET /fhir/${t}/:id/_history/:vid`,
+      'history-instance': (t) => `GET /fhir/${t}/:id/_history`,
+      'search-type': (t) => `GET /fhir/${t}`,
+      create: (t) => `POST /fhir/${t}`,
+      update: (t) => `PUT /fhir/${t}/:id`,
+      patch: (t) => `PATCH /fhir/${t}/:id`,
+    };
+    for (const r of RESOURCE_CAPABILITIES) for (const i of r.interactions) routes.push(route[i]!(r.type));
+    return routes.sort();
+  }
+
+  it('promises exactly the routes the controllers serve', () => {
+    expect(servedRoutes()).toEqual(promisedRoutes());
+  });
+
+  it('declares R4, json, transaction, OAuth and the Task search parameters the search accepts', () => {
+    const cs = capabilityStatement('http://x/fhir', new Date()) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(cs).toMatchObject({
+      fhirVersion: '4.0.1',
+      kind: 'instance',
+      status: 'active',
+      format: expect.arrayContaining(['json']),
+    });
+    expect(cs.rest[0].interaction).toEqual([expect.objectContaining({ code: 'transaction' })]);
+    expect(cs.rest[0].security.service[0].coding[0].code).toBe('OAuth');
+    const task = cs.rest[0].resource.find((r: { type: string }) => r.type === 'Task');
+    expect(task.searchParam.map((p: { name: string }) => p.name).sort()).toEqual(
+      ['owner', 'requester', 'status', 'focus', 'part-of', '_lastUpdated', '_count', '_offset'].sort(),
+    );
+    expect(task.versioning).toBe('versioned-update');
+    const patient = cs.rest[0].resource.find((r: { type: string }) => r.type === 'Patient');
+    expect(patient.interaction).toEqual([]);
+  });
+});
