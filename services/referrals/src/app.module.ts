@@ -21,6 +21,7 @@ import { REFERRAL_OPERATIONS } from './referrals/referral-operations';
 import { ReferralOperationsService } from './referrals/referral-operations.service';
 import { ReferralRepository } from './referrals/referral.repository';
 import { ReferralsController } from './referrals/referrals.controller';
+import { fhirControllers, fhirProviders } from './fhir/fhir.wiring';
 import { ServiceConfigSchema, type ServiceConfig } from './service.config';
 
 /** Redis in readiness, deadline queue depths in /metrics. */
@@ -67,8 +68,9 @@ const deadlineSettings = (config: ServiceConfig) => ({
     }),
     OutboxRelayModule.forRoot({ collections: ['referrals'] }),
   ],
-  controllers: [ReferralsController, AuditController, DirectoryEventsConsumer],
+  controllers: [ReferralsController, AuditController, DirectoryEventsConsumer, ...fhirControllers],
   providers: [
+    ...fhirProviders,
     MongoReadiness,
     ReferralRepository,
     AuditLogRepository,

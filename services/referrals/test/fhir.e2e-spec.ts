@@ -6,7 +6,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Module, type INestApplication, type Type } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { MongoClient } from 'mongodb';
 import {
   contractRegistry,
@@ -23,8 +23,6 @@ import { createServiceApp } from '@sp/service-kit';
 import { testInfra, uniqueName, waitFor } from '@sp/testing';
 import { AppModule } from '../src/app.module';
 import { OUTCOME_SYSTEM, OUTPUT_TYPE_SYSTEM, REASON_SYSTEM } from '../src/fhir/fhir.constants';
-import { FhirSystemController } from '../src/fhir/fhir-system.controller';
-import { fhirControllers, fhirProviders } from '../src/fhir/fhir.wiring';
 import { gravityBundle } from './fhir-fixtures';
 
 const run = uniqueName('fhir').replace(/-/g, '_');
@@ -42,15 +40,6 @@ const org = {
   vcsC: id('org-vcs-c'),
 };
 const svc = { lw: id('svc-lw'), a: id('svc-a'), b: id('svc-b'), c: id('svc-c') };
-
-/** The app module with the FHIR API, whether or not AppModule wires it itself yet. */
-function rootModule(): Type<unknown> {
-  const controllers = (Reflect.getMetadata('controllers', AppModule) as unknown[] | undefined) ?? [];
-  if (controllers.includes(FhirSystemController)) return AppModule;
-  @Module({ imports: [AppModule], controllers: fhirControllers, providers: fhirProviders })
-  class AppWithFhir {}
-  return AppWithFhir;
-}
 
 interface Reply {
   status: number;
@@ -157,7 +146,7 @@ describe('FHIR R4 API end to end', () => {
     mongo = await MongoClient.connect(testInfra.mongoUrl, { maxPoolSize: 4 });
     ({ app } = await createServiceApp({
       name: 'referrals',
-      module: rootModule(),
+      module: AppModule,
       topics: [Topics.referralLifecycle],
       consumer: { groupId: 'referrals', topics: [Topics.directory] },
     }));

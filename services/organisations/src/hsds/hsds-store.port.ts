@@ -34,6 +34,13 @@ export interface HsdsStore {
    * `unchanged` and emits nothing). The record must already be valid; references are not checked.
    */
   upsert(table: HsdsTable, record: HsdsRecord, provenance: Provenance): Promise<HsdsWriteResult>;
+  /**
+   * `upsert` for many records of one table, with the same outcome per record (in input order) as
+   * upserting them one after the other, in a few round trips (one read, one insert, one update per
+   * changed record, one provenance insert). A record with an invalid id rejects the whole call
+   * (ValidationError naming each) before anything is written.
+   */
+  upsertMany(table: HsdsTable, records: HsdsRecord[], provenance: Provenance): Promise<HsdsWriteResult[]>;
   /** Which of the ids exist in the table (for reference checks). */
   existing(table: HsdsTable, ids: string[]): Promise<Set<string>>;
 }

@@ -7,6 +7,8 @@ import { runImport, type ImportElement, type ImportJournal, type ImportReport } 
 class FakeStore implements HsdsStore {
   readonly tables = new Map<HsdsTable, Map<string, string>>();
   readonly writes: Array<{ table: HsdsTable; id: string; provenance: Provenance }> = [];
+  /** Sizes of the upsertMany calls, per table. */
+  readonly batches: Array<{ table: HsdsTable; size: number }> = [];
 
   async upsert(table: HsdsTable, record: HsdsRecord, provenance: Provenance): Promise<HsdsWriteResult> {
     if (record.id.includes(' '))
@@ -19,6 +21,20 @@ class FakeStore implements HsdsStore {
     rows.set(record.id, json);
     this.writes.push({ table, id: record.id, provenance });
     return { outcome: previous === undefined ? 'created' : 'updated' };
+  }
+
+  async upsertMany(
+    table: HsdsTable,
+    records: HsdsRecord[],
+    provenance: Provenance,
+  ): Promise<HsdsWriteResult[]> {
+    const bad = records.filter((r) => r.id.includes(' '));
+    if (bad.length > 0)
+      throw new ValidationError(bad.map(() => ({ field: 'id', code: 'invalid', message: 'bad id' })));
+    this.batches.push({ table, size: records.length });
+    const results: HsdsWriteResult[] = [];
+    for (const record of records) results.push(await this.upsert(table, record, provenance));
+    return results;
   }
 
   async existing(table: HsdsTable, ids: string[]): Promise<Set<string>> {
@@ -265,15 +281,52 @@ describe('runImport (nested HSDS services)', () => {
     expect(reasonsFor(journal, 'services', 'bad id')[0]?.code).toBe('bad-format');
   });
 
+  it('writes each table of a batch with one upsertMany, a shared organization once', async () => {
+    const store = new FakeStore();
+    const { report } = await importAll(store, [service(1), service(2), service(3)]);
+    expect(store.batches).toEqual([
+      { table: 'taxonomies', size: 1 },
+      { table: 'taxonomy_terms', size: 1 },
+      { table: 'organizations', size: 2 },
+      { table: 'locations', size: 3 },
+      { table: 'services', size: 3 },
+      { table: 'service_at_locations', size: 3 },
+    ]);
+    expect(report.counts.organizations).toEqual({ created: 2, updated: 0, unchanged: 0, quarantined: 0 });
+  });
+
+  it('quarantines only the records the store rejects in a batch and writes the others', async () => {
+    class PickyStore extends FakeStore {
+      override async upsert(t: HsdsTable, r: HsdsRecord, p: Provenance): Promise<HsdsWriteResult> {
+        if (r.id === 'svc-2') throw new ValidationError([{ field: 'id', code: 'taken', message: 'no' }]);
+        return super.upsert(t, r, p);
+      }
+      override async upsertMany(t: HsdsTable, rs: HsdsRecord[], p: Provenance): Promise<HsdsWriteResult[]> {
+        if (rs.some((r) => r.id === 'svc-2'))
+          throw new ValidationError([{ field: 'records[1].id', code: 'taken', message: 'no' }]);
+        return super.upsertMany(t, rs, p);
+      }
+    }
+    const store = new PickyStore();
+    const { report, journal } = await importAll(store, [service(1), service(2), service(3)]);
+    expect(report.counts.services).toEqual({ created: 2, updated: 0, unchanged: 0, quarantined: 1 });
+    expect(reasonsFor(journal, 'services', 'svc-2')).toEqual([
+      { field: 'id', code: 'rejected-by-store', message: 'no' },
+    ]);
+    expect(store.get('services', 'svc-1')).toBeDefined();
+    expect(store.get('services', 'svc-3')).toBeDefined();
+  });
+
   it('reports a store failure as a failed import, keeping what was written', async () => {
     const store = new FakeStore();
     let calls = 0;
     const failing: HsdsStore = {
       existing: (t, ids) => store.existing(t, ids),
-      upsert: async (t, r, p) => {
+      upsert: (t, r, p) => store.upsert(t, r, p),
+      upsertMany: async (t, r, p) => {
         calls += 1;
         if (calls > 3) throw new Error('connection reset');
-        return store.upsert(t, r, p);
+        return store.upsertMany(t, r, p);
       },
     };
     const journal = new MemoryJournal();

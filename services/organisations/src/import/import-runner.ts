@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DomainError } from '@sp/errors';
-import type { HsdsStore, HsdsTable, Provenance } from '../hsds/hsds-store.port';
+import type { HsdsStore, HsdsTable, HsdsWriteResult, Provenance } from '../hsds/hsds-store.port';
 import { WRITE_ORDER, decomposeFlat, decomposeService, type Candidate } from './domain/decompose-service';
 import type { QuarantineEntry, QuarantineReason } from './domain/quarantine-reason';
 
@@ -57,7 +57,7 @@ export interface RunImportOptions {
   journal: ImportJournal;
   /** Input elements validated and written together (bounds memory). */
   batchSize?: number;
-  /** Upserts in flight at once within a batch. */
+  /** Upserts in flight at once when a batch is written record by record (after a store rejection). */
   concurrency?: number;
   /** Minimum time between two progress writes. */
   progressIntervalMs?: number;
@@ -106,7 +106,8 @@ function isRecordRejection(error: unknown): error is DomainError {
  * Runs one import: reads elements as the source yields them (the source is pulled, so a slow store
  * slows the reading: backpressure), validates each batch, resolves references against what this
  * import already wrote and then the store, and upserts the good records table by table
- * (taxonomies, terms, organizations, locations, services, service_at_locations). A bad record is
+ * (taxonomies, terms, organizations, locations, services, service_at_locations), one `upsertMany`
+ * per table and batch. A bad record is
  * quarantined with every reason and never written, so the stored version of it stays as it was.
  * Memory: one batch plus the ids (and a hash) of the records this import wrote.
  */
@@ -288,7 +289,52 @@ export class ImportRunner {
     into.push(entry);
   }
 
+  /**
+   * Writes a table's good records of the batch with one `upsertMany` (records repeated with the same
+   * content, such as an organization shared by several services, are written once). If the store
+   * rejects a record, the batch is written record by record so only the rejected ones are
+   * quarantined.
+   */
   private async writeGroups(
+    table: HsdsTable,
+    groups: Candidate[][],
+    batch: BatchItem[],
+    quarantined: QuarantineEntry[],
+  ): Promise<void> {
+    const accepted = this.accepted.get(table) as Map<string, string>;
+    const pending: Array<{ candidate: Candidate; fp: string }> = [];
+    for (const group of groups) {
+      let last = accepted.get(group[0]?.id as string);
+      for (const candidate of group) {
+        const fp = fingerprint(candidate.record);
+        if (fp === last) continue; // already written by this import (a shared organization)
+        pending.push({ candidate, fp });
+        last = fp;
+      }
+    }
+    if (pending.length === 0) return;
+    let outcomes: HsdsWriteResult[];
+    try {
+      outcomes = await this.opts.store.upsertMany(
+        table,
+        pending.map(({ candidate }) => ({ ...candidate.record, id: candidate.id as string })),
+        this.provenance,
+      );
+    } catch (error: unknown) {
+      if (!isRecordRejection(error)) throw error;
+      await this.writeOneByOne(table, groups, batch, quarantined);
+      return;
+    }
+    pending.forEach(({ candidate, fp }, i) => {
+      const outcome = outcomes[i]?.outcome;
+      if (outcome === undefined)
+        throw new Error(`the store returned no outcome for ${table}/${candidate.id}`);
+      accepted.set(candidate.id as string, fp);
+      this.counts[table][outcome] += 1;
+    });
+  }
+
+  private async writeOneByOne(
     table: HsdsTable,
     groups: Candidate[][],
     batch: BatchItem[],

@@ -20,10 +20,42 @@ interface ServiceListing {
  * organisations service's events so the write path never calls another service. Each event is
  * applied once (applyOnce: effect and marker in one single-document update).
  */
+/**
+ * Reads of the replica on the intake path are cached for a moment: a referral burst to one service
+ * then costs no database round trips for the directory. Entries are dropped when this process
+ * applies a change; changes applied by another instance of the service are seen within the TTL.
+ */
+export const REPLICA_CACHE_TTL_MS = 2_000;
+
+class ShortLivedCache<T> {
+  private readonly entries = new Map<string, { value: T; until: number }>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  async get(key: string, load: () => Promise<T>): Promise<T> {
+    const now = Date.now();
+    const hit = this.entries.get(key);
+    if (hit && hit.until > now) return hit.value;
+    const value = await load();
+    if (this.entries.size >= this.maxEntries) this.entries.clear();
+    this.entries.set(key, { value, until: now + this.ttlMs });
+    return value;
+  }
+
+  drop(key: string): void {
+    this.entries.delete(key);
+  }
+}
+
 @Injectable()
 export class DirectoryReplicaRepository {
   readonly services: Collection<ReplicaService & Document>;
   readonly organisations: Collection<ReplicaOrganisation & Document>;
+  private readonly serviceCache = new ShortLivedCache<ReplicaService | null>(REPLICA_CACHE_TTL_MS);
+  private readonly organisationCache = new ShortLivedCache<ReplicaOrganisation | null>(REPLICA_CACHE_TTL_MS);
 
   constructor(@Inject(MONGO_CONNECTION) connection: Connection) {
     this.services = collectionOf<ReplicaService & Document>(connection, 'directory_services');
@@ -35,9 +67,10 @@ export class DirectoryReplicaRepository {
     serviceId: string,
     update: UpdateFilter<Document>,
   ): Promise<ApplyOutcome> {
+    this.serviceCache.drop(serviceId);
     return applyOnce(this.services as unknown as Collection<Document>, serviceId, eventId, update, {
       upsert: true,
-    });
+    }).finally(() => this.serviceCache.drop(serviceId));
   }
 
   private applyToOrganisation(
@@ -45,9 +78,10 @@ export class DirectoryReplicaRepository {
     organisationId: string,
     update: UpdateFilter<Document>,
   ): Promise<ApplyOutcome> {
+    this.organisationCache.drop(organisationId);
     return applyOnce(this.organisations as unknown as Collection<Document>, organisationId, eventId, update, {
       upsert: true,
-    });
+    }).finally(() => this.organisationCache.drop(organisationId));
   }
 
   /** v1 (legacy) listing: no eligibility fields, so those already known are kept. */
@@ -117,11 +151,15 @@ export class DirectoryReplicaRepository {
   }
 
   async service(serviceId: string): Promise<ReplicaService | null> {
-    return this.services.findOne({ _id: serviceId }, { projection: { appliedEventIds: 0 } });
+    return this.serviceCache.get(serviceId, () =>
+      this.services.findOne({ _id: serviceId }, { projection: { appliedEventIds: 0 } }),
+    );
   }
 
   async organisation(organisationId: string): Promise<ReplicaOrganisation | null> {
-    return this.organisations.findOne({ _id: organisationId }, { projection: { appliedEventIds: 0 } });
+    return this.organisationCache.get(organisationId, () =>
+      this.organisations.findOne({ _id: organisationId }, { projection: { appliedEventIds: 0 } }),
+    );
   }
 
   /** The services an organisation runs (bounded: an organisation runs a handful). */

@@ -94,10 +94,10 @@ export class CreateReferralUseCase {
       ]);
     }
     const requestFingerprint = fingerprint(input.rawBody);
-    if (key !== undefined) {
-      const original = await this.referrals.findByIdempotencyKey(actor.organisationId, key);
-      if (original) return this.replayed(original, requestFingerprint, actor);
-    }
+    // No lookup of the key on the hot path: the unique index on (requester, idempotencyKey) refuses
+    // a second insert and the original is read only then (insert below). The key is looked up
+    // first only when the request fails validation, so that a retry of a referral that was
+    // accepted earlier still returns it even if the directory has changed since.
 
     const problems = intakeProblems(intake, actor, now);
     let ownerOrganisationId: string | undefined;
@@ -107,7 +107,12 @@ export class CreateReferralUseCase {
       problems.push(...targetServiceProblems(service, org, intake.patient.birthDate, now));
       ownerOrganisationId = service?.organisationId;
     }
-    if (problems.length > 0) throw validationFailure('The referral is invalid', problems);
+    if (problems.length > 0) {
+      const original =
+        key === undefined ? null : await this.referrals.findByIdempotencyKey(actor.organisationId, key);
+      if (original) return this.replayed(original, requestFingerprint, actor);
+      throw validationFailure('The referral is invalid', problems);
+    }
 
     const id = randomUUID();
     const nhsNumber = normaliseNhsNumber(intake.patient.nhsNumber);
