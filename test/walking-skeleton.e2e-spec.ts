@@ -138,7 +138,7 @@ describe('walking skeleton: referral -> outbox -> Kafka -> analytics and notific
 
     const nhsNumber = '9434765919';
     const correlationId = `${run}-correlation`;
-    const posted = await fetch(`${service('referrals').url}/v1/referrals`, {
+    const posted = await postWhenDirectoryReady(`${service('referrals').url}/v1/referrals`, {
       method: 'POST',
       headers: {
         authorization: `Bearer ${gp}`,
@@ -161,7 +161,7 @@ describe('walking skeleton: referral -> outbox -> Kafka -> analytics and notific
       }),
     });
     expect(posted.status).toBe(201);
-    const referral = (await posted.json()) as { id: string; status: string };
+    const referral = posted.body as { id: string; status: string };
     expect(referral.status).toBe('requested');
 
     await waitFor(async () => (await statsOf()) === baseline + 1, {
@@ -240,11 +240,19 @@ describe('walking skeleton: referral -> outbox -> Kafka -> analytics and notific
         },
         body,
       });
-    const first = await post();
+    const first = await postWhenDirectoryReady(`${service('referrals').url}/v1/referrals`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${gp}`,
+        'content-type': 'application/json',
+        'idempotency-key': `${run}-retry`,
+      },
+      body,
+    });
     const second = await post();
     expect([first.status, second.status]).toEqual([201, 200]);
     expect(second.headers.get('idempotent-replayed')).toBe('true');
-    const [a, b] = [(await first.json()) as { id: string }, (await second.json()) as { id: string }];
+    const [a, b] = [first.body as { id: string }, (await second.json()) as { id: string }];
     expect(b.id).toBe(a.id);
 
     await waitFor(async () => (await hillviewCount()) === baseline + 1, {
@@ -301,6 +309,137 @@ describe('walking skeleton: referral -> outbox -> Kafka -> analytics and notific
     });
     expect(wrongRole.status).toBe(403);
     expect(((await wrongRole.json()) as { code: string }).code).toBe('AUTH.FORBIDDEN');
+  });
+
+  it('closes the loop across the services: referral, onward referral, outcome, notifications, trust and analytics', async () => {
+    const referrals = service('referrals').url;
+    const [gp, linkWorker, befriender, ops] = await Promise.all([
+      token('riverside-gp'),
+      token('tees-link-workers'),
+      token('befriend-tees'),
+      token('platform-ops'),
+    ]);
+    const nhsNumber = '9434765919';
+    const json = (bearer: string, extra: Record<string, string> = {}) => ({
+      authorization: `Bearer ${bearer}`,
+      'content-type': 'application/json',
+      ...extra,
+    });
+    const act = async (bearer: string, id: string, action: string, body: unknown = {}) => {
+      const response = await fetch(`${referrals}/v1/referrals/${id}/${action}`, {
+        method: 'POST',
+        headers: json(bearer),
+        body: JSON.stringify(body),
+      });
+      expect({ action, status: response.status }).toEqual({ action, status: 200 });
+      return (await response.json()) as { id: string; status: string; version: number };
+    };
+
+    // 1. The GP refers to the PCN's link workers.
+    const posted = await postWhenDirectoryReady(`${referrals}/v1/referrals`, {
+      method: 'POST',
+      headers: json(gp, { 'idempotency-key': `${run}-loop` }),
+      body: JSON.stringify({
+        patient: { nhsNumber, givenName: 'Grace', familyName: 'Hopper', birthDate: '1946-12-09' },
+        requesterOdsCode: 'A81001',
+        targetServiceId: 'svc-link-workers',
+        needs: ['sp-need-loneliness'],
+        priority: 'routine',
+        consent: {
+          given: true,
+          recordedBy: 'Dr Jones',
+          recordedAt: new Date().toISOString(),
+          scope: 'share-with-receiving-service',
+        },
+      }),
+    });
+    expect(posted.status).toBe(201);
+    const parentId = (posted.body as { id: string }).id;
+
+    // 2. The link worker accepts, meets the patient and refers onwards to befriending.
+    await act(linkWorker, parentId, 'accept');
+    await act(linkWorker, parentId, 'start');
+    const onward = await postWhenDirectoryReady(`${referrals}/v1/referrals/${parentId}/onward`, {
+      method: 'POST',
+      headers: json(linkWorker, { 'idempotency-key': `${run}-onward` }),
+      body: JSON.stringify({ targets: [{ targetServiceId: 'svc-befriending' }] }),
+    });
+    expect(onward.status).toBe(201);
+    const childId = (onward.body as { children: Array<{ id: string }> }).children[0]!.id;
+
+    // 3. Befriend Tees accepts, works with the patient and records the outcome with ONS4 scores.
+    await act(befriender, childId, 'accept');
+    await act(befriender, childId, 'start', {
+      wellbeing: { baseline: { lifeSatisfaction: 3, worthwhile: 4, happiness: 3, anxiety: 8 } },
+    });
+    const completed = await act(befriender, childId, 'complete', {
+      outcome: { codes: ['sp-outcome-attended', 'sp-outcome-goals-met'] },
+      wellbeing: { followUp: { lifeSatisfaction: 6, worthwhile: 7, happiness: 6, anxiety: 4 } },
+    });
+    expect(completed.status).toBe('completed');
+
+    // 4. Everyone sees the same status: the parent shows its child's outcome to the GP.
+    const parent = (await (
+      await fetch(`${referrals}/v1/referrals/${parentId}`, { headers: json(gp) })
+    ).json()) as { status: string; children: Array<{ id: string; status: string }> };
+    expect(parent.status).toBe('in-progress');
+    expect(parent.children).toEqual([expect.objectContaining({ id: childId, status: 'completed' })]);
+
+    // 5. The referrer hears back through the inbox: the GP that the link worker accepted, the link
+    //    worker that the befriending service completed.
+    const inboxOf = async (bearer: string) =>
+      (
+        (await (
+          await fetch(`${service('notifications').url}/v1/inbox?limit=500`, { headers: json(bearer) })
+        ).json()) as { items: Array<{ kind: string; referralId: string }> }
+      ).items;
+    await waitFor(
+      async () =>
+        (await inboxOf(gp)).some((i) => i.referralId === parentId && i.kind === 'referral.accepted') ||
+        undefined,
+      { timeoutMs: 60_000, description: 'the GP told of the acceptance' },
+    );
+    await waitFor(
+      async () =>
+        (await inboxOf(linkWorker)).some(
+          (i) => i.referralId === childId && i.kind === 'referral.completed',
+        ) || undefined,
+      { timeoutMs: 60_000, description: 'the link worker told of the outcome' },
+    );
+
+    // 6. The directory learns from the referral events: trust signals and a freed place.
+    const listing = await waitFor(
+      async () => {
+        const body = (await (await fetch(`${organisationsUrl}/hsds/services/svc-befriending`)).json()) as {
+          sp_trust?: { acceptance_rate: number | null; completion_rate: number | null; sample_size: number };
+          sp_capacity?: { caseload: number };
+        };
+        return body.sp_trust?.completion_rate === 1 ? body : undefined;
+      },
+      { timeoutMs: 60_000, description: 'trust signals from the referral events' },
+    );
+    expect(listing.sp_trust).toMatchObject({ acceptance_rate: 1, completion_rate: 1, sample_size: 1 });
+    expect(listing.sp_capacity?.caseload).toBe(0);
+
+    // 7. Analytics counts the outcome and the wellbeing change for the service.
+    const stats = await waitFor(
+      async () => {
+        const body = (await (
+          await fetch(`${service('analytics').url}/v1/stats/services/svc-befriending`, { headers: json(ops) })
+        ).json()) as { transitions: Record<string, number>; wellbeingChange: { pairs: number } };
+        return body.transitions['completed'] === 1 ? body : undefined;
+      },
+      { timeoutMs: 180_000, description: 'analytics counted the completion' },
+    );
+    expect(stats.wellbeingChange.pairs).toBe(1);
+
+    // 8. No patient identifier crossed Kafka for either referral.
+    for (const id of [parentId, childId]) {
+      const bytes = await readReferralEventBytes(id);
+      expect(bytes).toContain('referral.');
+      for (const identifier of [nhsNumber, 'Grace', 'Hopper', '1946-12-09'])
+        expect(bytes).not.toContain(identifier);
+    }
   });
 
   it('answers bad input with every problem named and stores nothing', async () => {
@@ -399,7 +538,9 @@ async function waitForCaughtUp(
       previous = current;
       return settled ? { current } : undefined; // wrapped: a settled count of 0 is still an answer
     },
-    { timeoutMs: 60_000, intervalMs: 500, description: `${group} caught up` },
+    // Generous: a new consumer group reads the shared topic from the beginning, which holds every
+    // event the earlier test suites produced on this broker.
+    { timeoutMs: 180_000, intervalMs: 500, description: `${group} caught up` },
   ).then((v) => v.current);
 }
 
@@ -428,4 +569,28 @@ async function readReferralEventBytes(referralId: string): Promise<string> {
     await consumer.disconnect();
   }
   return found.join('\n');
+}
+
+/**
+ * Posts until the referrals service's directory replica knows the target: right after the demo
+ * seed, the directory events may still be on their way through Kafka (422 unknown_service or
+ * organisation_unverified). Retrying is safe because every post carries an Idempotency-Key.
+ */
+async function postWhenDirectoryReady(
+  url: string,
+  init: RequestInit,
+): Promise<{ status: number; body: unknown; headers: Headers }> {
+  return waitFor(
+    async () => {
+      const response = await fetch(url, init);
+      const body: unknown = await response.json();
+      const codes = ((body as { errors?: Array<{ code: string }> }).errors ?? []).map((e) => e.code);
+      const notYet =
+        response.status === 422 &&
+        codes.length > 0 &&
+        codes.every((c) => c === 'unknown_service' || c === 'organisation_unverified');
+      return notYet ? undefined : { status: response.status, body, headers: response.headers };
+    },
+    { timeoutMs: 60_000, intervalMs: 500, description: `the directory replica ready for ${url}` },
+  );
 }

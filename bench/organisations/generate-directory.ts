@@ -5,7 +5,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 
-const NEEDS = [
+export const BENCH_NEEDS = [
   'sp-need-loneliness',
   'sp-need-debt',
   'sp-need-housing',
@@ -27,7 +27,7 @@ const ACTIVITIES = [
   'Men in sheds',
   'Advice',
 ];
-const TOWNS = [
+export const BENCH_TOWNS = [
   { name: 'Middlesbrough', lat: 54.574, lon: -1.235 },
   { name: 'Leeds', lat: 53.8, lon: -1.549 },
   { name: 'Manchester', lat: 53.481, lon: -2.242 },
@@ -58,9 +58,11 @@ export function generatedService(
   servicesPerOrg: number,
 ): Record<string, unknown> {
   const orgN = Math.floor(i / servicesPerOrg);
-  const town = TOWNS[orgN % TOWNS.length] ?? TOWNS[0]!; // an organisation works in one town
+  const town = BENCH_TOWNS[orgN % BENCH_TOWNS.length] ?? BENCH_TOWNS[0]!; // an organisation works in one town
   const activity = ACTIVITIES[Math.floor(rnd() * ACTIVITIES.length)] ?? 'Advice';
-  const needs = [...new Set([NEEDS[i % NEEDS.length], NEEDS[Math.floor(rnd() * NEEDS.length)]])] as string[];
+  const needs = [
+    ...new Set([BENCH_NEEDS[i % BENCH_NEEDS.length], BENCH_NEEDS[Math.floor(rnd() * BENCH_NEEDS.length)]]),
+  ] as string[];
   const sites = rnd() < 0.2 ? 2 : 1;
   return {
     id: `bench-svc-${pad(i)}`,

@@ -6,17 +6,24 @@
 // database, and reports services/s and the importer's peak memory (RSS and V8 heap, sampled every
 // 100 ms by the importer itself; the process's VmHWM from /proc as a cross-check on Linux).
 //
+// Then measures match latency over that directory (match-latency.ts): sample postcode table,
+// assurance evidence for every organisation, an API client; the compiled organisations service
+// (`npm run build` first, skipped with BENCH_BUILD=0) booted against the database; BENCH_MATCHES
+// (default 200) POST /v1/directory/match requests one at a time with varied needs and places.
+//
 // Env: MONGO_URL (server; a fresh database is created and dropped), BENCH_SERVICES (default 50000),
-// BENCH_KEEP_DB=1 to keep the database.
-import { spawn } from 'node:child_process';
+// BENCH_MATCHES (default 200; 0 skips the match phase), BENCH_KEEP_DB=1 to keep the database.
+import { spawn, spawnSync } from 'node:child_process';
 import { readFile, mkdtemp, rm, stat } from 'node:fs/promises';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { testDatabaseName, testInfra } from '@sp/testing';
 import { writeDirectory } from './generate-directory';
+import { measureMatchLatency, type MatchLatencyReport } from './match-latency';
 
 const SERVICES = Number(process.env['BENCH_SERVICES'] ?? 50_000);
+const MATCHES = Number(process.env['BENCH_MATCHES'] ?? 200);
 const MiB = 1024 * 1024;
 const CLI = 'services/organisations/src/import/import-cli.ts';
 
@@ -77,6 +84,15 @@ async function main(): Promise<void> {
       (sum, c) => sum + c.created + c.updated + c.unchanged,
       0,
     );
+    let match: MatchLatencyReport | undefined;
+    if (MATCHES > 0 && report.status === 'completed') {
+      if (process.env['BENCH_BUILD'] !== '0') {
+        process.stderr.write('building the services (npm run build) for the match phase\n');
+        const build = spawnSync('npm', ['run', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+        if (build.status !== 0) throw new Error(`npm run build exited with ${build.status}`);
+      }
+      match = await measureMatchLatency(mongoUrl, MATCHES);
+    }
     const summary = {
       date: new Date().toISOString(),
       machine: {
@@ -100,6 +116,7 @@ async function main(): Promise<void> {
         kernelPeakRssMiB: Math.round(vmHwm / MiB),
       },
       ...(report.error ? { error: report.error } : {}),
+      ...(match ? { match } : {}),
     };
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n\n`);
     process.stdout.write(
@@ -109,7 +126,16 @@ async function main(): Promise<void> {
         `| ${SERVICES.toLocaleString('en-GB')} | ${summary.inputMiB} MiB | ${seconds} s | ${summary.servicesPerSecond} | ${summary.recordsPerSecond} | ${summary.memory.peakRssMiB} MiB | ${summary.memory.peakHeapUsedMiB} MiB | ${summary.quarantined} |`,
       ].join('\n') + '\n',
     );
-    // Match latency (p50/p99 over this directory) is not measured here yet: see the report.
+    if (match) {
+      process.stdout.write(
+        [
+          '',
+          '| Services | Match requests | p50 | p90 | p99 | Max | Results (min/p50/max) | Eligible (p50/max) | Service peak RSS |',
+          '| -------: | -------------: | --: | --: | --: | --: | --------------------: | -----------------: | ---------------: |',
+          `| ${SERVICES.toLocaleString('en-GB')} | ${match.requests} | ${match.latencyMs.p50} ms | ${match.latencyMs.p90} ms | ${match.latencyMs.p99} ms | ${match.latencyMs.max} ms | ${match.results.min}/${match.results.p50}/${match.results.max} | ${match.eligibleTotal.p50}/${match.eligibleTotal.max} | ${match.serviceKernelPeakRssMiB} MiB |`,
+        ].join('\n') + '\n',
+      );
+    }
   } finally {
     if (process.env['BENCH_KEEP_DB'] !== '1') {
       const client = await MongoClient.connect(mongoUrl);

@@ -9,6 +9,12 @@ export const ServiceConfigSchema = Type.Object({
     default: 'mongodb://127.0.0.1:27017/sp_organisations?retryWrites=false',
     description: "The service's own database (name taken from the path)",
   }),
+  KAFKA_GROUP_ID: Type.String({
+    default: 'organisations',
+    minLength: 1,
+    description:
+      'Kafka consumer group of this service (override only to run an isolated copy, e.g. in tests or benchmarks)',
+  }),
   TOKEN_TTL_SECONDS: Type.Integer({
     minimum: 60,
     maximum: 3600,

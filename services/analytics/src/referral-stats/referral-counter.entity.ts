@@ -1,6 +1,6 @@
 /**
- * Incremental read model: one counter document for the whole platform (`all`) and one per
- * referring organisation (`org:<id>`) and one per receiving service (`svc:<id>`). Each event is applied once per document: the ids of
+ * Incremental read model: one counter document per referring organisation (`org:<id>`) and one
+ * per receiving service (`svc:<id>`); platform totals are their sum, computed on read. Each event is applied once per document: the ids of
  * applied events live in the same document as the counts (see applyOnce).
  */
 export interface ReferralCounterDocument {
@@ -25,8 +25,6 @@ export interface ReferralCounterDocument {
   lastEventAt: string;
   appliedEventIds: string[];
 }
-
-export const PLATFORM_COUNTER_ID = 'all';
 
 /** Counters per receiving service (demand, declines for lack of capacity: unmet demand). */
 export function serviceCounterId(serviceId: string): string {

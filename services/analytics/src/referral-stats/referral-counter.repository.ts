@@ -5,11 +5,11 @@ import { applyOnce, type ApplyOutcome } from '@sp/messaging';
 import { collectionOf, MONGO_CONNECTION } from '@sp/persistence';
 import {
   organisationCounterId,
-  PLATFORM_COUNTER_ID,
   serviceCounterId,
   type ReferralCounterDocument,
 } from './referral-counter.entity';
 import { countersFor, type LifecycleFact } from './lifecycle-fact';
+import { sumCounters } from './sum-counters';
 
 export interface SubmittedFact {
   eventId: string;
@@ -19,6 +19,14 @@ export interface SubmittedFact {
   occurredAt: string;
 }
 
+type Target = [id: string, onInsert: Record<string, unknown>];
+
+/**
+ * Counter documents per referring organisation and per receiving service. There is deliberately
+ * no single platform-wide document: every event would serialise on it (each counter update is a
+ * locked exactly-once update), so the platform totals are summed from the organisation counters
+ * when read.
+ */
 @Injectable()
 export class ReferralCounterRepository {
   private readonly counters: Collection<ReferralCounterDocument>;
@@ -28,55 +36,27 @@ export class ReferralCounterRepository {
   }
 
   /**
-   * Counts one submitted referral in the platform and organisation counters. Each counter is
-   * its own exactly-once update, so a crash between the two is healed by the redelivery: the
-   * first reports 'duplicate', the second applies.
+   * Counts one submitted referral in its organisation and service counters. Each counter is its
+   * own exactly-once update, so a crash between the two is healed by the redelivery: the first
+   * reports 'duplicate', the second applies.
    */
-  async countSubmitted(fact: SubmittedFact): Promise<ApplyOutcome[]> {
-    const update = {
+  countSubmitted(fact: SubmittedFact): Promise<ApplyOutcome[]> {
+    return this.apply(fact, {
       $inc: { submitted: 1, [`byPriority.${fact.priority}`]: 1 },
-      $max: { lastEventAt: fact.occurredAt },
-    };
-    const collection = this.counters as unknown as Collection<Document>;
-    const outcomes = [
-      await applyOnce(
-        collection,
-        PLATFORM_COUNTER_ID,
-        fact.eventId,
-        { ...update, $setOnInsert: { organisationId: null } },
-        { upsert: true },
-      ),
-      await applyOnce(
-        collection,
-        organisationCounterId(fact.requesterOrganisationId),
-        fact.eventId,
-        { ...update, $setOnInsert: { organisationId: fact.requesterOrganisationId } },
-        { upsert: true },
-      ),
-    ];
-    if (fact.targetServiceId) {
-      outcomes.push(
-        await applyOnce(
-          collection,
-          serviceCounterId(fact.targetServiceId),
-          fact.eventId,
-          { ...update, $setOnInsert: { organisationId: null, serviceId: fact.targetServiceId } },
-          { upsert: true },
-        ),
-      );
-    }
-    return outcomes;
+    });
   }
 
-  /**
-   * Counts one lifecycle fact (status change, consent withdrawal) in the platform, requesting
-   * organisation and receiving service counters, each an exactly-once update of its own document.
-   */
-  async countLifecycle(fact: LifecycleFact): Promise<ApplyOutcome[]> {
-    const update = countersFor(fact);
+  /** Counts one lifecycle fact (status change, consent withdrawal) in the same counters. */
+  countLifecycle(fact: LifecycleFact): Promise<ApplyOutcome[]> {
+    return this.apply(fact, countersFor(fact));
+  }
+
+  private async apply(
+    fact: { eventId: string; requesterOrganisationId: string; targetServiceId?: string; occurredAt: string },
+    update: { $inc: Record<string, number> },
+  ): Promise<ApplyOutcome[]> {
     const collection = this.counters as unknown as Collection<Document>;
-    const targets: Array<[string, Record<string, unknown>]> = [
-      [PLATFORM_COUNTER_ID, { organisationId: null }],
+    const targets: Target[] = [
       [organisationCounterId(fact.requesterOrganisationId), { organisationId: fact.requesterOrganisationId }],
     ];
     if (fact.targetServiceId) {
@@ -100,20 +80,21 @@ export class ReferralCounterRepository {
     return outcomes;
   }
 
-  async forService(serviceId: string): Promise<ReferralCounterDocument | null> {
-    return this.counters.findOne(
-      { _id: serviceCounterId(serviceId) },
-      { projection: { appliedEventIds: 0 } },
-    );
-  }
-
+  /** Platform totals: the sum of every organisation's counters (null before the first event). */
   async platform(): Promise<ReferralCounterDocument | null> {
-    return this.counters.findOne({ _id: PLATFORM_COUNTER_ID }, { projection: { appliedEventIds: 0 } });
+    return sumCounters(await this.allOrganisations());
   }
 
   async forOrganisation(organisationId: string): Promise<ReferralCounterDocument | null> {
     return this.counters.findOne(
       { _id: organisationCounterId(organisationId) },
+      { projection: { appliedEventIds: 0 } },
+    );
+  }
+
+  async forService(serviceId: string): Promise<ReferralCounterDocument | null> {
+    return this.counters.findOne(
+      { _id: serviceCounterId(serviceId) },
       { projection: { appliedEventIds: 0 } },
     );
   }
