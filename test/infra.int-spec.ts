@@ -1,6 +1,7 @@
 import { Kafka, ConfigResourceTypes, logLevel, type Admin } from 'kafkajs';
 import { Redis } from 'ioredis';
 import mongoose, { Schema, type Connection } from 'mongoose';
+import { MongoClient, type Document } from 'mongodb';
 import { testDatabaseName, testInfra, uniqueName } from '@sp/testing';
 
 // Proves that the infrastructure infra/local/platform.sh provides (or CI provides) is the real thing
@@ -135,6 +136,45 @@ describe('local infrastructure', () => {
       );
       expect(result.modifiedCount).toBe(ids.length);
       expect(await items.countDocuments({ n: 1 })).toBe(ids.length);
+    });
+  });
+
+  describe('FerretDB equality lookups (patch 0002)', () => {
+    let client: MongoClient;
+    const dbName = uniqueName('infra_index').replace(/-/g, '_');
+
+    beforeAll(async () => {
+      client = await MongoClient.connect(testInfra.mongoUrlFor(dbName));
+    });
+    afterAll(async () => {
+      await client.db().dropDatabase();
+      await client.close();
+    });
+
+    const planOf = async (filter: Document): Promise<string> =>
+      JSON.stringify(
+        (await client.db().command({ explain: { find: 'things', filter } })) as { queryPlanner: unknown },
+      );
+
+    it('uses the indexes for _id and for a field that leads an index, keeping MongoDB array semantics', async () => {
+      const things = client.db().collection<{ _id: string; code: string | string[] }>('things');
+      await things.createIndex({ code: 1 });
+      await things.insertMany([
+        ...Array.from({ length: 200 }, (_, i) => ({ _id: `t${i}`, code: `c${i}` })),
+        { _id: 'tagged', code: ['x', 'c7'] },
+      ]);
+
+      expect(await planOf({ _id: 't3' })).toContain('Index Scan');
+      expect(await planOf({ _id: { $in: ['t3', 't4'] } })).toContain('Index Scan');
+      expect(await planOf({ code: 'c3' })).toContain('Index Scan');
+
+      expect((await things.findOne({ _id: 't3' }))?.code).toBe('c3');
+      expect((await things.find({ _id: { $in: ['t3', 't4', 'missing'] } }).toArray()).length).toBe(2);
+      // Equality on a scalar also matches an array that contains it, as on MongoDB.
+      expect((await things.find({ code: 'c7' }).toArray()).map((d) => d._id).sort()).toEqual([
+        't7',
+        'tagged',
+      ]);
     });
   });
 

@@ -205,7 +205,7 @@ export class OutboxRelay {
     return (await this.pass()).published;
   }
 
-  /** Index on the flag (used by MongoDB; FerretDB 1.24 creates it but its pushdown cannot use it). Once per relay. */
+  /** Index on the flag (used by MongoDB, and by FerretDB with our patch 0002). Once per relay. */
   private prepare(): Promise<void> {
     this.prepared ??= Promise.all(
       this.collections.map((c) => c.createIndex({ [OUTBOX_PENDING_FIELD]: 1 })),
