@@ -415,8 +415,10 @@ export class ReferralOperationsService implements ReferralOperations {
       for (const member of tree) {
         const isRoot = member._id === referralId;
         const result = await this.referrals.change(member._id, (current) => {
-          if (isRoot) this.guard(current, actor, input.expectedVersion);
+          // Repeating the withdrawal is allowed and carries on down the tree: if a crash stopped an
+          // earlier attempt part-way, the descendants not yet withdrawn are withdrawn now.
           if (current.consent.withdrawnAt) return undefined;
+          if (isRoot) this.guard(current, actor, input.expectedVersion);
           const cancel = !isTerminal(current.status);
           const reason = { code: 'consent-withdrawn' as const };
           const history: Omit<ReferralHistoryEntry, 'version'>[] = [
