@@ -27,6 +27,8 @@ import { EventPublisher } from '@sp/messaging';
 import { createServiceApp } from '@sp/service-kit';
 import { testInfra, uniqueName, waitFor } from '@sp/testing';
 import { AppModule } from '../src/app.module';
+import { DeadlineQueue } from '../src/deadline/deadline.queue';
+import { DeadlineWorker } from '../src/deadline/deadline.worker';
 
 const run = uniqueName('ref').replace(/-/g, '_');
 const id = (name: string) => `${name}-${run}`.replace(/_/g, '-');
@@ -735,6 +737,21 @@ describe('referrals service end to end', () => {
       },
     );
     expect((await call(shortUrl, 'gp', 'GET', `/v1/referrals/${answered}`)).body.status).toBe('accepted');
+  });
+
+  it('deadline jobs lost from Redis are restored by the reconciliation at start-up', async () => {
+    const rid = (await call(shortUrl, 'gp', 'POST', '/v1/referrals', intake())).body.id as string;
+    // Simulate lost jobs (Redis failed after the referral was stored, or lost its data).
+    await short.get(DeadlineQueue).cancel(rid);
+    expect(await short.get(DeadlineWorker).reconcile()).toBeGreaterThanOrEqual(1);
+    const expired = await waitFor(
+      async () => {
+        const r = await call(shortUrl, 'gp', 'GET', `/v1/referrals/${rid}`);
+        return r.body.status === 'rejected' ? r.body : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 250, description: 'the referral expired after reconciliation' },
+    );
+    expect(expired.statusReason).toEqual({ code: 'no-response' });
   });
 
   it('no produced event carries a patient identifier (raw bytes of values and headers)', async () => {

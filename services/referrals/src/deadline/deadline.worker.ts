@@ -10,8 +10,9 @@ import { traceContext } from '@sp/observability';
 import { SERVICE_CONFIG, SERVICE_LOGGER } from '@sp/service-kit';
 import { REFERRAL_OPERATIONS } from '../referrals/referral-operations';
 import type { ReferralOperationsService } from '../referrals/referral-operations.service';
+import { ReferralRepository } from '../referrals/referral.repository';
 import type { ServiceConfig } from '../service.config';
-import { DEADLINE_QUEUE_NAME } from './deadline.queue';
+import { DEADLINE_QUEUE_NAME, DeadlineQueue } from './deadline.queue';
 import type { DeadlineJobData } from './deadline.job';
 import { RedisConnections } from './redis-connections';
 
@@ -29,6 +30,8 @@ export class DeadlineWorker implements OnApplicationBootstrap, BeforeApplication
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     @Inject(REFERRAL_OPERATIONS) private readonly operations: ReferralOperationsService,
     private readonly redis: RedisConnections,
+    private readonly queue: DeadlineQueue,
+    private readonly referrals: ReferralRepository,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -43,6 +46,33 @@ export class DeadlineWorker implements OnApplicationBootstrap, BeforeApplication
         'deadline job failed',
       ),
     );
+    // In the background: start-up does not wait for it.
+    void this.reconcile().catch((error: unknown) =>
+      this.logger.warn({ err: error }, 'deadline reconciliation failed; it runs again at the next start'),
+    );
+  }
+
+  /**
+   * Re-schedules the deadline jobs of every referral still waiting for an answer. Scheduling is
+   * idempotent (job ids derive from the referral), so this only restores jobs that were lost: a
+   * referral stored while Redis was failing, or Redis data lost.
+   */
+  async reconcile(): Promise<number> {
+    let scheduled = 0;
+    const waiting = this.referrals.referrals.find(
+      { status: 'requested' },
+      { projection: { _id: 1, remindAt: 1, respondBy: 1, consent: 1 } },
+    );
+    for await (const referral of waiting) {
+      if (referral.consent?.withdrawnAt) continue;
+      await this.queue.schedule(referral._id, {
+        remindAt: new Date(referral.remindAt),
+        respondBy: new Date(referral.respondBy),
+      });
+      scheduled += 1;
+    }
+    if (scheduled > 0) this.logger.info({ scheduled }, 'deadline jobs reconciled');
+    return scheduled;
   }
 
   async process(job: Job<DeadlineJobData>): Promise<string> {
