@@ -40,6 +40,12 @@ export const ServiceConfigSchema = Type.Object({
     description:
       'How often assurance evidence is re-checked for expiry (also at boot); expired organisations become unverified',
   }),
+  MATCH_SNAPSHOT_TTL_MS: Type.Integer({
+    minimum: 0,
+    default: 15_000,
+    description:
+      'Matching reads listings (services, sites, eligibility) from an in-memory snapshot rebuilt in the background once older than this; a listing change reaches matching within it. Verification, capacity and trust are always live. 0 rebuilds on every match.',
+  }),
 });
 
 export type ServiceConfig = Static<typeof ServiceConfigSchema>;

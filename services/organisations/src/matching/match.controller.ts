@@ -40,7 +40,7 @@ export class MatchController {
         radiusKm,
         limit: request.limit ?? 20,
       },
-      await this.candidates.forNeeds(request.needs),
+      await this.candidates.forNeeds(request.needs, origin, radiusKm),
     );
     return { origin, radiusKm, ...outcome };
   }
