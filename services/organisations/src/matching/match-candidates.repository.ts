@@ -13,8 +13,8 @@ import {
   snapshotOf,
 } from './domain/listing-snapshot';
 
-/** Rows read per query while building the snapshot (bounded memory per round trip). */
-const PAGE = 2_000;
+/** Documents per round trip while building the snapshot. */
+const BATCH = 5_000;
 
 /**
  * The input of the pure ranking. The listing part (services, their organisation, located sites,
@@ -103,23 +103,17 @@ export class MatchCandidatesRepository {
     return snapshotOf(services.map((s) => toEntry(s, orgs, sitesOf)));
   }
 
-  /** Every document of a collection, a page at a time (ordered by _id, so no cursor stays open). */
+  /**
+   * Every document of a collection through one cursor read to the end (so it is closed). Paging by
+   * `_id > last` would make FerretDB scan and sort the whole collection for every page.
+   */
   private async readAll(
     collection: DirectoryLookup['services'],
     projection: Record<string, 1>,
   ): Promise<StoredHsds[]> {
     const out: StoredHsds[] = [];
-    let after: string | undefined;
-    for (;;) {
-      const page = await collection
-        .find(after === undefined ? {} : { _id: { $gt: after } }, { projection })
-        .sort({ _id: 1 })
-        .limit(PAGE)
-        .toArray();
-      out.push(...page);
-      if (page.length < PAGE) return out;
-      after = page[page.length - 1]!._id;
-    }
+    for await (const doc of collection.find({}, { projection, batchSize: BATCH })) out.push(doc);
+    return out;
   }
 }
 
