@@ -42,7 +42,7 @@ export const ServiceConfigSchema = Type.Object({
   }),
   MATCH_SNAPSHOT_TTL_MS: Type.Integer({
     minimum: 0,
-    default: 15_000,
+    default: 60_000,
     description:
       'Matching reads listings (services, sites, eligibility) from an in-memory snapshot rebuilt in the background once older than this; a listing change reaches matching within it. Verification, capacity and trust are always live. 0 rebuilds on every match.',
   }),
