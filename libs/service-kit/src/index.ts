@@ -39,3 +39,4 @@ export type { GracefulShutdownOptions, Closable } from './shutdown';
 export { reportBootFailure } from './boot-failure';
 export { OutboxRelayModule } from './outbox-relay.module';
 export { MongoReadiness } from './mongo-readiness';
+export { RedisConnections } from './redis-connections';

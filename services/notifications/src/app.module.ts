@@ -6,6 +6,7 @@ import {
   MongoReadiness,
   SERVICE_CONFIG,
   ServiceKitModule,
+  RedisConnections,
 } from '@sp/service-kit';
 import { DeliveryQueue } from './delivery/delivery.queue';
 import { DeliveryWorker } from './delivery/delivery.worker';
@@ -15,7 +16,6 @@ import { ServiceReplicaRepository } from './directory-replica/service-replica.re
 import { InboxController } from './inbox/inbox.controller';
 import { InboxRepository } from './inbox/inbox.repository';
 import { QueueNames } from './queues/queue-names';
-import { RedisConnections } from './queues/redis-connections';
 import { ServiceConfigSchema, type ServiceConfig } from './service.config';
 
 /** Redis in readiness, queue depths in /metrics. */

@@ -8,12 +8,12 @@ import {
   OutboxRelayModule,
   SERVICE_CONFIG,
   ServiceKitModule,
+  RedisConnections,
 } from '@sp/service-kit';
 import { AuditController } from './audit/audit.controller';
 import { AuditLogRepository } from './audit/audit-log.repository';
 import { DeadlineQueue, DEADLINE_QUEUE_NAME } from './deadline/deadline.queue';
 import { DeadlineWorker } from './deadline/deadline.worker';
-import { RedisConnections } from './deadline/redis-connections';
 import { DirectoryEventsConsumer } from './directory-replica/directory-events.consumer';
 import { DirectoryReplicaRepository } from './directory-replica/directory-replica.repository';
 import { CreateReferralUseCase } from './referrals/create-referral/create-referral.use-case';

@@ -1,9 +1,8 @@
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { SERVICE_CONFIG } from '@sp/service-kit';
+import { SERVICE_CONFIG, RedisConnections } from '@sp/service-kit';
 import type { ServiceConfig } from '../service.config';
 import { QueueNames } from '../queues/queue-names';
-import { RedisConnections } from '../queues/redis-connections';
 import { DELIVERY_JOB_NAME, deliveryJobId, type DeliveryJobData } from './delivery.job';
 
 /** Producer side of the delivery queue. */

@@ -8,11 +8,10 @@ import { Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { DomainError } from '@sp/errors';
 import { createLogger, traceContext } from '@sp/observability';
-import { SERVICE_CONFIG } from '@sp/service-kit';
+import { SERVICE_CONFIG, RedisConnections } from '@sp/service-kit';
 import { ServiceReplicaRepository } from '../directory-replica/service-replica.repository';
 import { InboxRepository } from '../inbox/inbox.repository';
 import { QueueNames } from '../queues/queue-names';
-import { RedisConnections } from '../queues/redis-connections';
 import type { ServiceConfig } from '../service.config';
 import type { DeliveryJobData } from './delivery.job';
 

@@ -1,10 +1,9 @@
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { traceContext } from '@sp/observability';
-import { SERVICE_CONFIG } from '@sp/service-kit';
+import { SERVICE_CONFIG, RedisConnections } from '@sp/service-kit';
 import type { ServiceConfig } from '../service.config';
 import { DEADLINE_JOB_KINDS, deadlineJobId, type DeadlineJobData } from './deadline.job';
-import { RedisConnections } from './redis-connections';
 
 /** Do not rename without a migration: delayed jobs waiting under the old name would never run. */
 export const DEADLINE_QUEUE_NAME = 'referrals-deadline';

@@ -7,14 +7,13 @@ import {
 import { Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { traceContext } from '@sp/observability';
-import { SERVICE_CONFIG, SERVICE_LOGGER } from '@sp/service-kit';
+import { SERVICE_CONFIG, SERVICE_LOGGER, RedisConnections } from '@sp/service-kit';
 import { REFERRAL_OPERATIONS } from '../referrals/referral-operations';
 import type { ReferralOperationsService } from '../referrals/referral-operations.service';
 import { ReferralRepository } from '../referrals/referral.repository';
 import type { ServiceConfig } from '../service.config';
 import { DEADLINE_QUEUE_NAME, DeadlineQueue } from './deadline.queue';
 import type { DeadlineJobData } from './deadline.job';
-import { RedisConnections } from './redis-connections';
 
 /**
  * Runs the response-deadline jobs. BullMQ delivers at least once, so each job re-reads the

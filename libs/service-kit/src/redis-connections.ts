@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import IORedis, { type Redis } from 'ioredis';
-import { SERVICE_CONFIG } from '@sp/service-kit';
-import type { ServiceConfig } from '../service.config';
+import type { CommonConfig } from '@sp/config';
+import { SERVICE_CONFIG } from './service-kit.config';
 
 /**
  * Two kinds of Redis connection, as BullMQ wants them: producers fail fast when Redis is away
@@ -13,7 +13,7 @@ export class RedisConnections implements OnApplicationShutdown {
   readonly producer: Redis;
   readonly worker: Redis;
 
-  constructor(@Inject(SERVICE_CONFIG) config: ServiceConfig) {
+  constructor(@Inject(SERVICE_CONFIG) config: Pick<CommonConfig, 'REDIS_URL'>) {
     this.producer = new IORedis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     this.worker = new IORedis(config.REDIS_URL, { maxRetriesPerRequest: null });
   }
