@@ -21,7 +21,7 @@ export const Topics = {
     partitions: 6,
     description:
       'Facts about the shared directory: organisations registered and services published or changed.',
-    key: "organisation id (organisationId): an organisation's events and those of its services stay in order",
+    key: "organisation id (organisationId): an organisation's events and those of its services share a partition; each organisation's and each service's own events stay in order",
   },
 } as const satisfies Record<string, TopicDefinition>;
 

@@ -3,8 +3,8 @@
 //
 // Writers add entries and raise `outboxPending: true` in the same write (`outboxInsertFields`,
 // `outboxUpdate`). One pass: find flagged documents (natural order, up to batchSize), publish all
-// their entries in one produce call (per-document order preserved, so per-aggregate order holds),
-// then one update per collection removes exactly the published entries (`$pullAll`, exact-value
+// their entries in one produce call (per-document order preserved, so per-aggregate order holds;
+// documents interleaved by write time, see inWriteOrder), then one update per collection removes exactly the published entries (`$pullAll`, exact-value
 // match on the entries as read) and clears the flag, and a check by pass id re-flags any document
 // that gained entries meanwhile (see markPublished). Why `$pullAll` and not
 // `$pull: { outbox: { id: { $in: ids } } }`: FerretDB 1.24 accepts a `$pull` condition but silently
@@ -108,6 +108,39 @@ function registerBacklogGauge(): void {
       }
     },
   });
+}
+
+/**
+ * The entries of one pass in the order they were written: each document's entries keep their
+ * stored order (per-aggregate order is strict), and documents are interleaved by entry `createdAt`
+ * (a k-way merge; ties keep the order the documents were read in). So when an organisation's
+ * document and one of its services' documents both have entries in a pass, the partition keyed by
+ * the organisation receives them as they happened, not collection by collection.
+ */
+export function inWriteOrder(perDocument: OutboxEntry[][]): OutboxEntry[] {
+  const heads = perDocument.map(() => 0);
+  const total = perDocument.reduce((n, entries) => n + entries.length, 0);
+  const out: OutboxEntry[] = [];
+  const timeOf = (e: OutboxEntry): number => {
+    const t = e.createdAt instanceof Date ? e.createdAt.getTime() : Date.parse(String(e.createdAt));
+    return Number.isNaN(t) ? Number.POSITIVE_INFINITY : t;
+  };
+  while (out.length < total) {
+    let pick = -1;
+    let pickTime = Number.POSITIVE_INFINITY;
+    for (let d = 0; d < perDocument.length; d += 1) {
+      const entry = perDocument[d]![heads[d]!];
+      if (entry === undefined) continue;
+      const t = timeOf(entry);
+      if (pick === -1 || t < pickTime) {
+        pick = d;
+        pickTime = t;
+      }
+    }
+    out.push(perDocument[pick]![heads[pick]!]!);
+    heads[pick]! += 1;
+  }
+  return out;
 }
 
 export class OutboxRelay {
@@ -276,7 +309,7 @@ export class OutboxRelay {
     }
     if (pending.length === 0) return { published: 0, morePending: false };
 
-    const records = pending.flatMap((p) => p.entries.map(outboxEntryToRecord));
+    const records = inWriteOrder(pending.map((p) => p.entries)).map(outboxEntryToRecord);
     if (records.length > 0) await this.publisher.publish(records);
 
     const byCollection = new Map<Collection<Document>, PendingDocument[]>();

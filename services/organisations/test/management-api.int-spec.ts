@@ -426,14 +426,26 @@ describe('directory management API (/v1/directory)', () => {
       ];
       const mine = () => received.filter((r) => r.key === orgId);
       await waitFor(() => mine().length >= expected.length, { timeoutMs: 30_000 });
-      const types = mine().map((r) =>
-        r.type.replace(/^.*\.(organisation|service)\./, '$1.').replace(/\.v\d+$/, ''),
+      const typeOf = (r: Received) =>
+        r.type.replace(/^.*\.(organisation|service)\./, '$1.').replace(/\.v\d+$/, '');
+      // Every event is keyed by the organisation (one partition). Order is guaranteed per aggregate
+      // (the organisation's events among themselves, the service's among themselves); across the two
+      // documents the relay follows write time within a pass but a poll can split them
+      // (docs/event-catalogue.md), so the interleaving is not asserted.
+      const types = mine().map(typeOf);
+      expect(types.filter((t) => t.startsWith('organisation.'))).toEqual(
+        expected.filter((t) => t.startsWith('organisation.')),
       );
-      expect(types).toEqual(expected);
+      expect(types.filter((t) => t.startsWith('service.'))).toEqual(
+        expected.filter((t) => t.startsWith('service.')),
+      );
+      expect(types).toHaveLength(expected.length);
       const events = mine();
-      expect(events[0]!.data).toMatchObject({ organisationId: orgId, kind: 'vcs' });
-      expect(events[1]!.type).toMatch(/service\.published\.v2$/);
-      expect(events[1]!.data).toMatchObject({
+      const organisationEvents = events.filter((r) => typeOf(r).startsWith('organisation.'));
+      const serviceEvents = events.filter((r) => typeOf(r).startsWith('service.'));
+      expect(organisationEvents[0]!.data).toMatchObject({ organisationId: orgId, kind: 'vcs' });
+      expect(serviceEvents[0]!.type).toMatch(/service\.published\.v2$/);
+      expect(serviceEvents[0]!.data).toMatchObject({
         serviceId,
         organisationId: orgId,
         status: 'active',
@@ -441,8 +453,11 @@ describe('directory management API (/v1/directory)', () => {
         minimumAge: 18,
         languages: ['en'],
       });
-      expect(events[2]!.data).toMatchObject({ serviceId, languages: ['en', 'pl'] });
-      expect(events[5]!.data).toMatchObject({ organisationId: orgId, reasonCode: 'safeguarding-concern' });
+      expect(serviceEvents[1]!.data).toMatchObject({ serviceId, languages: ['en', 'pl'] });
+      expect(organisationEvents[1]!.data).toMatchObject({
+        organisationId: orgId,
+        reasonCode: 'safeguarding-concern',
+      });
       // The outbox is drained once published.
       await waitFor(
         async () =>
