@@ -1,3 +1,5 @@
 export { collectionOf, connectMongo, databaseNameFrom, pingMongo, redactUrl } from './mongo-connection';
 export { insertOnce, isDuplicateKeyError } from './duplicate-key';
 export { MongoModule, MONGO_CONNECTION } from './mongo.module';
+export { BatchedInserter, DocumentWriteError, perDocumentErrors } from './batched-inserter';
+export type { BatchedInserterOptions } from './batched-inserter';

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Collection, Filter } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { traceContext } from '@sp/observability';
-import { collectionOf, MONGO_CONNECTION } from '@sp/persistence';
+import { BatchedInserter, collectionOf, MONGO_CONNECTION } from '@sp/persistence';
 
 /**
  * allowed: done; denied: the caller is not a party (answered 404, existence hidden);
@@ -40,9 +40,15 @@ export interface AuditQuery {
 @Injectable()
 export class AuditLogRepository implements OnModuleInit {
   private readonly entries: Collection<AuditDocument>;
+  /**
+   * Entries of concurrent requests share one insert (group commit): each caller still waits until
+   * its own entries are written, so an audited action never answers before its audit is durable.
+   */
+  private readonly inserter: BatchedInserter<AuditDocument>;
 
   constructor(@Inject(MONGO_CONNECTION) connection: Connection) {
     this.entries = collectionOf<AuditDocument>(connection, 'audit_log');
+    this.inserter = new BatchedInserter(this.entries);
   }
 
   async onModuleInit(): Promise<void> {
@@ -57,7 +63,7 @@ export class AuditLogRepository implements OnModuleInit {
   async recordMany(entries: AuditEntry[], at = new Date()): Promise<void> {
     if (entries.length === 0) return;
     const correlationId = traceContext.current()?.correlationId;
-    await this.entries.insertMany(
+    await this.inserter.insertAll(
       entries.map((entry) => ({
         ...entry,
         organisationId: entry.actor.organisationId,

@@ -4,7 +4,7 @@ import type { Connection } from 'mongoose';
 import type { EventEnvelope } from '@sp/contracts';
 import { DomainError } from '@sp/errors';
 import { outboxUpdate, withDocumentLock } from '@sp/messaging';
-import { collectionOf, isDuplicateKeyError, MONGO_CONNECTION } from '@sp/persistence';
+import { BatchedInserter, collectionOf, isDuplicateKeyError, MONGO_CONNECTION } from '@sp/persistence';
 import type { ReferralDocument, ReferralHistoryEntry } from './referral.entity';
 
 /** A change to one referral: new field values, history entries and the events that report it. */
@@ -24,9 +24,12 @@ const WITHOUT_OUTBOX = { projection: { outbox: 0 } } as const;
 @Injectable()
 export class ReferralRepository implements OnModuleInit {
   readonly referrals: Collection<ReferralDocument>;
+  /** New referrals from concurrent requests share one insert (group commit; each still awaits its own). */
+  private readonly inserter: BatchedInserter<ReferralDocument>;
 
   constructor(@Inject(MONGO_CONNECTION) connection: Connection) {
     this.referrals = collectionOf<ReferralDocument>(connection, 'referrals');
+    this.inserter = new BatchedInserter(this.referrals);
   }
 
   async onModuleInit(): Promise<void> {
@@ -39,12 +42,14 @@ export class ReferralRepository implements OnModuleInit {
     await this.referrals.createIndex({ requesterOrganisationId: 1, createdAt: -1 }, { name: 'by_requester' });
     await this.referrals.createIndex({ ownerOrganisationId: 1, updatedAt: 1 }, { name: 'by_owner' });
     await this.referrals.createIndex({ parentReferralId: 1 }, { name: 'by_parent' });
+    // FHIR ServiceRequest?subject:identifier= (one patient's referrals, by pseudonymous key).
+    await this.referrals.createIndex({ patientKey: 1, updatedAt: 1 }, { name: 'by_patient' });
   }
 
   /** Inserts the referral and its events atomically; an existing idempotency key returns the original. */
   async insert(referral: ReferralDocument): Promise<{ created: boolean; referral: ReferralDocument }> {
     try {
-      await this.referrals.insertOne(referral);
+      await this.inserter.insert(referral);
       return { created: true, referral };
     } catch (error) {
       if (!isDuplicateKeyError(error) || referral.idempotencyKey.startsWith('auto:')) throw error;
