@@ -20,6 +20,17 @@ export interface TokenVerifierOptions {
   audience: string;
   /** Allowed clock skew between issuer and verifier; 5 s by default. */
   clockToleranceSeconds?: number;
+  /**
+   * How long a token that verified is remembered, so the next request carrying the very same
+   * token skips the ES256 signature check (about 0.5 ms of CPU, measured in the referrals
+   * benchmark). Never beyond the token's own expiry (plus the clock tolerance). Bounds how long a
+   * key withdrawn from the JWKS keeps working for tokens already seen. 60 s by default; 0 disables.
+   */
+  verifiedCacheMs?: number;
+  /** Most tokens remembered; the cache is emptied when full. 10,000 by default. */
+  verifiedCacheMaxEntries?: number;
+  /** Clock, for tests. */
+  now?: () => number;
 }
 
 function unauthenticated(message: string, cause?: unknown): DomainError {
@@ -88,6 +99,11 @@ function toPrincipal(payload: JWTPayload): Principal {
 export class TokenVerifier {
   private readonly keys: JWTVerifyGetKey;
   private readonly clockTolerance: number;
+  private readonly cacheMs: number;
+  private readonly cacheMax: number;
+  private readonly now: () => number;
+  /** Tokens that verified: the exact token string, its principal, and until when it is trusted. */
+  private readonly verified = new Map<string, { principal: Principal; until: number }>();
 
   constructor(private readonly opts: TokenVerifierOptions) {
     if (opts.jwks) {
@@ -104,10 +120,23 @@ export class TokenVerifier {
       throw new Error('TokenVerifier needs jwksUrl or jwks');
     }
     this.clockTolerance = opts.clockToleranceSeconds ?? 5;
+    this.cacheMs = Math.max(0, opts.verifiedCacheMs ?? 60_000);
+    this.cacheMax = Math.max(1, opts.verifiedCacheMaxEntries ?? 10_000);
+    this.now = opts.now ?? Date.now;
   }
 
   async verify(token: string): Promise<Principal> {
     if (typeof token !== 'string' || token.length === 0) throw unauthenticated('Access token is missing');
+    const now = this.now();
+    const hit = this.verified.get(token);
+    if (hit) {
+      if (hit.until > now) return clonePrincipal(hit.principal);
+      this.verified.delete(token);
+    }
+    return this.verifySignatureAndClaims(token);
+  }
+
+  private async verifySignatureAndClaims(token: string): Promise<Principal> {
     try {
       const { payload } = await jwtVerify(token, this.keys, {
         algorithms: [TOKEN_ALG],
@@ -116,10 +145,27 @@ export class TokenVerifier {
         typ: ACCESS_TOKEN_TYP,
         clockTolerance: this.clockTolerance,
         requiredClaims: ['exp', 'iat', 'sub', 'jti'],
+        currentDate: new Date(this.now()),
       });
-      return toPrincipal(payload);
+      const principal = toPrincipal(payload);
+      this.remember(token, principal, payload.exp);
+      return principal;
     } catch (err: unknown) {
       throw toAuthError(err);
     }
   }
+
+  private remember(token: string, principal: Principal, exp: number | undefined): void {
+    if (this.cacheMs === 0 || typeof exp !== 'number') return;
+    const now = this.now();
+    const until = Math.min(now + this.cacheMs, (exp + this.clockTolerance) * 1000);
+    if (until <= now) return;
+    if (this.verified.size >= this.cacheMax) this.verified.clear();
+    this.verified.set(token, { principal: clonePrincipal(principal), until });
+  }
+}
+
+/** A copy, so a caller that changes the principal it got cannot change what the next caller gets. */
+function clonePrincipal(p: Principal): Principal {
+  return { ...p, scopes: [...p.scopes] };
 }

@@ -212,4 +212,88 @@ describe('TokenIssuer and TokenVerifier', () => {
     expect((await rejection(verifier.verify('not-a-jwt'))).message).toBe('Access token is malformed');
     expect((await rejection(verifier.verify(''))).status).toBe(401);
   });
+
+  describe('verified-token cache', () => {
+    /** A verifier on a clock the test moves, whose key set counts signature checks. */
+    function clockedVerifier(opts: { verifiedCacheMs?: number; verifiedCacheMaxEntries?: number } = {}) {
+      let now = Date.now();
+      let keyLookups = 0;
+      const jwks = tokenIssuer.jwks();
+      const v = new TokenVerifier({ jwks, issuer, audience, now: () => now, ...opts });
+      // Count how often jose asks for the key: once per full verification.
+      const keys = (v as unknown as { keys: (...a: unknown[]) => unknown }).keys;
+      (v as unknown as { keys: (...a: unknown[]) => unknown }).keys = (...a: unknown[]) => {
+        keyLookups += 1;
+        return keys(...a);
+      };
+      return {
+        v,
+        advance: (ms: number) => (now += ms),
+        lookups: () => keyLookups,
+      };
+    }
+
+    it('checks the signature of a token once, then answers the same principal from memory', async () => {
+      const { v, lookups } = clockedVerifier();
+      const { access_token } = await tokenIssuer.issue(principal);
+      expect(await v.verify(access_token)).toEqual(principal);
+      expect(await v.verify(access_token)).toEqual(principal);
+      expect(lookups()).toBe(1);
+    });
+
+    it('gives each caller its own copy of the principal', async () => {
+      const { v } = clockedVerifier();
+      const { access_token } = await tokenIssuer.issue(principal);
+      const first = await v.verify(access_token);
+      first.scopes.push('ops');
+      first.role = 'ops';
+      expect(await v.verify(access_token)).toEqual(principal);
+    });
+
+    it('never trusts a remembered token past its expiry (plus the clock tolerance)', async () => {
+      const { v, advance } = clockedVerifier({ verifiedCacheMs: 600_000 });
+      const now = Math.floor(Date.now() / 1000);
+      const token = await sign({ iat: now, exp: now + 10 });
+      await expect(v.verify(token)).resolves.toMatchObject({ clientId: 'client-1' });
+      advance(16_000);
+      expect((await rejection(v.verify(token))).message).toBe('Access token has expired');
+    });
+
+    it('checks the signature again once the cache time has passed, and not at all when disabled', async () => {
+      const timed = clockedVerifier({ verifiedCacheMs: 1_000 });
+      const { access_token } = await tokenIssuer.issue(principal);
+      await timed.v.verify(access_token);
+      timed.advance(1_500);
+      await timed.v.verify(access_token);
+      expect(timed.lookups()).toBe(2);
+      const off = clockedVerifier({ verifiedCacheMs: 0 });
+      await off.v.verify(access_token);
+      await off.v.verify(access_token);
+      expect(off.lookups()).toBe(2);
+    });
+
+    it('does not remember refused tokens, and a tampered copy of a remembered token is still refused', async () => {
+      const { v, lookups } = clockedVerifier();
+      const { access_token } = await tokenIssuer.issue(principal);
+      await v.verify(access_token);
+      const [h, p, sig] = access_token.split('.') as [string, string, string];
+      const claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as Record<string, unknown>;
+      const forged = `${h}.${base64url.encode(JSON.stringify({ ...claims, role: 'ops' }))}.${sig}`;
+      expect((await rejection(v.verify(forged))).message).toBe('Access token signature is invalid');
+      expect((await rejection(v.verify(forged))).message).toBe('Access token signature is invalid');
+      expect(lookups()).toBe(3);
+    });
+
+    it('stays bounded: a full cache is emptied, not grown', async () => {
+      const { v, lookups } = clockedVerifier({ verifiedCacheMaxEntries: 2 });
+      const tokens = await Promise.all(
+        [1, 2, 3].map(async () => (await tokenIssuer.issue(principal)).access_token),
+      );
+      for (const t of tokens) await v.verify(t);
+      expect(lookups()).toBe(3);
+      await v.verify(tokens[2]!); // remembered after the clear
+      await v.verify(tokens[0]!); // forgotten by the clear
+      expect(lookups()).toBe(4);
+    });
+  });
 });
