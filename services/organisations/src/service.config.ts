@@ -42,9 +42,9 @@ export const ServiceConfigSchema = Type.Object({
   }),
   MATCH_SNAPSHOT_TTL_MS: Type.Integer({
     minimum: 0,
-    default: 60_000,
+    default: 300_000,
     description:
-      'Matching reads listings (services, sites, eligibility) from an in-memory snapshot rebuilt in the background once older than this; a listing change reaches matching within it. Verification, capacity and trust are always live. 0 rebuilds on every match.',
+      'Matching ranks on an in-memory snapshot of the directory (listings, sites, eligibility, verification evidence, capacity, trust), rebuilt in the background once older than this. Changes this instance writes (capacity declarations, referral events, evidence and its expiry, management writes, API imports) patch it at once; changes written by another instance or the import CLI reach matching within this time plus a rebuild. The results returned are re-ranked on live capacity, trust and verification whatever the age. 0 rebuilds on every match.',
   }),
 });
 

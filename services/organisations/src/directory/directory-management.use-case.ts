@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { DomainError, ValidationError, type FieldProblem } from '@sp/errors';
 import type { Principal } from '@sp/identity';
 import { schemaValidator } from '@sp/validation';
 import type { StoredRecord } from '../hsds/domain/hsds-record';
 import { hsdsContent } from '../hsds/domain/hsds-record';
 import { organizationView, recordView, serviceView, type Json } from '../hsds/domain/hsds-views';
-import { HsdsStoreRepository } from '../hsds/hsds-store.repository';
-import type { HsdsTable, Provenance } from '../hsds/hsds-store.port';
+import { HsdsStoreRepository, type StoredWrite } from '../hsds/hsds-store.repository';
+import type { HsdsRecord, HsdsTable, Provenance } from '../hsds/hsds-store.port';
+import { DirectoryChanges } from '../signals/directory-changes';
 import {
   CreateLocationBody,
   EmptyBody,
@@ -80,7 +81,17 @@ function reference(field: string, kind: string, id: string): FieldProblem {
  */
 @Injectable()
 export class DirectoryManagement {
-  constructor(private readonly store: HsdsStoreRepository) {}
+  constructor(
+    private readonly store: HsdsStoreRepository,
+    @Optional() private readonly changes?: DirectoryChanges,
+  ) {}
+
+  /** The store's write, then the in-process notifier (matching follows it at once). */
+  private async write(table: HsdsTable, record: HsdsRecord, provenance: Provenance): Promise<StoredWrite> {
+    const result = await this.store.write(table, record, provenance);
+    if (result.outcome !== 'unchanged') this.changes?.recordsChanged(table, [record.id]);
+    return result;
+  }
 
   private provenance(principal: Principal): Provenance {
     return { updatedBy: principal.clientId, source: 'management-api' };
@@ -97,7 +108,7 @@ export class DirectoryManagement {
     const body = v.registerOrganisation.parse(raw);
     const id = body.id ?? randomUUID();
     if ((await this.store.existing('organizations', [id])).has(id)) throw conflict('organization', id);
-    const { record } = await this.store.write(
+    const { record } = await this.write(
       'organizations',
       { ...organisationRecord(id, body), sp: { kind: body.kind, status: 'active' } },
       this.provenance(principal),
@@ -110,7 +121,7 @@ export class DirectoryManagement {
     const existing = await this.mustFind('organizations', 'organization', id);
     assertCanManage(principal, id);
     if (body.kind !== undefined && body.kind !== existing.sp?.kind) assertOps(principal);
-    const { record } = await this.store.write(
+    const { record } = await this.write(
       'organizations',
       { ...organisationRecord(id, body), ...(body.kind ? { sp: { kind: body.kind } } : {}) },
       this.provenance(principal),
@@ -129,7 +140,7 @@ export class DirectoryManagement {
       ? v.suspend.parse(raw ?? {}).reasonCode
       : (v.empty.parse(raw ?? {}), undefined);
     const existing = await this.mustFind('organizations', 'organization', id);
-    const { record } = await this.store.write(
+    const { record } = await this.write(
       'organizations',
       {
         ...hsdsContent(existing),
@@ -172,7 +183,7 @@ export class DirectoryManagement {
     }
     await this.serviceChecks(body);
     const { id: _omit, ...fields } = body;
-    const { record } = await this.store.write(
+    const { record } = await this.write(
       'services',
       { ...serviceRecord(id, fields), sp: { publication: 'published' } },
       this.provenance(principal),
@@ -186,11 +197,7 @@ export class DirectoryManagement {
     assertCanManage(principal, String(existing['organization_id']));
     assertCanManage(principal, body.organization_id);
     await this.serviceChecks(body);
-    const { record } = await this.store.write(
-      'services',
-      serviceRecord(id, body),
-      this.provenance(principal),
-    );
+    const { record } = await this.write('services', serviceRecord(id, body), this.provenance(principal));
     return { created: false, body: managedService(record) };
   }
 
@@ -198,7 +205,7 @@ export class DirectoryManagement {
     v.empty.parse(raw ?? {});
     const existing = await this.mustFind('services', 'service', id);
     assertCanManage(principal, String(existing['organization_id']));
-    const { record } = await this.store.write(
+    const { record } = await this.write(
       'services',
       { ...hsdsContent(existing), sp: { publication: 'withdrawn' } },
       this.provenance(principal),
@@ -223,11 +230,7 @@ export class DirectoryManagement {
     if ((await this.store.existing('locations', [id])).has(id)) throw conflict('location', id);
     await this.locationChecks(body);
     const { id: _omit, ...fields } = body;
-    const { record } = await this.store.write(
-      'locations',
-      locationRecord(id, fields),
-      this.provenance(principal),
-    );
+    const { record } = await this.write('locations', locationRecord(id, fields), this.provenance(principal));
     return { created: true, body: recordView(record) };
   }
 
@@ -237,11 +240,7 @@ export class DirectoryManagement {
     assertCanManage(principal, String(existing['organization_id'] ?? ''));
     assertCanManage(principal, body.organization_id);
     await this.locationChecks(body);
-    const { record } = await this.store.write(
-      'locations',
-      locationRecord(id, body),
-      this.provenance(principal),
-    );
+    const { record } = await this.write('locations', locationRecord(id, body), this.provenance(principal));
     return { created: false, body: recordView(record) };
   }
 
@@ -262,7 +261,7 @@ export class DirectoryManagement {
     const existing = await this.store.find('service_at_locations', record.id);
     if (existing && existing['service_id'] !== body.service_id)
       throw conflict('service_at_location', record.id);
-    const result = await this.store.write('service_at_locations', record, this.provenance(principal));
+    const result = await this.write('service_at_locations', record, this.provenance(principal));
     return { created: result.outcome === 'created', body: recordView(result.record) };
   }
 
@@ -271,6 +270,7 @@ export class DirectoryManagement {
     const service = await this.store.find('services', String(link['service_id']));
     if (principal.role !== 'ops') assertCanManage(principal, String(service?.['organization_id'] ?? ''));
     await this.store.remove('service_at_locations', id, this.provenance(principal));
+    this.changes?.recordsChanged('service_at_locations', [id]);
   }
 }
 

@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { once } from 'node:events';
-import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DomainError } from '@sp/errors';
 import { SERVICE_LOGGER } from '@sp/service-kit';
 import { HSDS_STORE, type HsdsStore } from '../hsds/hsds-store.port';
+import { DirectoryChanges } from '../signals/directory-changes';
 import { fileElements } from './import-source';
 import { initialReport, runImport, type ImportReport } from './import-runner';
 import { ImportRepository } from './import.repository';
@@ -49,6 +50,7 @@ export class StartImportUseCase implements OnModuleInit, OnApplicationShutdown {
     private readonly imports: ImportRepository,
     @Inject(HSDS_STORE) private readonly store: HsdsStore,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    @Optional() private readonly changes?: DirectoryChanges,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -87,11 +89,13 @@ export class StartImportUseCase implements OnModuleInit, OnApplicationShutdown {
         requestedBy: command.requestedBy,
         source: { contentType: mediaTypeOf(command.contentType), bytes },
       });
+      // What the import wrote is announced when it ends (matching's snapshot follows it).
+      const recording = this.changes?.recording(this.store) ?? { store: this.store, flush: () => undefined };
       const run = runImport({
         importId,
         format,
         source: fileElements(file, format),
-        store: this.store,
+        store: recording.store,
         journal: this.imports,
       })
         .catch(async (error: unknown) => {
@@ -106,6 +110,7 @@ export class StartImportUseCase implements OnModuleInit, OnApplicationShutdown {
           return final;
         })
         .finally(() => {
+          recording.flush();
           this.running.delete(importId);
           void rm(dir, { recursive: true, force: true });
         });

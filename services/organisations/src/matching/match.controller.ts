@@ -1,8 +1,8 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PostcodeResolver } from '../postcodes/postcode-resolver';
-import { rankServices, type MatchOutcome } from './domain/ranking';
-import { MatchCandidatesRepository } from './match-candidates.repository';
+import type { MatchOutcome } from './domain/ranking';
+import { MatchServices } from './match-services.use-case';
 import { parseMatchRequest } from './match.request';
 
 /**
@@ -14,7 +14,7 @@ import { parseMatchRequest } from './match.request';
 @Controller('v1/directory/match')
 export class MatchController {
   constructor(
-    private readonly candidates: MatchCandidatesRepository,
+    private readonly matching: MatchServices,
     private readonly postcodes: PostcodeResolver,
   ) {}
 
@@ -31,17 +31,14 @@ export class MatchController {
       ? await this.postcodes.resolveOrReject(request.postcode, 'postcode')
       : request.location!;
     const radiusKm = request.radiusKm ?? 25;
-    const outcome = rankServices(
-      {
-        needs: [...new Set(request.needs)],
-        origin: { latitude: origin.latitude, longitude: origin.longitude },
-        ...(request.age !== undefined ? { age: request.age } : {}),
-        ...(request.language !== undefined ? { language: request.language } : {}),
-        radiusKm,
-        limit: request.limit ?? 20,
-      },
-      await this.candidates.forNeeds(request.needs, origin, radiusKm),
-    );
+    const outcome = await this.matching.match({
+      needs: [...new Set(request.needs)],
+      origin: { latitude: origin.latitude, longitude: origin.longitude },
+      ...(request.age !== undefined ? { age: request.age } : {}),
+      ...(request.language !== undefined ? { language: request.language } : {}),
+      radiusKm,
+      limit: request.limit ?? 20,
+    });
     return { origin, radiusKm, ...outcome };
   }
 }

@@ -10,6 +10,15 @@ export interface TrustSignals {
   sampleSize: number;
 }
 
+/** The trust of a service no referral has reached yet. */
+export const NO_TRUST_HISTORY: TrustSignals = {
+  medianHoursToFirstResponse: null,
+  acceptanceRate: null,
+  completionRate: null,
+  referralsLast90Days: 0,
+  sampleSize: 0,
+};
+
 /** Declared capacity (HSDS 3.1 service_capacity shape) plus the live caseload and waitlist. */
 export interface CapacitySignals {
   status: CapacityStatus;

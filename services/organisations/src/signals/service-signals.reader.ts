@@ -3,22 +3,26 @@ import { ServiceCapacityRepository, signalsFromDoc } from '../capacity/service-c
 import { AssuranceRepository } from '../trust/assurance.repository';
 import { computeVerification } from '../trust/domain/verification.rules';
 import { countSince, RECENT_DAYS } from '../trust/domain/trust-signals';
-import { ServiceTrustRepository } from '../trust/service-trust.repository';
+import { ServiceTrustRepository, type ServiceTrustDocument } from '../trust/service-trust.repository';
 import { DirectoryLookup } from './directory-lookup';
-import type {
-  ServiceSignals,
-  ServiceSignalsReader,
-  TrustSignals,
-  VerificationState,
+import {
+  NO_TRUST_HISTORY,
+  type ServiceSignals,
+  type ServiceSignalsReader,
+  type TrustSignals,
+  type VerificationState,
 } from './service-signals.port';
 
-export const NO_TRUST_HISTORY: TrustSignals = {
-  medianHoursToFirstResponse: null,
-  acceptanceRate: null,
-  completionRate: null,
-  referralsLast90Days: 0,
-  sampleSize: 0,
-};
+export { NO_TRUST_HISTORY } from './service-signals.port';
+
+/** The trust shown on reads, from the stored aggregate (referrals in the last 90 days as of now). */
+export function trustFromDoc(
+  doc: Pick<ServiceTrustDocument, 'trust' | 'submittedPerDay'> | null,
+  now: Date,
+): TrustSignals {
+  if (!doc) return NO_TRUST_HISTORY;
+  return { ...doc.trust, referralsLast90Days: countSince(doc.submittedPerDay ?? {}, now, RECENT_DAYS) };
+}
 
 /**
  * The read side of trust, capacity and verification (SERVICE_SIGNALS). Two reads per call
@@ -44,11 +48,8 @@ export class ServiceSignalsReaderImpl implements ServiceSignalsReader {
     const trustById = new Map(trustDocs.map((d) => [d._id, d]));
     const out = new Map<string, ServiceSignals>();
     for (const id of ids) {
-      const t = trustById.get(id);
       out.set(id, {
-        trust: t
-          ? { ...t.trust, referralsLast90Days: countSince(t.submittedPerDay ?? {}, now, RECENT_DAYS) }
-          : NO_TRUST_HISTORY,
+        trust: trustFromDoc(trustById.get(id) ?? null, now),
         capacity: signalsFromDoc(capacityById.get(id) ?? null),
       });
     }

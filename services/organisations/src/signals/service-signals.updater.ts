@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { createEnvelope, ServiceCapacityChangedV1, type EventEnvelope } from '@sp/contracts';
 import {
   eventMetaFromContext,
@@ -20,6 +20,7 @@ import {
 } from '../capacity/service-capacity.repository';
 import { submittedPerDay, trustAggregate } from '../trust/domain/trust-signals';
 import { ServiceTrustRepository } from '../trust/service-trust.repository';
+import { DirectoryChanges } from './directory-changes';
 import { DirectoryLookup } from './directory-lookup';
 import {
   applyStatusChange,
@@ -29,6 +30,7 @@ import {
 } from './domain/referral-record';
 import { ReferralRecordRepository } from './referral-record.repository';
 import type { CapacitySignals } from './service-signals.port';
+import { trustFromDoc } from './service-signals.reader';
 
 const SOURCE = '/services/organisations';
 
@@ -47,6 +49,8 @@ export class ServiceSignalsUpdater {
     private readonly trust: ServiceTrustRepository,
     private readonly directory: DirectoryLookup,
     @Inject(OutboxRelay) private readonly relay: Pick<OutboxRelay, 'kick'>,
+    /** Told each recomputed capacity and trust (the matching snapshot follows them). */
+    @Optional() private readonly changes?: DirectoryChanges,
   ) {}
 
   /** Referrals to services this directory does not hold are ignored (nothing to attribute them to). */
@@ -113,12 +117,9 @@ export class ServiceSignalsUpdater {
     change?: { declared: DeclaredCapacity; organisationId: string },
   ): Promise<CapacitySignals | null> {
     const records = await this.records.ofService(serviceId);
-    await this.trust.replace({
-      _id: serviceId,
-      trust: trustAggregate(records),
-      submittedPerDay: submittedPerDay(records, now),
-      updatedAt: now,
-    });
+    const trust = { trust: trustAggregate(records), submittedPerDay: submittedPerDay(records, now) };
+    await this.trust.replace({ _id: serviceId, ...trust, updatedAt: now });
+    this.changes?.trustChanged(serviceId, trustFromDoc(trust, now));
 
     const doc = await this.capacity.find(serviceId);
     const declared = change?.declared ?? doc?.declared;
@@ -163,7 +164,10 @@ export class ServiceSignalsUpdater {
         ),
       );
     }
-    if (!figuresChanged && events.length === 0) return signals;
+    if (!figuresChanged && events.length === 0) {
+      this.changes?.capacityChanged(serviceId, signals);
+      return signals;
+    }
 
     const state: Omit<ServiceCapacityDocument, '_id' | 'outbox' | 'outboxPending'> = {
       ...(organisationId ? { organisationId } : {}),
@@ -192,6 +196,8 @@ export class ServiceSignalsUpdater {
     } else {
       await this.capacity.collection.updateOne({ _id: serviceId }, { $set: state });
     }
+    // Still under the document lock: two recomputes of one service notify in the order they wrote.
+    this.changes?.capacityChanged(serviceId, signals);
     if (events.length > 0) this.relay.kick();
     return signals;
   }

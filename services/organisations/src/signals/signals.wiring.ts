@@ -2,11 +2,14 @@
 //   controllers: [...signalsControllers], providers: [...signalsProviders]
 // plus 'assurance' and 'service_capacity' in OutboxRelayModule.forRoot({ collections }) and, in
 // main.ts, a consumer of Topics.referralLifecycle (group 'organisations') for ReferralEventsConsumer.
+// DirectoryChanges (the in-process change notifier the matching snapshot follows) is among the
+// providers; directory management and the import use case inject it too.
 import type { Provider, Type } from '@nestjs/common';
 import { ServiceCapacityRepository } from '../capacity/service-capacity.repository';
 import { CapacityController } from '../capacity/capacity.controller';
 import { POSTCODE_LOCATOR } from '../hsds/postcode-locator.port';
-import { MatchCandidatesRepository } from '../matching/match-candidates.repository';
+import { MatchServices } from '../matching/match-services.use-case';
+import { MatchSnapshotStore } from '../matching/match-snapshot.store';
 import { MatchController } from '../matching/match.controller';
 import { PostcodeRepository } from '../postcodes/postcode.repository';
 import { PostcodeResolver } from '../postcodes/postcode-resolver';
@@ -15,6 +18,7 @@ import { AssuranceService } from '../trust/assurance.service';
 import { EvidenceController } from '../trust/evidence.controller';
 import { EvidenceSweepJob } from '../trust/evidence-sweep.job';
 import { ServiceTrustRepository } from '../trust/service-trust.repository';
+import { DirectoryChanges } from './directory-changes';
 import { DirectoryLookup } from './directory-lookup';
 import { ReferralEventsConsumer } from './referral-events.consumer';
 import { ReferralRecordRepository } from './referral-record.repository';
@@ -33,6 +37,7 @@ export const signalsControllers: Type<unknown>[] = [
 ];
 
 export const signalsProviders: Provider[] = [
+  DirectoryChanges,
   DirectoryLookup,
   ReferralRecordRepository,
   ServiceCapacityRepository,
@@ -46,7 +51,8 @@ export const signalsProviders: Provider[] = [
   PostcodeRepository,
   PostcodeResolver,
   { provide: POSTCODE_LOCATOR, useExisting: PostcodeResolver },
-  MatchCandidatesRepository,
+  MatchSnapshotStore,
+  MatchServices,
 ];
 
 export { seedDemoSignals } from './seed-demo-signals';

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   createEnvelope,
   OrganisationUnverifiedV1,
@@ -14,6 +14,7 @@ import {
   outboxUpdate,
   withDocumentLock,
 } from '@sp/messaging';
+import { DirectoryChanges } from '../signals/directory-changes';
 import { DirectoryLookup } from '../signals/directory-lookup';
 import {
   computeVerification,
@@ -40,6 +41,8 @@ export class AssuranceService {
     private readonly assurance: AssuranceRepository,
     private readonly directory: DirectoryLookup,
     @Inject(OutboxRelay) private readonly relay: Pick<OutboxRelay, 'kick'>,
+    /** Told each organisation's evidence once written (the matching snapshot follows it). */
+    @Optional() private readonly changes?: DirectoryChanges,
   ) {}
 
   async requireOrganisation(organisationId: string): Promise<void> {
@@ -178,6 +181,8 @@ export class AssuranceService {
       } else {
         await this.assurance.collection.updateOne({ _id: organisationId }, { $set: state });
       }
+      // Under the document lock, so notifications follow the order of the writes.
+      this.changes?.evidenceChanged(organisationId, doc.evidence);
       return { doc: { _id: organisationId, ...state }, emitted: events.length > 0 };
     });
     if (result.emitted) this.relay.kick();
