@@ -4,6 +4,7 @@
  */
 import request from 'supertest';
 import type { ValidateFunction } from 'ajv';
+import { uniqueName } from '@sp/testing';
 import { expectValid, hsdsValidators, PAGE_KEYS, startTestApp, type TestApp } from './hsds-test-app';
 
 type Json = Record<string, unknown> & { contents?: Array<Record<string, unknown>> };
@@ -131,6 +132,35 @@ describe('HSDS read API (/hsds)', () => {
     expect(needs.contents!.map((s) => s['service_id'])).toEqual(['svc-food-support']);
   });
 
+  it('returns one service_at_location fully nested: location, service with its organization, valid HSDS', async () => {
+    const listed = await get('/hsds/service_at_locations?organization_id=org-money-matters');
+    expect(listed.contents!.map((s) => s['service_id'])).toEqual(['svc-debt-advice']);
+    const item = listed.contents![0]!;
+    const sal = await get(`/hsds/service_at_locations/${String(item['id'])}`);
+    expectValid(schemas['service_at_location']!, sal);
+    expect(sal).toMatchObject({
+      id: item['id'],
+      service_id: 'svc-debt-advice',
+      location_id: 'loc-money-matters-advice-centre',
+      location: { id: 'loc-money-matters-advice-centre', latitude: 54.570104 },
+      service: {
+        id: 'svc-debt-advice',
+        status: 'active',
+        organization: { id: 'org-money-matters', name: 'Money Matters Advice' },
+      },
+    });
+    expectValid(schemas['location']!, sal['location']);
+    expectValid(schemas['service']!, sal['service']);
+    // The same record the list shows, with more nested.
+    expect(sal).toMatchObject(item);
+    // The one the service read nests is the same link.
+    const service = await get('/hsds/services/svc-debt-advice');
+    expect((service['service_at_locations'] as Array<Record<string, unknown>>)[0]).toMatchObject({
+      id: item['id'],
+      location: sal['location'],
+    });
+  });
+
   it('lists and reads organizations, valid HSDS, with platform status and kind', async () => {
     const page = await get('/hsds/organizations?per_page=100');
     expect(page.total_items).toBe(8);
@@ -164,6 +194,7 @@ describe('HSDS read API (/hsds)', () => {
       '/hsds/organizations/nope',
       '/hsds/taxonomies/nope',
       '/hsds/taxonomy_terms/nope',
+      '/hsds/service_at_locations/nope',
     ]) {
       const res = await request(t.http).get(path).expect(404);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -198,5 +229,81 @@ describe('HSDS read API (/hsds)', () => {
     expectValid(schemas['metadata']!, row);
     expect(row).toMatchObject({ resource_type: 'service', last_action_type: 'create', updated_by: 'seed' });
     void _id;
+  });
+
+  // Last: it adds organisations and services that the counts above do not expect.
+  it('does not show a service_at_location whose service is withdrawn or whose organisation is suspended', async () => {
+    const run = uniqueName('sal').replace(/[^A-Za-z0-9-]/g, '');
+    const ops = await t.bearer('ops', 'org-tees-valley-pcn');
+    const post = async (path: string, token: string, body: Record<string, unknown>) =>
+      (
+        await request(t.http)
+          .post(path)
+          .set('Authorization', token)
+          .send(body)
+          .expect((res) => {
+            if (res.status !== 200 && res.status !== 201)
+              throw new Error(`${path}: ${res.status} ${res.text}`);
+          })
+      ).body as Record<string, unknown>;
+    const listedIds = async () =>
+      (await get('/hsds/service_at_locations?per_page=200')).contents!.map((s) => s['id']);
+    /** An organisation with one service at one location: the service_at_location id. */
+    const site = async (name: string): Promise<{ org: string; service: string; sal: string }> => {
+      const org = `org-${name}-${run}`;
+      const service = `svc-${name}-${run}`;
+      const location = `loc-${name}-${run}`;
+      await post('/v1/directory/organizations', ops, {
+        id: org,
+        name: `Org ${name}`,
+        description: 'A test organisation',
+        kind: 'vcs',
+      });
+      const admin = await t.bearer('provider', org);
+      await post('/v1/directory/services', admin, {
+        id: service,
+        organization_id: org,
+        name: `Service ${name}`,
+        description: 'Helps',
+        status: 'active',
+        attributes: [{ taxonomy_term_id: 'sp-need-debt' }],
+      });
+      await post('/v1/directory/locations', admin, {
+        id: location,
+        organization_id: org,
+        location_type: 'physical',
+        name: 'Hall',
+        latitude: 54.57,
+        longitude: -1.23,
+      });
+      const link = await post('/v1/directory/service_at_locations', admin, {
+        service_id: service,
+        location_id: location,
+      });
+      return { org, service, sal: String(link['id']) };
+    };
+    const expect404 = async (path: string) => {
+      const res = await request(t.http).get(path).expect(404);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    };
+
+    const withdrawn = await site('withdrawn');
+    expectValid(schemas['service_at_location']!, await get(`/hsds/service_at_locations/${withdrawn.sal}`));
+    expect(await listedIds()).toContain(withdrawn.sal);
+    await post(`/v1/directory/services/${withdrawn.service}/withdraw`, ops, {});
+    await expect404(`/hsds/service_at_locations/${withdrawn.sal}`);
+    await expect404(`/hsds/services/${withdrawn.service}`);
+    expect(await listedIds()).not.toContain(withdrawn.sal);
+
+    const suspended = await site('suspended');
+    expect((await get(`/hsds/service_at_locations/${suspended.sal}`))['service_id']).toBe(suspended.service);
+    await post(`/v1/directory/organizations/${suspended.org}/suspend`, ops, {
+      reasonCode: 'safeguarding-concern',
+    });
+    await expect404(`/hsds/service_at_locations/${suspended.sal}`);
+    await expect404(`/hsds/services/${suspended.service}`);
+    expect(await listedIds()).not.toContain(suspended.sal);
+    await post(`/v1/directory/organizations/${suspended.org}/reinstate`, ops, {});
+    expect((await get(`/hsds/service_at_locations/${suspended.sal}`))['service_id']).toBe(suspended.service);
   });
 });

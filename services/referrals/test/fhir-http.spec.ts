@@ -18,6 +18,9 @@ import { createServiceApp, type ProblemDocument } from '@sp/service-kit';
 import { capabilityStatement, RESOURCE_CAPABILITIES } from '../src/fhir/capability-statement';
 import { fhirControllers, fhirProviders } from '../src/fhir/fhir.wiring';
 import { toOperationOutcome } from '../src/fhir/operation-outcome';
+import { PATIENT_KEYS, type PatientKeys } from '../src/fhir/patient-keys';
+import { SERVICE_REQUEST_SEARCH_PARAMS } from '../src/fhir/service-request-search';
+import { TASK_SEARCH_PARAMS } from '../src/fhir/task-search';
 import type { ReferralDocument } from '../src/referrals/referral.entity';
 import {
   REFERRAL_OPERATIONS,
@@ -88,6 +91,7 @@ describe('FHIR API over HTTP (fake operations)', () => {
   let jwks: Server;
   let issuer: TokenIssuer;
   const ops = new FakeOperations();
+  const patientKeys: PatientKeys = { keyFor: (nhsNumber) => `key-of-${nhsNumber}` };
   const gp: Principal = {
     clientId: 'client-gp',
     organisationId: 'org-practice',
@@ -124,7 +128,11 @@ describe('FHIR API over HTTP (fake operations)', () => {
         }),
       ],
       controllers: fhirControllers,
-      providers: [...fhirProviders, { provide: REFERRAL_OPERATIONS, useValue: ops }],
+      providers: [
+        ...fhirProviders,
+        { provide: REFERRAL_OPERATIONS, useValue: ops },
+        { provide: PATIENT_KEYS, useValue: patientKeys },
+      ],
     })
     class FhirTestModule {}
     app = (await createServiceApp({ name: 'referrals', module: FhirTestModule })).app;
@@ -332,6 +340,84 @@ describe('FHIR API over HTTP (fake operations)', () => {
     });
   });
 
+  it('searches ServiceRequests by patient (NHS number -> patient key) with paging links', async () => {
+    const token = await bearer(gp);
+    const res = await http()
+      .get('/fhir/ServiceRequest')
+      .query({
+        'subject:identifier': 'https://fhir.nhs.uk/Id/nhs-number|9434765919',
+        status: 'active',
+        performer: 'HealthcareService/svc-walks',
+        _count: '10',
+      })
+      .set('Authorization', token)
+      .expect(200);
+    expect(res.headers['content-type']).toMatch(FHIR);
+    expect(ops.searches.at(-1)).toEqual({
+      patientKey: 'key-of-9434765919',
+      targetServiceId: 'svc-walks',
+      status: ['requested', 'accepted', 'in-progress'],
+      count: 10,
+      offset: 0,
+    });
+    expect(res.body).toMatchObject({
+      resourceType: 'Bundle',
+      type: 'searchset',
+      total: 45,
+      entry: [{ resource: { resourceType: 'ServiceRequest', id: 'ref-1' } }],
+    });
+    const links = Object.fromEntries(
+      res.body.link.map((l: { relation: string; url: string }) => [l.relation, new URL(l.url)]),
+    );
+    expect(links.self.pathname).toBe('/fhir/ServiceRequest');
+    expect(links.next.searchParams.get('_offset')).toBe('10');
+    expect(links.next.searchParams.get('subject:identifier')).toBe(
+      'https://fhir.nhs.uk/Id/nhs-number|9434765919',
+    );
+    expect(links.last.searchParams.get('_offset')).toBe('40');
+  });
+
+  it('answers status=unknown with an empty searchset without searching', async () => {
+    const before = ops.searches.length;
+    const res = await http()
+      .get('/fhir/ServiceRequest?status=unknown')
+      .set('Authorization', await bearer(gp))
+      .expect(200);
+    expect(res.body).toMatchObject({ type: 'searchset', total: 0 });
+    expect(res.body.entry).toEqual([]);
+    expect(ops.searches.length).toBe(before);
+  });
+
+  it('answers unknown and malformed ServiceRequest search parameters with one OperationOutcome naming each', async () => {
+    const before = ops.searches.length;
+    const res = await http()
+      .get('/fhir/ServiceRequest')
+      .query({
+        colour: 'red',
+        'subject:identifier': 'https://fhir.nhs.uk/Id/nhs-number|9434765918',
+        status: 'sleeping',
+        _count: '0',
+      })
+      .set('Authorization', await bearer(gp))
+      .expect(400);
+    expect(res.headers['content-type']).toMatch(FHIR);
+    expect(res.body.resourceType).toBe('OperationOutcome');
+    expect(
+      res.body.issue.map((i: { code: string; details: { text: string } }) => [
+        i.code,
+        i.details.text.split(':')[0],
+      ]),
+    ).toEqual([
+      ['not-supported', 'colour'],
+      ['value', 'subject'],
+      ['code-invalid', 'status'],
+      ['value', '_count'],
+    ]);
+    expect(res.body.issue[1].details.text).toMatch(/^subject:identifier: /);
+    expect(JSON.stringify(res.body)).not.toContain('9434765918');
+    expect(ops.searches.length).toBe(before);
+  });
+
   it('PATCH maps the status change with If-Match; a stale version is 412; missing reason names Task.statusReason', async () => {
     const token = await bearer(vcs);
     const stale = await http()
@@ -477,5 +563,36 @@ describe('CapabilityStatement truthfulness', () => {
     expect(task.versioning).toBe('versioned-update');
     const patient = cs.rest[0].resource.find((r: { type: string }) => r.type === 'Patient');
     expect(patient.interaction).toEqual([]);
+  });
+
+  it('declares exactly the ServiceRequest and Task search parameters the searches accept', () => {
+    const cs = capabilityStatement('http://x/fhir', new Date()) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const declared = (type: string) =>
+      cs.rest[0].resource
+        .find((r: { type: string }) => r.type === type)
+        .searchParam.map((p: { name: string }) => p.name)
+        .sort();
+    // A parameter taken with a modifier (subject:identifier) is declared under its name.
+    const accepted = (params: readonly string[]) => params.map((p) => p.split(':')[0]).sort();
+    expect(declared('ServiceRequest')).toEqual(accepted(SERVICE_REQUEST_SEARCH_PARAMS));
+    expect(declared('ServiceRequest')).toEqual(
+      [
+        'subject',
+        'requester',
+        'performer',
+        'status',
+        'based-on',
+        '_id',
+        '_lastUpdated',
+        '_count',
+        '_offset',
+      ].sort(),
+    );
+    expect(declared('Task')).toEqual(accepted(TASK_SEARCH_PARAMS));
+    const sr = cs.rest[0].resource.find((r: { type: string }) => r.type === 'ServiceRequest');
+    expect(sr.interaction.map((i: { code: string }) => i.code)).toContain('search-type');
+    expect(sr.searchParam.find((p: { name: string }) => p.name === 'subject').documentation).toContain(
+      'subject:identifier=https://fhir.nhs.uk/Id/nhs-number|',
+    );
   });
 });

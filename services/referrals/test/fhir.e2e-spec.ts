@@ -4,31 +4,25 @@
  * fed by real directory events on Kafka. Each run isolates itself (database, consumer group, queue
  * prefix, ids).
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { MongoClient } from 'mongodb';
-import {
-  contractRegistry,
-  createEnvelope,
-  OrganisationRegisteredV1,
-  OrganisationVerifiedV1,
-  ServicePublishedV2,
-  Topics,
-  type EventEnvelope,
-} from '@sp/contracts';
-import { TokenIssuer, type Principal } from '@sp/identity';
-import { EventPublisher } from '@sp/messaging';
-import { createServiceApp } from '@sp/service-kit';
-import { testInfra, uniqueName, waitFor } from '@sp/testing';
-import { AppModule } from '../src/app.module';
+import { testInfra } from '@sp/testing';
 import { OUTCOME_SYSTEM, OUTPUT_TYPE_SYSTEM, REASON_SYSTEM } from '../src/fhir/fhir.constants';
 import { gravityBundle } from './fhir-fixtures';
+import {
+  bootReferrals,
+  DirectoryFeed,
+  send,
+  startTokenServer,
+  testPrincipals,
+  testRun,
+  waitForReplica,
+  type Reply,
+  type TokenServer,
+} from './support';
 
-const run = uniqueName('fhir').replace(/-/g, '_');
-const id = (name: string) => `${name}-${run}`.replace(/_/g, '-');
+const { run, id } = testRun('fhir');
 const ISSUER = 'http://referrals-fhir-e2e.test';
-const AUDIENCE = 'social-prescribing';
 const db = `test_${run}_referrals_fhir`;
 
 const org = {
@@ -38,21 +32,16 @@ const org = {
   vcsA: id('org-vcs-a'),
   vcsB: id('org-vcs-b'),
   vcsC: id('org-vcs-c'),
+  ops: id('org-platform'),
 };
 const svc = { lw: id('svc-lw'), a: id('svc-a'), b: id('svc-b'), c: id('svc-c') };
 
-interface Reply {
-  status: number;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  headers: Headers;
-}
-
 describe('FHIR R4 API end to end', () => {
-  let jwks: Server;
+  let tokenServer: TokenServer;
   let app: INestApplication;
   let base = '';
   let mongo: MongoClient;
-  const tokens: Record<string, string> = {};
+  let tokens: Record<string, string>;
 
   async function fhir(
     who: string | undefined,
@@ -61,22 +50,13 @@ describe('FHIR R4 API end to end', () => {
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<Reply> {
-    const response = await fetch(path.startsWith('http') ? path : `${base}${path}`, {
+    return send(path.startsWith('http') ? path : `${base}${path}`, {
       method,
-      headers: {
-        ...(who ? { authorization: `Bearer ${tokens[who]}` } : {}),
-        ...(body !== undefined ? { 'content-type': 'application/fhir+json' } : {}),
-        accept: 'application/fhir+json',
-        ...headers,
-      },
-      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+      ...(who ? { token: tokens[who] } : {}),
+      body,
+      contentType: 'application/fhir+json',
+      headers: { accept: 'application/fhir+json', ...headers },
     });
-    const text = await response.text();
-    return {
-      status: response.status,
-      body: text.length > 0 ? JSON.parse(text) : undefined,
-      headers: response.headers,
-    };
   }
   const patch = (who: string, path: string, ops: unknown[], ifMatch?: string) =>
     fhir(who, 'PATCH', path, ops, {
@@ -85,8 +65,8 @@ describe('FHIR R4 API end to end', () => {
     });
   const referrals = () => mongo.db(db).collection('referrals');
   const idFromLocation = (location: string) => location.split('/')[1] as string;
-  const bundleFor = (serviceId: string | null, identifier = id('gp-ref')) => {
-    const b = gravityBundle({ serviceId, identifier });
+  const bundleFor = (serviceId: string | null, identifier = id('gp-ref'), nhsNumber?: string) => {
+    const b = gravityBundle({ serviceId, identifier, ...(nhsNumber ? { nhsNumber } : {}) });
     b.entry[3].resource.dateTime = new Date(Date.now() - 60_000).toISOString();
     b.entry[1].resource.reasonCode = [
       {
@@ -97,114 +77,43 @@ describe('FHIR R4 API end to end', () => {
     ];
     return b;
   };
-  async function refer(serviceId: string | null = svc.a): Promise<string> {
+  async function refer(serviceId: string | null = svc.a, nhsNumber?: string): Promise<string> {
     const res = await fhir(
       'gp',
       'POST',
       '/fhir',
-      bundleFor(serviceId, id(`r-${Math.random().toString(36).slice(2)}`)),
+      bundleFor(serviceId, id(`r-${Math.random().toString(36).slice(2)}`), nhsNumber),
     );
     expect(res.status).toBe(200);
     return idFromLocation(res.body.entry[1].response.location);
   }
 
   beforeAll(async () => {
-    const keys = await TokenIssuer.generateKeyPair();
-    const issuer = new TokenIssuer({ privateJwk: keys.privateJwk, issuer: ISSUER, audience: AUDIENCE });
-    jwks = createServer((_req, res) => {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify(issuer.jwks()));
-    });
-    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-    const principals: Record<string, Principal> = {
-      gp: { clientId: 'gp', organisationId: org.gp, odsCode: 'A81001', role: 'referrer', scopes: [] },
-      otherGp: {
-        clientId: 'other-gp',
-        organisationId: org.otherGp,
-        odsCode: 'A81002',
-        role: 'referrer',
-        scopes: [],
-      },
-      lw: { clientId: 'lw', organisationId: org.lw, odsCode: 'U81234', role: 'link-worker', scopes: [] },
-      vcsA: { clientId: 'vcs-a', organisationId: org.vcsA, role: 'provider', scopes: [] },
-      vcsB: { clientId: 'vcs-b', organisationId: org.vcsB, role: 'provider', scopes: [] },
-      vcsC: { clientId: 'vcs-c', organisationId: org.vcsC, role: 'provider', scopes: [] },
-    };
-    for (const [name, p] of Object.entries(principals)) tokens[name] = (await issuer.issue(p)).access_token;
-
-    Object.assign(process.env, {
-      MONGO_URL: testInfra.mongoUrlFor(db),
-      KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),
-      REDIS_URL: testInfra.redisUrl,
-      JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`,
-      TOKEN_ISSUER: ISSUER,
-      TOKEN_AUDIENCE: AUDIENCE,
-      LOG_LEVEL: 'warn',
-      KAFKA_GROUP_ID: `referrals-${db}`,
-      QUEUE_PREFIX: db,
-    });
+    tokenServer = await startTokenServer(ISSUER);
+    tokens = await tokenServer.tokensFor(testPrincipals(org));
     mongo = await MongoClient.connect(testInfra.mongoUrl, { maxPoolSize: 4 });
-    ({ app } = await createServiceApp({
-      name: 'referrals',
-      module: AppModule,
-      topics: [Topics.referralLifecycle],
-      consumer: { groupId: 'referrals', topics: [Topics.directory] },
-    }));
-    await app.startAllMicroservices();
-    await app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    ({ app, url: base } = await bootReferrals(db, tokenServer));
 
-    const at = new Date().toISOString();
-    const meta = { source: '/test/organisations', correlationId: run };
-    const envs: EventEnvelope[] = [];
-    for (const o of [org.lw, org.vcsA, org.vcsB, org.vcsC]) {
-      envs.push(
-        createEnvelope(OrganisationRegisteredV1, { organisationId: o, kind: 'vcs', occurredAt: at }, meta),
-      );
-      envs.push(createEnvelope(OrganisationVerifiedV1, { organisationId: o, occurredAt: at }, meta));
-    }
-    const listing = (serviceId: string, organisationId: string, terms: string[]) =>
-      createEnvelope(
-        ServicePublishedV2,
-        {
-          serviceId,
-          organisationId,
-          status: 'active',
-          taxonomyTermIds: terms,
-          languages: ['en'],
-          occurredAt: at,
-        },
-        meta,
-      );
-    envs.push(
-      listing(svc.lw, org.lw, ['sp-need-loneliness', 'sp-need-debt']),
-      listing(svc.a, org.vcsA, ['sp-need-loneliness']),
-      listing(svc.b, org.vcsB, ['sp-need-debt']),
-      listing(svc.c, org.vcsC, ['sp-need-loneliness']),
-    );
-    const publisher = new EventPublisher({ brokers: testInfra.kafkaBrokers, clientId: `test-${run}` });
-    await publisher.publishEnvelopes(envs, contractRegistry);
-    await publisher.disconnect();
-    await waitFor(
-      async () => {
-        const services = await mongo
-          .db(db)
-          .collection('directory_services')
-          .countDocuments({ _id: { $in: Object.values(svc) as never[] } });
-        const verified = await mongo
-          .db(db)
-          .collection('directory_organisations')
-          .countDocuments({ _id: { $in: Object.values(org) as never[] }, verified: true });
-        return services === 4 && verified === 4;
-      },
-      { timeoutMs: 90_000, intervalMs: 250, description: 'directory replica' },
-    );
+    await new DirectoryFeed(run)
+      .organisation(org.lw)
+      .organisation(org.vcsA)
+      .organisation(org.vcsB)
+      .organisation(org.vcsC)
+      .service(svc.lw, org.lw, { taxonomyTermIds: ['sp-need-loneliness', 'sp-need-debt'] })
+      .service(svc.a, org.vcsA, { taxonomyTermIds: ['sp-need-loneliness'] })
+      .service(svc.b, org.vcsB, { taxonomyTermIds: ['sp-need-debt'] })
+      .service(svc.c, org.vcsC, { taxonomyTermIds: ['sp-need-loneliness'] })
+      .publish();
+    await waitForReplica(mongo, db, {
+      services: Object.values(svc),
+      verifiedOrganisations: [org.lw, org.vcsA, org.vcsB, org.vcsC],
+    });
   }, 240_000);
 
   afterAll(async () => {
     await app?.close();
     await mongo?.close();
-    await new Promise((resolve) => jwks?.close(resolve));
+    await tokenServer?.close();
   }, 60_000);
 
   it('GET /fhir/metadata tells what is supported', async () => {
@@ -450,6 +359,157 @@ describe('FHIR R4 API end to end', () => {
     expect(focus.body.entry.map((e: { resource: { id: string } }) => e.resource.id)).toEqual([ids[0]]);
   });
 
+  describe('ServiceRequest search', () => {
+    const nhs = '9458073022';
+    const otherNhs = '9573681935';
+    const bySubject = (nhsNumber: string) =>
+      `subject:identifier=${encodeURIComponent(`https://fhir.nhs.uk/Id/nhs-number|${nhsNumber}`)}`;
+    const idsOf = (reply: Reply): string[] =>
+      reply.body.entry.map((e: { resource: { id: string } }) => e.resource.id).sort();
+    const search = async (who: string, query: string): Promise<Reply> => {
+      const reply = await fhir(who, 'GET', `/fhir/ServiceRequest?${query}`);
+      expect([query, reply.status, reply.body.resourceType, reply.body.type]).toEqual([
+        query,
+        200,
+        'Bundle',
+        'searchset',
+      ]);
+      return reply;
+    };
+    let since = '';
+    let toA = '';
+    let toB = '';
+    let open = '';
+    let otherPatient = '';
+
+    beforeAll(async () => {
+      since = new Date(Date.now() - 1000).toISOString();
+      toA = await refer(svc.a, nhs);
+      toB = await refer(svc.b, nhs);
+      open = await refer(null, nhs);
+      otherPatient = await refer(svc.a, otherNhs);
+    });
+
+    it("finds a patient's referrals by NHS number, each caller only those it may see", async () => {
+      const mine = await search('gp', bySubject(nhs));
+      expect(mine.body.total).toBe(3);
+      expect(idsOf(mine)).toEqual([toA, toB, open].sort());
+      for (const entry of mine.body.entry)
+        expect(entry.resource).toMatchObject({
+          resourceType: 'ServiceRequest',
+          contained: [{ resourceType: 'Patient', identifier: [{ value: nhs }] }, { resourceType: 'Consent' }],
+        });
+      expect(mine.body.entry[0].fullUrl).toBe(
+        `${base}/fhir/ServiceRequest/${mine.body.entry[0].resource.id}`,
+      );
+      expect(idsOf(await search('gp', bySubject(otherNhs)))).toEqual([otherPatient]);
+      // A provider: what its services were sent, plus open referrals it could claim; ops: all.
+      expect(idsOf(await search('vcsA', bySubject(nhs)))).toEqual([toA, open].sort());
+      expect(idsOf(await search('vcsB', bySubject(nhs)))).toEqual([toB]);
+      expect(idsOf(await search('vcsC', bySubject(nhs)))).toEqual([open]);
+      expect(idsOf(await search('ops', bySubject(nhs)))).toEqual([toA, toB, open].sort());
+      // Another practice's referrals simply do not appear, by patient or by id.
+      const other = await search('otherGp', bySubject(nhs));
+      expect([other.body.total, other.body.entry]).toEqual([0, []]);
+      expect((await search('otherGp', `_id=${toA},${toB}`)).body.total).toBe(0);
+      expect((await search('vcsB', `_id=${toA}`)).body.total).toBe(0);
+    });
+
+    it('pages with links that keep the filters', async () => {
+      const first = await search('gp', `${bySubject(nhs)}&_count=2`);
+      expect([first.body.total, first.body.entry.length]).toEqual([3, 2]);
+      const next = first.body.link.find((l: { relation: string }) => l.relation === 'next').url as string;
+      expect(new URL(next).searchParams.get('subject:identifier')).toBe(
+        `https://fhir.nhs.uk/Id/nhs-number|${nhs}`,
+      );
+      const second = await fhir('gp', 'GET', next);
+      expect(second.body.entry).toHaveLength(1);
+      expect(second.body.link.find((l: { relation: string }) => l.relation === 'next')).toBeUndefined();
+      expect(
+        [...first.body.entry, ...second.body.entry]
+          .map((e: { resource: { id: string } }) => e.resource.id)
+          .sort(),
+      ).toEqual([toA, toB, open].sort());
+    });
+
+    it('filters by performer, status, requester, _id and _lastUpdated', async () => {
+      const subject = bySubject(nhs);
+      expect(idsOf(await search('gp', `${subject}&performer=HealthcareService/${svc.a}`))).toEqual([toA]);
+      expect(idsOf(await search('gp', `${subject}&performer=${svc.b}`))).toEqual([toB]);
+      expect(idsOf(await search('gp', `${subject}&requester=Organization/${org.gp}`))).toHaveLength(3);
+      expect((await search('gp', `${subject}&requester=${org.otherGp}`)).body.total).toBe(0);
+      expect(idsOf(await search('gp', `_id=${toA},${otherPatient}`))).toEqual([toA, otherPatient].sort());
+      expect(idsOf(await search('gp', `${subject}&_id=${toA},${otherPatient}`))).toEqual([toA]);
+      expect(idsOf(await search('gp', `${subject}&_lastUpdated=gt${since}`))).toHaveLength(3);
+      expect((await search('gp', `${subject}&_lastUpdated=lt${since}`)).body.total).toBe(0);
+
+      const rejected = await patch('vcsB', `/fhir/Task/${toB}`, [
+        { op: 'replace', path: '/status', value: 'rejected' },
+        {
+          op: 'add',
+          path: '/statusReason',
+          value: { coding: [{ system: REASON_SYSTEM, code: 'no-capacity' }] },
+        },
+      ]);
+      expect(rejected.status).toBe(200);
+      const revoked = await search('gp', `${subject}&status=revoked`);
+      expect(idsOf(revoked)).toEqual([toB]);
+      expect(revoked.body.entry[0].resource.status).toBe('revoked');
+      expect(idsOf(await search('gp', `${subject}&status=active`))).toEqual([toA, open].sort());
+      expect(idsOf(await search('gp', `${subject}&status=completed,on-hold`))).toEqual([]);
+      expect((await search('gp', `${subject}&status=unknown`)).body.total).toBe(0);
+    });
+
+    it('audits every referral a search returns, for the caller', async () => {
+      await search('vcsA', bySubject(nhs));
+      for (const rid of [toA, open]) {
+        const audit = await send(`${base}/v1/audit?referralId=${rid}&size=500`, {
+          method: 'GET',
+          token: tokens['ops'],
+        });
+        expect(audit.status).toBe(200);
+        expect(
+          audit.body.items.filter(
+            (e: { action: string; organisationId: string; outcome: string }) =>
+              e.action === 'referral.search' && e.organisationId === org.vcsA && e.outcome === 'allowed',
+          ).length,
+        ).toBeGreaterThanOrEqual(1);
+      }
+      // Nothing is recorded against a referral the caller did not find.
+      const toBAudit = await send(`${base}/v1/audit?referralId=${toB}&size=500`, {
+        method: 'GET',
+        token: tokens['ops'],
+      });
+      expect(
+        toBAudit.body.items.filter(
+          (e: { action: string; organisationId: string }) =>
+            e.action === 'referral.search' && e.organisationId === org.vcsA,
+        ),
+      ).toEqual([]);
+    });
+
+    it('answers unknown and malformed parameters with one OperationOutcome naming each', async () => {
+      const res = await fhir(
+        'gp',
+        'GET',
+        `/fhir/ServiceRequest?colour=red&${bySubject('9458073023')}&performer=Organization/x&_count=0`,
+      );
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/^application\/fhir\+json/);
+      expect(res.body.resourceType).toBe('OperationOutcome');
+      expect(res.body.issue.map((i: { details: { text: string } }) => i.details.text.split(': ')[0])).toEqual(
+        ['colour', 'subject:identifier', 'performer', '_count'],
+      );
+      expect(JSON.stringify(res.body)).not.toContain('9458073023');
+      const wrongSystem = await fhir(
+        'gp',
+        'GET',
+        `/fhir/ServiceRequest?subject:identifier=${encodeURIComponent(`https://example.org/mrn|${nhs}`)}`,
+      );
+      expect([wrongSystem.status, wrongSystem.body.issue[0].code]).toEqual([400, 'not-supported']);
+    });
+  });
+
   it("another organisation's referral is refused on every endpoint", async () => {
     const rid = await refer(svc.a);
     for (const who of ['otherGp', 'vcsB']) {
@@ -518,6 +578,9 @@ describe('FHIR R4 API end to end', () => {
     });
     const children = await fhir('lw', 'GET', `/fhir/Task?part-of=Task/${parent}`);
     expect(children.body.entry.map((e: { resource: { id: string } }) => e.resource.id)).toEqual([child]);
+    const requests = await fhir('lw', 'GET', `/fhir/ServiceRequest?based-on=ServiceRequest/${parent}`);
+    expect(requests.body.entry.map((e: { resource: { id: string } }) => e.resource.id)).toEqual([child]);
+    expect(requests.body.entry[0].resource.basedOn).toEqual([{ reference: `ServiceRequest/${parent}` }]);
   });
 
   it('bad inputs get an OperationOutcome naming the elements, and nothing is stored', async () => {

@@ -5,35 +5,27 @@
  * directory events to Kafka. Each run isolates itself (databases, consumer groups, queue prefix,
  * ids).
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
-import {
-  contractRegistry,
-  createEnvelope,
-  OrganisationRegisteredV1,
-  OrganisationSuspendedV1,
-  OrganisationVerifiedV1,
-  ServiceCapacityChangedV1,
-  ServicePublishedV2,
-  ServiceWithdrawnV1,
-  Topics,
-  type EventEnvelope,
-} from '@sp/contracts';
-import { TokenIssuer, type Principal } from '@sp/identity';
-import { EventPublisher } from '@sp/messaging';
-import { createServiceApp } from '@sp/service-kit';
+import { Topics } from '@sp/contracts';
 import { testInfra, uniqueName, waitFor } from '@sp/testing';
-import { AppModule } from '../src/app.module';
 import { DeadlineQueue } from '../src/deadline/deadline.queue';
 import { DeadlineWorker } from '../src/deadline/deadline.worker';
+import {
+  bootReferrals,
+  DirectoryFeed,
+  send,
+  startTokenServer,
+  testPrincipals,
+  testRun,
+  waitForReplica,
+  type Reply,
+  type TokenServer,
+} from './support';
 
-const run = uniqueName('ref').replace(/-/g, '_');
-const id = (name: string) => `${name}-${run}`.replace(/_/g, '-');
+const { run, id } = testRun('ref');
 const ISSUER = 'http://referrals-e2e.test';
-const AUDIENCE = 'social-prescribing';
 
 const org = {
   gp: id('org-gp'),
@@ -89,53 +81,17 @@ function intake(overrides: Record<string, unknown> = {}): Record<string, unknown
   };
 }
 
-interface Reply {
-  status: number;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  headers: Headers;
-}
-
 describe('referrals service end to end', () => {
-  let jwks: Server;
-  let issuer: TokenIssuer;
+  let tokenServer: TokenServer;
   let main: INestApplication;
   let short: INestApplication;
   let mainUrl = '';
   let shortUrl = '';
   let mongo: MongoClient;
-  const tokens: Record<string, string> = {};
+  let tokens: Record<string, string>;
   const createdIds = new Set<string>();
   const mainDb = `test_${run}_referrals`;
   const shortDb = `test_${run}_referrals_short`;
-
-  async function boot(
-    db: string,
-    extra: Record<string, string>,
-  ): Promise<{ app: INestApplication; url: string }> {
-    Object.assign(process.env, {
-      MONGO_URL: testInfra.mongoUrlFor(db),
-      KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),
-      REDIS_URL: testInfra.redisUrl,
-      JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`,
-      TOKEN_ISSUER: ISSUER,
-      TOKEN_AUDIENCE: AUDIENCE,
-      LOG_LEVEL: 'warn',
-      KAFKA_GROUP_ID: `referrals-${db}`,
-      QUEUE_PREFIX: db,
-      RESPONSE_DEADLINE_HOURS: '336',
-      REMINDER_BEFORE_DEADLINE_HOURS: '72',
-      ...extra,
-    });
-    const { app } = await createServiceApp({
-      name: 'referrals',
-      module: AppModule,
-      topics: [Topics.referralLifecycle],
-      consumer: { groupId: 'referrals', topics: [Topics.directory] },
-    });
-    await app.startAllMicroservices();
-    await app.listen(0, '127.0.0.1');
-    return { app, url: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}` };
-  }
 
   async function call(
     base: string,
@@ -145,24 +101,14 @@ describe('referrals service end to end', () => {
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<Reply> {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${tokens[who]}`,
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...headers,
-      },
-      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    const parsed: unknown = text.length > 0 ? JSON.parse(text) : undefined;
-    if (method === 'POST' && (response.status === 201 || response.status === 200)) {
-      const view = parsed as { id?: string; children?: Array<{ id: string }>; child?: { id: string } };
+    const reply = await send(`${base}${path}`, { method, token: tokens[who], body, headers });
+    if (method === 'POST' && (reply.status === 201 || reply.status === 200)) {
+      const view = reply.body as { id?: string; children?: Array<{ id: string }>; child?: { id: string } };
       if (view?.id) createdIds.add(view.id);
       view?.children?.forEach((c) => createdIds.add(c.id));
       if (view?.child) createdIds.add(view.child.id);
     }
-    return { status: response.status, body: parsed, headers: response.headers };
+    return reply;
   }
   const api = (who: string, method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
     call(mainUrl, who, method, path, body, headers);
@@ -179,127 +125,49 @@ describe('referrals service end to end', () => {
   }
 
   beforeAll(async () => {
-    const keys = await TokenIssuer.generateKeyPair();
-    issuer = new TokenIssuer({ privateJwk: keys.privateJwk, issuer: ISSUER, audience: AUDIENCE });
-    jwks = createServer((_req, res) => {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify(issuer.jwks()));
-    });
-    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-    const principals: Record<string, Principal> = {
-      gp: { clientId: 'gp', organisationId: org.gp, odsCode: 'A81001', role: 'referrer', scopes: [] },
-      otherGp: {
-        clientId: 'other-gp',
-        organisationId: org.otherGp,
-        odsCode: 'A81002',
-        role: 'referrer',
-        scopes: [],
-      },
-      lw: { clientId: 'lw', organisationId: org.lw, odsCode: 'U81234', role: 'link-worker', scopes: [] },
-      vcsA: { clientId: 'vcs-a', organisationId: org.vcsA, role: 'provider', scopes: [] },
-      vcsB: { clientId: 'vcs-b', organisationId: org.vcsB, role: 'provider', scopes: [] },
-      vcsC: { clientId: 'vcs-c', organisationId: org.vcsC, role: 'provider', scopes: [] },
-      ops: { clientId: 'ops', organisationId: id('org-platform'), role: 'ops', scopes: [] },
-    };
-    for (const [name, p] of Object.entries(principals)) tokens[name] = (await issuer.issue(p)).access_token;
+    tokenServer = await startTokenServer(ISSUER);
+    tokens = await tokenServer.tokensFor(testPrincipals({ ...org, ops: id('org-platform') }));
 
     mongo = await MongoClient.connect(testInfra.mongoUrl, { maxPoolSize: 4 });
-    ({ app: main, url: mainUrl } = await boot(mainDb, {}));
+    ({ app: main, url: mainUrl } = await bootReferrals(mainDb, tokenServer));
     // Deadline of 4 s, reminder 2 s before it.
-    ({ app: short, url: shortUrl } = await boot(shortDb, {
+    ({ app: short, url: shortUrl } = await bootReferrals(shortDb, tokenServer, {
       RESPONSE_DEADLINE_HOURS: String(4 / 3600),
       REMINDER_BEFORE_DEADLINE_HOURS: String(2 / 3600),
     }));
 
     // The directory, as the organisations service would publish it.
-    const at = new Date().toISOString();
-    const meta = { source: '/test/organisations', correlationId: run };
-    const envs: EventEnvelope[] = [];
-    for (const o of [org.lw, org.vcsA, org.vcsB, org.vcsC, org.suspended, org.unverified]) {
-      envs.push(
-        createEnvelope(OrganisationRegisteredV1, { organisationId: o, kind: 'vcs', occurredAt: at }, meta),
-      );
-      if (o !== org.unverified)
-        envs.push(createEnvelope(OrganisationVerifiedV1, { organisationId: o, occurredAt: at }, meta));
-    }
-    envs.push(
-      createEnvelope(
-        OrganisationSuspendedV1,
-        { organisationId: org.suspended, reasonCode: 'safeguarding-concern', occurredAt: at },
-        meta,
-      ),
-    );
-    const listing = (serviceId: string, organisationId: string, extra: Record<string, unknown> = {}) =>
-      createEnvelope(
-        ServicePublishedV2,
-        {
-          serviceId,
-          organisationId,
-          status: 'active',
-          taxonomyTermIds: ['sp-need-loneliness'],
-          languages: ['en'],
-          occurredAt: at,
-          ...extra,
-        },
-        meta,
-      );
-    envs.push(
-      listing(svc.lw, org.lw, { taxonomyTermIds: ['sp-need-loneliness', 'sp-need-debt'] }),
-      listing(svc.a, org.vcsA),
-      listing(svc.b, org.vcsB, { taxonomyTermIds: ['sp-need-debt'] }),
-      listing(svc.c, org.vcsC),
-      listing(svc.suspended, org.suspended),
-      listing(svc.unverified, org.unverified),
-      listing(svc.young, org.vcsA, { minimumAge: 16, maximumAge: 25 }),
-      listing(svc.full, org.vcsA),
-      listing(svc.inactive, org.vcsA, { status: 'inactive' }),
-      listing(svc.withdrawn, org.vcsA),
-      createEnvelope(
-        ServiceCapacityChangedV1,
-        {
-          serviceId: svc.full,
-          organisationId: org.vcsA,
-          capacityStatus: 'no-capacity',
-          caseload: 10,
-          waitlistLength: 0,
-          occurredAt: at,
-        },
-        meta,
-      ),
-      createEnvelope(
-        ServiceWithdrawnV1,
-        { serviceId: svc.withdrawn, organisationId: org.vcsA, occurredAt: at },
-        meta,
-      ),
-    );
-    const publisher = new EventPublisher({ brokers: testInfra.kafkaBrokers, clientId: `test-${run}` });
-    await publisher.publishEnvelopes(envs, contractRegistry);
-    await publisher.disconnect();
-    for (const db of [mainDb, shortDb]) {
-      await waitFor(
-        async () => {
-          const services = mongo.db(db).collection('directory_services');
-          const withdrawn = await services.countDocuments({ _id: svc.withdrawn as never, withdrawn: true });
-          const full = await services.countDocuments({
-            _id: svc.full as never,
-            capacityStatus: 'no-capacity',
-          });
-          const suspended = await mongo
-            .db(db)
-            .collection('directory_organisations')
-            .countDocuments({ _id: org.suspended as never, suspended: true });
-          return withdrawn + full + suspended === 3;
-        },
-        { timeoutMs: 90_000, intervalMs: 250, description: `directory replica in ${db}` },
-      );
-    }
+    const feed = new DirectoryFeed(run);
+    for (const o of [org.lw, org.vcsA, org.vcsB, org.vcsC, org.suspended, org.unverified])
+      feed.organisation(o, { verified: o !== org.unverified });
+    await feed
+      .suspend(org.suspended, 'safeguarding-concern')
+      .service(svc.lw, org.lw, { taxonomyTermIds: ['sp-need-loneliness', 'sp-need-debt'] })
+      .service(svc.a, org.vcsA)
+      .service(svc.b, org.vcsB, { taxonomyTermIds: ['sp-need-debt'] })
+      .service(svc.c, org.vcsC)
+      .service(svc.suspended, org.suspended)
+      .service(svc.unverified, org.unverified)
+      .service(svc.young, org.vcsA, { minimumAge: 16, maximumAge: 25 })
+      .service(svc.full, org.vcsA)
+      .service(svc.inactive, org.vcsA, { status: 'inactive' })
+      .service(svc.withdrawn, org.vcsA)
+      .noCapacity(svc.full, org.vcsA)
+      .withdraw(svc.withdrawn, org.vcsA)
+      .publish();
+    for (const db of [mainDb, shortDb])
+      await waitForReplica(mongo, db, {
+        withdrawnServices: [svc.withdrawn],
+        noCapacityServices: [svc.full],
+        suspendedOrganisations: [org.suspended],
+      });
   }, 240_000);
 
   afterAll(async () => {
     await main?.close();
     await short?.close();
     await mongo?.close();
-    await new Promise((resolve) => jwks?.close(resolve));
+    await tokenServer?.close();
   }, 60_000);
 
   it('JSON intake: stores the referral addressed to the service owner; a retry with the same key returns it', async () => {

@@ -9,8 +9,15 @@ import {
   type HsdsPage,
   type ListQuery,
 } from './domain/hsds-query';
-import type { StoredRecord } from './domain/hsds-record';
-import { organizationView, recordView, serviceView, withSignals, type Json } from './domain/hsds-views';
+import { taxonomyTermIdsOf, type StoredRecord } from './domain/hsds-record';
+import {
+  organizationView,
+  recordView,
+  serviceView,
+  withSignals,
+  withTerms,
+  type Json,
+} from './domain/hsds-views';
 import { HsdsStoreRepository } from './hsds-store.repository';
 import type { HsdsTable } from './hsds-store.port';
 import { POSTCODE_LOCATOR, type PostcodeLocator } from './postcode-locator.port';
@@ -26,7 +33,8 @@ export function notFound(kind: string, id: string): DomainError {
 /**
  * Reads of the HSDS API. Lists show the directory as the public sees it: services that are active
  * (HSDS status) and published (not withdrawn) and whose organisation is not suspended;
- * `/services/{id}` answers 404 for a withdrawn service or one of a suspended organisation.
+ * `/services/{id}` and `/service_at_locations/{id}` answer 404 for a withdrawn service or one of a
+ * suspended organisation (and for its service_at_locations), as for an id that does not exist.
  */
 @Injectable()
 export class HsdsReader {
@@ -89,15 +97,28 @@ export class HsdsReader {
     );
   }
 
-  /** The fully nested service: organization, service_at_locations with locations, attributes with terms. */
-  async getService(id: string): Promise<Json> {
+  /**
+   * A service the public may read by id, with its organisation: null when there is no such service,
+   * it is withdrawn, or its organisation is suspended.
+   */
+  private async readableService(
+    id: string,
+  ): Promise<{ service: StoredRecord; organisation: StoredRecord | null } | null> {
     const service = await this.col('services').findOne({ _id: id }, NO_OUTBOX);
-    if (!service || service.sp?.publication === 'withdrawn') throw notFound('service', id);
+    if (!service || service.sp?.publication === 'withdrawn') return null;
     const organisationId = String(service['organization_id'] ?? '');
     const organisation = organisationId
       ? await this.col('organizations').findOne({ _id: organisationId }, NO_OUTBOX)
       : null;
-    if (organisation?.sp?.status === 'suspended') throw notFound('service', id);
+    if (organisation?.sp?.status === 'suspended') return null;
+    return { service, organisation };
+  }
+
+  /** The fully nested service: organization, service_at_locations with locations, attributes with terms. */
+  async getService(id: string): Promise<Json> {
+    const readable = await this.readableService(id);
+    if (!readable) throw notFound('service', id);
+    const { service, organisation } = readable;
     const [links, termViews, signals] = await Promise.all([
       this.col('service_at_locations').find({ service_id: id }, NO_OUTBOX).sort({ _id: 1 }).toArray(),
       this.termsById(service.sp?.taxonomyTermIds ?? []),
@@ -113,13 +134,33 @@ export class HsdsReader {
       const location = locations.get(String(link['location_id'] ?? ''));
       return { ...recordView(link), ...(location ? { location: recordView(location) } : {}) };
     });
-    if (Array.isArray(view['attributes'])) {
-      view['attributes'] = (view['attributes'] as Json[]).map((a) => {
-        const term = termViews.get(String(a['taxonomy_term_id'] ?? ''));
-        return term ? { ...a, taxonomy_term: term } : a;
-      });
-    }
-    return withSignals(view, id, signals.get(id));
+    return withSignals(withTerms(view, termViews), id, signals.get(id));
+  }
+
+  /**
+   * One service_at_location, fully nested: its location, its attributes with their taxonomy terms,
+   * and (as in the list) its service, here with the service's organization. 404 when the link does
+   * not exist or its service may not be read by id (withdrawn, organisation suspended).
+   * HSDS 3.0's openapi.json describes this operation ("fully nested service_at_location") but points
+   * its 200 schema at compiled/service.json; the body follows the description and validates as
+   * service_at_location.json.
+   */
+  async getServiceAtLocation(id: string): Promise<Json> {
+    const link = await this.col('service_at_locations').findOne({ _id: id }, NO_OUTBOX);
+    const readable = link ? await this.readableService(String(link['service_id'] ?? '')) : null;
+    if (!link || !readable) throw notFound('service_at_location', id);
+    const { service, organisation } = readable;
+    const locationId = String(link['location_id'] ?? '');
+    const location = locationId ? await this.col('locations').findOne({ _id: locationId }, NO_OUTBOX) : null;
+    const view = withTerms(recordView(link), await this.termsById(taxonomyTermIdsOf(link)));
+    return {
+      ...view,
+      ...(location ? { location: recordView(location) } : {}),
+      service: {
+        ...serviceView(service),
+        ...(organisation ? { organization: recordView(organisation) } : {}),
+      },
+    };
   }
 
   private async byId(table: HsdsTable, ids: string[]): Promise<Map<string, StoredRecord>> {

@@ -84,6 +84,16 @@ export class HsdsController {
     );
   }
 
+  @Get('service_at_locations/:id')
+  @ApiOperation({
+    summary:
+      'One service_at_location, fully nested: location, attributes with terms, service with its organization',
+  })
+  @ApiParam({ name: 'id' })
+  serviceAtLocation(@Param('id') id: string): Promise<Json> {
+    return this.reader.getServiceAtLocation(id);
+  }
+
   @Get('organizations')
   @ApiOperation({ summary: 'Organizations (paginated)' })
   @ApiQuery({ name: 'search', required: false })

@@ -1,9 +1,11 @@
-import { FHIR_VERSION, FHIR_JSON, JSON_PATCH } from './fhir.constants';
+import { FHIR_VERSION, FHIR_JSON, JSON_PATCH, NHS_NUMBER_SYSTEM } from './fhir.constants';
+import { SERVICE_REQUEST_SEARCH_PARAMS } from './service-request-search';
 import { TASK_SEARCH_PARAMS } from './task-search';
 
 /**
- * What the /fhir endpoint supports, and nothing more: fhir-capabilities.spec.ts checks every
- * interaction here against the controllers' routes and every /fhir route against this list.
+ * What the /fhir endpoint supports, and nothing more: test/fhir-http.spec.ts checks every
+ * interaction here against the controllers' routes and every /fhir route against this list, and
+ * the search parameters declared against those the searches accept.
  */
 
 export type Interaction =
@@ -19,10 +21,15 @@ export interface ResourceCapability {
   versioning?: 'no-version' | 'versioned' | 'versioned-update';
 }
 
-const SEARCH_PARAM_DOCS: Record<
-  (typeof TASK_SEARCH_PARAMS)[number],
-  { type: string; documentation: string }
-> = {
+type SearchParamDoc = ResourceCapability['searchParams'][number];
+
+const COMMON_PARAM_DOCS = {
+  _lastUpdated: { type: 'date', documentation: 'gt, ge, lt or le followed by a date or dateTime with zone' },
+  _count: { type: 'number', documentation: 'Page size, 1-100 (default 20)' },
+  _offset: { type: 'number', documentation: 'Zero-based index of the first result' },
+};
+
+const TASK_PARAM_DOCS: Record<(typeof TASK_SEARCH_PARAMS)[number], Omit<SearchParamDoc, 'name'>> = {
   owner: {
     type: 'reference',
     documentation: 'Organization/<id>, HealthcareService/<id> or an organisation id',
@@ -31,25 +38,47 @@ const SEARCH_PARAM_DOCS: Record<
   status: { type: 'token', documentation: 'Task status; several separated by commas' },
   focus: { type: 'reference', documentation: 'ServiceRequest/<id>' },
   'part-of': { type: 'reference', documentation: 'Task/<id>: onward referrals of a referral' },
-  _lastUpdated: { type: 'date', documentation: 'gt, ge, lt or le followed by a date or dateTime with zone' },
-  _count: { type: 'number', documentation: 'Page size, 1-100 (default 20)' },
-  _offset: { type: 'number', documentation: 'Zero-based index of the first result' },
+  ...COMMON_PARAM_DOCS,
 };
+
+/** Keyed by the parameter as sent; a `name:modifier` key is declared under `name`. */
+const SERVICE_REQUEST_PARAM_DOCS: Record<
+  (typeof SERVICE_REQUEST_SEARCH_PARAMS)[number],
+  Omit<SearchParamDoc, 'name'>
+> = {
+  'subject:identifier': {
+    type: 'reference',
+    documentation: `Only with the :identifier modifier: subject:identifier=${NHS_NUMBER_SYSTEM}|<NHS number> (one patient's referrals)`,
+  },
+  requester: { type: 'reference', documentation: 'Organization/<id> or an organisation id' },
+  performer: { type: 'reference', documentation: 'HealthcareService/<id> or a directory service id' },
+  status: { type: 'token', documentation: 'ServiceRequest status; several separated by commas' },
+  'based-on': { type: 'reference', documentation: 'ServiceRequest/<id>: onward referrals of a referral' },
+  _id: { type: 'token', documentation: 'Referral id; up to 100 separated by commas' },
+  ...COMMON_PARAM_DOCS,
+};
+
+function searchParams<P extends string>(
+  params: readonly P[],
+  docs: Record<P, Omit<SearchParamDoc, 'name'>>,
+): SearchParamDoc[] {
+  return params.map((param) => ({ name: param.split(':')[0]!, ...docs[param] }));
+}
 
 export const RESOURCE_CAPABILITIES: ResourceCapability[] = [
   {
     type: 'ServiceRequest',
-    interactions: ['create', 'read'],
-    searchParams: [],
+    interactions: ['create', 'read', 'search-type'],
+    searchParams: searchParams(SERVICE_REQUEST_SEARCH_PARAMS, SERVICE_REQUEST_PARAM_DOCS),
     conditionalCreate: true,
     versioning: 'versioned',
     documentation:
-      'A referral. Create with the Patient contained (#patient, or subject.identifier with the NHS number and the Patient contained) and the Consent contained and referenced from supportingInfo; conditional create with If-None-Exist: identifier=system|value. basedOn a parent makes an onward referral.',
+      'A referral. Create with the Patient contained (#patient, or subject.identifier with the NHS number and the Patient contained) and the Consent contained and referenced from supportingInfo; conditional create with If-None-Exist: identifier=system|value. basedOn a parent makes an onward referral. Search finds only the referrals the caller may see; unknown or malformed parameters are refused (400).',
   },
   {
     type: 'Task',
     interactions: ['read', 'vread', 'history-instance', 'search-type', 'patch', 'update'],
-    searchParams: TASK_SEARCH_PARAMS.map((name) => ({ name, ...SEARCH_PARAM_DOCS[name] })),
+    searchParams: searchParams(TASK_SEARCH_PARAMS, TASK_PARAM_DOCS),
     conditionalUpdate: false,
     versioning: 'versioned-update',
     documentation: `The referral's status (Gravity closed-loop Task). PATCH (${JSON_PATCH}) or PUT change status, statusReason, output and (to claim an open referral) owner; If-Match W/"<versionId>" is honoured (412 when stale) and required on PUT (428).`,

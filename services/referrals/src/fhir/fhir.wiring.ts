@@ -4,13 +4,15 @@ import { FhirHttpInterceptor } from './fhir-http';
 import { FhirReferralWriter } from './fhir-referral-writer';
 import { FhirSystemController } from './fhir-system.controller';
 import { fhirErrorRenderer } from './operation-outcome';
+import { patientKeysProvider } from './patient-keys';
 import { ServiceRequestController } from './service-request.controller';
 import { TaskController } from './task.controller';
 
 /**
  * The FHIR R4 API (`/fhir`): add both arrays to the referrals AppModule. The controllers need
- * REFERRAL_OPERATIONS; ERROR_RENDERERS makes service-kit's exception filter answer every error
- * under /fhir (including body-parser, auth and unknown-route errors) with an OperationOutcome.
+ * REFERRAL_OPERATIONS, and PATIENT_KEYS reads PATIENT_KEY_SECRET from SERVICE_CONFIG (searches by
+ * patient); ERROR_RENDERERS makes service-kit's exception filter answer every error under /fhir
+ * (including body-parser, auth and unknown-route errors) with an OperationOutcome.
  */
 export const fhirControllers: Type<unknown>[] = [
   FhirSystemController,
@@ -21,5 +23,6 @@ export const fhirControllers: Type<unknown>[] = [
 export const fhirProviders: Provider[] = [
   FhirReferralWriter,
   FhirHttpInterceptor,
+  patientKeysProvider,
   { provide: ERROR_RENDERERS, useValue: [fhirErrorRenderer] },
 ];

@@ -6,6 +6,7 @@ import {
   Inject,
   Param,
   Post,
+  Query,
   Req,
   Res,
   UseInterceptors,
@@ -13,12 +14,18 @@ import {
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Roles, type Principal } from '@sp/identity';
-import { REFERRAL_OPERATIONS, type ReferralOperations } from '../referrals/referral-operations';
+import {
+  REFERRAL_OPERATIONS,
+  type ReferralOperations,
+  type ReferralPage,
+} from '../referrals/referral-operations';
 import { fhirBase, FhirHttpInterceptor, setVersionHeaders } from './fhir-http';
 import { FhirReferralWriter } from './fhir-referral-writer';
-import type { ServiceRequest } from './fhir.types';
+import type { Bundle, ServiceRequest } from './fhir.types';
+import { PATIENT_KEYS, type PatientKeys } from './patient-keys';
 import { parseServiceRequest } from './referral-from-fhir';
 import { toServiceRequest } from './referral-to-fhir';
+import { parseServiceRequestSearch, serviceRequestSearchset } from './service-request-search';
 
 @ApiTags('fhir')
 @ApiBearerAuth()
@@ -28,7 +35,33 @@ export class ServiceRequestController {
   constructor(
     private readonly writer: FhirReferralWriter,
     @Inject(REFERRAL_OPERATIONS) private readonly operations: ReferralOperations,
+    @Inject(PATIENT_KEYS) private readonly patientKeys: PatientKeys,
   ) {}
+
+  @Get()
+  @Roles('referrer', 'link-worker', 'provider', 'ops')
+  @ApiOperation({
+    summary:
+      'Search referrals as ServiceRequests (subject:identifier, requester, performer, status, based-on, _id, _lastUpdated, _count, _offset)',
+    description:
+      'Only referrals the caller may see are found (others are simply absent); each one found is audited. ' +
+      "subject:identifier=https://fhir.nhs.uk/Id/nhs-number|<NHS number> finds one patient's referrals.",
+  })
+  async search(
+    @Query() query: Record<string, unknown>,
+    @CurrentPrincipal() principal: Principal,
+    @Req() req: Request,
+  ): Promise<Bundle> {
+    const parsed = parseServiceRequestSearch(query);
+    const search =
+      parsed.nhsNumber !== undefined
+        ? { ...parsed.search, patientKey: this.patientKeys.keyFor(parsed.nhsNumber) }
+        : parsed.search;
+    const page: ReferralPage = parsed.matchesNothing
+      ? { total: 0, items: [] }
+      : await this.operations.search(search, principal);
+    return serviceRequestSearchset(fhirBase(req), query, parsed, page);
+  }
 
   @Post()
   @Roles('referrer', 'link-worker')

@@ -139,6 +139,8 @@ export class ReferralOperationsService implements ReferralOperations {
     if (query.requesterOrganisationId) wanted.requesterOrganisationId = query.requesterOrganisationId;
     if (query.targetServiceId) wanted.targetServiceId = query.targetServiceId;
     if (query.parentReferralId) wanted.parentReferralId = query.parentReferralId;
+    if (query.patientKey) wanted.patientKey = query.patientKey;
+    if (query.ids) wanted._id = { $in: query.ids };
     if (query.status && query.status.length > 0) wanted.status = { $in: query.status };
     if (query.updatedAfter || query.updatedBefore) {
       wanted.updatedAt = {
@@ -146,7 +148,10 @@ export class ReferralOperationsService implements ReferralOperations {
         ...(query.updatedBefore ? { $lt: query.updatedBefore } : {}),
       };
     }
-    const filter = actor.role === 'ops' ? wanted : { $and: [await this.visibleTo(actor), wanted] };
+    // The filters stay top level beside the visibility clause, so FerretDB can push equality on
+    // indexed fields (requester, owner, patient key, _id) down to PostgreSQL instead of decoding
+    // every referral.
+    const filter = actor.role === 'ops' ? wanted : { ...wanted, $and: [await this.visibleTo(actor)] };
     const page = await this.referrals.search(filter, offset, count);
     await this.audit.recordMany(
       page.items.map((r) => ({

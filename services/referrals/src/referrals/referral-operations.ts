@@ -69,6 +69,10 @@ export interface ReferralSearch {
   targetServiceId?: string;
   status?: TaskStatus[];
   parentReferralId?: string;
+  /** The pseudonymous patient key (patientKeyFor of the NHS number): one patient's referrals. */
+  patientKey?: string;
+  /** Only these referrals (FHIR `_id`); an empty list matches none. */
+  ids?: string[];
   /** Exclusive lower bound on updatedAt (`_lastUpdated=gt...`). */
   updatedAfter?: Date;
   updatedBefore?: Date;

@@ -16,6 +16,18 @@ export function serviceView(record: StoredRecord): Json {
   return view;
 }
 
+/** A record's attributes with their taxonomy_term nested (HSDS "fully nested"), by term id. */
+export function withTerms(view: Json, terms: ReadonlyMap<string, Json>): Json {
+  if (!Array.isArray(view['attributes'])) return view;
+  return {
+    ...view,
+    attributes: (view['attributes'] as Json[]).map((a) => {
+      const term = terms.get(String(a['taxonomy_term_id'] ?? ''));
+      return term ? { ...a, taxonomy_term: term } : a;
+    }),
+  };
+}
+
 /**
  * Trust and capacity on a service read. Capacity in the shape of HSDS 3.1 `service_capacity`
  * (`capacities`), plus platform extension fields prefixed `sp_` (HSDS allows extra fields):

@@ -1,0 +1,90 @@
+import type { AddressInfo } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import { Kafka, logLevel } from 'kafkajs';
+import { Topics } from '@sp/contracts';
+import { createServiceApp } from '@sp/service-kit';
+import { testInfra, uniqueName } from '@sp/testing';
+import { AppModule } from '../../src/app.module';
+import type { TokenServer } from './tokens';
+
+/**
+ * One run of a spec: `run` names its databases, consumer groups and queue prefixes; `id(name)`
+ * makes organisation and service ids unique to it.
+ */
+export function testRun(prefix: string): { run: string; id: (name: string) => string } {
+  const run = uniqueName(prefix).replace(/-/g, '_');
+  return { run, id: (name: string) => `${name}-${run}`.replace(/_/g, '-') };
+}
+
+export interface ReferralsApp {
+  app: INestApplication;
+  /** http://127.0.0.1:<port> */
+  url: string;
+}
+
+/**
+ * Commits, for a consumer group that has no offsets yet, the current end of `topic`: the group
+ * then reads only what is produced from now on.
+ */
+async function startGroupAtEnd(groupId: string, topic: string): Promise<void> {
+  const kafka = new Kafka({
+    clientId: `test-${groupId}`,
+    brokers: testInfra.kafkaBrokers,
+    logLevel: logLevel.NOTHING,
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    await admin.setOffsets({
+      groupId,
+      topic,
+      partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * The referrals service booted in-process on the real Kafka, FerretDB and Redis, isolated by `db`
+ * (its database, Kafka consumer group and BullMQ queue prefix), trusting the tokens of `tokens`.
+ * Deadlines default to the service's defaults (14 days, reminder 72 h before); `env` overrides
+ * any variable. process.env is written before each boot, so several copies may run side by side.
+ *
+ * The directory replica's consumer group starts at the current end of the shared directory topic
+ * (a fresh group would otherwise read it from the beginning: every earlier run's and benchmark's
+ * events, tens of thousands on a long-lived machine, minutes of catching up). Specs publish the
+ * directory they need after booting, through the real topic and consumer.
+ */
+export async function bootReferrals(
+  db: string,
+  tokens: Pick<TokenServer, 'jwksUrl' | 'issuerName' | 'audience'>,
+  env: Record<string, string> = {},
+): Promise<ReferralsApp> {
+  const groupId = `referrals-${db}`;
+  await startGroupAtEnd(groupId, Topics.directory.name);
+  Object.assign(process.env, {
+    MONGO_URL: testInfra.mongoUrlFor(db),
+    KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),
+    REDIS_URL: testInfra.redisUrl,
+    JWKS_URL: tokens.jwksUrl,
+    TOKEN_ISSUER: tokens.issuerName,
+    TOKEN_AUDIENCE: tokens.audience,
+    LOG_LEVEL: 'warn',
+    KAFKA_GROUP_ID: groupId,
+    QUEUE_PREFIX: db,
+    RESPONSE_DEADLINE_HOURS: '336',
+    REMINDER_BEFORE_DEADLINE_HOURS: '72',
+    ...env,
+  });
+  const { app } = await createServiceApp({
+    name: 'referrals',
+    module: AppModule,
+    topics: [Topics.referralLifecycle],
+    consumer: { groupId: 'referrals', topics: [Topics.directory] },
+  });
+  await app.startAllMicroservices();
+  await app.listen(0, '127.0.0.1');
+  return { app, url: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}` };
+}
