@@ -8,6 +8,8 @@ describe('organisations configuration', () => {
     expect(config.TOKEN_TTL_SECONDS).toBe(900);
     // The matching snapshot follows this instance's writes at once; the TTL bounds other instances'.
     expect(config.MATCH_SNAPSHOT_TTL_MS).toBe(300_000);
+    expect(config.MATCH_SNAPSHOT_PRELOAD).toBe(true);
+    expect(loadServiceConfig({ MATCH_SNAPSHOT_PRELOAD: 'false' }).MATCH_SNAPSHOT_PRELOAD).toBe(false);
     expect(loadServiceConfig({ MATCH_SNAPSHOT_TTL_MS: '0' }).MATCH_SNAPSHOT_TTL_MS).toBe(0);
   });
 

@@ -46,6 +46,11 @@ export const ServiceConfigSchema = Type.Object({
     description:
       'Matching ranks on an in-memory snapshot of the directory (listings, sites, eligibility, verification evidence, capacity, trust), rebuilt in the background once older than this. Changes this instance writes (capacity declarations, referral events, evidence and its expiry, management writes, API imports) patch it at once; changes written by another instance or the import CLI reach matching within this time plus a rebuild. The results returned are re-ranked on live capacity, trust and verification whatever the age. 0 rebuilds on every match.',
   }),
+  MATCH_SNAPSHOT_PRELOAD: Type.Boolean({
+    default: true,
+    description:
+      'Build the matching snapshot in the background at boot when the directory already holds services (a restart), so the first match does not wait for it (tens of seconds at 50,000 services). An empty directory at boot is left to the first match.',
+  }),
 });
 
 export type ServiceConfig = Static<typeof ServiceConfigSchema>;

@@ -62,6 +62,8 @@ export async function startSignalsHarness(prefix: string): Promise<SignalsHarnes
           LOG_LEVEL: process.env['TEST_SERVICE_LOG_LEVEL'] ?? 'silent',
           // The specs run the sweep themselves: keep the timer out of the way.
           EVIDENCE_SWEEP_INTERVAL_MS: '3600000',
+          // Specs write the directory straight to the database after boot: build at the first match.
+          MATCH_SNAPSHOT_PRELOAD: 'false',
         },
       }),
       MongoModule.forRootAsync({

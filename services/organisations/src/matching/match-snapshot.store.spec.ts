@@ -36,6 +36,10 @@ class FakeCollection {
     };
   }
 
+  async findOne(): Promise<Doc | null> {
+    return [...this.docs.values()][0] ?? null;
+  }
+
   fullReads(): number {
     return this.finds.filter((f) => Object.keys(f).length === 0).length;
   }
@@ -58,7 +62,7 @@ const evidence = Object.fromEntries(
 const MIDDLESBROUGH = { latitude: 54.576, longitude: -1.2348 };
 const LEEDS = { latitude: 53.796, longitude: -1.548 };
 
-function fixture(ttl = 300_000) {
+function fixture(ttl = 300_000, preload?: boolean) {
   const db = {
     organizations: new FakeCollection([
       { _id: 'org-a', name: 'A', sp: { kind: 'vcs', status: 'active' } },
@@ -122,7 +126,7 @@ function fixture(ttl = 300_000) {
     { collection: db.trust } as never,
     { collection: db.assurance } as never,
     changes,
-    { MATCH_SNAPSHOT_TTL_MS: ttl },
+    { MATCH_SNAPSHOT_TTL_MS: ttl, ...(preload === undefined ? {} : { MATCH_SNAPSHOT_PRELOAD: preload }) },
   );
   store.onModuleInit();
   const everything = () => Object.values(db).reduce((n, c) => n + c.finds.length, 0);
@@ -158,6 +162,35 @@ describe('MatchSnapshotStore', () => {
     expect(Object.values(db).every((c) => c.fullReads() === 1)).toBe(true);
     await near(store);
     expect(everything()).toBe(7); // served from memory
+  });
+
+  it('starts the first build at boot when the directory already holds services, and the first match uses it', async () => {
+    const { store, everything } = fixture(300_000, true);
+    store.onApplicationBootstrap();
+    await new Promise((r) => setImmediate(r));
+    await store.settled();
+    expect(store.isBuilt()).toBe(true);
+    expect(everything()).toBe(7);
+    expect((await near(store)).map((c) => c.serviceId).sort()).toEqual(['svc-a', 'svc-b']);
+    expect(everything()).toBe(7); // no second build
+  });
+
+  it('leaves an empty directory at boot, or a disabled preload, to the first match', async () => {
+    const empty = fixture(300_000, true);
+    empty.db.services.docs.clear();
+    empty.store.onApplicationBootstrap();
+    await new Promise((r) => setImmediate(r));
+    await empty.store.settled();
+    expect(empty.store.isBuilt()).toBe(false);
+    expect(empty.everything()).toBe(0);
+
+    const off = fixture(300_000, false);
+    off.store.onApplicationBootstrap();
+    await new Promise((r) => setImmediate(r));
+    await off.store.settled();
+    expect(off.store.isBuilt()).toBe(false);
+    await near(off.store);
+    expect(off.store.isBuilt()).toBe(true);
   });
 
   it('patches capacity, trust and evidence from the notification itself, without reading', async () => {

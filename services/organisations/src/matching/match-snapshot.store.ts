@@ -1,4 +1,11 @@
-import { Inject, Injectable, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Optional,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import type { Collection, Document, Filter } from 'mongodb';
 import type { Logger } from 'pino';
 import { SERVICE_CONFIG, SERVICE_LOGGER } from '@sp/service-kit';
@@ -53,7 +60,7 @@ type Dirty = Map<HsdsTable, Set<string>>;
  *   the new snapshot, so a rebuild that read a collection before a change cannot undo it.
  */
 @Injectable()
-export class MatchSnapshotStore implements OnModuleInit, OnModuleDestroy {
+export class MatchSnapshotStore implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private current?: { startedAt: number; data: MatchSnapshot };
   private building?: Promise<void>;
   private changesDuringBuild?: DirectoryChange[];
@@ -67,7 +74,9 @@ export class MatchSnapshotStore implements OnModuleInit, OnModuleDestroy {
     private readonly trust: ServiceTrustRepository,
     private readonly assurance: AssuranceRepository,
     private readonly changes: DirectoryChanges,
-    @Inject(SERVICE_CONFIG) private readonly config: Pick<ServiceConfig, 'MATCH_SNAPSHOT_TTL_MS'>,
+    @Inject(SERVICE_CONFIG)
+    private readonly config: Pick<ServiceConfig, 'MATCH_SNAPSHOT_TTL_MS'> &
+      Partial<Pick<ServiceConfig, 'MATCH_SNAPSHOT_PRELOAD'>>,
     @Optional() @Inject(SERVICE_LOGGER) private readonly logger?: Logger,
   ) {}
 
@@ -75,8 +84,31 @@ export class MatchSnapshotStore implements OnModuleInit, OnModuleDestroy {
     this.unsubscribe = this.changes.subscribe((change) => this.onChange(change));
   }
 
+  /**
+   * Starts the first build at boot, in the background, when the directory already holds services
+   * (a restart): at 50,000 services it takes tens of seconds, which the first match would otherwise
+   * wait for. An empty directory at boot (a new installation, about to be seeded or imported by
+   * another process) is left to the first match, so it sees what was written meanwhile.
+   */
+  onApplicationBootstrap(): void {
+    if (this.config.MATCH_SNAPSHOT_PRELOAD === false || this.current || this.building) return;
+    void this.directory.services
+      .findOne({}, { projection: { _id: 1 } })
+      .then((any) => {
+        if (any && !this.current) this.rebuildInBackground();
+      })
+      .catch((error: unknown) =>
+        this.logger?.warn({ err: error }, 'matching snapshot preload skipped; the first match builds it'),
+      );
+  }
+
   onModuleDestroy(): void {
     this.unsubscribe?.();
+  }
+
+  /** Whether a snapshot has been built (tests and readiness reports). */
+  isBuilt(): boolean {
+    return this.current !== undefined;
   }
 
   /**
@@ -140,9 +172,10 @@ export class MatchSnapshotStore implements OnModuleInit, OnModuleDestroy {
     try {
       // The first build is waited for: all collections at once. Later ones run beside requests.
       const data = await this.load(new Date(startedAt), this.current !== undefined);
+      const first = !this.current;
       this.current = { startedAt, data };
       for (const change of recorded) this.apply(data, change);
-      this.logger?.debug(
+      this.logger?.[first ? 'info' : 'debug'](
         { services: data.services.size, ms: Date.now() - startedAt, replayed: recorded.length },
         'matching snapshot built',
       );
