@@ -27,6 +27,12 @@ export interface MatchLatencyReport {
   eligibleTotal: { p50: number; max: number };
   responseKiB: { p50: number; max: number };
   serviceKernelPeakRssMiB: number;
+  /**
+   * The matching snapshot's first build (preloaded at boot, MATCH_SNAPSHOT_PRELOAD): its duration
+   * as the service logged it, and the first match's latency (which waits for that build if it is
+   * still running).
+   */
+  snapshot: { firstBuildMs: number | null; services: number | null; firstMatchMs: number };
 }
 
 /** Mulberry32 again (deterministic request mix). */
@@ -194,7 +200,8 @@ export async function measureMatchLatency(mongoUrl: string, requests: number): P
       REDIS_URL: testInfra.redisUrl,
       JWKS_URL: `${url}/.well-known/jwks.json`,
       TOKEN_ISSUER: url,
-      LOG_LEVEL: 'warn',
+      // info: the service logs its matching snapshot's first build (services, ms); few other lines.
+      LOG_LEVEL: 'info',
     });
     const tokenResponse = await fetch(`${url}/oauth/token`, {
       method: 'POST',
@@ -237,7 +244,25 @@ export async function measureMatchLatency(mongoUrl: string, requests: number): P
 
     const warmUp = Number(process.env['BENCH_MATCH_WARMUP'] ?? 5);
     const mix = await requestMix(requests + warmUp, postcodes);
-    for (const body of mix.slice(0, warmUp)) await match(body); // warm-up (JIT, connection pool)
+    let firstMatchMs = 0;
+    for (const [n, body] of mix.slice(0, warmUp).entries()) {
+      const { ms } = await match(body); // warm-up (JIT, connection pool)
+      if (n === 0) firstMatchMs = ms;
+    }
+    const built = service
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('matching snapshot built'))
+      .map((line): { ms?: number; services?: number } => {
+        try {
+          return JSON.parse(line.slice(line.indexOf('{'))) as { ms?: number; services?: number };
+        } catch {
+          return {};
+        }
+      })[0];
+    process.stderr.write(
+      `match bench: snapshot first build ${built?.ms ?? '?'} ms (${built?.services ?? '?'} services); first match ${Math.round(firstMatchMs)} ms\n`,
+    );
     const samples = [];
     for (const [n, body] of mix.slice(warmUp).entries()) {
       const sample = await match(body);
@@ -270,6 +295,11 @@ export async function measureMatchLatency(mongoUrl: string, requests: number): P
       eligibleTotal: { p50: percentile(totals, 50), max: totals.at(-1) ?? 0 },
       responseKiB: { p50: round(percentile(kib, 50)), max: round(kib.at(-1) ?? 0) },
       serviceKernelPeakRssMiB: Math.round((await kernelPeakRss(service.process.pid)) / 1024 / 1024),
+      snapshot: {
+        firstBuildMs: built?.ms ?? null,
+        services: built?.services ?? null,
+        firstMatchMs: round(firstMatchMs),
+      },
     };
   } catch (error) {
     if (service) process.stderr.write(`organisations service output:\n${service.output().slice(-4000)}\n`);

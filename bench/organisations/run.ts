@@ -130,9 +130,9 @@ async function main(): Promise<void> {
       process.stdout.write(
         [
           '',
-          '| Services | Match requests | p50 | p90 | p99 | Max | Results (min/p50/max) | Eligible (p50/max) | Service peak RSS |',
-          '| -------: | -------------: | --: | --: | --: | --: | --------------------: | -----------------: | ---------------: |',
-          `| ${SERVICES.toLocaleString('en-GB')} | ${match.requests} | ${match.latencyMs.p50} ms | ${match.latencyMs.p90} ms | ${match.latencyMs.p99} ms | ${match.latencyMs.max} ms | ${match.results.min}/${match.results.p50}/${match.results.max} | ${match.eligibleTotal.p50}/${match.eligibleTotal.max} | ${match.serviceKernelPeakRssMiB} MiB |`,
+          '| Services | Match requests | p50 | p90 | p99 | Max | Results (min/p50/max) | Eligible (p50/max) | Service peak RSS | Snapshot first build | First match |',
+          '| -------: | -------------: | --: | --: | --: | --: | --------------------: | -----------------: | ---------------: | -------------------: | ----------: |',
+          `| ${SERVICES.toLocaleString('en-GB')} | ${match.requests} | ${match.latencyMs.p50} ms | ${match.latencyMs.p90} ms | ${match.latencyMs.p99} ms | ${match.latencyMs.max} ms | ${match.results.min}/${match.results.p50}/${match.results.max} | ${match.eligibleTotal.p50}/${match.eligibleTotal.max} | ${match.serviceKernelPeakRssMiB} MiB | ${match.snapshot.firstBuildMs ?? '?'} ms | ${match.snapshot.firstMatchMs} ms |`,
         ].join('\n') + '\n',
       );
     }
