@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { Kafka, logLevel } from 'kafkajs';
 import { Topics } from '@sp/contracts';
+import { ensureTopics } from '@sp/messaging';
+import { createLogger } from '@sp/observability';
 import { createServiceApp } from '@sp/service-kit';
 import { testInfra, uniqueName } from '@sp/testing';
 import { AppModule } from '../../src/app.module';
@@ -26,7 +28,12 @@ export interface ReferralsApp {
  * Commits, for a consumer group that has no offsets yet, the current end of `topic`: the group
  * then reads only what is produced from now on.
  */
-async function startGroupAtEnd(groupId: string, topic: string): Promise<void> {
+async function startGroupAtEnd(groupId: string, topic: (typeof Topics)[keyof typeof Topics]): Promise<void> {
+  // On a fresh broker the topic does not exist until a service creates it at boot: create it
+  // first (as the services do), so there is an end to start from.
+  await ensureTopics({ brokers: testInfra.kafkaBrokers, clientId: `test-${groupId}` }, [topic], {
+    logger: createLogger('test', 'warn'),
+  });
   const kafka = new Kafka({
     clientId: `test-${groupId}`,
     brokers: testInfra.kafkaBrokers,
@@ -35,10 +42,10 @@ async function startGroupAtEnd(groupId: string, topic: string): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const offsets = await admin.fetchTopicOffsets(topic);
+    const offsets = await admin.fetchTopicOffsets(topic.name);
     await admin.setOffsets({
       groupId,
-      topic,
+      topic: topic.name,
       partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })),
     });
   } finally {
@@ -63,7 +70,7 @@ export async function bootReferrals(
   env: Record<string, string> = {},
 ): Promise<ReferralsApp> {
   const groupId = `referrals-${db}`;
-  await startGroupAtEnd(groupId, Topics.directory.name);
+  await startGroupAtEnd(groupId, Topics.directory);
   Object.assign(process.env, {
     MONGO_URL: testInfra.mongoUrlFor(db),
     KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),
