@@ -5,28 +5,17 @@
 // 1.24, of PostgreSQL transactions (one per batch instead of one per document: measured in
 // docs/benchmarks.md).
 //
-// No timer: the first document of an idle inserter is written at once, alone; documents that arrive
-// while `maxInFlight` batches are being written wait and leave together when one returns. So a lone
-// request pays no extra latency and a burst is coalesced by the database's own response time.
+// Batching is GroupCommit's (no timer: a lone request pays no extra latency).
 //
 // Batches are unordered (`ordered: false`): one refused document (a duplicate key) does not stop
 // the others. Its caller gets a MongoDB-shaped error with that document's code (`isDuplicateKeyError`
 // recognises it); the rest of the batch is inserted. An error that is not about one document
 // (network, server down) rejects every caller of the batch, as an `insertOne` would have failed.
 import type { Collection, Document, OptionalUnlessRequiredId } from 'mongodb';
+import { GroupCommit, type GroupCommitOptions } from './group-commit';
 
-export interface BatchedInserterOptions {
-  /** Most documents in one `insertMany`. Default 100. */
-  maxBatch?: number;
-  /** Batches written at the same time. Default 2. */
-  maxInFlight?: number;
-}
-
-interface Waiting<T> {
-  docs: OptionalUnlessRequiredId<T>[];
-  resolve(): void;
-  reject(error: unknown): void;
-}
+/** Most documents in one `insertMany` (default 100) and batches written at once (default 2). */
+export type BatchedInserterOptions = GroupCommitOptions;
 
 /** The error one refused document's caller gets: the server's code and message for that document. */
 export class DocumentWriteError extends Error {
@@ -70,24 +59,19 @@ export function perDocumentErrors(error: unknown): PerDocumentError[] | undefine
 }
 
 export class BatchedInserter<T extends Document> {
-  private readonly maxBatch: number;
-  private readonly maxInFlight: number;
-  private readonly queue: Waiting<T>[] = [];
-  private inFlight = 0;
-  private writtenBatches = 0;
-  private writtenDocuments = 0;
+  private readonly commit: GroupCommit<OptionalUnlessRequiredId<T>>;
+  private readonly documentsRefused = { count: 0 };
 
   constructor(
     private readonly collection: Collection<T>,
     opts: BatchedInserterOptions = {},
   ) {
-    this.maxBatch = Math.max(1, opts.maxBatch ?? 100);
-    this.maxInFlight = Math.max(1, opts.maxInFlight ?? 2);
+    this.commit = new GroupCommit((requests) => this.write(requests), opts);
   }
 
   /** Inserts one document; resolves once it is acknowledged, rejects with its own error. */
   insert(doc: OptionalUnlessRequiredId<T>): Promise<void> {
-    return this.insertAll([doc]);
+    return this.commit.submit([doc]);
   }
 
   /**
@@ -96,80 +80,39 @@ export class BatchedInserter<T extends Document> {
    * `insertMany`). They always travel in the same batch.
    */
   insertAll(docs: OptionalUnlessRequiredId<T>[]): Promise<void> {
-    if (docs.length === 0) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ docs, resolve, reject });
-      this.pump();
-    });
+    return this.commit.submit(docs);
   }
 
   /** Batches and documents written so far (for metrics and tests). */
   stats(): { batches: number; documents: number; waiting: number; inFlight: number } {
-    return {
-      batches: this.writtenBatches,
-      documents: this.writtenDocuments,
-      waiting: this.queue.reduce((n, w) => n + w.docs.length, 0),
-      inFlight: this.inFlight,
-    };
+    const { batches, items, waiting, inFlight } = this.commit.stats();
+    // Documents of a caller that had one refused were inserted too (unordered insert).
+    return { batches, documents: items + this.documentsRefused.count, waiting, inFlight };
   }
 
-  private pump(): void {
-    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
-      const batch: Waiting<T>[] = [];
-      let size = 0;
-      // A caller's documents never split across batches; an oversized caller goes alone.
-      while (
-        this.queue.length > 0 &&
-        (batch.length === 0 || size + this.queue[0]!.docs.length <= this.maxBatch)
-      ) {
-        const next = this.queue.shift()!;
-        batch.push(next);
-        size += next.docs.length;
-      }
-      this.inFlight += 1;
-      void this.write(batch).finally(() => {
-        this.inFlight -= 1;
-        this.pump();
-      });
-    }
-  }
-
-  private async write(batch: Waiting<T>[]): Promise<void> {
-    const docs = batch.flatMap((w) => w.docs);
+  private async write(requests: OptionalUnlessRequiredId<T>[][]): Promise<Array<unknown | undefined>> {
+    const docs = requests.flat();
     try {
       await this.collection.insertMany(docs, { ordered: false });
-      this.count(docs.length);
-      for (const w of batch) w.resolve();
+      return requests.map(() => undefined);
     } catch (error) {
       const refused = perDocumentErrors(error);
-      if (!refused) {
-        for (const w of batch) w.reject(error);
-        return;
-      }
-      this.count(docs.length - refused.length);
+      if (!refused) throw error;
       const byIndex = new Map(refused.map((e) => [e.index, e]));
       let offset = 0;
-      for (const w of batch) {
+      return requests.map((items) => {
         let first: PerDocumentError | undefined;
-        for (let i = 0; i < w.docs.length && !first; i += 1) first = byIndex.get(offset + i);
-        offset += w.docs.length;
-        if (first) {
-          w.reject(
-            new DocumentWriteError(
-              first.code,
-              first.errmsg ?? first.message ?? 'document refused',
-              first.index,
-            ),
-          );
-        } else {
-          w.resolve();
-        }
-      }
+        for (let i = 0; i < items.length && !first; i += 1) first = byIndex.get(offset + i);
+        const inserted = items.length - items.filter((_, i) => byIndex.has(offset + i)).length;
+        offset += items.length;
+        if (!first) return undefined;
+        this.documentsRefused.count += inserted;
+        return new DocumentWriteError(
+          first.code,
+          first.errmsg ?? first.message ?? 'document refused',
+          first.index,
+        );
+      });
     }
-  }
-
-  private count(documents: number): void {
-    this.writtenBatches += 1;
-    this.writtenDocuments += documents;
   }
 }

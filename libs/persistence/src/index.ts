@@ -3,3 +3,5 @@ export { insertOnce, isDuplicateKeyError } from './duplicate-key';
 export { MongoModule, MONGO_CONNECTION } from './mongo.module';
 export { BatchedInserter, DocumentWriteError, perDocumentErrors } from './batched-inserter';
 export type { BatchedInserterOptions } from './batched-inserter';
+export { GroupCommit } from './group-commit';
+export type { BatchWriter, GroupCommitOptions } from './group-commit';

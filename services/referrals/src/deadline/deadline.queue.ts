@@ -1,6 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { traceContext } from '@sp/observability';
+import { GroupCommit } from '@sp/persistence';
 import { SERVICE_CONFIG, RedisConnections } from '@sp/service-kit';
 import type { ServiceConfig } from '../service.config';
 import { DEADLINE_JOB_KINDS, deadlineJobId, type DeadlineJobData } from './deadline.job';
@@ -8,15 +9,26 @@ import { DEADLINE_JOB_KINDS, deadlineJobId, type DeadlineJobData } from './deadl
 /** Do not rename without a migration: delayed jobs waiting under the old name would never run. */
 export const DEADLINE_QUEUE_NAME = 'referrals-deadline';
 
+type DeadlineJobSpec = Parameters<Queue<DeadlineJobData>['addBulk']>[0][number];
+
 /** Producer side of the response-deadline queue. */
 @Injectable()
 export class DeadlineQueue implements BeforeApplicationShutdown {
   readonly queue: Queue<DeadlineJobData>;
+  /**
+   * Jobs scheduled by concurrent requests go to Redis in one `addBulk` (group commit: each caller
+   * still waits until its own jobs are added), instead of one round trip per referral.
+   */
+  private readonly adds: GroupCommit<DeadlineJobSpec>;
 
   constructor(@Inject(SERVICE_CONFIG) config: ServiceConfig, redis: RedisConnections) {
     this.queue = new Queue<DeadlineJobData>(DEADLINE_QUEUE_NAME, {
       connection: redis.producer,
       prefix: config.QUEUE_PREFIX,
+    });
+    this.adds = new GroupCommit<DeadlineJobSpec>(async (requests) => {
+      await this.queue.addBulk(requests.flat());
+      return requests.map(() => undefined);
     });
   }
 
@@ -38,7 +50,7 @@ export class DeadlineQueue implements BeforeApplicationShutdown {
       removeOnComplete: { age: 7 * 24 * 3600 },
       removeOnFail: false,
     };
-    await this.queue.addBulk([
+    await this.adds.submit([
       {
         name: 'reminder',
         data: { kind: 'reminder', referralId, trace },
