@@ -59,6 +59,24 @@ export function idParam(value: string, types: readonly string[]): { type?: strin
   return { ...(match[1] !== undefined ? { type: match[1] } : {}), id: match[2] };
 }
 
+/**
+ * A reference search parameter given once (`name=Type/<id>` or a bare id, `Type` one of `types`):
+ * the reference, or undefined when absent; a malformed one adds `message` to the problems.
+ */
+export function referenceParam(
+  query: Query,
+  name: string,
+  types: readonly string[],
+  message: string,
+  problems: FieldProblem[],
+): { type?: string; id: string } | undefined {
+  const raw = single(query, name, problems);
+  if (raw === undefined) return undefined;
+  const ref = idParam(raw, types);
+  if (!ref) problems.push({ field: name, code: 'value', message });
+  return ref;
+}
+
 export function integer(
   value: string | undefined,
   name: string,

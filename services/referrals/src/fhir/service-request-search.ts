@@ -6,7 +6,7 @@ import { NHS_NUMBER_SYSTEM } from './fhir.constants';
 import type { Bundle } from './fhir.types';
 import { requestStatus, toServiceRequest } from './referral-to-fhir';
 import {
-  idParam,
+  referenceParam,
   lastUpdated,
   LOGICAL_ID,
   MAX_COUNT,
@@ -101,29 +101,23 @@ export function parseServiceRequestSearch(query: Query): ServiceRequestSearch {
   const subject = single(query, 'subject:identifier', problems);
   if (subject !== undefined) nhsNumber = subjectIdentifier(subject, problems);
 
-  const requester = single(query, 'requester', problems);
-  if (requester !== undefined) {
-    const ref = idParam(requester, ['Organization']);
-    if (!ref)
-      problems.push({
-        field: 'requester',
-        code: 'value',
-        message: 'requester is Organization/<id> or an organisation id',
-      });
-    else search.requesterOrganisationId = ref.id;
-  }
+  const requester = referenceParam(
+    query,
+    'requester',
+    ['Organization'],
+    'requester is Organization/<id> or an organisation id',
+    problems,
+  );
+  if (requester) search.requesterOrganisationId = requester.id;
 
-  const performer = single(query, 'performer', problems);
-  if (performer !== undefined) {
-    const ref = idParam(performer, ['HealthcareService']);
-    if (!ref)
-      problems.push({
-        field: 'performer',
-        code: 'value',
-        message: 'performer is HealthcareService/<id> or a directory service id',
-      });
-    else search.targetServiceId = ref.id;
-  }
+  const performer = referenceParam(
+    query,
+    'performer',
+    ['HealthcareService'],
+    'performer is HealthcareService/<id> or a directory service id',
+    problems,
+  );
+  if (performer) search.targetServiceId = performer.id;
 
   const statuses = values(query, 'status').flatMap((v) => v.split(','));
   if (statuses.length > 0) {
@@ -141,17 +135,14 @@ export function parseServiceRequestSearch(query: Query): ServiceRequestSearch {
     }
   }
 
-  const basedOn = single(query, 'based-on', problems);
-  if (basedOn !== undefined) {
-    const ref = idParam(basedOn, ['ServiceRequest']);
-    if (!ref)
-      problems.push({
-        field: 'based-on',
-        code: 'value',
-        message: 'based-on is ServiceRequest/<id>: onward referrals of a referral',
-      });
-    else search.parentReferralId = ref.id;
-  }
+  const basedOn = referenceParam(
+    query,
+    'based-on',
+    ['ServiceRequest'],
+    'based-on is ServiceRequest/<id>: onward referrals of a referral',
+    problems,
+  );
+  if (basedOn) search.parentReferralId = basedOn.id;
 
   const id = single(query, '_id', problems);
   if (id !== undefined) {

@@ -5,11 +5,10 @@ import type { ReferralPage, ReferralSearch } from '../referrals/referral-operati
 import type { Bundle } from './fhir.types';
 import { toTask } from './referral-to-fhir';
 import {
-  idParam,
+  referenceParam,
   lastUpdated,
   paging,
   searchset,
-  single,
   unsupportedParams,
   values,
   type Query,
@@ -43,29 +42,23 @@ export function parseTaskSearch(query: Query): TaskSearch {
   unsupportedParams(query, TASK_SEARCH_PARAMS, problems);
 
   const search: ReferralSearch = {};
-  const owner = single(query, 'owner', problems);
-  if (owner !== undefined) {
-    const ref = idParam(owner, ['Organization', 'HealthcareService']);
-    if (!ref)
-      problems.push({
-        field: 'owner',
-        code: 'value',
-        message: 'owner is Organization/<id>, HealthcareService/<id> or an organisation id',
-      });
-    else if (ref.type === 'HealthcareService') search.targetServiceId = ref.id;
-    else search.ownerOrganisationId = ref.id;
-  }
-  const requester = single(query, 'requester', problems);
-  if (requester !== undefined) {
-    const ref = idParam(requester, ['Organization']);
-    if (!ref)
-      problems.push({
-        field: 'requester',
-        code: 'value',
-        message: 'requester is Organization/<id> or an organisation id',
-      });
-    else search.requesterOrganisationId = ref.id;
-  }
+  const owner = referenceParam(
+    query,
+    'owner',
+    ['Organization', 'HealthcareService'],
+    'owner is Organization/<id>, HealthcareService/<id> or an organisation id',
+    problems,
+  );
+  if (owner?.type === 'HealthcareService') search.targetServiceId = owner.id;
+  else if (owner) search.ownerOrganisationId = owner.id;
+  const requester = referenceParam(
+    query,
+    'requester',
+    ['Organization'],
+    'requester is Organization/<id> or an organisation id',
+    problems,
+  );
+  if (requester) search.requesterOrganisationId = requester.id;
   const statuses = values(query, 'status').flatMap((v) => v.split(','));
   if (statuses.length > 0) {
     const bad = statuses.filter((s) => !(TASK_STATUSES as readonly string[]).includes(s));
@@ -73,19 +66,15 @@ export function parseTaskSearch(query: Query): TaskSearch {
       problems.push({ field: 'status', code: 'code-invalid', message: `Unknown status ${bad.join(', ')}` });
     else search.status = statuses as TaskStatus[];
   }
-  let focusId: string | undefined;
-  const focus = single(query, 'focus', problems);
-  if (focus !== undefined) {
-    const ref = idParam(focus, ['ServiceRequest']);
-    if (!ref) problems.push({ field: 'focus', code: 'value', message: 'focus is ServiceRequest/<id>' });
-    else focusId = ref.id;
-  }
-  const partOf = single(query, 'part-of', problems);
-  if (partOf !== undefined) {
-    const ref = idParam(partOf, ['Task']);
-    if (!ref) problems.push({ field: 'part-of', code: 'value', message: 'part-of is Task/<id>' });
-    else search.parentReferralId = ref.id;
-  }
+  const focusId = referenceParam(
+    query,
+    'focus',
+    ['ServiceRequest'],
+    'focus is ServiceRequest/<id>',
+    problems,
+  )?.id;
+  const partOf = referenceParam(query, 'part-of', ['Task'], 'part-of is Task/<id>', problems);
+  if (partOf) search.parentReferralId = partOf.id;
   Object.assign(search, lastUpdated(query, problems));
   const { count, offset } = paging(query, problems);
   if (problems.length > 0) throw new ValidationError(problems);
