@@ -505,4 +505,298 @@ describe('directory management API (/v1/directory)', () => {
       expect((again.body as Body)['languages']).toEqual(service['languages']);
     });
   });
+
+  describe('management reads (GET)', () => {
+    const get = async (path: string, auth?: string) => {
+      const req = request(t.http).get(path);
+      if (auth) req.set('Authorization', auth);
+      return req;
+    };
+    const problemFields = (body: unknown) =>
+      ((body as { errors?: Array<{ field: string }> }).errors ?? []).map((e) => e.field).sort();
+    async function withdraw(serviceId: string, auth: string): Promise<void> {
+      await request(t.http)
+        .post(`/v1/directory/services/${serviceId}/withdraw`)
+        .set('Authorization', auth)
+        .send({})
+        .expect(200);
+    }
+
+    interface ReadCase {
+      name: string;
+      /** Prepares the entities; returns the read path, the matching write (refused alike) and the owner. */
+      setup(): Promise<{ path: string; write: (auth?: string) => request.Test; owner: string }>;
+    }
+    const readCases: ReadCase[] = [
+      {
+        name: 'GET organizations/{id}',
+        setup: async () => {
+          const orgId = await registerOrg();
+          const write = (auth?: string) => {
+            const req = request(t.http).put(`/v1/directory/organizations/${orgId}`);
+            if (auth) req.set('Authorization', auth);
+            return req.send({ name: 'Renamed', description: 'Still here' });
+          };
+          return { path: `/v1/directory/organizations/${orgId}`, write, owner: orgId };
+        },
+      },
+      {
+        name: 'GET organizations/{id}/services',
+        setup: async () => {
+          const orgId = await registerOrg();
+          await publish(orgId);
+          const write = (auth?: string) => {
+            const req = request(t.http).post('/v1/directory/services');
+            if (auth) req.set('Authorization', auth);
+            return req.send(serviceBody(orgId));
+          };
+          return { path: `/v1/directory/organizations/${orgId}/services`, write, owner: orgId };
+        },
+      },
+      {
+        name: 'GET services/{id}',
+        setup: async () => {
+          const orgId = await registerOrg();
+          const serviceId = await publish(orgId);
+          const write = (auth?: string) => {
+            const req = request(t.http).put(`/v1/directory/services/${serviceId}`);
+            if (auth) req.set('Authorization', auth);
+            return req.send(serviceBody(orgId, { name: 'Renamed' }));
+          };
+          return { path: `/v1/directory/services/${serviceId}`, write, owner: orgId };
+        },
+      },
+      {
+        name: 'GET locations/{id}',
+        setup: async () => {
+          const orgId = await registerOrg();
+          const locationId = await createLocation(orgId);
+          const write = (auth?: string) => {
+            const req = request(t.http).put(`/v1/directory/locations/${locationId}`);
+            if (auth) req.set('Authorization', auth);
+            return req.send(locationBody(orgId));
+          };
+          return { path: `/v1/directory/locations/${locationId}`, write, owner: orgId };
+        },
+      },
+    ];
+
+    it.each(readCases)(
+      "$name: 401 without a token, 403 for a referrer and another organisation's admin (as the write), 200 for its admins and ops",
+      async (c) => {
+        const { path, write, owner } = await c.setup();
+        const refused: Array<[string | undefined, number]> = [
+          [undefined, 401],
+          [await t.bearer('referrer', owner), 403],
+          [await admin('org-befriend-tees'), 403],
+          [await t.bearer('link-worker', 'org-tees-valley-pcn'), 403],
+        ];
+        for (const [auth, status] of refused) {
+          const read = await get(path, auth);
+          expect({ auth: auth ? 'token' : 'none', status: read.status }).toEqual({
+            auth: auth ? 'token' : 'none',
+            status,
+          });
+          expect(read.headers['content-type']).toMatch(/^application\/problem\+json/);
+          // The same caller is refused the same way by the corresponding write.
+          expect((await write(auth)).status).toBe(status);
+        }
+        expect((await get(path, await admin(owner))).status).toBe(200);
+        expect((await get(path, await t.bearer('link-worker', owner))).status).toBe(200);
+        expect((await get(path, await ops())).status).toBe(200);
+      },
+    );
+
+    it('shows the organisation as the writes answer it, and a suspension with its reason and time', async () => {
+      const orgId = await registerOrg();
+      const put = await request(t.http)
+        .put(`/v1/directory/organizations/${orgId}`)
+        .set('Authorization', await admin(orgId))
+        .send({ name: 'Renamed org', description: 'Still here', email: 'hello@example.org' })
+        .expect(200);
+      const active = await get(`/v1/directory/organizations/${orgId}`, await admin(orgId));
+      expect(active.status).toBe(200);
+      expect(active.body).toEqual(put.body);
+      expect(active.body).toMatchObject({
+        id: orgId,
+        name: 'Renamed org',
+        sp_status: 'active',
+        sp_kind: 'vcs',
+      });
+      expect(active.body).not.toHaveProperty('sp_suspension');
+
+      const serviceId = await publish(orgId);
+      const before = Date.now();
+      await request(t.http)
+        .post(`/v1/directory/organizations/${orgId}/suspend`)
+        .set('Authorization', await ops())
+        .send({ reasonCode: 'safeguarding-concern' })
+        .expect(200);
+      const after = Date.now();
+      const suspended = await get(`/v1/directory/organizations/${orgId}`, await admin(orgId));
+      expect(suspended.status).toBe(200);
+      expect(suspended.body).toMatchObject({
+        id: orgId,
+        sp_status: 'suspended',
+        sp_suspension: { reason_code: 'safeguarding-concern' },
+      });
+      const at = Date.parse(
+        String((suspended.body as { sp_suspension: { suspended_at: string } }).sp_suspension.suspended_at),
+      );
+      expect(at).toBeGreaterThanOrEqual(before);
+      expect(at).toBeLessThanOrEqual(after);
+      // The public directory hides it; its admin still sees its service, still published.
+      await request(t.http).get(`/hsds/services/${serviceId}`).expect(404);
+      const service = await get(`/v1/directory/services/${serviceId}`, await admin(orgId));
+      expect(service.status).toBe(200);
+      expect(service.body).toMatchObject({ id: serviceId, sp_publication: 'published' });
+      const listed = await get(`/v1/directory/organizations/${orgId}/services`, await admin(orgId));
+      expect((listed.body as { contents: Body[] }).contents.map((s) => s['id'])).toEqual([serviceId]);
+
+      await request(t.http)
+        .post(`/v1/directory/organizations/${orgId}/reinstate`)
+        .set('Authorization', await ops())
+        .send({})
+        .expect(200);
+      const reinstated = await get(`/v1/directory/organizations/${orgId}`, await ops());
+      expect(reinstated.body).toMatchObject({ sp_status: 'active' });
+      expect(reinstated.body).not.toHaveProperty('sp_suspension');
+    });
+
+    it("shows a withdrawn service to its organisation's admin while /hsds answers 404", async () => {
+      const orgId = await registerOrg();
+      const serviceId = await publish(orgId);
+      const published = await get(`/v1/directory/services/${serviceId}`, await admin(orgId));
+      expect(published.body).toMatchObject({
+        id: serviceId,
+        organization_id: orgId,
+        sp_publication: 'published',
+      });
+      await withdraw(serviceId, await admin(orgId));
+      const read = await get(`/v1/directory/services/${serviceId}`, await admin(orgId));
+      expect(read.status).toBe(200);
+      expect(read.body).toMatchObject({
+        id: serviceId,
+        organization_id: orgId,
+        name: 'Test service',
+        attributes: [expect.objectContaining({ taxonomy_term_id: 'sp-need-debt' })],
+        sp_publication: 'withdrawn',
+      });
+      expect(typeof (read.body as Body)['last_modified']).toBe('string');
+      await request(t.http).get(`/hsds/services/${serviceId}`).expect(404);
+      const hsdsList = await request(t.http).get(`/hsds/services?organization_id=${orgId}`).expect(200);
+      expect((hsdsList.body as { contents: Body[] }).contents).toEqual([]);
+      const list = await get(`/v1/directory/organizations/${orgId}/services`, await admin(orgId));
+      expect((list.body as { contents: Body[] }).contents).toEqual([read.body]);
+    });
+
+    it('shows a location as the writes answer it', async () => {
+      const orgId = await registerOrg();
+      const created = await request(t.http)
+        .post('/v1/directory/locations')
+        .set('Authorization', await admin(orgId))
+        .send(locationBody(orgId))
+        .expect(201);
+      const locationId = String((created.body as Body)['id']);
+      const read = await get(`/v1/directory/locations/${locationId}`, await admin(orgId));
+      expect(read.status).toBe(200);
+      expect(read.body).toEqual(created.body);
+      expect(read.body).toMatchObject({ organization_id: orgId, name: 'Hall' });
+    });
+
+    it('pages the services of an organisation, withdrawn ones included, by id', async () => {
+      const orgId = await registerOrg();
+      const ids = [];
+      for (let i = 0; i < 5; i += 1) ids.push(await publish(orgId, `svc-${run}-page-${i}`));
+      await withdraw(ids[1]!, await ops());
+      await withdraw(ids[4]!, await ops());
+      // Another organisation's service is not listed.
+      await publish(await registerOrg());
+      const auth = await admin(orgId);
+      const page = async (query: string) => {
+        const res = await get(`/v1/directory/organizations/${orgId}/services?${query}`, auth);
+        expect(res.status).toBe(200);
+        return res.body as Body & { contents: Body[] };
+      };
+      const first = await page('per_page=2');
+      expect(first).toMatchObject({
+        total_items: 5,
+        total_pages: 3,
+        page_number: 1,
+        size: 2,
+        first_page: true,
+        last_page: false,
+        empty: false,
+      });
+      const second = await page('page=2&per_page=2');
+      const third = await page('page=3&size=2');
+      expect(third).toMatchObject({
+        page_number: 3,
+        size: 2,
+        first_page: false,
+        last_page: true,
+        empty: false,
+      });
+      expect([...first.contents, ...second.contents, ...third.contents].map((s) => s['id'])).toEqual(ids);
+      expect(
+        [...first.contents, ...second.contents, ...third.contents].map((s) => s['sp_publication']),
+      ).toEqual(['published', 'withdrawn', 'published', 'published', 'withdrawn']);
+      expect(await page('page=4&per_page=2')).toMatchObject({ total_items: 5, empty: true, contents: [] });
+      const all = await page('');
+      expect(all).toMatchObject({ total_items: 5, total_pages: 1, size: 50, page_number: 1 });
+      expect(all.contents.map((s) => s['id'])).toEqual(ids);
+      // An organisation without services: an empty first page.
+      const empty = await get(`/v1/directory/organizations/${await registerOrg()}/services`, await ops());
+      expect(empty.body).toMatchObject({ total_items: 0, total_pages: 1, empty: true, contents: [] });
+    });
+
+    it('answers 404 problem+json for unknown ids, to any caller the writes would answer 404', async () => {
+      const paths = [
+        ['/v1/directory/organizations/org-unknown', 'DIRECTORY.ORGANIZATION_NOT_FOUND'],
+        ['/v1/directory/organizations/org-unknown/services', 'DIRECTORY.ORGANIZATION_NOT_FOUND'],
+        ['/v1/directory/services/svc-unknown', 'DIRECTORY.SERVICE_NOT_FOUND'],
+        ['/v1/directory/locations/loc-unknown', 'DIRECTORY.LOCATION_NOT_FOUND'],
+      ] as const;
+      for (const auth of [await ops(), await admin('org-befriend-tees')]) {
+        for (const [path, code] of paths) {
+          const res = await get(path, auth);
+          expect({ path, status: res.status, code: (res.body as Body)['code'] }).toEqual({
+            path,
+            status: 404,
+            code,
+          });
+          expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        }
+      }
+      // As the write answers another organisation's admin for an unknown organisation.
+      await request(t.http)
+        .put('/v1/directory/organizations/org-unknown')
+        .set('Authorization', await admin('org-befriend-tees'))
+        .send({ name: 'X', description: 'Y' })
+        .expect(404);
+    });
+
+    it('answers 400 problem+json naming every bad id and paging parameter', async () => {
+      const auth = await ops();
+      const long = 'x'.repeat(65);
+      for (const path of [
+        `/v1/directory/organizations/${long}`,
+        '/v1/directory/services/bad%20id',
+        '/v1/directory/locations/bad%2Fid',
+      ]) {
+        const res = await get(path, auth);
+        expect({ path, status: res.status }).toEqual({ path, status: 400 });
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(problemFields(res.body)).toEqual(['id']);
+      }
+      const all = await get(`/v1/directory/organizations/bad%20id/services?page=0&per_page=500`, auth);
+      expect(all.status).toBe(400);
+      expect(all.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(problemFields(all.body)).toEqual(['id', 'page', 'per_page']);
+      const orgId = await registerOrg();
+      const paging = await get(`/v1/directory/organizations/${orgId}/services?page=abc&size=0`, auth);
+      expect(paging.status).toBe(400);
+      expect(problemFields(paging.body)).toEqual(['page', 'size']);
+    });
+  });
 });

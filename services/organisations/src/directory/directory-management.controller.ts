@@ -1,8 +1,10 @@
-import { Body, Controller, Delete, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles, type Principal } from '@sp/identity';
+import type { RawQuery } from '../hsds/domain/hsds-query';
 import type { Json } from '../hsds/domain/hsds-views';
+import type { ManagementPage } from './domain/management-views';
 import { DirectoryManagement, type ManagementResult } from './directory-management.use-case';
 
 function answer(res: Response, result: ManagementResult): Json {
@@ -14,7 +16,8 @@ function answer(res: Response, result: ManagementResult): Json {
  * Management of the directory (JSON, HSDS field names). Ops manage everything; an organisation's
  * admins (its `provider` / `link-worker` clients) manage their own organisation, services and
  * locations; referrers get 403. Problems are problem+json naming every field; unknown fields are
- * refused; nothing is written when a request is refused.
+ * refused; nothing is written when a request is refused. The reads (GET) show what the public HSDS
+ * API hides (withdrawn services, suspended organisations) to the same callers as the writes.
  */
 @ApiTags('directory-management')
 @ApiBearerAuth()
@@ -22,6 +25,56 @@ function answer(res: Response, result: ManagementResult): Json {
 @Controller('v1/directory')
 export class DirectoryManagementController {
   constructor(private readonly management: DirectoryManagement) {}
+
+  @Get('organizations/:id')
+  @ApiOperation({
+    summary: 'An organisation as managed, suspended or not (its admins or ops)',
+    description:
+      'The body the management writes answer (HSDS organization, `sp_status`, `sp_kind`), plus ' +
+      '`sp_suspension` (`reason_code`, `suspended_at`, each when stored) while it is suspended. ' +
+      "400 for a malformed id, 404 for an unknown one, 403 for another organisation's admin.",
+  })
+  async getOrganisation(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<Json> {
+    return this.management.getOrganisation(principal, id);
+  }
+
+  @Get('organizations/:id/services')
+  @ApiQuery({ name: 'page', required: false, description: 'Page number (from 1)' })
+  @ApiQuery({
+    name: 'per_page',
+    required: false,
+    description: 'Items per page (1-200, default 50); `size` is accepted too',
+  })
+  @ApiOperation({
+    summary: 'Every service of an organisation, withdrawn ones too (its admins or ops)',
+    description:
+      'Ordered by id, each with `sp_publication` (`published` or `withdrawn`). Paging parameters as ' +
+      '`/v1/organisations`; answers `total_items, total_pages, page_number, size` (the page size), ' +
+      '`first_page, last_page, empty, contents`. 400 naming each bad id or paging parameter, 404 for an ' +
+      "unknown organisation, 403 for another organisation's admin.",
+  })
+  async listOrganisationServices(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Query() query: RawQuery,
+  ): Promise<ManagementPage<Json>> {
+    return this.management.listOrganisationServices(principal, id, query);
+  }
+
+  @Get('services/:id')
+  @ApiOperation({
+    summary: "A service as managed, withdrawn or not (its organisation's admins or ops)",
+    description: 'The body the management writes answer: the HSDS service plus `sp_publication`.',
+  })
+  async getService(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<Json> {
+    return this.management.getService(principal, id);
+  }
+
+  @Get('locations/:id')
+  @ApiOperation({ summary: "A location (its organisation's admins or ops)" })
+  async getLocation(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<Json> {
+    return this.management.getLocation(principal, id);
+  }
 
   @Post('organizations')
   @Roles('ops')

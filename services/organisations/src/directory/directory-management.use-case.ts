@@ -5,7 +5,8 @@ import type { Principal } from '@sp/identity';
 import { schemaValidator } from '@sp/validation';
 import type { StoredRecord } from '../hsds/domain/hsds-record';
 import { hsdsContent } from '../hsds/domain/hsds-record';
-import { organizationView, recordView, serviceView, type Json } from '../hsds/domain/hsds-views';
+import { parseListQuery, type RawQuery } from '../hsds/domain/hsds-query';
+import { organizationView, recordView, type Json } from '../hsds/domain/hsds-views';
 import { HsdsStoreRepository, type StoredWrite } from '../hsds/hsds-store.repository';
 import type { HsdsRecord, HsdsTable, Provenance } from '../hsds/hsds-store.port';
 import { DirectoryChanges } from '../signals/directory-changes';
@@ -22,6 +23,14 @@ import {
 } from './directory-requests.schema';
 import { assertCanManage, assertOps } from './domain/directory-access';
 import { locationRuleProblems, serviceRuleProblems, unknownTermProblems } from './domain/directory-rules';
+import {
+  managedOrganisation,
+  managedService,
+  managementPage,
+  recordIdProblems,
+  suspendedAt,
+  type ManagementPage,
+} from './domain/management-views';
 import {
   locationRecord,
   organisationRecord,
@@ -59,6 +68,13 @@ function conflict(kind: string, id: string): DomainError {
       { field: 'id', code: 'exists', message: `${kind} ${id} already exists; use PUT to change it` },
     ],
   });
+}
+
+const NO_OUTBOX = { outbox: 0, outboxPending: 0, outboxRelayPass: 0 };
+
+function assertValidPathId(id: string): void {
+  const problems = recordIdProblems(id);
+  if (problems.length > 0) throw new ValidationError('The request is invalid', problems);
 }
 
 /** Rule problems (400) and reference problems (422) in one answer naming every field. */
@@ -272,9 +288,73 @@ export class DirectoryManagement {
     await this.store.remove('service_at_locations', id, this.provenance(principal));
     this.changes?.recordsChanged('service_at_locations', [id]);
   }
-}
 
-/** A service as management sees it: the HSDS service plus whether it is published. */
-function managedService(record: StoredRecord): Json {
-  return { ...serviceView(record), sp_publication: record.sp?.publication ?? 'published' };
+  // Reads: the directory as its managers see it (withdrawn services, suspended organisations
+  // included). Who may read is who may write: the id is checked (400), the record found (404),
+  // then the caller must manage its organisation (403), as the writes do.
+
+  async getOrganisation(principal: Principal, id: string): Promise<Json> {
+    assertValidPathId(id);
+    const organisation = await this.mustFind('organizations', 'organization', id);
+    assertCanManage(principal, id);
+    const since = organisation.sp?.status === 'suspended' ? await this.suspendedSince(id) : undefined;
+    return managedOrganisation(organisation, since);
+  }
+
+  /** Every service of the organisation, withdrawn ones too, by id, paged as `/v1/organisations`. */
+  async listOrganisationServices(
+    principal: Principal,
+    id: string,
+    raw: RawQuery,
+  ): Promise<ManagementPage<Json>> {
+    const problems = recordIdProblems(id);
+    let paging: ReturnType<typeof parseListQuery> | undefined;
+    try {
+      paging = parseListQuery(raw, []);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      problems.push(...err.problems);
+    }
+    if (problems.length > 0 || !paging) throw new ValidationError('The request is invalid', problems);
+    await this.mustFind('organizations', 'organization', id);
+    assertCanManage(principal, id);
+    // organization_id is indexed (by_organization): the equality is pushed down to PostgreSQL.
+    const services = this.store.collection('services');
+    const filter = { organization_id: id };
+    const [total, docs] = await Promise.all([
+      services.countDocuments(filter),
+      services
+        .find(filter, { projection: NO_OUTBOX })
+        .sort({ _id: 1 })
+        .skip((paging.page - 1) * paging.perPage)
+        .limit(paging.perPage)
+        .toArray(),
+    ]);
+    return managementPage(docs.map(managedService), total, paging);
+  }
+
+  async getService(principal: Principal, id: string): Promise<Json> {
+    assertValidPathId(id);
+    const service = await this.mustFind('services', 'service', id);
+    assertCanManage(principal, String(service['organization_id'] ?? ''));
+    return managedService(service);
+  }
+
+  async getLocation(principal: Principal, id: string): Promise<Json> {
+    assertValidPathId(id);
+    const location = await this.mustFind('locations', 'location', id);
+    assertCanManage(principal, String(location['organization_id'] ?? ''));
+    return recordView(location);
+  }
+
+  /** When the organisation last became suspended, from its provenance rows (by_resource index). */
+  private async suspendedSince(id: string): Promise<string | undefined> {
+    const rows = await this.store.metadata
+      .find(
+        { resource_id: id, resource_type: 'organization', field_name: 'sp.status' },
+        { projection: { field_name: 1, replacement_value: 1, last_action_date: 1 } },
+      )
+      .toArray();
+    return suspendedAt(rows);
+  }
 }
