@@ -304,7 +304,13 @@ describe('capacity and trust from referral events', () => {
     const signals = await waitFor(
       async () => {
         const s = (await reader.forServices([svc])).get(svc);
-        return s && s.trust.sampleSize === 5 && s.trust.completionRate !== null && s.capacity?.caseload === 1
+        // Capacity and trust are separate documents, each updated as an event is applied: wait for
+        // the last event's effect on both (r5's entered-in-error takes it out of the 90-day count).
+        return s &&
+          s.trust.sampleSize === 5 &&
+          s.trust.completionRate !== null &&
+          s.trust.referralsLast90Days === 6 &&
+          s.capacity?.caseload === 1
           ? s
           : undefined;
       },

@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import request from 'supertest';
 import { Topics } from '@sp/contracts';
+import { ensureTopics } from '@sp/messaging';
+import { createLogger } from '@sp/observability';
 import { testInfra, uniqueName, waitFor } from '@sp/testing';
 import { startTestApp, type TestApp } from './hsds-test-app';
 
@@ -95,6 +97,10 @@ describe('directory management API (/v1/directory)', () => {
     });
     consumer = kafka.consumer({ groupId: `test-${run}` });
     await consumer.connect();
+    // On a fresh broker the topic may not exist yet when this spec runs first.
+    await ensureTopics({ brokers: testInfra.kafkaBrokers, clientId: `test-${run}` }, [Topics.directory], {
+      logger: createLogger('test', 'warn'),
+    });
     await consumer.subscribe({ topic: Topics.directory.name, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {

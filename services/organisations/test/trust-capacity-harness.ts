@@ -11,7 +11,7 @@ import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import type { Connection } from 'mongoose';
 import { contractRegistry, Topics, type EventEnvelope } from '@sp/contracts';
 import { TokenIssuer, type Principal } from '@sp/identity';
-import { EventPublisher } from '@sp/messaging';
+import { EventPublisher, ensureTopics } from '@sp/messaging';
 import { createLogger } from '@sp/observability';
 import { MONGO_CONNECTION, MongoModule, collectionOf } from '@sp/persistence';
 import { createServiceApp, OutboxRelayModule, SERVICE_CONFIG, ServiceKitModule } from '@sp/service-kit';
@@ -155,6 +155,10 @@ async function watchDirectoryTopic(): Promise<{ events: DirectoryEvent[]; stop()
   const consumer: Consumer = kafka.consumer({ groupId: `org-signals-watch-${randomUUID()}` });
   const events: DirectoryEvent[] = [];
   await consumer.connect();
+  // On a fresh broker the topic may not exist yet when this spec runs first.
+  await ensureTopics({ brokers: testInfra.kafkaBrokers, clientId: 'org-signals-watch' }, [Topics.directory], {
+    logger: createLogger('test', 'warn'),
+  });
   await consumer.subscribe({ topics: [Topics.directory.name], fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ message }) => {
