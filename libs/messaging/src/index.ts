@@ -35,3 +35,4 @@ export type {
 export { REPLAYED_FROM_HEADER, buildDeadLetterRecord, parseDeadLetterHeaders } from './dead-letter-headers';
 export type { DeadLetterInfo } from './dead-letter-headers';
 export { eventMetaFromContext } from './event-meta';
+export { saveWithEvents } from './save-with-events';

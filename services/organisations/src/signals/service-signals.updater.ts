@@ -1,12 +1,7 @@
+import type { Collection, Document } from 'mongodb';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { createEnvelope, ServiceCapacityChangedV1, type EventEnvelope } from '@sp/contracts';
-import {
-  eventMetaFromContext,
-  OutboxRelay,
-  outboxInsertFields,
-  outboxUpdate,
-  withDocumentLock,
-} from '@sp/messaging';
+import { eventMetaFromContext, OutboxRelay, saveWithEvents, withDocumentLock } from '@sp/messaging';
 import {
   capacityFingerprint,
   capacitySignals,
@@ -182,20 +177,13 @@ export class ServiceSignalsUpdater {
           : {}),
       updatedAt,
     };
-    if (!doc) {
-      await this.capacity.collection.insertOne({
-        _id: serviceId,
-        ...state,
-        ...(events.length > 0 ? outboxInsertFields(events) : {}),
-      });
-    } else if (events.length > 0) {
-      await this.capacity.collection.updateOne(
-        { _id: serviceId },
-        outboxUpdate(events, { merge: { $set: state } }),
-      );
-    } else {
-      await this.capacity.collection.updateOne({ _id: serviceId }, { $set: state });
-    }
+    await saveWithEvents(
+      this.capacity.collection as unknown as Collection<Document>,
+      serviceId,
+      doc !== null && doc !== undefined,
+      state,
+      events,
+    );
     // Still under the document lock: two recomputes of one service notify in the order they wrote.
     this.changes?.capacityChanged(serviceId, signals);
     if (events.length > 0) this.relay.kick();

@@ -1,3 +1,4 @@
+import type { Collection, Document } from 'mongodb';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   createEnvelope,
@@ -7,13 +8,7 @@ import {
   type EvidenceType,
 } from '@sp/contracts';
 import { DomainError } from '@sp/errors';
-import {
-  eventMetaFromContext,
-  OutboxRelay,
-  outboxInsertFields,
-  outboxUpdate,
-  withDocumentLock,
-} from '@sp/messaging';
+import { eventMetaFromContext, OutboxRelay, saveWithEvents, withDocumentLock } from '@sp/messaging';
 import { DirectoryChanges } from '../signals/directory-changes';
 import { DirectoryLookup } from '../signals/directory-lookup';
 import {
@@ -167,20 +162,13 @@ export class AssuranceService {
         announced: announcement,
         updatedAt: now,
       };
-      if (!existing) {
-        await this.assurance.collection.insertOne({
-          _id: organisationId,
-          ...state,
-          ...(events.length > 0 ? outboxInsertFields(events) : {}),
-        });
-      } else if (events.length > 0) {
-        await this.assurance.collection.updateOne(
-          { _id: organisationId },
-          outboxUpdate(events, { merge: { $set: state } }),
-        );
-      } else {
-        await this.assurance.collection.updateOne({ _id: organisationId }, { $set: state });
-      }
+      await saveWithEvents(
+        this.assurance.collection as unknown as Collection<Document>,
+        organisationId,
+        existing !== null && existing !== undefined,
+        state,
+        events,
+      );
       // Under the document lock, so notifications follow the order of the writes.
       this.changes?.evidenceChanged(organisationId, doc.evidence);
       return { doc: { _id: organisationId, ...state }, emitted: events.length > 0 };

@@ -1,5 +1,5 @@
 import type { FieldProblem } from '@sp/errors';
-import type { Paging } from '../../hsds/domain/hsds-query';
+import { hsdsPage, type HsdsPage, type Paging } from '../../hsds/domain/hsds-query';
 import { RECORD_ID, type StoredRecord } from '../../hsds/domain/hsds-record';
 import { organizationView, serviceView, type Json } from '../../hsds/domain/hsds-views';
 
@@ -63,27 +63,10 @@ export function recordIdProblems(id: string, field = 'id'): FieldProblem[] {
  * A page of a management list, as the platform's other lists answer (`/v1/organisations`,
  * `/v1/directory/imports`): `size` is the page size asked for; `total_pages` is at least 1.
  */
-export interface ManagementPage<T> {
-  total_items: number;
-  total_pages: number;
-  page_number: number;
-  size: number;
-  first_page: boolean;
-  last_page: boolean;
-  empty: boolean;
-  contents: T[];
-}
+export type ManagementPage<T> = HsdsPage<T>;
 
 export function managementPage<T>(contents: T[], totalItems: number, paging: Paging): ManagementPage<T> {
-  const totalPages = Math.max(1, Math.ceil(totalItems / paging.perPage));
-  return {
-    total_items: totalItems,
-    total_pages: totalPages,
-    page_number: paging.page,
-    size: paging.perPage,
-    first_page: paging.page === 1,
-    last_page: paging.page >= totalPages,
-    empty: contents.length === 0,
-    contents,
-  };
+  const page = hsdsPage(contents, totalItems, paging);
+  const totalPages = Math.max(1, page.total_pages);
+  return { ...page, total_pages: totalPages, size: paging.perPage, last_page: paging.page >= totalPages };
 }
