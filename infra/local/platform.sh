@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Real local infrastructure for development, tests and CI, without Docker:
 #   Kafka 3.9.1 (KRaft, single node)      127.0.0.1:9092  (controller 9093)
-#   FerretDB v1.24.2 on PostgreSQL 15     127.0.0.1:27017 (MongoDB wire protocol)
+#   SecantusDB 0.5.3-beta.196            127.0.0.1:27017 (MongoDB wire protocol on WiredTiger,
+#                                         a single-node replica set: transactions, change streams)
 #   Redis 7 (AOF, noeviction)             127.0.0.1:6379
 #
-# Usage: infra/local/platform.sh provision|start|stop|reset|status|logs [kafka|ferretdb|postgres|redis] [-f]
+# Usage: infra/local/platform.sh provision|start|stop|reset|status|logs [kafka|secantus|redis] [-f]
 #
 # State (data, logs, pid files) lives in infra/local/.state/ (gitignored). Downloaded and built
 # artefacts are cached in ${SP_INFRA_CACHE:-$HOME/.cache/sp-infra} and shared across clones; the
-# cache is reused when present and rebuilt from the registries (apt, Maven Central, Go proxy) when not.
+# cache is reused when present and rebuilt from the registries (apt, Maven Central, crates.io) when
+# not.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -19,30 +21,28 @@ LOGS="$STATE/logs"
 RUN="$STATE/run"
 
 KAFKA_VERSION=3.9.1
-FERRETDB_VERSION=v1.24.2
+# SecantusDB: pinned (a beta; an upgrade is a reviewed change: test/infra.int-spec.ts pins the
+# behaviour we rely on and the gaps we work around).
+SECANTUS_VERSION=0.5.3-beta.196
 KAFKA_LIBS="$CACHE/kafka-libs-$KAFKA_VERSION"
-FERRETDB_PATCHES="$LOCAL_DIR/ferretdb/patches"
-# the binary's name carries a digest of our patches, so changing a patch rebuilds it
-FERRETDB_BIN="$CACHE/ferretdb-$FERRETDB_VERSION-$(cat "$FERRETDB_PATCHES"/*.patch | sha256sum | cut -c1-8)"
+SECANTUS_ROOT="$CACHE/secantus-$SECANTUS_VERSION"
+SECANTUS_BIN="$SECANTUS_ROOT/bin/secantusd-rs"
+SECANTUS_DATA="$STATE/secantus/data"
+# Measured on a 2-core machine with a cold cargo registry (2026-12-03: 5m53s, 210 crates); a busy
+# machine takes longer.
+SECANTUS_BUILD_SECONDS=360
+SECANTUS_BUILD_UNITS=210
 
 HOST=127.0.0.1
 KAFKA_PORT="${SP_KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${SP_KAFKA_CONTROLLER_PORT:-9093}"
 MONGO_PORT="${SP_MONGO_PORT:-27017}"
 REDIS_PORT="${SP_REDIS_PORT:-6379}"
-# FerretDB's debug HTTP listener: /debug/metrics (open cursors, pool) and /debug/pprof (goroutines)
-FERRETDB_DEBUG_PORT="${SP_FERRETDB_DEBUG_PORT:-8088}"
 
 KAFKA_READY_TIMEOUT="${SP_KAFKA_READY_TIMEOUT:-90}"
-FERRETDB_READY_TIMEOUT="${SP_FERRETDB_READY_TIMEOUT:-60}"
+MONGO_READY_TIMEOUT="${SP_MONGO_READY_TIMEOUT:-60}"
 REDIS_READY_TIMEOUT="${SP_REDIS_READY_TIMEOUT:-30}"
-POSTGRES_READY_TIMEOUT="${SP_POSTGRES_READY_TIMEOUT:-60}"
 STOP_TIMEOUT="${SP_STOP_TIMEOUT:-30}"
-
-# FerretDB's storage database in the shared PostgreSQL cluster: one per MongoDB-wire port, so an
-# instance on other ports (a second checkout, a cold-provisioning check) never shares its
-# metadata with the default one.
-if [ "$MONGO_PORT" = 27017 ]; then PG_DATABASE=ferretdb; else PG_DATABASE="ferretdb_$MONGO_PORT"; fi
 
 # Every process we start carries this marker in its environment, so a port held by one of our
 # processes (this checkout or another clone sharing the machine) can be told from a stranger's.
@@ -237,79 +237,74 @@ provision_kafka() {
   log "kafka $KAFKA_VERSION: $(find "$KAFKA_LIBS" -name '*.jar' | wc -l) jars in $KAFKA_LIBS"
 }
 
-ferretdb_ok() {
+
+# SecantusDB: built from its crates.io source with cargo (Rust + CMake + a C compiler; the crate
+# compiles WiredTiger from bundled source). The cache key is the version: bump SECANTUS_VERSION
+# and the next start builds the new one and restarts a running server on it.
+secantus_ok() {
   # capture first: `binary | grep -q` fails under pipefail when grep exits early (SIGPIPE)
   local out
-  [ -x "$FERRETDB_BIN" ] && out="$("$FERRETDB_BIN" --version 2>/dev/null)" && [[ "$out" == *"version: $FERRETDB_VERSION"* ]]
+  [ -x "$SECANTUS_BIN" ] && out="$("$SECANTUS_BIN" --version 2>/dev/null)" && [[ "$out" == *"$SECANTUS_VERSION"* ]]
 }
 
-provision_ferretdb() {
-  if ferretdb_ok; then
-    log "ferretdb $FERRETDB_VERSION: binary cached at $FERRETDB_BIN"
-    return 0
+require_rust() {
+  if ! command -v cargo >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/cargo" ]; then
+    export PATH="$HOME/.cargo/bin:$PATH"
   fi
-  command -v go >/dev/null 2>&1 || die "Go (1.22+) is required to build FerretDB (go not found on PATH)"
-  log "ferretdb $FERRETDB_VERSION: building from source (first run only, takes a few minutes)"
-  local dir work
-  dir="$(cd / && go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" |
-    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p')"
-  [ -d "$dir" ] || die "go mod download did not return a module directory for FerretDB $FERRETDB_VERSION"
-  work="$(mktemp -d)"
-  cp -r "$dir/." "$work/"
-  chmod -R u+w "$work"
-  # The module zip lacks the generated version file and the binary panics without it
-  # (FerretDB issue 2982).
-  printf '%s\n' "$FERRETDB_VERSION" >"$work/build/version/version.txt"
-  local patch
-  for patch in "$FERRETDB_PATCHES"/*.patch; do
-    log "ferretdb: applying $(basename "$patch")"
-    if command -v git >/dev/null 2>&1; then
-      (cd "$work" && git apply -p1 "$patch") || die "ferretdb: $(basename "$patch") does not apply"
+  command -v cargo >/dev/null 2>&1 ||
+    die "Rust (cargo) is required to build SecantusDB; install it with rustup (https://rustup.rs) and re-run"
+  command -v cmake >/dev/null 2>&1 || apt_install cmake
+  command -v cc >/dev/null 2>&1 || apt_install build-essential
+}
+
+# Prints a progress line every 30 s while cargo runs: crates compiled so far out of the crates the
+# build compiles (measured), elapsed time and an estimate from the measured build time. WiredTiger
+# is one crate whose C build takes several minutes, so the count pauses there; the estimate says so.
+secantus_build_progress() {
+  local buildlog="$1" start=$SECONDS n elapsed left
+  while sleep 30; do
+    n="$(grep -c '^ *Compiling ' "$buildlog" 2>/dev/null || true)"
+    elapsed=$((SECONDS - start))
+    left=$((SECANTUS_BUILD_SECONDS - elapsed))
+    if [ "$left" -gt 60 ]; then
+      left="about $((left / 60)) min left at the measured pace"
     else
-      (cd "$work" && patch -s -p1 <"$patch") || die "ferretdb: $(basename "$patch") does not apply"
+      left="nearly done (slower machines take longer)"
     fi
+    log "secantusdb: building, $n of ~$SECANTUS_BUILD_UNITS crates compiled, $((elapsed / 60))m$((elapsed % 60))s elapsed, $left; last: $(grep '^ *Compiling ' "$buildlog" | tail -n1 | awk '{ print $2 }')"
   done
-  mkdir -p "$CACHE"
-  local buildlog="$LOGS/ferretdb-build.log"
-  if ! (cd "$work" && CGO_ENABLED=0 GOFLAGS=-buildvcs=false go build -trimpath -tags ferretdb_no_sqlite \
-    -o "$FERRETDB_BIN.tmp.$$" ./cmd/ferretdb) >"$buildlog" 2>&1; then
-    tail -n 40 "$buildlog" >&2
-    rm -rf "$work" "$FERRETDB_BIN.tmp.$$"
-    die "ferretdb: go build failed (full log: $buildlog)"
-  fi
-  mv "$FERRETDB_BIN.tmp.$$" "$FERRETDB_BIN"
-  rm -rf "$work"
-  ferretdb_ok || die "built FerretDB binary does not report $FERRETDB_VERSION"
-  log "ferretdb $FERRETDB_VERSION: built $FERRETDB_BIN"
 }
 
-pg_version() {
-  # the PostgreSQL major version to use: an existing 'main' cluster, else the newest installed
-  if [ -n "${SP_PG_VERSION:-}" ]; then
-    echo "$SP_PG_VERSION"
+provision_secantus() {
+  if secantus_ok; then
+    log "secantusdb $SECANTUS_VERSION: binary cached at $SECANTUS_BIN"
     return 0
   fi
-  local v
-  v="$(pg_lsclusters -h 2>/dev/null | awk '$2 == "main" { print $1 }' | sort -n | tail -n1)"
-  if [ -z "$v" ]; then
-    v="$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -type d -printf '%f\n' 2>/dev/null | sort -n | tail -n1)"
+  require_rust
+  mkdir -p "$CACHE" "$LOGS"
+  local buildlog="$LOGS/secantus-build.log" tmp="$CACHE/.secantus-$SECANTUS_VERSION.tmp.$$"
+  log "secantusdb $SECANTUS_VERSION: building from crates.io with cargo (first run only)."
+  log "secantusdb: measured about $((SECANTUS_BUILD_SECONDS / 60)) min on 2 idle cores (the WiredTiger C build is most of it); progress every 30 s, full log: $buildlog"
+  rm -rf "$tmp"
+  secantus_build_progress "$buildlog" &
+  local progress=$! rc=0
+  # --locked: the crate's own Cargo.lock, so every machine builds the same dependency versions.
+  # --ignore-rust-version: the crate declares Rust 1.98; 1.95 builds it (verified). The target dir
+  # lives in the cache so an interrupted build resumes where it stopped.
+  CARGO_TARGET_DIR="$CACHE/secantus-target" cargo install secantus-mdb --version "$SECANTUS_VERSION" \
+    --locked --ignore-rust-version --root "$tmp" >"$buildlog" 2>&1 || rc=$?
+  kill "$progress" 2>/dev/null || true
+  wait "$progress" 2>/dev/null || true
+  if [ "$rc" -ne 0 ]; then
+    tail -n 40 "$buildlog" >&2
+    rm -rf "$tmp"
+    die "secantusdb: cargo install failed (exit $rc; full log: $buildlog)"
   fi
-  echo "$v"
-}
-
-provision_postgres() {
-  if ! command -v pg_ctlcluster >/dev/null 2>&1 || [ -z "$(pg_version)" ]; then
-    apt_install postgresql
-    # a systemd machine starts the cluster on install; that is fine, it is the one we use
-  fi
-  local v
-  v="$(pg_version)"
-  [ -n "$v" ] || die "no PostgreSQL server found after installation"
-  if [ -z "$(pg_lsclusters -h 2>/dev/null | awk -v v="$v" '$1 == v && $2 == "main"')" ]; then
-    log "postgresql: creating cluster $v/main"
-    as_root pg_createcluster "$v" main >/dev/null
-  fi
-  log "postgresql $v: cluster main present"
+  rm -rf "$SECANTUS_ROOT"
+  mv "$tmp" "$SECANTUS_ROOT" # atomic: a half-finished build never looks complete
+  rm -rf "$CACHE/secantus-target"
+  secantus_ok || die "built SecantusDB binary does not report $SECANTUS_VERSION"
+  log "secantusdb $SECANTUS_VERSION: built $SECANTUS_BIN"
 }
 
 provision_redis() {
@@ -330,128 +325,40 @@ provision_redis() {
   log "redis: $(redis-server --version | awk '{ print $3 }' | sed 's/^v=//') installed"
 }
 
-cmd_provision() {
-  require_node
-  mkdir -p "$STATE" "$LOGS" "$RUN" "$CACHE"
-  provision_postgres
-  provision_redis
-  provision_kafka
-  provision_ferretdb
-}
 
 # ------------------------------------------------------------------------------------------------
-# postgres (Debian's cluster; FerretDB's storage)
-
-pg_port() { pg_lsclusters -h 2>/dev/null | awk -v v="$(pg_version)" '$1 == v && $2 == "main" { print $3 }'; }
-pg_status() { pg_lsclusters -h 2>/dev/null | awk -v v="$(pg_version)" '$1 == v && $2 == "main" { print $4 }'; }
-pg_logfile() { pg_lsclusters -h 2>/dev/null | awk -v v="$(pg_version)" '$1 == v && $2 == "main" { print $7 }'; }
-
-psql_admin() {
-  (cd / && as_root runuser -u postgres -- psql -X -q -t -A -p "$(pg_port)" -v ON_ERROR_STOP=1 "$@")
-}
-
-ferretdb_password() {
-  # Shared by every checkout using this cache: they all share the one PostgreSQL cluster, and
-  # rotating the role's password would break a running FerretDB of another checkout.
-  local f="$CACHE/ferretdb-postgres.password"
-  if [ ! -s "$f" ]; then
-    mkdir -p "$CACHE"
-    (umask 077 && od -An -N16 -tx1 /dev/urandom | tr -d ' \n' >"$f.tmp.$$" && mv "$f.tmp.$$" "$f")
-  fi
-  cat "$f"
-}
-
-pg_login_works() {
-  PGPASSWORD="$1" PGCONNECT_TIMEOUT=5 psql -X -q -t -A -h "$HOST" -p "$(pg_port)" -U ferretdb -d "$PG_DATABASE" \
-    -c 'SELECT 1' >/dev/null 2>&1
-}
-
-start_postgres() {
-  local v
-  v="$(pg_version)"
-  if [ "$(pg_status)" != "online" ]; then
-    log "postgresql $v: starting cluster main"
-    as_root pg_ctlcluster "$v" main start
-    touch "$RUN/postgres.started" # stop only what we started
-  else
-    log "postgresql $v: already running on port $(pg_port)"
-  fi
-  wait_until "postgresql" "$POSTGRES_READY_TIMEOUT" "$(pg_logfile)" pg_isready -q -h "$HOST" -p "$(pg_port)"
-  # role + database for FerretDB (password auth over TCP), idempotent
-  local pw
-  pw="$(ferretdb_password)"
-  if [ "$(psql_admin -d postgres -c "SELECT 1 FROM pg_roles WHERE rolname = 'ferretdb'")" != "1" ]; then
-    psql_admin -d postgres -c 'CREATE ROLE ferretdb LOGIN' >/dev/null
-    log "postgresql: created role ferretdb"
-  fi
-  if [ "$(psql_admin -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$PG_DATABASE'")" != "1" ]; then
-    psql_admin -d postgres -c "CREATE DATABASE \"$PG_DATABASE\" OWNER ferretdb" >/dev/null
-    log "postgresql: created database $PG_DATABASE"
-  fi
-  if ! pg_login_works "$pw"; then
-    psql_admin -d postgres -c "ALTER ROLE ferretdb WITH LOGIN PASSWORD '$pw'" >/dev/null
-    pg_login_works "$pw" || die "postgresql: role ferretdb cannot log in over $HOST:$(pg_port) with password auth (check pg_hba.conf)"
-    log "postgresql: set the password of role ferretdb"
-  fi
-}
-
-stop_postgres() {
-  if [ -f "$RUN/postgres.started" ] && [ "$(pg_status)" = "online" ]; then
-    as_root pg_ctlcluster "$(pg_version)" main stop
-    log "postgresql stopped"
-  fi
-  rm -f "$RUN/postgres.started"
-}
-
-# ------------------------------------------------------------------------------------------------
-# ferretdb
+# secantusdb (MongoDB wire protocol on WiredTiger; a single-node replica set)
 
 probe_mongo() { node "$LOCAL_DIR/probe.mjs" mongo "$HOST" "$MONGO_PORT"; }
 
-ferretdb_status() {
-  # readiness plus, when the debug listener is up, how many cursors hold PostgreSQL connections
-  local ping cursors
-  ping="$(probe_mongo)" || {
-    echo "$ping"
-    return 1
-  }
-  cursors="$(node "$LOCAL_DIR/probe.mjs" ferretdb-cursors "$HOST" "$FERRETDB_DEBUG_PORT" 2>/dev/null)" || cursors=""
-  echo "$ping${cursors:+, $cursors}"
-}
-
-start_ferretdb() {
+start_secantus() {
   local running
-  running="$(our_pid ferretdb)"
-  if [ -n "$running" ] && [ "$(readlink "/proc/$running/exe" 2>/dev/null)" != "$FERRETDB_BIN" ]; then
-    log "ferretdb: running an older build; restarting it with $(basename "$FERRETDB_BIN")"
-    stop_pid ferretdb "$running"
-    rm -f "$RUN/ferretdb.pid"
+  running="$(our_pid secantus)"
+  if [ -n "$running" ] && [ "$(readlink "/proc/$running/exe" 2>/dev/null)" != "$SECANTUS_BIN" ]; then
+    log "secantusdb: running another build; restarting it with $SECANTUS_VERSION"
+    stop_pid secantus "$running"
+    rm -f "$RUN/secantus.pid"
   fi
-  if [ -n "$(our_pid ferretdb)" ]; then
-    log "ferretdb: already running (pid $(our_pid ferretdb))"
+  if [ -n "$(our_pid secantus)" ]; then
+    log "secantusdb: already running (pid $(our_pid secantus))"
   elif port_open "$MONGO_PORT"; then
     local owner
-    owner="$(claim_port ferretdb "$MONGO_PORT")"
-    log "ferretdb: port $MONGO_PORT served by another checkout (${owner#foreign-owner:}); reusing it"
+    owner="$(claim_port mongo "$MONGO_PORT")"
+    log "secantusdb: port $MONGO_PORT served by another checkout (${owner#foreign-owner:}); reusing it"
   else
-    log "ferretdb: starting on $HOST:$MONGO_PORT"
-    mkdir -p "$STATE/ferretdb"
-    local debug_addr="$HOST:$FERRETDB_DEBUG_PORT"
-    if port_open "$FERRETDB_DEBUG_PORT"; then
-      warn "ferretdb: debug port $FERRETDB_DEBUG_PORT is taken; starting without the debug listener"
-      debug_addr=-
-    fi
-    # the PostgreSQL URL carries the password: pass it in the environment, not on the command line
-    start_detached ferretdb "$LOGS/ferretdb.log" \
-      env "FERRETDB_POSTGRESQL_URL=postgres://ferretdb:$(ferretdb_password)@$HOST:$(pg_port)/$PG_DATABASE" \
-      "$FERRETDB_BIN" \
-      --listen-addr="$HOST:$MONGO_PORT" \
-      --handler=postgresql \
-      --state-dir="$STATE/ferretdb" \
-      --debug-addr="$debug_addr" \
-      --telemetry=disable \
-      --log-level="${SP_FERRETDB_LOG_LEVEL:-error}" \
-      --log-format=text
+    log "secantusdb: starting $SECANTUS_VERSION on $HOST:$MONGO_PORT (data in ${SECANTUS_DATA#"$ROOT"/})"
+    mkdir -p "$SECANTUS_DATA"
+    # An explicit (empty) config file turns off the server's auto-discovery of ./secantusd.toml and
+    # ~/.secantus/secantusd.toml: every setting is on this command line.
+    : >"$STATE/secantus/secantusd.toml"
+    start_detached secantus "$LOGS/secantus.log" "$SECANTUS_BIN" \
+      --config "$STATE/secantus/secantusd.toml" \
+      --host "$HOST" \
+      --port "$MONGO_PORT" \
+      --storage-path "$SECANTUS_DATA" \
+      --cache-size "${SP_SECANTUS_CACHE_SIZE:-512M}" \
+      --log-level "${SP_SECANTUS_LOG_LEVEL:-WARNING}" \
+      --log-file-max 32MB
   fi
 }
 
@@ -593,28 +500,50 @@ start_kafka() {
 
 probe_kafka() { node "$LOCAL_DIR/probe.mjs" kafka "$HOST" "$KAFKA_PORT"; }
 
+
 # ------------------------------------------------------------------------------------------------
 # commands
+
+cmd_provision() {
+  require_node
+  mkdir -p "$STATE" "$LOGS" "$RUN" "$CACHE"
+  provision_redis
+  provision_kafka
+  provision_secantus
+}
+
+# Earlier versions of this script ran FerretDB on PostgreSQL. A checkout that still has one of ours
+# running gets it stopped (its port is the one SecantusDB needs); PostgreSQL is left alone.
+retire_ferretdb() {
+  local pid
+  pid="$(our_pid ferretdb)"
+  if [ -n "$pid" ]; then
+    log "ferretdb: stopping the FerretDB this checkout started before the move to SecantusDB (pid $pid)"
+    stop_pid ferretdb "$pid"
+  fi
+  rm -f "$RUN/ferretdb.pid"
+}
 
 cmd_start() {
   local t0=$SECONDS
   cmd_provision
+  retire_ferretdb
   # Kafka is the slowest to come up: launch it first, prepare the rest while it boots.
   start_kafka
-  start_postgres
-  start_ferretdb
+  start_secantus
   start_redis
   local failed=0
   wait_until "redis" "$REDIS_READY_TIMEOUT" "$LOGS/redis.log" redis_ping || failed=1
-  wait_until "ferretdb" "$FERRETDB_READY_TIMEOUT" "$LOGS/ferretdb.log" probe_mongo || failed=1
+  wait_until "secantusdb" "$MONGO_READY_TIMEOUT" "$LOGS/secantus.log" probe_mongo || failed=1
   wait_until "kafka" "$KAFKA_READY_TIMEOUT" "$LOGS/kafka.log" probe_kafka || failed=1
   [ "$failed" -eq 0 ] || die "infrastructure did not become ready (logs: infra/local/platform.sh logs <component>)"
-  log "all up in $((SECONDS - t0))s: kafka $HOST:$KAFKA_PORT, mongodb://$HOST:$MONGO_PORT (FerretDB), redis://$HOST:$REDIS_PORT"
+  log "all up in $((SECONDS - t0))s: kafka $HOST:$KAFKA_PORT, mongodb://$HOST:$MONGO_PORT (SecantusDB), redis://$HOST:$REDIS_PORT"
 }
 
 cmd_stop() {
   local name pid
-  for name in kafka ferretdb redis; do
+  retire_ferretdb
+  for name in kafka secantus redis; do
     pid="$(our_pid "$name")"
     if [ -n "$pid" ]; then
       log "$name: stopping (pid $pid)"
@@ -624,22 +553,13 @@ cmd_stop() {
     fi
     rm -f "$RUN/$name.pid"
   done
-  if command -v pg_lsclusters >/dev/null 2>&1; then stop_postgres; fi
 }
 
 cmd_reset() {
-  # Throw away all data: Kafka topics, FerretDB databases, Redis keys. Caches are kept.
+  # Throw away all data: Kafka topics, SecantusDB databases, Redis keys. Caches are kept.
   cmd_stop
-  if command -v pg_lsclusters >/dev/null 2>&1 && [ -n "$(pg_version)" ]; then
-    local was_online
-    was_online="$(pg_status)"
-    [ "$was_online" = online ] || as_root pg_ctlcluster "$(pg_version)" main start
-    psql_admin -d postgres -c "DROP DATABASE IF EXISTS \"$PG_DATABASE\"" >/dev/null
-    log "postgresql: dropped database $PG_DATABASE (FerretDB data)"
-    [ "$was_online" = online ] || as_root pg_ctlcluster "$(pg_version)" main stop
-  fi
-  rm -rf "$STATE/kafka" "$STATE/redis" "$STATE/ferretdb" "$LOGS" "$RUN"
-  log "state removed; the next start begins from empty Kafka, FerretDB and Redis"
+  rm -rf "$STATE/kafka" "$STATE/redis" "$STATE/secantus" "$STATE/ferretdb" "$LOGS" "$RUN"
+  log "state removed; the next start begins from empty Kafka, SecantusDB and Redis"
 }
 
 status_line() {
@@ -666,14 +586,8 @@ status_line() {
 cmd_status() {
   local rc=0
   status_line kafka "$HOST:$KAFKA_PORT" probe_kafka || rc=1
-  status_line ferretdb "$HOST:$MONGO_PORT" ferretdb_status || rc=1
+  status_line secantus "$HOST:$MONGO_PORT" probe_mongo || rc=1
   status_line redis "$HOST:$REDIS_PORT" redis_ping || rc=1
-  if command -v pg_lsclusters >/dev/null 2>&1 && [ -n "$(pg_version)" ]; then
-    printf '[infra] %-9s %-5s %-22s cluster %s/main, database %s (FerretDB storage)\n' postgres \
-      "$([ "$(pg_status)" = online ] && echo UP || echo DOWN)" "$HOST:$(pg_port)" "$(pg_version)" "$PG_DATABASE"
-  else
-    printf '[infra] %-9s DOWN  not installed\n' postgres
-  fi
   return "$rc"
 }
 
@@ -682,17 +596,16 @@ cmd_logs() {
   [ "${2:-}" = "-f" ] && follow=(-f)
   case "$which" in
     kafka) f="$LOGS/kafka.log" ;;
-    ferretdb) f="$LOGS/ferretdb.log" ;;
+    secantus | secantusdb | mongo) f="$LOGS/secantus.log" ;;
     redis) f="$LOGS/redis.log" ;;
-    postgres) f="$(pg_logfile)" ;;
     all)
-      for which in kafka ferretdb redis postgres; do
+      for which in kafka secantus redis; do
         echo "==> $which"
         cmd_logs "$which" || true
       done
       return 0
       ;;
-    *) die "unknown component '$which' (kafka|ferretdb|postgres|redis)" ;;
+    *) die "unknown component '$which' (kafka|secantus|redis)" ;;
   esac
   [ -f "$f" ] || die "no log yet at $f"
   tail -n "$lines" "${follow[@]}" "$f"
@@ -705,12 +618,12 @@ cmd_logs() {
 usage() {
   cat <<EOF
 usage: infra/local/platform.sh <command>
-  provision   install/build Kafka, FerretDB, PostgreSQL, Redis (idempotent, cached in $CACHE)
+  provision   install/build Kafka, SecantusDB, Redis (idempotent, cached in $CACHE)
   start       provision if needed, start everything, wait until usable (no-op when running)
   stop        stop what this checkout started
-  reset       stop, then delete all data (Kafka log dirs, FerretDB's PostgreSQL database, Redis AOF)
-  status      show each component; exit 0 only when Kafka, FerretDB and Redis are all up
-  logs [kafka|ferretdb|postgres|redis] [-f]   tail the logs (SP_LOG_LINES, default 100)
+  reset       stop, then delete all data (Kafka log dirs, SecantusDB data, Redis AOF)
+  status      show each component; exit 0 only when Kafka, SecantusDB and Redis are all up
+  logs [kafka|secantus|redis] [-f]   tail the logs (SP_LOG_LINES, default 100)
 EOF
 }
 

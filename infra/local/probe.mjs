@@ -4,10 +4,10 @@
 //
 //   node infra/local/probe.mjs kafka 127.0.0.1 9092   -> exit 0 when a Metadata request lists >= 1
 //                                                        broker and an active controller
-//   node infra/local/probe.mjs mongo 127.0.0.1 27017  -> exit 0 when `ping` and `listDatabases`
-//                                                        both answer ok: 1 (FerretDB reaches PostgreSQL)
-//   node infra/local/probe.mjs ferretdb-cursors 127.0.0.1 8088 -> open FerretDB cursors (diagnostics)
-/* global fetch, AbortSignal */
+//   node infra/local/probe.mjs mongo 127.0.0.1 27017  -> exit 0 when `hello` says this is the
+//                                                        writable primary of a replica set
+//                                                        (transactions and change streams need
+//                                                        one) and `listDatabases` answers ok: 1
 import { Buffer } from 'node:buffer';
 import net from 'node:net';
 import process from 'node:process';
@@ -116,6 +116,7 @@ function readTopLevel(doc) {
     if (type === 0x10) out[key] = doc.readInt32LE(o);
     if (type === 0x12) out[key] = Number(doc.readBigInt64LE(o));
     if (type === 0x02) out[key] = doc.toString('utf8', o + 4, o + 4 + doc.readInt32LE(o) - 1);
+    if (type === 0x08) out[key] = doc[o] === 1;
     if (type in fixed) o += fixed[type];
     else if (type === 0x02 || type === 0x0d || type === 0x0e) o += 4 + doc.readInt32LE(o);
     else if (type === 0x03 || type === 0x04) o += doc.readInt32LE(o);
@@ -143,45 +144,25 @@ async function mongoCommand(host, port, fields) {
 }
 
 async function probeMongo(host, port) {
-  await mongoCommand(host, port, [
-    ['ping', 1],
+  const hello = await mongoCommand(host, port, [
+    ['hello', 1],
     ['$db', 'admin'],
   ]);
-  // listDatabases goes through to PostgreSQL, so this proves the whole chain works.
+  if (hello.isWritablePrimary !== true) throw new Error('not ready: not the writable primary yet');
+  if (typeof hello.setName !== 'string') {
+    throw new Error('not a replica set member: transactions and change streams would not work');
+  }
   await mongoCommand(host, port, [
     ['listDatabases', 1],
     ['nameOnly', true],
     ['$db', 'admin'],
   ]);
-  return 'ping ok, listDatabases ok';
-}
-
-// ---------------------------------------------------------------------------------------------
-// FerretDB debug metrics: open cursors per collection. Each open cursor holds one of FerretDB's 50
-// PostgreSQL connections until it is exhausted, killed or its client connection closes; a client
-// that leaves cursors open long enough starves FerretDB and every command hangs.
-async function probeFerretdbCursors(host, port) {
-  const res = await fetch(`http://${host}:${port}/debug/metrics`, {
-    signal: AbortSignal.timeout(TIMEOUT_MS),
-  });
-  const text = await res.text();
-  const open = new Map();
-  for (const line of text.split('\n')) {
-    const m = /^ferretdb_cursors_(created_total|duration_seconds_count)\{(.*)\} (\S+)$/.exec(line);
-    if (!m) continue;
-    const labels = Object.fromEntries([...m[2].matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
-    const key = `${labels.db}.${labels.collection}`;
-    open.set(key, (open.get(key) ?? 0) + (m[1] === 'created_total' ? 1 : -1) * Number(m[3]));
-  }
-  const busy = [...open].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
-  const total = busy.reduce((sum, [, n]) => sum + n, 0);
-  const top = busy.slice(0, 3).map(([k, n]) => `${k}=${n}`);
-  return `open cursors ${total}${top.length ? ` (${top.join(', ')})` : ''}`;
+  return `primary of replica set ${hello.setName}, maxWireVersion ${hello.maxWireVersion}`;
 }
 
 // ---------------------------------------------------------------------------------------------
 const [kind, host = '127.0.0.1', portText] = process.argv.slice(2);
-const probes = { kafka: probeKafka, mongo: probeMongo, 'ferretdb-cursors': probeFerretdbCursors };
+const probes = { kafka: probeKafka, mongo: probeMongo };
 if (!(kind in probes) || !portText) {
   process.stderr.write('usage: node probe.mjs kafka|mongo <host> <port>\n');
   process.exit(2);
