@@ -1,7 +1,6 @@
 import { Kafka, ConfigResourceTypes, logLevel, type Admin } from 'kafkajs';
 import { Redis } from 'ioredis';
 import mongoose, { Schema, type Connection } from 'mongoose';
-import { MongoClient, type Document } from 'mongodb';
 import { testDatabaseName, testInfra, uniqueName } from '@sp/testing';
 
 // Proves that the infrastructure infra/local/platform.sh provides (or CI provides) is the real thing
@@ -90,7 +89,7 @@ describe('local infrastructure', () => {
     });
   });
 
-  describe('MongoDB wire protocol (FerretDB locally)', () => {
+  describe('MongoDB wire protocol (SecantusDB locally; what we rely on from it: mongo-engine.int-spec.ts)', () => {
     const dbName = testDatabaseName('infra');
     let connection: Connection;
 
@@ -119,62 +118,6 @@ describe('local infrastructure', () => {
       const found = await Thing.findOne({ code: 'a' }).lean();
       expect(found).toMatchObject({ code: 'a', count: 3 });
       await expect(Thing.create({ code: 'a', count: 9 })).rejects.toMatchObject({ code: 11000 });
-    });
-
-    it('applies a bulk write of more update statements than FerretDB has PostgreSQL connections', async () => {
-      // Unpatched FerretDB 1.24 holds one of its 50 PostgreSQL connections per update statement
-      // until the whole command ends, so this hung the server for every client
-      // (infra/local/ferretdb/patches/0001-update-release-connections.patch).
-      const db = connection.db;
-      if (!db) throw new Error('mongoose connection has no db');
-      const items = db.collection<{ _id: string; n: number }>('bulk_items');
-      const ids = Array.from({ length: 120 }, (_, i) => `item-${i}`);
-      await items.insertMany(ids.map((_id) => ({ _id, n: 0 })));
-      const result = await items.bulkWrite(
-        ids.map((_id) => ({ updateOne: { filter: { _id }, update: { $inc: { n: 1 } } } })),
-        { ordered: true },
-      );
-      expect(result.modifiedCount).toBe(ids.length);
-      expect(await items.countDocuments({ n: 1 })).toBe(ids.length);
-    });
-  });
-
-  describe('FerretDB equality lookups (patch 0002)', () => {
-    let client: MongoClient;
-    const dbName = uniqueName('infra_index').replace(/-/g, '_');
-
-    beforeAll(async () => {
-      client = await MongoClient.connect(testInfra.mongoUrlFor(dbName));
-    });
-    afterAll(async () => {
-      await client.db().dropDatabase();
-      await client.close();
-    });
-
-    const planOf = async (filter: Document): Promise<string> =>
-      JSON.stringify(
-        (await client.db().command({ explain: { find: 'things', filter } })) as { queryPlanner: unknown },
-      );
-
-    it('uses the indexes for _id and for a field that leads an index, keeping MongoDB array semantics', async () => {
-      const things = client.db().collection<{ _id: string; code: string | string[] }>('things');
-      await things.createIndex({ code: 1 });
-      await things.insertMany([
-        ...Array.from({ length: 200 }, (_, i) => ({ _id: `t${i}`, code: `c${i}` })),
-        { _id: 'tagged', code: ['x', 'c7'] },
-      ]);
-
-      expect(await planOf({ _id: 't3' })).toContain('Index Scan');
-      expect(await planOf({ _id: { $in: ['t3', 't4'] } })).toContain('Index Scan');
-      expect(await planOf({ code: 'c3' })).toContain('Index Scan');
-
-      expect((await things.findOne({ _id: 't3' }))?.code).toBe('c3');
-      expect((await things.find({ _id: { $in: ['t3', 't4', 'missing'] } }).toArray()).length).toBe(2);
-      // Equality on a scalar also matches an array that contains it, as on MongoDB.
-      expect((await things.find({ code: 'c7' }).toArray()).map((d) => d._id).sort()).toEqual([
-        't7',
-        'tagged',
-      ]);
     });
   });
 

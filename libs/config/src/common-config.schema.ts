@@ -20,9 +20,10 @@ export const CommonConfigSchema = Type.Object({
     description: 'Kafka bootstrap brokers, comma-separated host:port list',
   }),
   MONGO_URL: Type.String({
-    default: 'mongodb://127.0.0.1:27017/?retryWrites=false',
+    default: 'mongodb://127.0.0.1:27017/',
     pattern: '^mongodb(\\+srv)?://',
-    description: 'MongoDB connection string (FerretDB locally; keep retryWrites=false there)',
+    description:
+      'MongoDB connection string. The server must be a replica set (transactions and change streams need one): MongoDB 7 in production, SecantusDB locally.',
   }),
   REDIS_URL: Type.String({
     default: 'redis://127.0.0.1:6379',

@@ -7,7 +7,7 @@ const ServiceSchema = Type.Object({
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3001 }),
   FEATURE_ENABLED: Type.Boolean({ default: false }),
   API_KEY: secret(Type.String({ minLength: 8 })),
-  MONGO_URL: Type.String({ default: 'mongodb://127.0.0.1:27017/sp_referrals?retryWrites=false' }),
+  MONGO_URL: Type.String({ default: 'mongodb://127.0.0.1:27017/sp_referrals' }),
 });
 
 function captureError(fn: () => unknown): ConfigError {
@@ -24,7 +24,7 @@ describe('loadConfig', () => {
   it('applies every common default when the environment is empty', () => {
     expect(loadConfig(CommonConfigSchema, {})).toEqual({
       KAFKA_BROKERS: '127.0.0.1:9092',
-      MONGO_URL: 'mongodb://127.0.0.1:27017/?retryWrites=false',
+      MONGO_URL: 'mongodb://127.0.0.1:27017/',
       REDIS_URL: 'redis://127.0.0.1:6379',
       LOG_LEVEL: 'info',
       JWKS_URL: 'http://127.0.0.1:3002/.well-known/jwks.json',
@@ -50,7 +50,7 @@ describe('loadConfig', () => {
     expect(config.KAFKA_BROKERS).toBe('k1:9092,k2:9093');
     expect(config.LOG_LEVEL).toBe('debug');
     expect(config.SHUTDOWN_TIMEOUT_MS).toBe(5000);
-    expect(config.MONGO_URL).toBe('mongodb://127.0.0.1:27017/sp_referrals?retryWrites=false');
+    expect(config.MONGO_URL).toBe('mongodb://127.0.0.1:27017/sp_referrals');
     expect(config).not.toHaveProperty('HOME');
   });
 
@@ -134,11 +134,11 @@ describe('redactConfig', () => {
   it('replaces secret values with *** and masks URL passwords, leaving the rest', () => {
     const config = loadConfig(ServiceSchema, {
       API_KEY: 'super-secret-key',
-      MONGO_URL: 'mongodb://app:pa55word@db:27017/sp?retryWrites=false',
+      MONGO_URL: 'mongodb://app:pa55word@db:27017/sp?replicaSet=rs0',
     });
     const redacted = redactConfig(ServiceSchema, config);
     expect(redacted.API_KEY).toBe('***');
-    expect(redacted.MONGO_URL).toBe('mongodb://app:***@db:27017/sp?retryWrites=false');
+    expect(redacted.MONGO_URL).toBe('mongodb://app:***@db:27017/sp?replicaSet=rs0');
     expect(redacted.PORT).toBe(3001);
     expect(JSON.stringify(redacted)).not.toContain('super-secret-key');
     expect(JSON.stringify(redacted)).not.toContain('pa55word');

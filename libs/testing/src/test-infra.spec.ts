@@ -20,16 +20,15 @@ describe('testDatabaseName', () => {
 });
 
 describe('testInfra', () => {
-  it('builds a database URL, keeping query parameters and adding retryWrites=false', () => {
-    expect(mongoUrlWithDatabase('mongodb://127.0.0.1:27017/?retryWrites=false', 'db_test')).toBe(
-      'mongodb://127.0.0.1:27017/db_test?retryWrites=false',
+  it('builds a database URL, replacing the database and keeping the query parameters as given', () => {
+    expect(mongoUrlWithDatabase('mongodb://127.0.0.1:27017/', 'db_test')).toBe('mongodb://127.0.0.1:27017/db_test');
+    expect(mongoUrlWithDatabase('mongodb://127.0.0.1:27017/?replicaSet=rs0', 'db_test')).toBe(
+      'mongodb://127.0.0.1:27017/db_test?replicaSet=rs0',
     );
     expect(mongoUrlWithDatabase('mongodb://u:p@a:1,b:2/old?authSource=admin', 'db_test')).toBe(
-      'mongodb://u:p@a:1,b:2/db_test?authSource=admin&retryWrites=false',
+      'mongodb://u:p@a:1,b:2/db_test?authSource=admin',
     );
-    expect(mongoUrlWithDatabase('mongodb://h:27017', 'db_test')).toBe(
-      'mongodb://h:27017/db_test?retryWrites=false',
-    );
+    expect(mongoUrlWithDatabase('mongodb://h:27017', 'db_test')).toBe('mongodb://h:27017/db_test');
   });
 
   it('reads TEST_* variables first, then the service variables, then local defaults', () => {
@@ -45,13 +44,13 @@ describe('testInfra', () => {
       ])
         delete process.env[k];
       expect(testInfra.kafkaBrokers).toEqual(['127.0.0.1:9092']);
-      expect(testInfra.mongoUrlFor('a_test')).toBe('mongodb://127.0.0.1:27017/a_test?retryWrites=false');
+      expect(testInfra.mongoUrlFor('a_test')).toBe('mongodb://127.0.0.1:27017/a_test');
       expect(testInfra.redisUrl).toBe('redis://127.0.0.1:6379');
       process.env.KAFKA_BROKERS = 'k:1';
       process.env.TEST_KAFKA_BROKERS = 'a:1, b:2';
-      process.env.MONGO_URL = 'mongodb://m:27017/?retryWrites=false&w=majority';
+      process.env.MONGO_URL = 'mongodb://m:27017/?w=majority';
       expect(testInfra.kafkaBrokers).toEqual(['a:1', 'b:2']);
-      expect(testInfra.mongoUrlFor('b_test')).toBe('mongodb://m:27017/b_test?retryWrites=false&w=majority');
+      expect(testInfra.mongoUrlFor('b_test')).toBe('mongodb://m:27017/b_test?w=majority');
     } finally {
       process.env = saved;
     }

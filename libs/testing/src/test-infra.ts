@@ -2,7 +2,7 @@
 // it). Read lazily, so a test file may set variables before first use.
 
 const DEFAULT_KAFKA_BROKERS = '127.0.0.1:9092';
-const DEFAULT_MONGO_URL = 'mongodb://127.0.0.1:27017/?retryWrites=false';
+const DEFAULT_MONGO_URL = 'mongodb://127.0.0.1:27017/';
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 function env(...names: string[]): string | undefined {
@@ -26,7 +26,7 @@ export const testInfra = {
   get redisUrl(): string {
     return env('TEST_REDIS_URL', 'REDIS_URL') ?? DEFAULT_REDIS_URL;
   },
-  /** The Mongo URL with `db` as its database, keeping its query and adding retryWrites=false (FerretDB). */
+  /** The Mongo URL with `db` as its database, keeping its query. */
   mongoUrlFor(db: string): string {
     return mongoUrlWithDatabase(testInfra.mongoUrl, db);
   },
@@ -44,7 +44,5 @@ export function mongoUrlWithDatabase(url: string, db: string): string {
   const query = queryStart === -1 ? '' : url.slice(queryStart + 1);
   const pathStart = withoutQuery.indexOf('/', schemeEnd + 3);
   const hosts = pathStart === -1 ? withoutQuery : withoutQuery.slice(0, pathStart);
-  const params = query.split('&').filter((p) => p.length > 0);
-  if (!params.some((p) => p.toLowerCase().startsWith('retrywrites='))) params.push('retryWrites=false');
-  return `${hosts}/${encodeURIComponent(db)}?${params.join('&')}`;
+  return `${hosts}/${encodeURIComponent(db)}${query.length > 0 ? `?${query}` : ''}`;
 }

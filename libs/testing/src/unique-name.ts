@@ -16,8 +16,7 @@ export function uniqueName(prefix: string): string {
 /**
  * A unique MongoDB database name that contains 'test' (asserted), so a test can never be pointed
  * at a real database by accident. Lower-case letters, digits and underscores only, at most 63
- * characters: the common ground of MongoDB and FerretDB (whose PostgreSQL backend maps
- * databases to schemas).
+ * characters (MongoDB allows 63 bytes and forbids `/\. "$*<>:|?` in database names).
  */
 export function testDatabaseName(prefix: string): string {
   const safe = prefix
