@@ -2,7 +2,7 @@ import type { Config } from 'jest';
 
 // Two tiers, selected with --selectProjects:
 //   unit:        colocated *.spec.ts, no infrastructure, run in parallel;
-//   integration: *.int-spec.ts and *.e2e-spec.ts against the real Kafka, FerretDB and Redis
+//   integration: *.int-spec.ts and *.e2e-spec.ts against the real Kafka, SecantusDB and Redis
 //                started by infra/local/platform.sh (scripts/test.sh does that first).
 const moduleNameMapper = { '^@sp/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts' };
 const transform: Config['transform'] = {

@@ -89,8 +89,8 @@ cat <<INFO
   notifications       http://127.0.0.1:3003/docs      http://127.0.0.1:3003/metrics    http://127.0.0.1:3003/health/ready
   analytics           http://127.0.0.1:3004/docs      http://127.0.0.1:3004/metrics    http://127.0.0.1:3004/health/ready
 
-  Infrastructure      Kafka 127.0.0.1:9092 · MongoDB wire (FerretDB) mongodb://127.0.0.1:27017 · Redis redis://127.0.0.1:6379
-                      bash infra/local/platform.sh status | logs [kafka|ferretdb|postgres|redis]
+  Infrastructure      Kafka 127.0.0.1:9092 · MongoDB wire (SecantusDB) mongodb://127.0.0.1:27017 · Redis redis://127.0.0.1:6379
+                      bash infra/local/platform.sh status | logs [kafka|secantus|redis]
   Service logs        infra/local/.state/logs/<service>.log
 
   Demo API clients    infra/local/demo-clients.json (secrets regenerated on every start)

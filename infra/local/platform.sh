@@ -351,6 +351,12 @@ start_secantus() {
     # An explicit (empty) config file turns off the server's auto-discovery of ./secantusd.toml and
     # ~/.secantus/secantusd.toml: every setting is on this command line.
     : >"$STATE/secantus/secantusd.toml"
+    # Durability: without --sync-on-commit an acknowledged write can be lost when the server is
+    # killed (measured: kill -9 after 1,000 acknowledged inserts, 35-44 missing on restart; the
+    # write concern's j:true is not honoured). With it, none are lost, at about a third of the
+    # write throughput under concurrency. Every accepted write must be durable, so it is on.
+    local sync=(--sync-on-commit)
+    [ "${SP_SECANTUS_SYNC_ON_COMMIT:-1}" = 0 ] && sync=()
     start_detached secantus "$LOGS/secantus.log" "$SECANTUS_BIN" \
       --config "$STATE/secantus/secantusd.toml" \
       --host "$HOST" \
@@ -358,7 +364,8 @@ start_secantus() {
       --storage-path "$SECANTUS_DATA" \
       --cache-size "${SP_SECANTUS_CACHE_SIZE:-512M}" \
       --log-level "${SP_SECANTUS_LOG_LEVEL:-WARNING}" \
-      --log-file-max 32MB
+      --log-file-max 32MB \
+      "${sync[@]}"
   fi
 }
 
