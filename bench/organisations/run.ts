@@ -2,7 +2,7 @@
 //
 // Generates a deterministic HSDS 3.0 directory (BENCH_SERVICES services, default 50,000) as NDJSON,
 // then imports it with the production import command (`directory:import --stats`: streaming parser,
-// validation, reference checks, HSDS store upserts with provenance and outbox) into a fresh FerretDB
+// validation, reference checks, HSDS store upserts with provenance and outbox) into a fresh
 // database, and reports services/s and the importer's peak memory (RSS and V8 heap, sampled every
 // 100 ms by the importer itself; the process's VmHWM from /proc as a cross-check on Linux).
 //

@@ -1,6 +1,6 @@
 // The bare baseline of the referrals benchmark, run as its own process (like the service): a
 // minimal node:http handler that reads the JSON body, parses it, does one insertOne through the
-// mongodb driver into FerretDB and answers 201 with the new id. No framework, no validation, no
+// mongodb driver into the same MongoDB-wire server as the service and answers 201 with the new id. No framework, no validation, no
 // auth, no outbox, no logging: what the same machine can do for "store one posted document".
 // Env: MONGO_URL (database in the path), BASELINE_COLLECTION, PORT. Prints "listening <port>".
 import { randomUUID } from 'node:crypto';

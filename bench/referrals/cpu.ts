@@ -54,8 +54,8 @@ function cmdlineOf(pid: number): string {
 function infraGroup(pid: number): string | undefined {
   const comm = commOf(pid);
   if (comm === undefined) return undefined;
-  if (comm === 'postgres') return 'postgres';
-  if (comm.startsWith('ferretdb')) return 'ferretdb';
+  if (comm.startsWith('secantusd')) return 'secantusdb';
+  if (comm === 'mongod') return 'mongod';
   if (comm.startsWith('redis-server')) return 'redis';
   if (comm === 'java' && /kafka/i.test(cmdlineOf(pid))) return 'kafka';
   return undefined;

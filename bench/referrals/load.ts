@@ -1,6 +1,6 @@
 // Closed-loop HTTP load generator: C clients, each sending its next request as soon as the previous
 // answer arrives, over keep-alive connections (node:http, one socket per client). Kept lean because
-// it shares the CPUs with the service, FerretDB, PostgreSQL, Kafka and Redis: bodies are built as
+// it shares the CPUs with the service, the database server, Kafka and Redis: bodies are built as
 // strings, responses are drained without parsing (only the first few error bodies are kept), and a
 // latency is one number pushed to an array.
 import { Agent, request } from 'node:http';

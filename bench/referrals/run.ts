@@ -12,7 +12,7 @@
 // 3. Feeds its directory replica through Kafka: organisation.registered + organisation.verified +
 //    service.published v2 for a bench service, then waits until a referral to it is accepted (201).
 // 4. Starts the bare baseline (baseline-server.ts, compiled, its own process): node:http + JSON.parse
-//    + one insertOne through the mongodb driver into the same FerretDB.
+//    + one insertOne through the mongodb driver into the same MongoDB-wire server (SecantusDB locally).
 // 5. Drives each scenario with the same closed-loop load generator (C keep-alive clients, warm-up W
 //    seconds, then D seconds measured): baseline, JSON POST /v1/referrals (unique Idempotency-Key
 //    each), FHIR POST /fhir transaction Bundle and POST /fhir/ServiceRequest (conditional create;
@@ -26,7 +26,6 @@
 // (baseline,json,fhir-bundle,fhir-servicerequest), BENCH_LOG_LEVEL (service LOG_LEVEL, info),
 // BENCH_DRAIN_TIMEOUT_S (180), BENCH_KEEP_DB (1 keeps the database and queue keys),
 // BENCH_SERVICE_NODE_ARGS (extra node flags for the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p"),
-// FERRETDB_METRICS_URL (FerretDB debug metrics, for commands per request; http://127.0.0.1:8088/debug/metrics),
 // KAFKA_BROKERS / MONGO_URL / REDIS_URL (as @sp/testing reads them).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
@@ -78,7 +77,6 @@ const SCENARIOS = (process.env['BENCH_SCENARIOS'] ?? 'baseline,json,fhir-bundle,
   .split(',')
   .map((s) => s.trim())
   .filter(Boolean);
-const FERRETDB_METRICS_URL = process.env['FERRETDB_METRICS_URL'] ?? 'http://127.0.0.1:8088/debug/metrics';
 const SERVICE_NODE_ARGS = (process.env['BENCH_SERVICE_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
 
 const AIM_RPS = 500;
@@ -240,13 +238,15 @@ interface ScenarioResult {
   cpu?: CpuUsage;
   outboxBacklogAtEnd?: number;
   referralsStored?: number;
-  /** FerretDB commands (all clients, from its metrics) per answered request during the phase. */
-  ferretCommandsPerRequest?: Record<string, number>;
+  /** Database commands (all clients, from `serverStatus.metrics.commands`) per answered request during the phase. */
+  dbCommandsPerRequest?: Record<string, number>;
   outboxDrainSeconds?: number;
   skipped?: string;
 }
 
 let loadAtStart = 0;
+/** The MongoDB-wire server measured (from buildInfo), named in the results. */
+let engineLabel = 'unknown engine';
 const r0 = (n: number) => Math.round(n);
 const r1 = (n: number) => +n.toFixed(1);
 
@@ -310,6 +310,8 @@ async function main(): Promise<void> {
   const notes: string[] = [];
   try {
     await mongo.connect();
+    engineLabel = await engineOf(mongo);
+    console.log(`Database engine: ${engineLabel}`);
     // 2. The service.
     const servicePort = await freePort();
     const serviceUrl = `http://127.0.0.1:${servicePort}`;
@@ -472,12 +474,12 @@ async function main(): Promise<void> {
         next: (i) => scenario.request(i),
         ok: scenario.ok,
         onMeasureStart: async () => {
-          dbBefore = await ferretCommands();
+          dbBefore = await dbCommands(mongo);
           before = snapshot(own);
         },
       });
       const cpu = usageBetween(before, snapshot(own));
-      const dbAfter = await ferretCommands();
+      const dbAfter = await dbCommands(mongo);
       const result: ScenarioResult = { name, label: scenario.label, load, cpu };
       if (dbBefore && dbAfter && load.requests > 0) {
         const perRequest: Record<string, number> = {};
@@ -485,7 +487,7 @@ async function main(): Promise<void> {
           const delta = n - (dbBefore[command] ?? 0);
           if (delta > 0) perRequest[command] = +(delta / load.requests).toFixed(2);
         }
-        result.ferretCommandsPerRequest = perRequest;
+        result.dbCommandsPerRequest = perRequest;
       }
       if (name !== 'baseline') {
         const referrals = mongo.db().collection('referrals');
@@ -584,9 +586,9 @@ function printScenario(r: ScenarioResult): void {
   console.log(
     `  over time (${l.timeline.length} slices): ${l.timeline.map((t) => `${t.rps}/s p50 ${t.p50Ms} p99 ${t.p99Ms}`).join(' | ')}`,
   );
-  if (r.ferretCommandsPerRequest)
+  if (r.dbCommandsPerRequest)
     console.log(
-      `  FerretDB commands per request (whole server): ${Object.entries(r.ferretCommandsPerRequest)
+      `  database commands per request (whole server): ${Object.entries(r.dbCommandsPerRequest)
         .map(([k, v]) => `${k} ${v}`)
         .join(', ')}`,
     );
@@ -629,7 +631,7 @@ function markdown(
       return `| ${s.label} | ${r0(l.rps)} | ${l.p50Ms.toFixed(1)} | ${l.p99Ms.toFixed(1)} | ${l.maxMs.toFixed(0)} | ${l.errors} | ${s.ratio?.toFixed(2) ?? ''} | ${cpu} |`;
     });
   return [
-    `Date: ${at.toISOString().slice(0, 16).replace('T', ' ')} UTC. Machine: ${m.cores} CPU (${m.cpuModel}), ${m.ramGiB} GiB RAM, Node ${m.node}; Kafka, FerretDB, PostgreSQL, Redis and the load generator on the same cores.`,
+    `Date: ${at.toISOString().slice(0, 16).replace('T', ' ')} UTC. Machine: ${m.cores} CPU (${m.cpuModel}), ${m.ramGiB} GiB RAM, Node ${m.node}; Kafka, ${engineLabel}, Redis and the load generator on the same cores.`,
     `Concurrency ${CONCURRENCY} keep-alive clients, warm-up ${WARMUP_S} s, ${DURATION_S} s measured per scenario, service LOG_LEVEL ${LOG_LEVEL}. Load average before the run ${loadAtStart}.`,
     '',
     '| Scenario | req/s | p50 ms | p99 ms | max ms | errors | ratio to baseline | CPU s over the phase |',
@@ -638,13 +640,24 @@ function markdown(
   ].join('\n');
 }
 
-/** FerretDB's per-command request counters (its debug metrics endpoint), or undefined when not reachable. */
-async function ferretCommands(): Promise<Record<string, number> | undefined> {
+/** "SecantusDB <version>" or "MongoDB <version>", from buildInfo. */
+async function engineOf(client: MongoClient): Promise<string> {
+  const info = await client.db('admin').command({ buildInfo: 1 });
+  return typeof info['secantusVersion'] === 'string'
+    ? `SecantusDB ${info['secantusVersion']}`
+    : `MongoDB ${String(info['version'])}`;
+}
+
+/** The server's per-command counters (`serverStatus.metrics.commands`, MongoDB and SecantusDB), or undefined. */
+async function dbCommands(client: MongoClient): Promise<Record<string, number> | undefined> {
   try {
-    const text = await (await fetch(FERRETDB_METRICS_URL, { signal: AbortSignal.timeout(2000) })).text();
+    const status = await client.db('admin').command({ serverStatus: 1 });
+    const commands = (status['metrics'] as { commands?: Record<string, { total?: number }> } | undefined)
+      ?.commands;
+    if (!commands) return undefined;
     const out: Record<string, number> = {};
-    for (const match of text.matchAll(/^ferretdb_client_requests_total\{command="([^"]+)"[^}]*\} (\d+)/gm)) {
-      out[match[1] as string] = (out[match[1] as string] ?? 0) + Number(match[2]);
+    for (const [name, counter] of Object.entries(commands)) {
+      if (typeof counter?.total === 'number') out[name] = counter.total;
     }
     return out;
   } catch {
