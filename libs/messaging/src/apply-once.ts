@@ -1,10 +1,13 @@
 // Exactly-once effects on top of at-least-once delivery: the effect and the marker "event X was
-// applied" are written by ONE single-document update, so they cannot be separated by a crash.
-// The filter only matches while the document does not hold the marker yet; a redelivered event
-// matches nothing and changes nothing.
+// applied" are written by ONE single-document update, so they cannot be separated by a crash, and
+// MongoDB applies a single-document update atomically, so two concurrent deliveries of the same
+// event cannot both match: the filter only matches while the document does not hold the marker
+// yet, and a redelivered event matches nothing and changes nothing.
+//
+// The markers are bounded with `$push: { $each: [id], $slice: -keepLast }`, applied by the server
+// in the same atomic update as the effect.
 import { DomainError } from '@sp/errors';
-import type { Collection, Document, UpdateFilter } from 'mongodb';
-import { withDocumentLock } from './document-lock';
+import type { ClientSession, Collection, Document, UpdateFilter } from 'mongodb';
 
 export const APPLIED_EVENT_IDS_FIELD = 'appliedEventIds';
 
@@ -22,16 +25,19 @@ export interface ApplyOnceOptions {
    * above the number of events one aggregate can get between two offset commits.
    */
   keepLast?: number;
+  /**
+   * Apply inside the caller's transaction (`session.withTransaction(...)`), e.g. to update two
+   * documents for one event all-or-nothing. The outcome is only final once the transaction commits.
+   */
+  session?: ClientSession;
 }
 
-// Bounding the markers. MongoDB honours `$push: { $each, $slice: -keepLast }` atomically.
-// FerretDB 1.24 accepts `$slice` but silently ignores it (verified), so the array would grow
-// forever there. Hence a second, separate and always-safe step: every `keepLast / 10` applies
-// (per process) the document just updated is read and its oldest markers beyond `keepLast` are
-// removed by value with `$pullAll`. Removing an old marker can only ever re-allow a redelivery
-// older than `keepLast` events, never lose an effect; on FerretDB the array may briefly exceed
-// keepLast by roughly a tenth.
-let appliesSinceTrim = 0;
+/**
+ * How often a first-time upsert that lost the insert race to a concurrent delivery (another event
+ * of the same new document) is retried as a plain update. One retry always suffices in practice:
+ * after the duplicate-key error the document exists.
+ */
+const UPSERT_RACE_RETRIES = 3;
 
 function isDuplicateKeyError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
@@ -66,31 +72,42 @@ export async function applyOnce(
   const keepLast = opts.keepLast ?? DEFAULT_KEEP_LAST;
   if (!Number.isInteger(keepLast) || keepLast < 1)
     throw new RangeError(`keepLast must be a positive integer, got ${keepLast}`);
+  const session = opts.session;
+  const withSession = session === undefined ? {} : { session };
   const filter = { _id: docId, [APPLIED_EVENT_IDS_FIELD]: { $ne: eventId } } as Document;
-  try {
-    // Locked: FerretDB loses one of two concurrent updates of a document (see document-lock.ts).
-    const result = await withDocumentLock(collection, docId, () =>
-      collection.updateOne(filter, withAppliedMarker(update, eventId, keepLast), {
-        upsert: opts.upsert ?? false,
-      }),
-    );
-    if (result.matchedCount > 0 || result.upsertedCount > 0) {
-      appliesSinceTrim += 1;
-      if (appliesSinceTrim >= Math.max(1, Math.floor(keepLast / 10))) {
-        appliesSinceTrim = 0;
-        // Best effort: the effect is already durable; a failed trim is retried at a later apply.
-        await trimAppliedMarkers(collection, docId, keepLast).catch(() => undefined);
-      }
-      return 'applied';
+  const marked = withAppliedMarker(update, eventId, keepLast);
+  const hasMarker = async (): Promise<boolean> =>
+    (await collection.countDocuments({ _id: docId, [APPLIED_EVENT_IDS_FIELD]: eventId } as Document, {
+      limit: 1,
+      ...withSession,
+    })) > 0;
+
+  // Inside a transaction a duplicate-key error aborts the whole transaction, so a redelivery must
+  // be recognised by a read first (the transaction's snapshot; a concurrent writer of the same
+  // document makes the update below fail with a transient WriteConflict, which withTransaction
+  // retries from the start).
+  if (session?.inTransaction() === true && opts.upsert === true && (await hasMarker())) return 'duplicate';
+
+  let upsert = opts.upsert ?? false;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      const result = await collection.updateOne(filter, marked, { upsert, ...withSession });
+      if (result.matchedCount > 0 || result.upsertedCount > 0) return 'applied';
+      break;
+    } catch (error) {
+      if (!upsert || !isDuplicateKeyError(error)) throw error;
+      // "No match" made the server insert a document with this _id, which already exists: either
+      // the marker is there (a redelivery), or a concurrent delivery of ANOTHER event created the
+      // document first (MongoDB does not retry this upsert itself: the filter is more than an
+      // equality on _id). Only the first means "already applied"; the second is retried as a
+      // plain update, now that the document exists.
+      if (await hasMarker()) return 'duplicate';
+      if (attempt >= UPSERT_RACE_RETRIES) throw error;
+      upsert = false;
     }
-  } catch (error) {
-    // With upsert, "no match" because the marker is there makes the server try to insert a second
-    // document with the same _id: that duplicate-key error IS the "already applied" answer.
-    if (opts.upsert && isDuplicateKeyError(error)) return 'duplicate';
-    throw error;
   }
-  // Without upsert, no match means either "already applied" or "no such document".
-  const exists = await collection.countDocuments({ _id: docId } as Document, { limit: 1 });
+  // No match: either "already applied" or "no such document".
+  const exists = await collection.countDocuments({ _id: docId } as Document, { limit: 1, ...withSession });
   if (exists > 0) return 'duplicate';
   throw new DomainError(
     'MESSAGING.APPLY_TARGET_NOT_FOUND',
@@ -101,25 +118,4 @@ export async function applyOnce(
       retriable: true,
     },
   );
-}
-
-/** Removes the oldest markers of one document beyond `keepLast` (exact-value `$pullAll`). Returns how many. */
-export async function trimAppliedMarkers(
-  collection: Collection<Document>,
-  docId: string,
-  keepLast: number,
-): Promise<number> {
-  const doc = await collection.findOne({ _id: docId } as Document, {
-    projection: { [APPLIED_EVENT_IDS_FIELD]: 1 },
-  });
-  const markers: unknown = doc?.[APPLIED_EVENT_IDS_FIELD];
-  if (!Array.isArray(markers) || markers.length <= keepLast) return 0;
-  const oldest = markers.slice(0, markers.length - keepLast);
-  await withDocumentLock(collection, docId, () =>
-    collection.updateOne(
-      { _id: docId } as Document,
-      { $pullAll: { [APPLIED_EVENT_IDS_FIELD]: oldest } } as Document,
-    ),
-  );
-  return oldest.length;
 }

@@ -20,10 +20,12 @@ export {
   outboxUpdate,
 } from './outbox-entry';
 export type { OutboxEntriesOptions, OutboxEntry, OutboxInsertFields, UpdateOperators } from './outbox-entry';
-export { OUTBOX_RELAY_PASS_FIELD, OutboxRelay, PENDING_OUTBOX_FILTER } from './outbox-relay';
+export { OutboxRelay } from './outbox-relay';
+export { PENDING_OUTBOX_FILTER } from './outbox-relay-queries';
+export { RELAY_LEASES_COLLECTION } from './outbox-lease';
 export type { OutboxRelayOptions } from './outbox-relay';
 export { documentLockKey, withDocumentLock, withDocumentLocks } from './document-lock';
-export { APPLIED_EVENT_IDS_FIELD, DEFAULT_KEEP_LAST, applyOnce, trimAppliedMarkers } from './apply-once';
+export { APPLIED_EVENT_IDS_FIELD, DEFAULT_KEEP_LAST, applyOnce } from './apply-once';
 export type { ApplyOnceOptions, ApplyOutcome } from './apply-once';
 export { DeadLetterAdmin, DLQ_SUFFIX } from './dead-letter-admin';
 export type {

@@ -20,10 +20,11 @@ export interface OutboxEntry {
 export const OUTBOX_FIELD = 'outbox';
 
 /**
- * Boolean field set to `true` by every write that adds entries, cleared by the relay once the
- * outbox is empty. It is what the relay queries: FerretDB 1.24 pushes a top-level scalar equality
- * down to PostgreSQL, so an idle poll no longer decodes every document of the collection (it does
- * for `{ 'outbox.0': { $exists: true } }`). Write it through `outboxInsertFields` / `outboxUpdate`.
+ * Boolean field set to `true` by every write that adds entries, cleared by the relay (in the same
+ * atomic update that removes the published entries) once the outbox is empty. It is what the
+ * relay queries, through the index `{ outboxPending: 1 }`: an equality on an indexed scalar, where
+ * "the array is not empty" (`{ 'outbox.0': { $exists: true } }`) cannot use an index and would
+ * scan the collection on every poll. Write it through `outboxInsertFields` / `outboxUpdate`.
  */
 export const OUTBOX_PENDING_FIELD = 'outboxPending';
 

@@ -1,43 +1,43 @@
-// Moves pending outbox entries from aggregate documents to Kafka. Works on MongoDB and FerretDB
-// alike: no transactions, no change streams, only single-document atomic updates.
+// Moves pending outbox entries from aggregate documents to Kafka (the transactional outbox, kept
+// inside the aggregate document, so state and events commit in one single-document write).
 //
-// Writers add entries and raise `outboxPending: true` in the same write (`outboxInsertFields`,
-// `outboxUpdate`). One pass: find flagged documents (natural order, up to batchSize), publish all
-// their entries in one produce call (per-document order preserved, so per-aggregate order holds;
-// documents interleaved by write time, see inWriteOrder), then one update per collection removes exactly the published entries (`$pullAll`, exact-value
-// match on the entries as read) and clears the flag, and a check by pass id re-flags any document
-// that gained entries meanwhile (see markPublished). Why `$pullAll` and not
-// `$pull: { outbox: { id: { $in: ids } } }`: FerretDB 1.24 accepts a `$pull` condition but silently
-// removes nothing (verified).
+// Writers add entries and raise `outboxPending: true` in the same write as the state change
+// (`outboxInsertFields`, `outboxUpdate`). A batch:
+//   1. only the holder of the lease shared by every relay of these collections works
+//      (outbox-lease.ts: with several instances of a service, one publishes);
+//   2. finds flagged documents (an index lookup on `{ outboxPending: 1 }`, up to batchSize each);
+//   3. publishes their entries in one produce call, each document's in stored order and documents
+//      interleaved by write time (inWriteOrder): per-aggregate order holds;
+//   4. marks them: one `updateMany` per collection over the batch's `_id`s with a pipeline update
+//      that removes the entries whose event id was published and recomputes the flag from what is
+//      left (markPublishedUpdate). MongoDB applies it to each document atomically, so an entry a
+//      writer appended meanwhile stays, flagged: nothing is stranded, no lock needed. Event ids are
+//      unique, so removing the batch's ids removes exactly what was read. (Measured locally: 79-113
+//      us per document, against 117-291 us for a `bulkWrite` of one update per document.)
+// drain() pipelines batches: batch k+1 is read (without batch k's documents) and published while
+// batch k is being marked. The holder is woken by the in-process kick(), by a change stream when
+// another process makes a document pending (outbox-wakeup.ts), and polls as a safety net.
 //
-// FerretDB 1.24 cost model (measured, see docs/benchmarks.md): a filter's top-level scalar
-// equalities (`outboxPending: true`, `_id: 'x'`) become a PostgreSQL sequential scan (~6 us per
-// row: the `@>` test cannot use FerretDB's btree indexes); everything else is evaluated by FerretDB
-// on decoded documents (~0.2-0.35 ms per 1 KB document); every modified document is its own
-// PostgreSQL transaction (~1 ms). So the relay filters on the flag (only pending documents are
-// decoded, and an idle poll decodes none), updates a batch with one `updateMany` (an `updateOne`
-// per document would be one sequential scan each; a `$or` of 500 per-document conditions made
-// FerretDB crawl, measured), and writes each document once.
-//
-// Writers of aggregate documents must hold `withDocumentLock` around their update (FerretDB has
-// no per-document atomicity under concurrency: see document-lock.ts); the relay holds the locks of
-// a batch around its updates.
-//
-// At-least-once: a crash between the publish and the update republishes those entries on the next
-// pass. Consumers dedupe by event id (applyOnce), so the effect still happens once.
+// At-least-once: a crash between the publish and the marking republishes those entries on the next
+// pass (by whichever relay holds the lease then). Consumers dedupe by event id (applyOnce).
 import { randomUUID } from 'node:crypto';
-import { createLogger, gauge, counter } from '@sp/observability';
+import { hostname } from 'node:os';
+import { createLogger, counter } from '@sp/observability';
 import type { Collection, Document } from 'mongodb';
 import type { Logger } from 'pino';
-import { withDocumentLock, withDocumentLocks } from './document-lock';
 import type { EventPublisher } from './event-publisher';
+import { isOutboxEntry, outboxEntryToRecord, OUTBOX_FIELD, type OutboxEntry } from './outbox-entry';
+import { RELAY_LEASES_COLLECTION, RelayLease, type RelayLeaseDocument } from './outbox-lease';
 import {
-  isOutboxEntry,
-  outboxEntryToRecord,
-  OUTBOX_FIELD,
-  OUTBOX_PENDING_FIELD,
-  type OutboxEntry,
-} from './outbox-entry';
+  BACKLOG_PIPELINE,
+  inWriteOrder,
+  markPublishedUpdate,
+  PENDING_OUTBOX_FILTER,
+  PENDING_OUTBOX_INDEX,
+  relayLeaseName,
+} from './outbox-relay-queries';
+import { registerRelayGauges } from './outbox-relay-metrics';
+import { OutboxWakeup } from './outbox-wakeup';
 
 export interface OutboxRelayOptions {
   publisher: Pick<EventPublisher, 'publish'>;
@@ -46,104 +46,43 @@ export interface OutboxRelayOptions {
   pollIntervalMs?: number;
   /**
    * While idle, the interval doubles after each empty pass up to this. Default 1 s. An idle pass
-   * is one query on the pending flag: on FerretDB 1.24 a PostgreSQL scan of the collection with no
-   * document decoded (~6 us per document, measured), on MongoDB an index lookup. Writers call
-   * kick(), so fresh events go out at once anyway; the poll is the safety net.
+   * of the lease holder is one index lookup per collection; a relay that does not hold the lease
+   * tries to take it at this pace. Fresh events wake the holder at once (kick, change stream);
+   * the poll is the safety net.
    */
   maxIdlePollIntervalMs?: number;
-  /** Documents per pass (all of their pending entries are published). Default 100. */
+  /** Documents per collection per pass (all of their pending entries are published). Default 100. */
   batchSize?: number;
   /** Longest wait between passes while publishing keeps failing. Default 5 s. */
   maxErrorBackoffMs?: number;
   /**
-   * How often to look for documents that carry entries but no pending flag (written without
-   * `outboxInsertFields` / `outboxUpdate`, or before the flag existed); they are flagged and a
-   * warning is logged. This query decodes every document on FerretDB, hence rare. First sweep on
-   * the first pass. Default 5 min; 0 disables the periodic sweep (the first one still runs).
+   * Lifetime of the relay lease without renewal (the holder renews it every third). A relay that
+   * dies without stopping is replaced after at most this long. Default 10 s.
    */
-  unflaggedSweepIntervalMs?: number;
+  leaseTtlMs?: number;
+  /** Wake the lease holder with a change stream when another process writes. Default true. */
+  watchChanges?: boolean;
   logger?: Logger;
 }
 
-/** Filter for documents with pending entries: the flag (pushed down to PostgreSQL by FerretDB 1.24). */
-export const PENDING_OUTBOX_FILTER: Document = { [OUTBOX_PENDING_FIELD]: true };
-
 /**
- * Relay bookkeeping on each document it published from: the id of that pass, so the pass can find
- * exactly its documents again with a pushed-down equality (see markPublished).
+ * Server-side bound on the relay's find and marking (`maxTimeMS`). A pass that exceeds it fails,
+ * is logged and retried with backoff (a batch not marked is published again, at least once),
+ * instead of leaving the service's publishing silently stuck behind one slow operation.
  */
-export const OUTBOX_RELAY_PASS_FIELD = 'outboxRelayPass';
-const relayInstanceId = randomUUID();
-
-/** Documents with entries but no flag (see `unflaggedSweepIntervalMs`); not pushed down on FerretDB. */
-const UNFLAGGED_OUTBOX_FILTER: Document = {
-  [`${OUTBOX_FIELD}.0`]: { $exists: true },
-  [OUTBOX_PENDING_FIELD]: { $ne: true },
-};
+const OPERATION_TIMEOUT_MS = 30_000;
 
 interface PendingDocument {
   collection: Collection<Document>;
   id: unknown;
   entries: OutboxEntry[];
-  /** The valid entries exactly as stored, for the exact-match `$pullAll`. */
-  stored: unknown[];
 }
 
-// Every live relay of the process, so one gauge reports the backlog of all of them on scrape.
+// Every live relay of the process, so the gauges report all of them on scrape.
 const liveRelays = new Set<OutboxRelay>();
-let backlogGaugeRegistered = false;
-
-function registerBacklogGauge(): void {
-  if (backlogGaugeRegistered) return;
-  backlogGaugeRegistered = true;
-  gauge<'collection'>({
-    name: 'sp_outbox_backlog',
-    help: 'Outbox entries written but not yet published to Kafka, per collection',
-    labelNames: ['collection'],
-    async collect() {
-      this.reset();
-      for (const relay of liveRelays) {
-        const counts = await relay.backlogByCollection().catch(() => ({}) as Record<string, number>);
-        for (const [collection, n] of Object.entries(counts)) this.inc({ collection }, n);
-      }
-    },
-  });
-}
-
-/**
- * The entries of one pass in the order they were written: each document's entries keep their
- * stored order (per-aggregate order is strict), and documents are interleaved by entry `createdAt`
- * (a k-way merge; ties keep the order the documents were read in). So when an organisation's
- * document and one of its services' documents both have entries in a pass, the partition keyed by
- * the organisation receives them as they happened, not collection by collection.
- */
-export function inWriteOrder(perDocument: OutboxEntry[][]): OutboxEntry[] {
-  const heads = perDocument.map(() => 0);
-  const total = perDocument.reduce((n, entries) => n + entries.length, 0);
-  const out: OutboxEntry[] = [];
-  const timeOf = (e: OutboxEntry): number => {
-    const t = e.createdAt instanceof Date ? e.createdAt.getTime() : Date.parse(String(e.createdAt));
-    return Number.isNaN(t) ? Number.POSITIVE_INFINITY : t;
-  };
-  while (out.length < total) {
-    let pick = -1;
-    let pickTime = Number.POSITIVE_INFINITY;
-    for (let d = 0; d < perDocument.length; d += 1) {
-      const entry = perDocument[d]![heads[d]!];
-      if (entry === undefined) continue;
-      const t = timeOf(entry);
-      if (pick === -1 || t < pickTime) {
-        pick = d;
-        pickTime = t;
-      }
-    }
-    out.push(perDocument[pick]![heads[pick]!]!);
-    heads[pick]! += 1;
-  }
-  return out;
-}
 
 export class OutboxRelay {
+  readonly leaseName: string;
   private readonly publisher: Pick<EventPublisher, 'publish'>;
   private readonly collections: Array<Collection<Document>>;
   private readonly pollIntervalMs: number;
@@ -151,8 +90,10 @@ export class OutboxRelay {
   private idleInterval: number;
   private readonly batchSize: number;
   private readonly maxErrorBackoffMs: number;
-  private readonly unflaggedSweepIntervalMs: number;
   private readonly logger: Logger;
+  private readonly leaseTtlMs: number;
+  private readonly lease: RelayLease;
+  private readonly wakeup: OutboxWakeup | undefined;
   private readonly published = counter<'collection'>({
     name: 'sp_outbox_published_total',
     help: 'Outbox entries published to Kafka by the relay',
@@ -160,15 +101,18 @@ export class OutboxRelay {
   });
 
   private running = false;
+  /** Set by stop(): a drain in progress ends after its current batch. */
+  private stopping = false;
   private timer: NodeJS.Timeout | undefined;
+  private renewTimer: NodeJS.Timeout | undefined;
   private currentPass: Promise<void> | undefined;
   private kicked = false;
   private consecutiveFailures = 0;
   private prepared: Promise<void> | undefined;
-  private passCounter = 0;
-  private lastUnflaggedSweep = 0;
+  private leader = false;
 
   constructor(opts: OutboxRelayOptions) {
+    if (opts.collections.length === 0) throw new Error('OutboxRelay needs at least one collection');
     this.publisher = opts.publisher;
     this.collections = opts.collections;
     this.pollIntervalMs = opts.pollIntervalMs ?? 250;
@@ -176,25 +120,53 @@ export class OutboxRelay {
     this.idleInterval = this.pollIntervalMs;
     this.batchSize = opts.batchSize ?? 100;
     this.maxErrorBackoffMs = opts.maxErrorBackoffMs ?? 5_000;
-    this.unflaggedSweepIntervalMs = opts.unflaggedSweepIntervalMs ?? 300_000;
     this.logger = opts.logger ?? createLogger('messaging');
-    registerBacklogGauge();
+    this.leaseName = relayLeaseName(this.collections);
+    this.leaseTtlMs = opts.leaseTtlMs ?? 10_000;
+    this.lease = new RelayLease({
+      collection: this.collections[0]!.db.collection<RelayLeaseDocument>(RELAY_LEASES_COLLECTION),
+      name: this.leaseName,
+      owner: `${hostname()}:${process.pid}:${randomUUID()}`,
+      ttlMs: this.leaseTtlMs,
+      retryMs: this.maxIdlePollIntervalMs,
+    });
+    this.wakeup =
+      opts.watchChanges === false
+        ? undefined
+        : new OutboxWakeup({
+            collections: this.collections,
+            onPending: () => this.kick(),
+            logger: this.logger,
+          });
+    registerRelayGauges(liveRelays);
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopping = false;
     liveRelays.add(this);
+    // Keeps the lease while this relay lives, independently of how long a pass takes.
+    this.renewTimer = setInterval(() => void this.heartbeat(), Math.max(50, this.leaseTtlMs / 4));
+    this.renewTimer.unref();
     this.schedule(0);
   }
 
-  /** Stops polling; resolves when the pass in progress (if any) has finished. */
+  /** Stops polling; resolves when the pass in progress (if any) has finished and the lease is released. */
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping = true;
     liveRelays.delete(this);
     if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.renewTimer !== undefined) clearInterval(this.renewTimer);
     this.timer = undefined;
+    this.renewTimer = undefined;
     await this.currentPass;
+    await this.wakeup?.close();
+    await this.lease.release().catch((error: unknown) => {
+      this.logger.warn({ err: error, lease: this.leaseName }, 'could not release the outbox relay lease');
+    });
+    this.leader = false;
   }
 
   /** Asks for a pass now (call after writing entries); coalesces with a pass already running. */
@@ -207,6 +179,11 @@ export class OutboxRelay {
     this.schedule(0);
   }
 
+  /** Whether this relay is the one publishing (it held the lease at its last renewal). */
+  holdsLease(): boolean {
+    return this.lease.isHeld();
+  }
+
   /** Pending entries across all collections. */
   async backlog(): Promise<number> {
     const counts = await this.backlogByCollection();
@@ -217,155 +194,160 @@ export class OutboxRelay {
   async backlogByCollection(): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
     for (const collection of this.collections) {
-      // $unwind + $count are supported by FerretDB 1.24 ($size in $project is not relied upon).
-      const [row] = await collection
-        .aggregate<{ n: number }>([
-          { $match: PENDING_OUTBOX_FILTER },
-          { $unwind: `$${OUTBOX_FIELD}` },
-          { $count: 'n' },
-        ])
-        .toArray();
+      const [row] = await collection.aggregate<{ n: number }>(BACKLOG_PIPELINE).toArray();
       out[collection.collectionName] = row?.n ?? 0;
     }
     return out;
   }
 
   /**
-   * Runs one pass over every collection and returns how many entries it published. Used by the
-   * polling loop; also handy in tests and scripts that want to drain the outbox synchronously.
+   * Runs one batch (read, publish, mark; up to batchSize documents per collection) and returns how
+   * many entries it published (0 when another relay holds the lease). For tests and scripts; the
+   * loop runs drain().
    */
   async runOnce(): Promise<number> {
-    return (await this.pass()).published;
+    return this.pass();
   }
 
-  /** Index on the flag (used by MongoDB, and by FerretDB with our patch 0002). Once per relay. */
+  /**
+   * Publishes until nothing is pending (or this relay loses the lease, or stops) and returns how
+   * many entries it published. What the loop runs on every wake-up. Pipelined: while one batch is
+   * being marked in the database, the next is read (without the documents being marked) and
+   * published, so the database and Kafka work at the same time. If a marking fails, its batch
+   * stays pending and is published again by a later pass (at least once, as after a crash).
+   */
+  async drain(): Promise<number> {
+    await this.prepare();
+    let total = 0;
+    let marking: { docs: PendingDocument[]; done: Promise<number> } | undefined;
+    try {
+      while (!this.stopping && (await this.holdLease())) {
+        const { pending, morePending } = await this.readPending(marking?.docs ?? []);
+        if (pending.length > 0) await this.publishEntries(pending);
+        if (marking !== undefined) total += await marking.done;
+        marking = undefined;
+        if (pending.length === 0) break;
+        const done = this.markPublished(pending);
+        done.catch(() => undefined); // awaited below; handled now so a failure is never "unhandled"
+        marking = { docs: pending, done };
+        if (!morePending) break;
+      }
+    } catch (error) {
+      await marking?.done.catch(() => 0);
+      throw error;
+    }
+    if (marking !== undefined) total += await marking.done;
+    return total;
+  }
+
+  /** Index on the flag, once per relay; querying works without it (slower), so failure is not fatal. */
   private prepare(): Promise<void> {
-    this.prepared ??= Promise.all(
-      this.collections.map((c) => c.createIndex({ [OUTBOX_PENDING_FIELD]: 1 })),
-    ).then(
+    this.prepared ??= Promise.all(this.collections.map((c) => c.createIndex(PENDING_OUTBOX_INDEX))).then(
       () => undefined,
       (error: unknown) => {
-        this.prepared = undefined; // try again next pass; querying works without the index
+        this.prepared = undefined;
         this.logger.warn({ err: error }, 'could not create the outbox pending-flag index');
       },
     );
     return this.prepared;
   }
 
-  /** Flags documents that carry entries without the flag, one locked guarded update each. */
-  private async sweepUnflagged(): Promise<void> {
-    const now = Date.now();
-    if (
-      this.lastUnflaggedSweep !== 0 &&
-      (this.unflaggedSweepIntervalMs <= 0 || now - this.lastUnflaggedSweep < this.unflaggedSweepIntervalMs)
-    )
-      return;
-    this.lastUnflaggedSweep = now;
-    for (const collection of this.collections) {
-      const docs = await collection.find(UNFLAGGED_OUTBOX_FILTER, { projection: { _id: 1 } }).toArray();
-      for (const { _id } of docs) {
-        await withDocumentLock(collection, _id, () =>
-          collection.updateOne({ _id, [`${OUTBOX_FIELD}.0`]: { $exists: true } } as Document, {
-            $set: { [OUTBOX_PENDING_FIELD]: true },
-          }),
-        );
-      }
-      if (docs.length > 0) {
-        this.logger.warn(
-          { collection: collection.collectionName, documents: docs.length },
-          'outbox entries written without the pending flag (use outboxInsertFields / outboxUpdate); flagged now',
-        );
-      }
+  private async heartbeat(): Promise<void> {
+    try {
+      const wasLeader = this.leader;
+      await this.holdLease();
+      // Took over from a relay that stopped or died: go and publish what it left.
+      if (this.leader && !wasLeader) this.kick();
+    } catch (error) {
+      this.logger.warn({ err: error, lease: this.leaseName }, 'outbox relay lease renewal failed');
     }
   }
 
-  private async pass(): Promise<{ published: number; morePending: boolean }> {
+  /** Takes or renews the lease; opens or closes the change stream with it. */
+  private async holdLease(): Promise<boolean> {
+    const held = await this.lease.hold();
+    if (held && !this.leader) {
+      this.leader = true;
+      this.logger.info({ lease: this.leaseName, owner: this.lease.owner }, 'outbox relay holds the lease');
+    } else if (!held && this.leader) {
+      this.leader = false;
+      this.logger.warn({ lease: this.leaseName }, 'outbox relay lost its lease; another relay publishes');
+    }
+    if (held && this.running) this.wakeup?.open();
+    else await this.wakeup?.close();
+    return held;
+  }
+
+  /** One batch, step by step (runOnce). */
+  private async pass(): Promise<number> {
     await this.prepare();
-    await this.sweepUnflagged();
+    if (!(await this.holdLease())) return 0;
+    const { pending } = await this.readPending([]);
+    if (pending.length === 0) return 0;
+    await this.publishEntries(pending);
+    return this.markPublished(pending);
+  }
+
+  /**
+   * The pending documents of every collection (up to batchSize each), minus `exclude` (the batch
+   * whose marking is still running: a document is never in two unmarked batches).
+   */
+  private async readPending(
+    exclude: PendingDocument[],
+  ): Promise<{ pending: PendingDocument[]; morePending: boolean }> {
     const pending: PendingDocument[] = [];
     let morePending = false;
     for (const collection of this.collections) {
-      // Natural order, no sort: sorting makes FerretDB read and sort every pending document on
-      // each pass. Order only matters within a document, and a document leaves the pending set
-      // once published, so none starves.
+      const excluded = exclude.filter((d) => d.collection === collection).map((d) => d.id);
+      const filter: Document =
+        excluded.length === 0 ? PENDING_OUTBOX_FILTER : { ...PENDING_OUTBOX_FILTER, _id: { $nin: excluded } };
+      // No sort: order only matters within a document (and across the documents of one batch, by
+      // inWriteOrder), and a published document leaves the pending set, so none starves.
       const docs = await collection
-        .find(PENDING_OUTBOX_FILTER, { projection: { [OUTBOX_FIELD]: 1 } })
+        .find(filter, { projection: { [OUTBOX_FIELD]: 1 }, maxTimeMS: OPERATION_TIMEOUT_MS })
         .limit(this.batchSize)
+        .batchSize(this.batchSize) // the whole batch in one round trip
         .toArray();
       if (docs.length >= this.batchSize) morePending = true;
       for (const doc of docs) {
         const raw: unknown = doc[OUTBOX_FIELD];
         const all: unknown[] = Array.isArray(raw) ? raw : [];
-        const stored = all.filter(isOutboxEntry);
-        if (stored.length < all.length) {
-          // Never dropped silently: a malformed entry stays in place (and flagged again by markPublished) for a human to look at.
+        const entries = all.filter(isOutboxEntry);
+        if (entries.length < all.length || !Array.isArray(raw)) {
+          // Never dropped silently: malformed entries stay in place, flagged, for a human to look at.
           this.logger.error(
             { collection: collection.collectionName, id: doc._id },
             'malformed outbox entries left in place',
           );
+          if (!Array.isArray(raw)) continue;
         }
-        pending.push({ collection, id: doc._id, entries: stored, stored });
+        pending.push({ collection, id: doc._id, entries });
       }
     }
-    if (pending.length === 0) return { published: 0, morePending: false };
+    return { pending, morePending };
+  }
 
+  private async publishEntries(pending: PendingDocument[]): Promise<void> {
     const records = inWriteOrder(pending.map((p) => p.entries)).map(outboxEntryToRecord);
     if (records.length > 0) await this.publisher.publish(records);
+  }
 
-    const byCollection = new Map<Collection<Document>, PendingDocument[]>();
-    for (const p of pending) byCollection.set(p.collection, [...(byCollection.get(p.collection) ?? []), p]);
+  /** Marks a published batch (one updateMany per collection); returns how many entries it held. */
+  private async markPublished(pending: PendingDocument[]): Promise<number> {
     let published = 0;
-    for (const [collection, docs] of byCollection) {
-      const count = docs.reduce((n, d) => n + d.entries.length, 0);
-      // Locked: on FerretDB a concurrent service write to the same document would otherwise be
-      // overwritten by these updates (see document-lock.ts).
-      await withDocumentLocks(
-        collection,
-        docs.map((d) => d.id),
-        () => this.markPublished(collection, docs),
+    for (const collection of this.collections) {
+      const docs = pending.filter((p) => p.collection === collection);
+      if (docs.length === 0) continue;
+      await collection.updateMany(
+        { _id: { $in: docs.map((d) => d.id) } } as Document,
+        markPublishedUpdate(docs.flatMap((d) => d.entries.map((e) => e.id))),
+        { maxTimeMS: OPERATION_TIMEOUT_MS },
       );
+      const count = docs.reduce((n, d) => n + d.entries.length, 0);
       this.published.inc({ collection: collection.collectionName }, count);
       published += count;
     }
-    return { published, morePending };
-  }
-
-  /**
-   * Removes the published entries and clears the flag, in ONE write per document (on FerretDB
-   * every modified document is its own PostgreSQL transaction, the dominant cost). The flag filter
-   * is pushed down by FerretDB, so only pending documents are decoded.
-   *
-   * Clearing the flag blindly would strand entries appended between our find and this update (a
-   * writer that kicked in meanwhile): so the update also stamps the documents with this pass's id,
-   * and a second query by that stamp (pushed down too: it decodes only this batch) finds any
-   * document that still holds entries and raises its flag again. A crash between the two leaves
-   * such entries unflagged until the next relay start, whose unflagged sweep flags them.
-   */
-  private async markPublished(collection: Collection<Document>, docs: PendingDocument[]): Promise<void> {
-    const pass = `${relayInstanceId}:${(this.passCounter += 1)}`;
-    await collection.updateMany(
-      { [OUTBOX_PENDING_FIELD]: true, _id: { $in: docs.map((d) => d.id) } } as Document,
-      {
-        $pullAll: { [OUTBOX_FIELD]: docs.flatMap((d) => d.stored) },
-        $set: { [OUTBOX_PENDING_FIELD]: false, [OUTBOX_RELAY_PASS_FIELD]: pass },
-      } as Document,
-    );
-    const stillPending = await collection
-      .find(
-        { [OUTBOX_RELAY_PASS_FIELD]: pass, [`${OUTBOX_FIELD}.0`]: { $exists: true } },
-        { projection: { _id: 1 } },
-      )
-      .toArray();
-    if (stillPending.length > 0) {
-      await collection.updateMany(
-        {
-          [OUTBOX_RELAY_PASS_FIELD]: pass,
-          _id: { $in: stillPending.map((d) => d._id) },
-          [`${OUTBOX_FIELD}.0`]: { $exists: true },
-        } as Document,
-        { $set: { [OUTBOX_PENDING_FIELD]: true } },
-      );
-    }
+    return published;
   }
 
   private schedule(delayMs: number): void {
@@ -382,16 +364,16 @@ export class OutboxRelay {
   private async loop(): Promise<void> {
     let next = this.pollIntervalMs;
     try {
-      // Keep going while passes are full: a backlog drains at full speed, not one batch per poll.
+      // Drain, and again if kicked meanwhile: a backlog goes out at full speed, not one batch per poll.
       for (;;) {
         this.kicked = false;
-        const { published, morePending } = await this.pass();
+        const published = await this.drain();
         this.consecutiveFailures = 0;
         this.idleInterval =
           published > 0 ? this.pollIntervalMs : Math.min(this.maxIdlePollIntervalMs, this.idleInterval * 2);
         next = this.idleInterval;
         if (!this.running) return;
-        if (!morePending && !this.kicked) break;
+        if (!this.kicked) break;
       }
     } catch (error) {
       this.consecutiveFailures += 1;

@@ -1,7 +1,9 @@
 // An outbox relay killed (SIGKILL) after Kafka acknowledged a batch and before the entries were
-// removed from the document republishes them after restart (at-least-once: the topic really holds
-// the events twice), and the consumer still applies each event once.
+// removed from the document: the relay that replaces it takes the lease once the dead one's has
+// expired and republishes them (at-least-once: the topic really holds the events twice), and the
+// consumer still applies each event once.
 import { waitFor, uniqueName } from '@sp/testing';
+import { RELAY_LEASES_COLLECTION } from '../src/outbox-lease';
 import { KafkaEventTransport } from '../src/kafka-event-transport';
 import { outboxInsertFields } from '../src/outbox-entry';
 import { FixtureProcess } from './support/fixture-process';
@@ -36,7 +38,13 @@ describe('outbox relay crash between publish and marking', () => {
       status: 'placed',
       ...outboxInsertFields(envs, { registry: h.registry }),
     });
-    const env = { KAFKA_BROKERS: h.brokers.join(','), MONGO_URL: h.mongoUrl, COLLECTION: 'orders' };
+    const leaseTtlMs = 3_000;
+    const env = {
+      KAFKA_BROKERS: h.brokers.join(','),
+      MONGO_URL: h.mongoUrl,
+      COLLECTION: 'orders',
+      LEASE_TTL_MS: String(leaseTtlMs),
+    };
 
     const first = FixtureProcess.start('relay-process.ts', { ...env, KILL_AFTER_PUBLISH: '1' });
     processes.push(first);
@@ -47,13 +55,25 @@ describe('outbox relay crash between publish and marking', () => {
       envs.map((e) => e.id),
     );
 
+    // The dead relay still holds the lease until it expires (database time).
+    const leases = h.db.collection<{ _id: string; owner: string | null; expiresAt: Date }>(
+      RELAY_LEASES_COLLECTION,
+    );
+    const deadLease = await leases.findOne({});
+    expect(deadLease?.owner).toMatch(/:\d+:/);
     const second = FixtureProcess.start('relay-process.ts', env);
     processes.push(second);
     await waitFor(async () => (await orders.findOne({ _id: 'order-1' }))?.outbox.length === 0, {
       timeoutMs: 30_000,
       description: 'outbox drained by the restarted relay',
     });
+    const drainedAt = Date.now();
+    // Not before the dead relay's lease ran out: no two relays publish at the same time.
+    expect(drainedAt).toBeGreaterThanOrEqual((deadLease?.expiresAt.getTime() ?? 0) - 100);
+    expect((await leases.findOne({}))?.owner).not.toBe(deadLease?.owner);
     await second.stop();
+    // Stopping releases the lease.
+    expect((await leases.findOne({}))?.owner).toBeNull();
 
     // The broker holds every event twice, in per-aggregate order each time, on one partition.
     const stored = await readTopic(h.brokers, h.topic);

@@ -1,9 +1,8 @@
 // Group commit for inserts: documents inserted concurrently by many requests go to the database
 // together, in one `insertMany` per batch, and each caller's promise settles only when ITS document
 // is acknowledged (or refused). Nothing is acknowledged before it is written, so durability is the
-// same as one `insertOne` per document; what changes is the number of round trips and, on FerretDB
-// 1.24, of PostgreSQL transactions (one per batch instead of one per document: measured in
-// docs/benchmarks.md).
+// same as one `insertOne` per document; what changes is the number of round trips (and of journal
+// commits on the server: one per batch instead of one per document).
 //
 // Batching is GroupCommit's (no timer: a lone request pays no extra latency).
 //

@@ -5,3 +5,5 @@ export { BatchedInserter, DocumentWriteError, perDocumentErrors } from './batche
 export type { BatchedInserterOptions } from './batched-inserter';
 export { GroupCommit } from './group-commit';
 export type { BatchWriter, GroupCommitOptions } from './group-commit';
+export { DEFAULT_TRANSACTION_OPTIONS, inTransaction } from './transaction';
+export type { TransactionClient } from './transaction';

@@ -3,7 +3,7 @@ import { isDuplicateKeyError } from './duplicate-key';
 
 describe('databaseNameFrom', () => {
   it('reads the database from the URL path, ignoring options', () => {
-    expect(databaseNameFrom('mongodb://127.0.0.1:27017/sp_referrals?retryWrites=false')).toBe('sp_referrals');
+    expect(databaseNameFrom('mongodb://127.0.0.1:27017/sp_referrals?replicaSet=rs0')).toBe('sp_referrals');
     expect(databaseNameFrom('mongodb://u:p@mongo:27017/sp_analytics')).toBe('sp_analytics');
   });
 

@@ -3,9 +3,12 @@ import type { Collection, Document } from 'mongodb';
 
 /**
  * Opens the service's own database. Each service owns one database, named by the path of its
- * MONGO_URL (`mongodb://host:27017/sp_referrals`). Works against MongoDB and FerretDB alike:
- * retryable writes are turned off (FerretDB 1.24 has no sessions) and indexes are created
- * explicitly at start-up by the owning repository, never by mongoose's autoIndex.
+ * MONGO_URL (`mongodb://host:27017/sp_referrals`). The server is a replica set (MongoDB 7 in
+ * production, SecantusDB locally), so the defaults hold: retryable writes and reads on (a write
+ * interrupted by a primary step-down or a network blip is retried once, and the server makes sure
+ * it applies once), the server's default majority write concern, and a connection pool that grows on demand up to `maxPoolSize` (driver default
+ * 100; set it in the URL to tune it). Indexes are created explicitly at start-up by the owning
+ * repository, never by mongoose's autoIndex.
  */
 export async function connectMongo(
   url: string,
@@ -14,14 +17,9 @@ export async function connectMongo(
   const dbName = databaseNameFrom(url);
   const connection = mongoose.createConnection(url, {
     dbName,
-    retryWrites: false,
     autoIndex: false,
     autoCreate: false,
     serverSelectionTimeoutMS: opts.serverSelectionTimeoutMS ?? 10_000,
-    // FerretDB serves each client connection with PostgreSQL connections from a bounded pool;
-    // many concurrent client connections can exhaust it. 10 per service is plenty for our
-    // single-document writes; a `maxPoolSize` in the URL wins.
-    ...(/[?&]maxPoolSize=/i.test(url) ? {} : { maxPoolSize: 10 }),
   });
   await connection.asPromise();
   return connection;

@@ -1,4 +1,4 @@
-// Group commit on the real MongoDB-wire server (FerretDB locally): a burst of concurrent inserts
+// Group commit on the real database (SecantusDB locally, MongoDB in production): a burst of concurrent inserts
 // is written in fewer round trips, every acknowledged document is stored, and a refused document
 // (duplicate `_id`, unique index) fails only its own caller.
 import { MongoClient, type Collection, type Db } from 'mongodb';
