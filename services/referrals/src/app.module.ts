@@ -17,10 +17,13 @@ import { DeadlineWorker } from './deadline/deadline.worker';
 import { DirectoryEventsConsumer } from './directory-replica/directory-events.consumer';
 import { DirectoryReplicaRepository } from './directory-replica/directory-replica.repository';
 import { CreateReferralUseCase } from './referrals/create-referral/create-referral.use-case';
+import { OnwardReferralUseCase } from './referrals/onward-referral/onward-referral.use-case';
+import { ReferralAccessPolicy } from './referrals/referral-access.policy';
 import { REFERRAL_OPERATIONS } from './referrals/referral-operations';
 import { ReferralOperationsService } from './referrals/referral-operations.service';
 import { ReferralRepository } from './referrals/referral.repository';
 import { ReferralsController } from './referrals/referrals.controller';
+import { WithdrawConsentUseCase } from './referrals/withdraw-consent/withdraw-consent.use-case';
 import { fhirControllers, fhirProviders } from './fhir/fhir.wiring';
 import { ServiceConfigSchema, type ServiceConfig } from './service.config';
 
@@ -103,34 +106,81 @@ const deadlineSettings = (config: ServiceConfig) => ({
         }),
     },
     {
+      provide: ReferralAccessPolicy,
+      inject: [ReferralRepository, DirectoryReplicaRepository],
+      useFactory: (referrals: ReferralRepository, replica: DirectoryReplicaRepository) =>
+        new ReferralAccessPolicy(referrals, replica),
+    },
+    {
+      provide: OnwardReferralUseCase,
+      inject: [
+        ReferralRepository,
+        ReferralAccessPolicy,
+        AuditLogRepository,
+        OutboxRelay,
+        DirectoryReplicaRepository,
+        DeadlineQueue,
+        SERVICE_CONFIG,
+      ],
+      useFactory: (
+        referrals: ReferralRepository,
+        access: ReferralAccessPolicy,
+        audit: AuditLogRepository,
+        relay: OutboxRelay,
+        replica: DirectoryReplicaRepository,
+        deadlines: DeadlineQueue,
+        config: ServiceConfig,
+      ) =>
+        new OnwardReferralUseCase(
+          referrals,
+          access,
+          audit,
+          relay,
+          replica,
+          deadlines,
+          deadlineSettings(config),
+        ),
+    },
+    {
+      provide: WithdrawConsentUseCase,
+      inject: [ReferralRepository, ReferralAccessPolicy, AuditLogRepository, OutboxRelay, DeadlineQueue],
+      useFactory: (
+        referrals: ReferralRepository,
+        access: ReferralAccessPolicy,
+        audit: AuditLogRepository,
+        relay: OutboxRelay,
+        deadlines: DeadlineQueue,
+      ) => new WithdrawConsentUseCase(referrals, access, audit, relay, deadlines),
+    },
+    {
       provide: REFERRAL_OPERATIONS,
       inject: [
         ReferralRepository,
+        ReferralAccessPolicy,
         AuditLogRepository,
         OutboxRelay,
         DirectoryReplicaRepository,
         DeadlineQueue,
         CreateReferralUseCase,
-        SERVICE_CONFIG,
+        OnwardReferralUseCase,
+        WithdrawConsentUseCase,
       ],
       useFactory: (
         referrals: ReferralRepository,
+        access: ReferralAccessPolicy,
         audit: AuditLogRepository,
         relay: OutboxRelay,
         replica: DirectoryReplicaRepository,
         deadlines: DeadlineQueue,
         create: CreateReferralUseCase,
-        config: ServiceConfig,
+        onward: OnwardReferralUseCase,
+        withdrawConsent: WithdrawConsentUseCase,
       ) =>
-        new ReferralOperationsService(
-          referrals,
-          audit,
-          relay,
-          replica,
-          deadlines,
+        new ReferralOperationsService(referrals, access, audit, relay, replica, deadlines, {
           create,
-          deadlineSettings(config),
-        ),
+          onward,
+          withdrawConsent,
+        }),
     },
   ],
   exports: [REFERRAL_OPERATIONS],

@@ -184,7 +184,6 @@ export function referralDoc(overrides: Partial<ReferralDocument> = {}): Referral
     note: 'Lives alone since bereavement',
     respondBy: new Date('2024-05-15T10:00:00Z'),
     remindAt: new Date('2024-05-12T10:00:00Z'),
-    idempotencyKey: 'auto:ref-1',
     requestFingerprint: 'f'.repeat(64),
     createdAt: at,
     updatedAt: at,

@@ -1,5 +1,5 @@
 /**
- * The FHIR R4 API of the referrals service on the real stack (Kafka, FerretDB, Redis), booted
+ * The FHIR R4 API of the referrals service on the real stack (Kafka, MongoDB, Redis), booted
  * in-process: real ES256 tokens checked against a JWKS served by this test, the directory replica
  * fed by real directory events on Kafka. Each run isolates itself (database, consumer group, queue
  * prefix, ids).

@@ -1,5 +1,5 @@
 /**
- * The referrals service on the real stack (Kafka, FerretDB, Redis), booted in-process twice: one
+ * The referrals service on the real stack (Kafka, MongoDB, Redis), booted in-process twice: one
  * copy with the default 14-day deadline, one with a deadline of seconds. Tokens are real ES256
  * JWTs checked against a JWKS served by this test; the directory replica is fed by producing real
  * directory events to Kafka. Each run isolates itself (databases, consumer groups, queue prefix,

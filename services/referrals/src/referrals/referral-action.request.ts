@@ -3,12 +3,6 @@ import { REFERRAL_REASON_CODES, TASK_STATUSES } from '@sp/contracts';
 
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:-]+$' });
 const CodeString = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9.:_-]+$' });
-const Priority = Type.Union([
-  Type.Literal('routine'),
-  Type.Literal('urgent'),
-  Type.Literal('asap'),
-  Type.Literal('stat'),
-]);
 const Score = Type.Integer({ minimum: 0, maximum: 10 });
 const Ons4 = Type.Object(
   { lifeSatisfaction: Score, worthwhile: Score, happiness: Score, anxiety: Score },
@@ -48,34 +42,6 @@ export const ReferralActionRequestSchema = Type.Object(
 export type ReferralActionRequest = Static<typeof ReferralActionRequestSchema>;
 
 export const ClaimRequestSchema = Type.Object({ serviceId: Id }, { additionalProperties: false });
-
-const OnwardTarget = Type.Object(
-  {
-    targetServiceId: Id,
-    needs: Type.Optional(Type.Array(CodeString, { minItems: 1, maxItems: 20 })),
-    priority: Type.Optional(Priority),
-    note: Type.Optional(Type.String({ maxLength: 2000 })),
-  },
-  { additionalProperties: false },
-);
-
-export const OnwardRequestSchema = Type.Object(
-  { targets: Type.Array(OnwardTarget, { minItems: 1, maxItems: 10 }) },
-  { additionalProperties: false },
-);
-
-export const RerouteRequestSchema = Type.Object(
-  {
-    rejectedChildId: Id,
-    targetServiceId: Id,
-    needs: Type.Optional(Type.Array(CodeString, { minItems: 1, maxItems: 20 })),
-    priority: Type.Optional(Priority),
-    note: Type.Optional(Type.String({ maxLength: 2000 })),
-  },
-  { additionalProperties: false },
-);
-
-export const ConsentWithdrawalRequestSchema = Type.Object({}, { additionalProperties: false });
 
 /** Query of GET /v1/referrals (strings as they arrive; unknown parameters refused). */
 export const ListReferralsQuerySchema = Type.Object(

@@ -7,8 +7,10 @@ import type { Ons4, Priority, ReferralDocument } from './referral.entity';
  * The application boundary of the referrals service: the JSON API (`/v1/referrals`) and the FHIR
  * API (`/fhir`) are two views over these operations and the one model behind them. Every
  * operation enforces access (a practice: its own referrals; a provider: referrals owned by its
- * services and open ones it may claim; ops: all), writes the audit log, and stores the change, its
- * history entry and its events in one document write. Errors are DomainErrors with stable codes.
+ * services and open ones it may claim; ops: all), writes the audit log, and stores each referral's
+ * change with its history entry and its events in one document write, guarded by the version it
+ * was decided on; onward referral and consent withdrawal change several referrals in one
+ * transaction. Errors are DomainErrors with stable codes.
  */
 
 /** A referral as asked for, already the right shape (each API validates its own wire format). */

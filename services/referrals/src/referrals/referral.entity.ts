@@ -77,8 +77,12 @@ export interface ReferralDocument {
   remindAt: Date;
   /** FHIR ServiceRequest.identifier / If-None-Exist business identifier, when a FHIR client gave one. */
   identifiers?: { system: string; value: string }[];
-  /** The client's Idempotency-Key (or `fhir:<If-None-Exist>`), or `auto:<id>` when none was sent. */
-  idempotencyKey: string;
+  /**
+   * The client's Idempotency-Key (`fhir:<If-None-Exist>` for FHIR, `onward:<key>:<i>` for the i-th
+   * child of an onward referral); absent when none was sent. Referrals stored before the partial
+   * unique index may hold an `auto:<id>` placeholder instead (read as a key like any other).
+   */
+  idempotencyKey?: string;
   /** SHA-256 of the request body that created it: the same key with a different body is refused. */
   requestFingerprint: string;
   createdAt: Date;

@@ -1,10 +1,10 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import type { Collection, Document, Filter } from 'mongodb';
+import type { ClientSession, Collection, Document, Filter, MongoClient, TransactionOptions } from 'mongodb';
 import type { Connection } from 'mongoose';
 import type { EventEnvelope } from '@sp/contracts';
-import { DomainError } from '@sp/errors';
-import { outboxUpdate, withDocumentLock } from '@sp/messaging';
+import { outboxUpdate } from '@sp/messaging';
 import { BatchedInserter, collectionOf, isDuplicateKeyError, MONGO_CONNECTION } from '@sp/persistence';
+import { ReferralErrors } from './referral-errors';
 import type { ReferralDocument, ReferralHistoryEntry } from './referral.entity';
 
 /** A change to one referral: new field values, history entries and the events that report it. */
@@ -18,32 +18,91 @@ export interface ReferralChange {
 /** A decision taken on the current document; `undefined` means nothing to change. */
 export type ChangeDecision = (current: ReferralDocument) => ReferralChange | undefined;
 
+export interface ChangeOptions {
+  /** Read and write inside this transaction (see `inTransaction`). */
+  session?: ClientSession;
+  /**
+   * Decide on this copy of the referral instead of reading it again (the caller has just read it,
+   * in the same session if any). The version condition still guards the write.
+   */
+  basedOn?: ReferralDocument;
+  /**
+   * The version the client sent in If-Match: losing the race for it is a 412 (the client's
+   * precondition failed) instead of a 409.
+   */
+  expectedVersion?: number;
+}
+
+/** Unique (requester, Idempotency-Key) among referrals that have a key; others have none. */
+export const IDEMPOTENCY_INDEX = 'unique_idempotency_key_when_given';
+/** The index it replaces (every referral held a key, `auto:<id>` when the client sent none). */
+const LEGACY_IDEMPOTENCY_INDEX = 'unique_idempotency_key';
+
+/**
+ * Snapshot reads see one consistent state of every referral the transaction touches; majority
+ * commit so that a committed tree survives a primary fail-over.
+ */
+const TRANSACTION_OPTIONS: TransactionOptions = {
+  readConcern: { level: 'snapshot' },
+  writeConcern: { w: 'majority' },
+  readPreference: 'primary',
+};
+
 const WITHOUT_OUTBOX = { projection: { outbox: 0 } } as const;
 
-/** Referrals with their history and pending events, each change one single-document write. */
+/**
+ * Referrals with their history and pending events. Every change of one referral is one
+ * single-document update guarded by the version it was decided on (optimistic concurrency: of two
+ * writers deciding on the same version, in any number of processes, exactly one wins). A use case
+ * that changes several referrals together runs those changes in one transaction.
+ */
 @Injectable()
 export class ReferralRepository implements OnModuleInit {
   readonly referrals: Collection<ReferralDocument>;
+  private readonly client: MongoClient;
   /** New referrals from concurrent requests share one insert (group commit; each still awaits its own). */
   private readonly inserter: BatchedInserter<ReferralDocument>;
 
   constructor(@Inject(MONGO_CONNECTION) connection: Connection) {
     this.referrals = collectionOf<ReferralDocument>(connection, 'referrals');
+    this.client = connection.getClient();
     this.inserter = new BatchedInserter(this.referrals);
   }
 
   async onModuleInit(): Promise<void> {
-    // One referral per (practice, Idempotency-Key). FerretDB has no partial indexes, so referrals
-    // without a key store a unique placeholder (their own id) in idempotencyKey.
+    // One referral per (practice, Idempotency-Key). Referrals sent without a key have no
+    // idempotencyKey field and are not in the index. The new index is built before the old one
+    // goes, so uniqueness holds throughout (MongoDB allows both: their partial filters differ);
+    // referrals stored earlier with an `auto:<id>` placeholder stay valid (unique strings).
     await this.referrals.createIndex(
       { requesterOrganisationId: 1, idempotencyKey: 1 },
-      { unique: true, name: 'unique_idempotency_key' },
+      {
+        unique: true,
+        name: IDEMPOTENCY_INDEX,
+        partialFilterExpression: { idempotencyKey: { $type: 'string' } },
+      },
     );
+    await this.referrals.dropIndex(LEGACY_IDEMPOTENCY_INDEX).catch((error: unknown) => {
+      if ((error as { codeName?: unknown }).codeName !== 'IndexNotFound') throw error;
+    });
     await this.referrals.createIndex({ requesterOrganisationId: 1, createdAt: -1 }, { name: 'by_requester' });
     await this.referrals.createIndex({ ownerOrganisationId: 1, updatedAt: 1 }, { name: 'by_owner' });
     await this.referrals.createIndex({ parentReferralId: 1 }, { name: 'by_parent' });
     // FHIR ServiceRequest?subject:identifier= (one patient's referrals, by pseudonymous key).
     await this.referrals.createIndex({ patientKey: 1, updatedAt: 1 }, { name: 'by_patient' });
+  }
+
+  /**
+   * Runs `fn` in one multi-document transaction and returns its result once committed. The driver
+   * retries the whole function on TransientTransactionError (a write conflict with a concurrent
+   * writer) and the commit on UnknownTransactionCommitResult, so `fn` may run more than once: it
+   * must read and write only through `session` and leave side effects outside the database (jobs,
+   * relay kicks) to the caller, after this resolves.
+   */
+  async inTransaction<T>(fn: (session: ClientSession) => Promise<T>): Promise<T> {
+    return this.client.withSession((session) =>
+      session.withTransaction(() => fn(session), TRANSACTION_OPTIONS),
+    );
   }
 
   /** Inserts the referral and its events atomically; an existing idempotency key returns the original. */
@@ -52,7 +111,7 @@ export class ReferralRepository implements OnModuleInit {
       await this.inserter.insert(referral);
       return { created: true, referral };
     } catch (error) {
-      if (!isDuplicateKeyError(error) || referral.idempotencyKey.startsWith('auto:')) throw error;
+      if (!isDuplicateKeyError(error) || referral.idempotencyKey === undefined) throw error;
       const original = await this.findByIdempotencyKey(
         referral.requesterOrganisationId,
         referral.idempotencyKey,
@@ -62,25 +121,42 @@ export class ReferralRepository implements OnModuleInit {
     }
   }
 
-  async findByIdempotencyKey(requesterOrganisationId: string, key: string): Promise<ReferralDocument | null> {
-    return this.referrals.findOne({ requesterOrganisationId, idempotencyKey: key }, WITHOUT_OUTBOX);
+  /** Inserts referrals that are created together, inside `session`'s transaction (all or none). */
+  async insertAll(referrals: ReferralDocument[], session: ClientSession): Promise<void> {
+    await this.referrals.insertMany(referrals, { session });
   }
 
-  async findById(id: string): Promise<ReferralDocument | null> {
-    return this.referrals.findOne({ _id: id }, WITHOUT_OUTBOX);
+  /**
+   * The referral a practice created with this key. The filter repeats the index's partial filter
+   * (`$type: 'string'`) so any planner may use the partial index, and the hint names it because
+   * some MongoDB-compatible engines do not choose a partial index by themselves.
+   */
+  async findByIdempotencyKey(
+    requesterOrganisationId: string,
+    key: string,
+    session?: ClientSession,
+  ): Promise<ReferralDocument | null> {
+    return this.referrals.findOne(
+      { requesterOrganisationId, idempotencyKey: { $eq: key, $type: 'string' } },
+      { ...WITHOUT_OUTBOX, hint: IDEMPOTENCY_INDEX, ...(session ? { session } : {}) },
+    );
   }
 
-  async findMany(ids: string[]): Promise<ReferralDocument[]> {
+  async findById(id: string, session?: ClientSession): Promise<ReferralDocument | null> {
+    return this.referrals.findOne({ _id: id }, { ...WITHOUT_OUTBOX, session });
+  }
+
+  async findMany(ids: string[], session?: ClientSession): Promise<ReferralDocument[]> {
     if (ids.length === 0) return [];
     return this.referrals
-      .find({ _id: { $in: ids } }, WITHOUT_OUTBOX)
+      .find({ _id: { $in: ids } }, { ...WITHOUT_OUTBOX, session })
       .limit(ids.length)
       .toArray();
   }
 
-  async findChildren(parentId: string): Promise<ReferralDocument[]> {
+  async findChildren(parentId: string, session?: ClientSession): Promise<ReferralDocument[]> {
     return this.referrals
-      .find({ parentReferralId: parentId }, WITHOUT_OUTBOX)
+      .find({ parentReferralId: parentId }, { ...WITHOUT_OUTBOX, session })
       .sort({ createdAt: 1 })
       .limit(1000)
       .toArray();
@@ -104,61 +180,63 @@ export class ReferralRepository implements OnModuleInit {
   }
 
   /**
-   * Reads the referral and applies `decide`'s change with its history and events in ONE
-   * document write, under the per-document lock (FerretDB updates are not isolated) and guarded
-   * by the version read (a writer in another process makes it fail with 409, retriable).
+   * Applies `decide`'s change to the referral as read (or as given in `basedOn`), with its history
+   * and events, in ONE document update conditioned on the version decided on. If another writer
+   * changed the referral in between, nothing is written and the caller gets 409
+   * REFERRAL.CONCURRENT_UPDATE (retriable), or 412 REFERRAL.VERSION_MISMATCH when it named the
+   * version it expected. Inside a transaction, such a conflict is a WriteConflict instead, which
+   * `inTransaction` retries from a fresh snapshot.
+   *
    * Returns the referral after the change (unchanged when `decide` returns undefined), or null
    * when there is no such referral.
    */
   async change(
     id: string,
     decide: ChangeDecision,
+    opts: ChangeOptions = {},
   ): Promise<{ referral: ReferralDocument; changed: boolean } | null> {
-    return withDocumentLock(this.referrals as unknown as Collection<Document>, id, async () => {
-      const current = await this.findById(id);
-      if (!current) return null;
-      const change = decide(current);
-      if (!change) return { referral: current, changed: false };
-      const version = current.version + 1;
-      const history = change.history.map((h) => ({ ...h, version }));
-      const result = await this.referrals.updateOne(
-        { _id: id, version: current.version },
-        outboxUpdate(change.events, {
-          merge: {
-            $set: { ...change.set, version },
-            $push: { history: { $each: history } },
-          },
-        }) as Document,
-      );
-      if (result.matchedCount === 0) {
-        throw new DomainError(
-          'REFERRAL.CONCURRENT_UPDATE',
-          'The referral changed while this change was made; retry',
-          {
-            status: 409,
-            retriable: true,
-          },
-        );
-      }
-      return {
-        referral: {
-          ...current,
-          ...change.set,
-          version,
-          history: [...current.history, ...history],
-        } as ReferralDocument,
-        changed: true,
-      };
-    });
+    const { session } = opts;
+    const current = opts.basedOn ?? (await this.findById(id, session));
+    if (!current) return null;
+    const change = decide(current);
+    if (!change) return { referral: current, changed: false };
+    const version = current.version + 1;
+    const history = change.history.map((h) => ({ ...h, version }));
+    const result = await this.referrals.updateOne(
+      { _id: id, version: current.version },
+      outboxUpdate(change.events, {
+        merge: {
+          $set: { ...change.set, version },
+          $push: { history: { $each: history } },
+        },
+      }) as Document,
+      { session },
+    );
+    if (result.matchedCount === 0) {
+      throw opts.expectedVersion !== undefined
+        ? ReferralErrors.changedSince(opts.expectedVersion)
+        : ReferralErrors.concurrentUpdate();
+    }
+    return {
+      referral: {
+        ...current,
+        ...change.set,
+        version,
+        history: [...current.history, ...history],
+      } as ReferralDocument,
+      changed: true,
+    };
   }
 
   /** The referral and all its descendants (onward referrals, their onward referrals...). */
-  async tree(root: ReferralDocument): Promise<ReferralDocument[]> {
+  async tree(root: ReferralDocument, session?: ClientSession): Promise<ReferralDocument[]> {
     const all = [root];
+    const seen = new Set([root._id]);
     let frontier = [root];
     while (frontier.length > 0 && all.length < 1000) {
-      const ids = frontier.flatMap((r) => r.childReferralIds ?? []);
-      frontier = await this.findMany(ids.filter((id) => !all.some((r) => r._id === id)));
+      const ids = frontier.flatMap((r) => r.childReferralIds ?? []).filter((id) => !seen.has(id));
+      frontier = await this.findMany(ids, session);
+      for (const r of frontier) seen.add(r._id);
       all.push(...frontier);
     }
     return all;

@@ -31,12 +31,15 @@ import {
   parseCreateReferralRequest,
 } from './create-referral/create-referral.request';
 import {
-  ClaimRequestSchema,
-  ConsentWithdrawalRequestSchema,
-  ListReferralsQuerySchema,
   OnwardRequestSchema,
-  ReferralActionRequestSchema,
+  parseOnwardRequest,
+  parseRerouteRequest,
   RerouteRequestSchema,
+} from './onward-referral/onward-referral.request';
+import {
+  ClaimRequestSchema,
+  ListReferralsQuerySchema,
+  ReferralActionRequestSchema,
 } from './referral-action.request';
 import { REFERRAL_OPERATIONS, type ReferralOperations } from './referral-operations';
 import type { ReferralDocument } from './referral.entity';
@@ -48,12 +51,10 @@ import {
   type ReferralHistoryView,
   type ReferralView,
 } from './referral.view';
+import { parseConsentWithdrawalRequest } from './withdraw-consent/withdraw-consent.request';
 
 const actionBody = schemaValidator(ReferralActionRequestSchema);
 const claimBody = schemaValidator(ClaimRequestSchema);
-const onwardBody = schemaValidator(OnwardRequestSchema);
-const rerouteBody = schemaValidator(RerouteRequestSchema);
-const consentBody = schemaValidator(ConsentWithdrawalRequestSchema);
 const listQuery = schemaValidator(ListReferralsQuerySchema);
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 
@@ -254,12 +255,12 @@ export class ReferralsController {
     @Headers('idempotency-key') rawKey: string | undefined,
   ): Promise<{ parent: ReferralView; children: ChildSummaryView[] }> {
     const raw = jsonBody(request);
-    const body = onwardBody.parse(raw);
+    const onward = parseOnwardRequest(raw);
     const key = idempotencyKey(rawKey);
     const result = await this.operations.createOnward({
       parentReferralId: id,
       actor: principal,
-      targets: body.targets,
+      ...onward,
       rawBody: raw,
       ...(key !== undefined ? { idempotencyKey: key } : {}),
     });
@@ -278,14 +279,12 @@ export class ReferralsController {
     @Headers('idempotency-key') rawKey: string | undefined,
   ): Promise<{ parent: ReferralView; child: ChildSummaryView }> {
     const raw = jsonBody(request);
-    const body = rerouteBody.parse(raw);
+    const reroute = parseRerouteRequest(raw);
     const key = idempotencyKey(rawKey);
-    const { rejectedChildId, ...target } = body;
     const result = await this.operations.createOnward({
       parentReferralId: id,
       actor: principal,
-      targets: [target],
-      reroutedFromReferralId: rejectedChildId,
+      ...reroute,
       rawBody: raw,
       ...(key !== undefined ? { idempotencyKey: key } : {}),
     });
@@ -308,7 +307,7 @@ export class ReferralsController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ReferralView> {
-    consentBody.parse(jsonBody(request) ?? {});
+    parseConsentWithdrawalRequest(jsonBody(request));
     const version = expectedVersion(ifMatch);
     const referral = await this.operations.withdrawConsent({
       referralId: id,
@@ -327,7 +326,8 @@ export class ReferralsController {
       'Move the referral: accept, reject, start, hold, resume, complete, fail, cancel or enter-in-error',
     description:
       'A coded reason is required for reject, cancel, hold and fail ("other" needs a text); complete needs outcome codes and may carry ONS4 wellbeing scores. ' +
-      'Send If-Match with the ETag you read to refuse the move if the referral changed meanwhile (412).',
+      'Send If-Match with the ETag you read to refuse the move if the referral changed meanwhile (412). ' +
+      'Without it, a move that loses the race with a concurrent change is refused with 409 REFERRAL.CONCURRENT_UPDATE: read the referral again and retry.',
   })
   @ApiParam({ name: 'action', enum: [...ACTIONS] })
   @ApiHeader({ name: 'If-Match', required: false })

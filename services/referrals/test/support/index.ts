@@ -1,4 +1,4 @@
-/** Shared set-up of the referrals service's end-to-end specs (real Kafka, FerretDB and Redis). */
+/** Shared set-up of the referrals service's end-to-end specs (real Kafka, MongoDB and Redis). */
 export { DirectoryFeed, waitForReplica, type ReplicaExpectation } from './directory-feed';
 export { send, type Reply } from './http';
 export { bootReferrals, testRun, type ReferralsApp } from './referrals-app';

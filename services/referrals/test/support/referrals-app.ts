@@ -26,7 +26,8 @@ export interface ReferralsApp {
 
 /**
  * Commits, for a consumer group that has no offsets yet, the current end of `topic`: the group
- * then reads only what is produced from now on.
+ * then reads only what is produced from now on. A group that has offsets (a second instance of the
+ * service joining the first one's group) is left as it is.
  */
 async function startGroupAtEnd(groupId: string, topic: (typeof Topics)[keyof typeof Topics]): Promise<void> {
   // On a fresh broker the topic does not exist until a service creates it at boot: create it
@@ -42,6 +43,8 @@ async function startGroupAtEnd(groupId: string, topic: (typeof Topics)[keyof typ
   const admin = kafka.admin();
   await admin.connect();
   try {
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic.name] });
+    if (committed && committed.partitions.every((p) => Number(p.offset) >= 0)) return;
     const offsets = await admin.fetchTopicOffsets(topic.name);
     await admin.setOffsets({
       groupId,
@@ -54,8 +57,10 @@ async function startGroupAtEnd(groupId: string, topic: (typeof Topics)[keyof typ
 }
 
 /**
- * The referrals service booted in-process on the real Kafka, FerretDB and Redis, isolated by `db`
- * (its database, Kafka consumer group and BullMQ queue prefix), trusting the tokens of `tokens`.
+ * The referrals service booted in-process on the real Kafka, MongoDB (a replica set) and Redis,
+ * isolated by `db` (its database, Kafka consumer group and BullMQ queue prefix), trusting the
+ * tokens of `tokens`. Booting twice with the same `db` gives two instances of one deployment (one
+ * database, one consumer group, one deadline queue), as production runs several.
  * Deadlines default to the service's defaults (14 days, reminder 72 h before); `env` overrides
  * any variable. process.env is written before each boot, so several copies may run side by side.
  *

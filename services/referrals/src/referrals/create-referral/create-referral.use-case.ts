@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { DomainError, ValidationError, type FieldProblem } from '@sp/errors';
+import { ValidationError, type FieldProblem } from '@sp/errors';
 import { outboxInsertFields, type OutboxRelay } from '@sp/messaging';
 import type { AuditLogRepository } from '../../audit/audit-log.repository';
 import { deadlineTimes } from '../../deadline/deadline.job';
@@ -9,6 +9,7 @@ import { normaliseNhsNumber } from '../../domain/nhs-number';
 import { patientKeyFor } from '../../domain/patient-key';
 import { intakeProblems, type Actor } from '../../domain/referral-intake.rules';
 import { targetServiceProblems } from '../../domain/service-eligibility';
+import { ReferralErrors } from '../referral-errors';
 import { submittedEvent } from '../referral-events';
 import type { ActorRef, Priority, ReferralDocument } from '../referral.entity';
 import type { CreateReferralInput, CreateResult } from '../referral-operations';
@@ -132,7 +133,7 @@ export class CreateReferralUseCase {
         doNotContact: intake.doNotContact ?? false,
         ...(intake.note !== undefined ? { note: intake.note } : {}),
         ...(intake.identifiers !== undefined ? { identifiers: intake.identifiers } : {}),
-        idempotencyKey: key ?? `auto:${id}`,
+        ...(key !== undefined ? { idempotencyKey: key } : {}),
         requestFingerprint,
       },
       actorRef(actor),
@@ -143,13 +144,16 @@ export class CreateReferralUseCase {
     const result = await this.referrals.insert(referral);
     if (!result.created) return this.replayed(result.referral, requestFingerprint, actor);
     this.relay.kick(); // publish now rather than at the next poll
-    await this.deadlines.schedule(referral._id, referral, now);
-    await this.audit.record({
-      actor: actorRef(actor),
-      action: 'referral.create',
-      referralId: referral._id,
-      outcome: 'allowed',
-    });
+    // Independent writes to Redis and to the audit log: one wait, not two in a row.
+    await Promise.all([
+      this.deadlines.schedule(referral._id, referral, now),
+      this.audit.record({
+        actor: actorRef(actor),
+        action: 'referral.create',
+        referralId: referral._id,
+        outcome: 'allowed',
+      }),
+    ]);
     return { created: true, referral: withoutOutbox(referral) };
   }
 
@@ -158,18 +162,8 @@ export class CreateReferralUseCase {
     requestFingerprint: string,
     actor: Actor,
   ): Promise<CreateResult> {
-    if (original.requestFingerprint !== requestFingerprint) {
-      throw new DomainError(
-        'REFERRAL.IDEMPOTENCY_KEY_REUSED',
-        'This Idempotency-Key was used for a different referral',
-        {
-          status: 422,
-          problems: [
-            { field: 'Idempotency-Key', code: 'reused', message: 'Send a new key for a different request' },
-          ],
-        },
-      );
-    }
+    if (original.requestFingerprint !== requestFingerprint)
+      throw ReferralErrors.idempotencyKeyReused('referral');
     // Scheduling is idempotent (job ids derive from the referral): a retry repairs a lost schedule.
     if (original.status === 'requested') await this.deadlines.schedule(original._id, original);
     await this.audit.record({
