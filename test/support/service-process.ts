@@ -5,6 +5,13 @@ import { StopWaiting, waitFor } from '@sp/testing';
 
 export const repoRoot = resolve(__dirname, '..', '..');
 
+/**
+ * Where the compiled services are run from: the repository, unless E2E_SERVICES_ROOT names a copy
+ * laid out like it (dist/, tools/runtime/, node_modules/), e.g. a deliberately broken build to see
+ * a test fail.
+ */
+const servicesRoot = process.env['E2E_SERVICES_ROOT'] ?? repoRoot;
+
 export type ServiceName = 'referrals' | 'organisations' | 'notifications' | 'analytics';
 
 /** A compiled service started as its own process, as scripts/start.sh starts it. */
@@ -33,7 +40,7 @@ export async function freePort(): Promise<number> {
 /** Runs a compiled entry point of the repo (dist/...) with the workspace alias hook. */
 export function runNode(entry: string, env: NodeJS.ProcessEnv): ChildProcess {
   return spawn(process.execPath, ['-r', './tools/runtime/register-aliases.js', entry], {
-    cwd: repoRoot,
+    cwd: servicesRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

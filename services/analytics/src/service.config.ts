@@ -6,7 +6,7 @@ export const ServiceConfigSchema = Type.Object({
   ...CommonConfigSchema.properties,
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3004, description: 'HTTP port' }),
   MONGO_URL: Type.String({
-    default: 'mongodb://127.0.0.1:27017/sp_analytics?retryWrites=false',
+    default: 'mongodb://127.0.0.1:27017/sp_analytics',
     description: "The service's own database (name taken from the path)",
   }),
   KAFKA_GROUP_ID: Type.String({

@@ -10,5 +10,8 @@ void bootstrapService({
   consumer: {
     groupId: 'notifications',
     topics: [Topics.referralLifecycle, Topics.directory],
+    // Every lifecycle partition at once: handling an event is a queue add (batched across the
+    // partitions being handled), so a backlog drains at the pace of Redis, not of one round trip.
+    partitionsConsumedConcurrently: Topics.referralLifecycle.partitions,
   },
 });

@@ -6,7 +6,7 @@ export const ServiceConfigSchema = Type.Object({
   ...CommonConfigSchema.properties,
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3003, description: 'HTTP port' }),
   MONGO_URL: Type.String({
-    default: 'mongodb://127.0.0.1:27017/sp_notifications?retryWrites=false',
+    default: 'mongodb://127.0.0.1:27017/sp_notifications',
     description: "The service's own database (name taken from the path)",
   }),
   KAFKA_GROUP_ID: Type.String({
@@ -25,6 +25,13 @@ export const ServiceConfigSchema = Type.Object({
     maximum: 50,
     default: 8,
     description: 'Attempts per delivery job before it is kept as failed for operators',
+  }),
+  DELIVERY_CONCURRENCY: Type.Integer({
+    minimum: 1,
+    maximum: 200,
+    default: 20,
+    description:
+      'Delivery jobs each instance runs at once. Each job mostly waits on the database, so this sets how fast a backlog (a replay, an outage) is delivered',
   }),
   DELIVERY_BACKOFF_MS: Type.Integer({
     minimum: 10,

@@ -1,11 +1,20 @@
 /**
- * Incremental read model: one counter document per referring organisation (`org:<id>`) and one
- * per receiving service (`svc:<id>`); platform totals are their sum, computed on read. Each event is applied once per document: the ids of
- * applied events live in the same document as the counts (see applyOnce).
+ * Incremental read model: counters per referring organisation and per receiving service, each
+ * split into one document per lifecycle-topic partition (a shard). A partition is consumed by one
+ * member of the group at a time and in order, so the shards of a counter are never written by two
+ * consumers at once, and a transaction counting an event does not conflict with another member's.
+ * What an organisation or service shows is the sum of its shards; platform totals are the sum of
+ * the organisations', computed on read.
+ *
+ * Counters written before the shards existed (one document per organisation or service, `_id`
+ * without a shard) are read as one more shard.
  */
 export interface ReferralCounterDocument {
   _id: string;
+  /** The referring organisation of an organisation counter; null on a service counter. */
   organisationId: string | null;
+  /** The receiving service of a service counter. */
+  serviceId?: string;
   submitted: number;
   byPriority: Record<string, number>;
   /** Moves into each Task status (accepted, rejected, completed...), from the lifecycle events. */
@@ -23,14 +32,19 @@ export interface ReferralCounterDocument {
   /** Referrals whose consent was withdrawn. */
   consentWithdrawn?: number;
   lastEventAt: string;
-  appliedEventIds: string[];
 }
 
-/** Counters per receiving service (demand, declines for lack of capacity: unmet demand). */
-export function serviceCounterId(serviceId: string): string {
-  return `svc:${serviceId}`;
+/** One event applied: the exactly-once marker, written in the same transaction as its counts. */
+export interface AppliedEventDocument {
+  _id: string; // event id
+  appliedAt: Date;
 }
 
-export function organisationCounterId(organisationId: string): string {
-  return `org:${organisationId}`;
+/** The shard of a service's counters fed by one partition (demand, declines for lack of capacity: unmet demand). */
+export function serviceCounterId(serviceId: string, shard: number): string {
+  return `svc:${serviceId}:${shard}`;
+}
+
+export function organisationCounterId(organisationId: string, shard: number): string {
+  return `org:${organisationId}:${shard}`;
 }

@@ -36,13 +36,16 @@ export class ReferralEventsConsumer {
 
   @EventPattern(ReferralSubmittedV1.type)
   async onSubmitted(@Payload() data: ReferralSubmittedV1Data, @Ctx() ctx: EventContext): Promise<void> {
-    await this.counters.countSubmitted({
-      eventId: ctx.envelope.id,
-      requesterOrganisationId: data.requesterOrganisationId,
-      ...(data.targetServiceId ? { targetServiceId: data.targetServiceId } : {}),
-      priority: data.priority,
-      occurredAt: data.occurredAt,
-    });
+    await this.counters.countSubmitted(
+      {
+        eventId: ctx.envelope.id,
+        requesterOrganisationId: data.requesterOrganisationId,
+        ...(data.targetServiceId ? { targetServiceId: data.targetServiceId } : {}),
+        priority: data.priority,
+        occurredAt: data.occurredAt,
+      },
+      ctx,
+    );
   }
 
   @EventPattern(ReferralAcceptedV1.type)
@@ -77,14 +80,17 @@ export class ReferralEventsConsumer {
 
   @EventPattern(ReferralCompletedV1.type)
   async onCompleted(@Payload() data: ReferralCompletedV1Data, @Ctx() ctx: EventContext): Promise<void> {
-    await this.counters.countLifecycle({
-      eventId: ctx.envelope.id,
-      requesterOrganisationId: data.requesterOrganisationId,
-      ...(data.targetServiceId ? { targetServiceId: data.targetServiceId } : {}),
-      toStatus: data.toStatus,
-      ...(data.wellbeing ? { wellbeing: data.wellbeing } : {}),
-      occurredAt: data.occurredAt,
-    });
+    await this.counters.countLifecycle(
+      {
+        eventId: ctx.envelope.id,
+        requesterOrganisationId: data.requesterOrganisationId,
+        ...(data.targetServiceId ? { targetServiceId: data.targetServiceId } : {}),
+        toStatus: data.toStatus,
+        ...(data.wellbeing ? { wellbeing: data.wellbeing } : {}),
+        occurredAt: data.occurredAt,
+      },
+      ctx,
+    );
   }
 
   @EventPattern(ReferralFailedV1.type)
@@ -108,22 +114,28 @@ export class ReferralEventsConsumer {
     @Payload() data: ReferralConsentWithdrawnV1Data,
     @Ctx() ctx: EventContext,
   ): Promise<void> {
-    await this.counters.countLifecycle({
-      eventId: ctx.envelope.id,
-      requesterOrganisationId: data.requesterOrganisationId,
-      consentWithdrawn: true,
-      occurredAt: data.occurredAt,
-    });
+    await this.counters.countLifecycle(
+      {
+        eventId: ctx.envelope.id,
+        requesterOrganisationId: data.requesterOrganisationId,
+        consentWithdrawn: true,
+        occurredAt: data.occurredAt,
+      },
+      ctx,
+    );
   }
 
   private async count(data: StatusChange, ctx: EventContext): Promise<void> {
-    await this.counters.countLifecycle({
-      eventId: ctx.envelope.id,
-      requesterOrganisationId: data.requesterOrganisationId,
-      ...(data.targetServiceId ? { targetServiceId: data.targetServiceId } : {}),
-      toStatus: data.toStatus,
-      ...(data.reasonCode ? { reasonCode: data.reasonCode } : {}),
-      occurredAt: data.occurredAt,
-    });
+    await this.counters.countLifecycle(
+      {
+        eventId: ctx.envelope.id,
+        requesterOrganisationId: data.requesterOrganisationId,
+        ...(data.targetServiceId ? { targetServiceId: data.targetServiceId } : {}),
+        toStatus: data.toStatus,
+        ...(data.reasonCode ? { reasonCode: data.reasonCode } : {}),
+        occurredAt: data.occurredAt,
+      },
+      ctx,
+    );
   }
 }

@@ -7,7 +7,6 @@ const counter = (over: Partial<ReferralCounterDocument>): ReferralCounterDocumen
   submitted: 0,
   byPriority: {},
   lastEventAt: '2025-01-01T00:00:00.000Z',
-  appliedEventIds: [],
   ...over,
 });
 

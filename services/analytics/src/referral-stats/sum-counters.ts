@@ -4,12 +4,20 @@ function addMaps(into: Record<string, number>, from: Record<string, number> | un
   for (const [key, n] of Object.entries(from ?? {})) into[key] = (into[key] ?? 0) + n;
 }
 
-/** Adds counter documents up (the platform totals); null when there is none. Pure. */
-export function sumCounters(counters: ReferralCounterDocument[]): ReferralCounterDocument | null {
-  if (counters.length === 0) return null;
-  const total: ReferralCounterDocument = {
+/**
+ * Adds counter documents up (the shards of one counter, or the platform totals); null when there
+ * is none. Pure.
+ */
+export function sumCounters(
+  counters: ReferralCounterDocument[],
+  identity: Pick<ReferralCounterDocument, '_id' | 'organisationId' | 'serviceId'> = {
     _id: 'platform',
     organisationId: null,
+  },
+): ReferralCounterDocument | null {
+  if (counters.length === 0) return null;
+  const total: ReferralCounterDocument = {
+    ...identity,
     submitted: 0,
     byPriority: {},
     transitions: {},
@@ -17,7 +25,6 @@ export function sumCounters(counters: ReferralCounterDocument[]): ReferralCounte
     consentWithdrawn: 0,
     wellbeing: { pairs: 0, lifeSatisfaction: 0, worthwhile: 0, happiness: 0, anxiety: 0 },
     lastEventAt: '',
-    appliedEventIds: [],
   };
   for (const c of counters) {
     total.submitted += c.submitted ?? 0;

@@ -10,7 +10,7 @@ import { DomainError } from '@sp/errors';
 import { createLogger, traceContext } from '@sp/observability';
 import { SERVICE_CONFIG, RedisConnections } from '@sp/service-kit';
 import { ServiceReplicaRepository } from '../directory-replica/service-replica.repository';
-import { InboxRepository } from '../inbox/inbox.repository';
+import { InboxRepository, type DeliveryOutcome } from '../inbox/inbox.repository';
 import { QueueNames } from '../queues/queue-names';
 import type { ServiceConfig } from '../service.config';
 import type { DeliveryJobData } from './delivery.job';
@@ -39,7 +39,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     this.worker = new Worker<DeliveryJobData>(QueueNames.delivery, (job) => this.process(job), {
       connection: this.redis.worker,
       prefix: this.config.QUEUE_PREFIX,
-      concurrency: 5,
+      concurrency: this.config.DELIVERY_CONCURRENCY,
     });
     this.worker.on('failed', (job, error) =>
       traceContext.run(job?.data.trace ?? { correlationId: 'unknown' }, () =>
@@ -51,7 +51,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     );
   }
 
-  async process(job: Job<DeliveryJobData>): Promise<'delivered' | 'already-delivered'> {
+  async process(job: Job<DeliveryJobData>): Promise<DeliveryOutcome> {
     return traceContext.run(job.data.trace, async () => {
       const target = job.data.recipient;
       const recipient =

@@ -104,8 +104,8 @@ export class ReferralEventsConsumer {
   }
 
   private async notify(kind: string, data: ReferralEvent, ctx: EventContext): Promise<void> {
-    for (const recipient of recipientsFor(kind, data)) {
-      await this.deliveries.enqueue({
+    await this.deliveries.enqueue(
+      recipientsFor(kind, data).map((recipient) => ({
         kind,
         eventId: ctx.envelope.id,
         referralId: data.referralId,
@@ -116,7 +116,7 @@ export class ReferralEventsConsumer {
           causationId: ctx.envelope.id,
           ...(ctx.envelope.traceparent ? { traceparent: ctx.envelope.traceparent } : {}),
         },
-      });
-    }
+      })),
+    );
   }
 }

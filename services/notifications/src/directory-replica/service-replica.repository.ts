@@ -21,6 +21,7 @@ export class ServiceReplicaRepository {
     this.services = collectionOf<ServiceReplicaDocument>(connection, 'directory_services');
   }
 
+  /** Applies one directory event to the service's replica document once (created by the first). */
   async applyListing(
     eventId: string,
     s: { serviceId: string; organisationId: string; status: string; occurredAt: string },
