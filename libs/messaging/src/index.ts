@@ -24,7 +24,6 @@ export { OutboxRelay } from './outbox-relay';
 export { PENDING_OUTBOX_FILTER } from './outbox-relay-queries';
 export { RELAY_LEASES_COLLECTION } from './outbox-lease';
 export type { OutboxRelayOptions } from './outbox-relay';
-export { documentLockKey, withDocumentLock, withDocumentLocks } from './document-lock';
 export { APPLIED_EVENT_IDS_FIELD, DEFAULT_KEEP_LAST, applyOnce } from './apply-once';
 export type { ApplyOnceOptions, ApplyOutcome } from './apply-once';
 export { DeadLetterAdmin, DLQ_SUFFIX } from './dead-letter-admin';
