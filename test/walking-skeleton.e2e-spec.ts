@@ -1,6 +1,6 @@
 /**
  * The walking skeleton on the real stack: the four compiled services as separate processes on
- * the real Kafka, FerretDB and Redis. An authenticated referral posted to the referrals service
+ * the real Kafka, SecantusDB and Redis. An authenticated referral posted to the referrals service
  * is stored, its event crosses Kafka through the outbox, the analytics service counts it and the
  * notifications service delivers an id-only notification to the receiving organisation's inbox.
  * Each run isolates itself: its own databases, consumer groups, queue prefix and ports.
