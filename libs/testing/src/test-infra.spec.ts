@@ -21,7 +21,9 @@ describe('testDatabaseName', () => {
 
 describe('testInfra', () => {
   it('builds a database URL, replacing the database and keeping the query parameters as given', () => {
-    expect(mongoUrlWithDatabase('mongodb://127.0.0.1:27017/', 'db_test')).toBe('mongodb://127.0.0.1:27017/db_test');
+    expect(mongoUrlWithDatabase('mongodb://127.0.0.1:27017/', 'db_test')).toBe(
+      'mongodb://127.0.0.1:27017/db_test',
+    );
     expect(mongoUrlWithDatabase('mongodb://127.0.0.1:27017/?replicaSet=rs0', 'db_test')).toBe(
       'mongodb://127.0.0.1:27017/db_test?replicaSet=rs0',
     );
