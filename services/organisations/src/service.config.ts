@@ -6,7 +6,7 @@ export const ServiceConfigSchema = Type.Object({
   ...CommonConfigSchema.properties,
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3002, description: 'HTTP port' }),
   MONGO_URL: Type.String({
-    default: 'mongodb://127.0.0.1:27017/sp_organisations?retryWrites=false',
+    default: 'mongodb://127.0.0.1:27017/sp_organisations',
     description: "The service's own database (name taken from the path)",
   }),
   KAFKA_GROUP_ID: Type.String({

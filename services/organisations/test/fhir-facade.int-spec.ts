@@ -1,4 +1,4 @@
-/** The FHIR R4 read facade over the directory (HealthcareService, Organization) on the real FerretDB. */
+/** The FHIR R4 read facade over the directory (HealthcareService, Organization) on the real database. */
 import request from 'supertest';
 import { startTestApp, type TestApp } from './hsds-test-app';
 

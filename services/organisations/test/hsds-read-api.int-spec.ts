@@ -1,5 +1,5 @@
 /**
- * The HSDS 3.0 read API on the real FerretDB: every response validates against the HSDS schemas,
+ * The HSDS 3.0 read API on the real database: every response validates against the HSDS schemas,
  * paging follows HSDS, filters work, bad parameters are named in a 400, unknown ids are 404.
  */
 import request from 'supertest';
@@ -56,6 +56,9 @@ describe('HSDS read API (/hsds)', () => {
       'svc-link-workers',
       'svc-walking-group',
     ]);
+    // The total is a countDocuments (an aggregation) matching inside an array field: it must count
+    // what the page lists, not silently nothing.
+    expect(lonely.total_items).toBe(3);
     const org = await get('/hsds/services?organization_id=org-money-matters');
     expect(org.contents!.map((s) => s['id'])).toEqual(['svc-debt-advice']);
     const text = await get('/hsds/services?search=PANTRY');

@@ -1,4 +1,4 @@
-// The HSDS store's batch write (upsertMany) on the real FerretDB: same outcomes, provenance and
+// The HSDS store's batch write (upsertMany) on the real database: same outcomes, provenance and
 // outbox events as writing the records one by one, a record created concurrently by another
 // process written again as an update, repeated ids written in order, and a bad id writing nothing.
 import type { Connection } from 'mongoose';

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { INestApplication } from '@nestjs/common';
+import type { JWK } from 'jose';
 import { TokenIssuer, type Principal, type Role } from '@sp/identity';
 import { testInfra, uniqueName } from '@sp/testing';
 import { createServiceApp } from '@sp/service-kit';
@@ -24,15 +25,32 @@ export interface TestApp {
   app: INestApplication;
   http: Server;
   store: HsdsStoreRepository;
+  /** What another instance needs to run on the same database with the same token issuer. */
+  shared: SharedSetup;
   bearer(role: Role, organisationId: string): Promise<string>;
   close(): Promise<void>;
 }
 
-/**
- * The organisations app in-process on the real FerretDB and Kafka, with its own database, a JWKS
- * server for tokens the test issues, and the demo network seeded through the HSDS store.
- */
-export async function startTestApp(): Promise<TestApp> {
+/** The database and token issuer of a test run, which several app instances may share. */
+export interface SharedSetup {
+  run: string;
+  issuer: TokenIssuer;
+  signingJwk: JWK;
+  jwksUrl: string;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Run on another instance's database with its token issuer (that instance closes them). */
+  share?: SharedSetup;
+  /** Seed the demo network after boot (default true; off for a second instance). */
+  seed?: boolean;
+  /** Boot without TOKEN_SIGNING_JWK, so the app keeps its signing key in the database. */
+  keyInDatabase?: boolean;
+}
+
+/** A fresh database name and a token issuer served as a JWKS, for one or more app instances. */
+export async function sharedSetup(): Promise<SharedSetup> {
   const { privateJwk } = await TokenIssuer.generateKeyPair();
   const issuer = new TokenIssuer({ privateJwk, issuer: ISSUER, audience: AUDIENCE });
   const jwks = createServer((_req, res) => {
@@ -41,14 +59,30 @@ export async function startTestApp(): Promise<TestApp> {
   });
   await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
   const jwksPort = (jwks.address() as AddressInfo).port;
-  const run = uniqueName('org').replace(/-/g, '_');
+  return {
+    run: uniqueName('org').replace(/-/g, '_'),
+    issuer,
+    signingJwk: privateJwk,
+    jwksUrl: `http://127.0.0.1:${jwksPort}/.well-known/jwks.json`,
+    close: () => new Promise<void>((resolve) => jwks.close(() => resolve())),
+  };
+}
+
+/**
+ * The organisations app in-process on the real database and Kafka, with its own database, a JWKS
+ * server for tokens the test issues, and the demo network seeded through the HSDS store. With
+ * `share`, a second instance of the service on the first one's database.
+ */
+export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
+  const shared = opts.share ?? (await sharedSetup());
+  const { run, issuer } = shared;
   Object.assign(process.env, {
     MONGO_URL: testInfra.mongoUrlFor(`test_${run}`),
     KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),
-    JWKS_URL: `http://127.0.0.1:${jwksPort}/.well-known/jwks.json`,
+    JWKS_URL: shared.jwksUrl,
     TOKEN_ISSUER: ISSUER,
     TOKEN_AUDIENCE: AUDIENCE,
-    TOKEN_SIGNING_JWK: JSON.stringify(privateJwk),
+    TOKEN_SIGNING_JWK: JSON.stringify(shared.signingJwk),
     KAFKA_GROUP_ID: `test-${run}`,
     QUEUE_PREFIX: `test-${run}`,
     LOG_LEVEL: 'silent',
@@ -56,17 +90,21 @@ export async function startTestApp(): Promise<TestApp> {
     // preload racing it could snapshot half of it. Matching builds at the first match instead.
     MATCH_SNAPSHOT_PRELOAD: 'false',
   });
+  if (opts.keyInDatabase) delete process.env['TOKEN_SIGNING_JWK'];
   const { app } = await createServiceApp({ name: 'organisations', module: AppModule });
   const store = app.get(HsdsStoreRepository);
   const connection = app.get<Connection>(MONGO_CONNECTION);
-  await seedDemoNetwork(store, app.get(ApiClientRepository), async () => {
-    await seedDemoSignals(connection);
-  });
+  if (opts.seed ?? opts.share === undefined) {
+    await seedDemoNetwork(store, app.get(ApiClientRepository), async () => {
+      await seedDemoSignals(connection);
+    });
+  }
   let n = 0;
   return {
     app,
     http: app.getHttpServer() as Server,
     store,
+    shared,
     async bearer(role, organisationId) {
       n += 1;
       const principal: Principal = { clientId: `test-client-${n}`, organisationId, role, scopes: [role] };
@@ -74,7 +112,7 @@ export async function startTestApp(): Promise<TestApp> {
     },
     async close() {
       await app.close();
-      await new Promise<void>((resolve) => jwks.close(() => resolve()));
+      if (!opts.share) await shared.close();
     },
   };
 }

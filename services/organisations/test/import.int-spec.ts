@@ -1,4 +1,4 @@
-// Bulk HSDS import over HTTP and from a CSV package, on the real FerretDB, through the real HSDS
+// Bulk HSDS import over HTTP and from a CSV package, on the real database, through the real HSDS
 // store. The outbox relay is not started here (no Kafka publishing from this test): the store
 // writes the events into the documents' outbox, which the running service's relay publishes.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -116,7 +116,7 @@ interface ImportBody {
   };
 }
 
-describe('HSDS bulk import (FerretDB)', () => {
+describe('HSDS bulk import (real database)', () => {
   let app: INestApplication;
   let jwks: { server: Server; url: string };
   let issuer: TokenIssuer;

@@ -1,5 +1,5 @@
 /**
- * The directory management API on the real FerretDB and Kafka: access rules for every endpoint,
+ * The directory management API on the real database and Kafka: access rules for every endpoint,
  * bad input refused with every field named and nothing written, and directory events written to
  * the outbox and published to Kafka keyed by organisation.
  */

@@ -1,4 +1,4 @@
-// Matching freshness on the real stack (FerretDB, Kafka): the snapshot matching ranks on is
+// Matching freshness on the real stack (database, Kafka): the snapshot matching ranks on is
 // rebuilt only once older than MATCH_SNAPSHOT_TTL_MS (5 min by default, longer than this spec), so
 // what shows up in "the very next match" below comes from the in-process change notifier (capacity
 // declarations, referral events consumed from Kafka, evidence, directory management, API imports)
@@ -240,6 +240,7 @@ describe('matching follows changes at once (capacity, referral events, evidence)
     const connection = h.app.get<Connection>(MONGO_CONNECTION);
     const directory = new DirectoryLookup(connection);
     const elsewhere = new ServiceSignalsUpdater(
+      connection,
       new ReferralRecordRepository(connection),
       new ServiceCapacityRepository(connection),
       new ServiceTrustRepository(connection),

@@ -1,5 +1,5 @@
 // Shared set-up of the trust, capacity and matching integration specs: the signals part of the
-// organisations service in-process (real FerretDB, Kafka consumer with a unique group, outbox relay
+// organisations service in-process (real database, Kafka consumer with a unique group, outbox relay
 // to the real broker, real JWT verification via a local JWKS), plus helpers to seed the HSDS
 // collections the way the HSDS store writes them and to watch the directory topic.
 import 'reflect-metadata';
@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Module, type INestApplication } from '@nestjs/common';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import type { JWK } from 'jose';
 import type { Connection } from 'mongoose';
 import { contractRegistry, Topics, type EventEnvelope } from '@sp/contracts';
 import { TokenIssuer, type Principal } from '@sp/identity';
@@ -28,6 +29,8 @@ const AUDIENCE = 'social-prescribing';
 
 export interface SignalsHarness {
   app: INestApplication;
+  /** What a second instance passes as `shared` to run beside this one. */
+  shared: { database: string; signingJwk: JWK };
   http: ReturnType<INestApplication['getHttpServer']>;
   connection: Connection;
   bearer(p: Partial<Principal> & Pick<Principal, 'organisationId' | 'role'>): Promise<string>;
@@ -37,16 +40,34 @@ export interface SignalsHarness {
 }
 
 export interface DirectoryEvent {
+  /** CloudEvents id (ce_id): the same event published twice has one id. */
+  id: string;
   type: string;
   key: string | null;
   data: Record<string, unknown>;
 }
 
-export async function startSignalsHarness(prefix: string): Promise<SignalsHarness> {
-  const { privateJwk } = await TokenIssuer.generateKeyPair();
+export interface SignalsHarnessOptions {
+  /**
+   * Run as another instance of the service: on this database (which the caller drops, see
+   * dropDatabase) and verifying tokens of this issuer.
+   */
+  shared?: { database: string; signingJwk: JWK };
+  /**
+   * Consume the referral lifecycle topic (default true). A spec that calls the consumer's handlers
+   * itself turns it off, so the instance does not also replay the topic from its beginning.
+   */
+  consume?: boolean;
+}
+
+export async function startSignalsHarness(
+  prefix: string,
+  opts: SignalsHarnessOptions = {},
+): Promise<SignalsHarness> {
+  const privateJwk = opts.shared?.signingJwk ?? (await TokenIssuer.generateKeyPair()).privateJwk;
   const issuer = new TokenIssuer({ privateJwk, issuer: ISSUER, audience: AUDIENCE });
   const jwks = await serveJwks(issuer.jwks());
-  const db = testDatabaseName(prefix);
+  const db = opts.shared?.database ?? testDatabaseName(prefix);
 
   @Module({
     imports: [
@@ -78,17 +99,22 @@ export async function startSignalsHarness(prefix: string): Promise<SignalsHarnes
   class SignalsTestModule {}
 
   const watcher = await watchDirectoryTopic();
+  const consume = opts.consume ?? true;
   const started = await createServiceApp({
     name: 'organisations',
     module: SignalsTestModule,
     topics: [Topics.directory],
-    consumer: { groupId: uniqueName('org-signals-test'), topics: [Topics.referralLifecycle] },
+    ...(consume
+      ? { consumer: { groupId: uniqueName('org-signals-test'), topics: [Topics.referralLifecycle] } }
+      : {}),
   });
-  await started.app.startAllMicroservices();
-  await waitFor(() => started.transport?.isReady() === true, {
-    timeoutMs: 60_000,
-    description: 'referral lifecycle consumer ready',
-  });
+  if (consume) {
+    await started.app.startAllMicroservices();
+    await waitFor(() => started.transport?.isReady() === true, {
+      timeoutMs: 60_000,
+      description: 'referral lifecycle consumer ready',
+    });
+  }
   const publisher = new EventPublisher(
     { brokers: testInfra.kafkaBrokers, clientId: 'org-signals-test-producer' },
     { logger: createLogger('test', 'silent') },
@@ -96,6 +122,7 @@ export async function startSignalsHarness(prefix: string): Promise<SignalsHarnes
   const connection = started.app.get<Connection>(MONGO_CONNECTION);
   return {
     app: started.app,
+    shared: { database: db, signingJwk: privateJwk },
     http: started.app.getHttpServer(),
     connection,
     bearer: async (p) =>
@@ -116,12 +143,12 @@ export async function startSignalsHarness(prefix: string): Promise<SignalsHarnes
       await publisher.disconnect();
       await watcher.stop();
       await new Promise((resolve) => jwks.server.close(resolve));
-      await dropDatabase(db);
+      if (!opts.shared) await dropDatabase(db);
     },
   };
 }
 
-async function dropDatabase(db: string): Promise<void> {
+export async function dropDatabase(db: string): Promise<void> {
   const { MongoClient } = await import('mongodb');
   const client = new MongoClient(testInfra.mongoUrlFor(db));
   try {
@@ -164,6 +191,7 @@ async function watchDirectoryTopic(): Promise<{ events: DirectoryEvent[]; stop()
     eachMessage: async ({ message }) => {
       const type = message.headers?.['ce_type']?.toString() ?? '';
       events.push({
+        id: message.headers?.['ce_id']?.toString() ?? '',
         type,
         key: message.key?.toString('utf8') ?? null,
         data: message.value ? (JSON.parse(message.value.toString('utf8')) as Record<string, unknown>) : {},

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Collection, Document } from 'mongodb';
+import type { ClientSession, Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
 import type { OutboxEntry } from '@sp/messaging';
 import { collectionOf, MONGO_CONNECTION } from '@sp/persistence';
@@ -8,8 +8,8 @@ import { capacitySignals, type DeclaredCapacity, type DerivedLoad } from './doma
 
 /**
  * `service_capacity`: one document per service: what its organisation declared, the load derived
- * from referral events, and the outbox of its service.capacity-changed events. Written only under
- * withDocumentLock (see ServiceSignalsUpdater).
+ * from referral events, and the outbox of its service.capacity-changed events. Written only inside
+ * the updater's transactions, each of which increments `revision` (see ServiceSignalsUpdater).
  */
 export interface ServiceCapacityDocument {
   _id: string;
@@ -22,6 +22,8 @@ export interface ServiceCapacityDocument {
   announced?: string;
   /** When the capacity figures (declared or derived) last changed. */
   updatedAt: Date;
+  /** Incremented by every recompute (absent on documents written before revisions existed). */
+  revision?: number;
   outbox?: OutboxEntry[];
   outboxPending?: boolean;
 }
@@ -34,12 +36,19 @@ export class ServiceCapacityRepository {
     this.collection = collectionOf<ServiceCapacityDocument>(connection, 'service_capacity');
   }
 
-  get raw(): Collection<Document> {
-    return this.collection as unknown as Collection<Document>;
+  async find(serviceId: string, session?: ClientSession): Promise<ServiceCapacityDocument | null> {
+    return this.collection.findOne(
+      { _id: serviceId },
+      { projection: { outbox: 0 }, ...(session ? { session } : {}) },
+    );
   }
 
-  async find(serviceId: string): Promise<ServiceCapacityDocument | null> {
-    return this.collection.findOne({ _id: serviceId }, { projection: { outbox: 0 } });
+  /**
+   * Increments the revision of an existing document inside the caller's transaction: its first
+   * write, so concurrent transactions of the same service conflict at once (no-op if absent).
+   */
+  async claim(serviceId: string, session: ClientSession): Promise<void> {
+    await this.collection.updateOne({ _id: serviceId }, { $inc: { revision: 1 } }, { session });
   }
 
   async findMany(serviceIds: string[]): Promise<ServiceCapacityDocument[]> {

@@ -7,8 +7,8 @@ import type { StoredRecord } from '../hsds/domain/hsds-record';
 import { hsdsContent } from '../hsds/domain/hsds-record';
 import { parseListQuery, type RawQuery } from '../hsds/domain/hsds-query';
 import { organizationView, recordView, type Json } from '../hsds/domain/hsds-views';
-import { HsdsStoreRepository, type StoredWrite } from '../hsds/hsds-store.repository';
-import type { HsdsRecord, HsdsTable, Provenance } from '../hsds/hsds-store.port';
+import { HsdsStoreRepository, type DecideWrite, type StoredWrite } from '../hsds/hsds-store.repository';
+import type { HsdsTable, Provenance } from '../hsds/hsds-store.port';
 import { DirectoryChanges } from '../signals/directory-changes';
 import {
   CreateLocationBody,
@@ -93,7 +93,10 @@ function reference(field: string, kind: string, id: string): FieldProblem {
 /**
  * The management API's use cases. Each one checks the body's shape (400, every field named), who
  * may act (403), the rules and references (400/422), and only then writes, through the HSDS store,
- * so the change, its provenance and its directory events are written together.
+ * so the change, its provenance and its directory events are written together. What a write
+ * decides from the stored record (that it exists or not, who owns it, the content a suspension or
+ * withdrawal keeps) is decided again inside the store's transaction on the record it replaces,
+ * so a concurrent write of the same record (another request, another instance) is never undone.
  */
 @Injectable()
 export class DirectoryManagement {
@@ -103,9 +106,14 @@ export class DirectoryManagement {
   ) {}
 
   /** The store's write, then the in-process notifier (matching follows it at once). */
-  private async write(table: HsdsTable, record: HsdsRecord, provenance: Provenance): Promise<StoredWrite> {
-    const result = await this.store.write(table, record, provenance);
-    if (result.outcome !== 'unchanged') this.changes?.recordsChanged(table, [record.id]);
+  private async write(
+    table: HsdsTable,
+    id: string,
+    principal: Principal,
+    decide: DecideWrite,
+  ): Promise<StoredWrite> {
+    const result = await this.store.writeWith(table, id, this.provenance(principal), decide);
+    if (result.outcome !== 'unchanged') this.changes?.recordsChanged(table, [id]);
     return result;
   }
 
@@ -124,24 +132,21 @@ export class DirectoryManagement {
     const body = v.registerOrganisation.parse(raw);
     const id = body.id ?? randomUUID();
     if ((await this.store.existing('organizations', [id])).has(id)) throw conflict('organization', id);
-    const { record } = await this.write(
-      'organizations',
-      { ...organisationRecord(id, body), sp: { kind: body.kind, status: 'active' } },
-      this.provenance(principal),
-    );
+    const { record } = await this.write('organizations', id, principal, (previous) => {
+      if (previous) throw conflict('organization', id);
+      return { ...organisationRecord(id, body), sp: { kind: body.kind, status: 'active' } };
+    });
     return { created: true, body: organizationView(record, undefined) };
   }
 
   async updateOrganisation(principal: Principal, id: string, raw: unknown): Promise<ManagementResult> {
     const body = v.updateOrganisation.parse(raw);
-    const existing = await this.mustFind('organizations', 'organization', id);
-    assertCanManage(principal, id);
-    if (body.kind !== undefined && body.kind !== existing.sp?.kind) assertOps(principal);
-    const { record } = await this.write(
-      'organizations',
-      { ...organisationRecord(id, body), ...(body.kind ? { sp: { kind: body.kind } } : {}) },
-      this.provenance(principal),
-    );
+    const { record } = await this.write('organizations', id, principal, (existing) => {
+      if (!existing) throw notFound('organization', id);
+      assertCanManage(principal, id);
+      if (body.kind !== undefined && body.kind !== existing.sp?.kind) assertOps(principal);
+      return { ...organisationRecord(id, body), ...(body.kind ? { sp: { kind: body.kind } } : {}) };
+    });
     return { created: false, body: organizationView(record, undefined) };
   }
 
@@ -155,15 +160,14 @@ export class DirectoryManagement {
     const reasonCode = suspend
       ? v.suspend.parse(raw ?? {}).reasonCode
       : (v.empty.parse(raw ?? {}), undefined);
-    const existing = await this.mustFind('organizations', 'organization', id);
-    const { record } = await this.write(
-      'organizations',
-      {
+    const { record } = await this.write('organizations', id, principal, (existing) => {
+      if (!existing) throw notFound('organization', id);
+      // Only the status changes: the content is the record's as stored now.
+      return {
         ...hsdsContent(existing),
         sp: suspend ? { status: 'suspended', suspensionReason: reasonCode } : { status: 'active' },
-      },
-      this.provenance(principal),
-    );
+      };
+    });
     return { created: false, body: organizationView(record, undefined) };
   }
 
@@ -199,12 +203,14 @@ export class DirectoryManagement {
     }
     await this.serviceChecks(body);
     const { id: _omit, ...fields } = body;
-    const { record } = await this.write(
-      'services',
-      { ...serviceRecord(id, fields), sp: { publication: 'published' } },
-      this.provenance(principal),
-    );
-    return { created: existing === null, body: managedService(record) };
+    const { outcome, record } = await this.write('services', id, principal, (previous) => {
+      if (previous) {
+        assertCanManage(principal, String(previous['organization_id']));
+        if (previous.sp?.publication !== 'withdrawn') throw conflict('service', id);
+      }
+      return { ...serviceRecord(id, fields), sp: { publication: 'published' } };
+    });
+    return { created: outcome === 'created', body: managedService(record) };
   }
 
   async updateService(principal: Principal, id: string, raw: unknown): Promise<ManagementResult> {
@@ -213,19 +219,22 @@ export class DirectoryManagement {
     assertCanManage(principal, String(existing['organization_id']));
     assertCanManage(principal, body.organization_id);
     await this.serviceChecks(body);
-    const { record } = await this.write('services', serviceRecord(id, body), this.provenance(principal));
+    const { record } = await this.write('services', id, principal, (current) => {
+      if (!current) throw notFound('service', id);
+      assertCanManage(principal, String(current['organization_id']));
+      return serviceRecord(id, body);
+    });
     return { created: false, body: managedService(record) };
   }
 
   async withdrawService(principal: Principal, id: string, raw: unknown): Promise<ManagementResult> {
     v.empty.parse(raw ?? {});
-    const existing = await this.mustFind('services', 'service', id);
-    assertCanManage(principal, String(existing['organization_id']));
-    const { record } = await this.write(
-      'services',
-      { ...hsdsContent(existing), sp: { publication: 'withdrawn' } },
-      this.provenance(principal),
-    );
+    const { record } = await this.write('services', id, principal, (existing) => {
+      if (!existing) throw notFound('service', id);
+      assertCanManage(principal, String(existing['organization_id']));
+      // Only the publication changes: the content is the record's as stored now.
+      return { ...hsdsContent(existing), sp: { publication: 'withdrawn' } };
+    });
     return { created: false, body: managedService(record) };
   }
 
@@ -246,7 +255,10 @@ export class DirectoryManagement {
     if ((await this.store.existing('locations', [id])).has(id)) throw conflict('location', id);
     await this.locationChecks(body);
     const { id: _omit, ...fields } = body;
-    const { record } = await this.write('locations', locationRecord(id, fields), this.provenance(principal));
+    const { record } = await this.write('locations', id, principal, (previous) => {
+      if (previous) throw conflict('location', id);
+      return locationRecord(id, fields);
+    });
     return { created: true, body: recordView(record) };
   }
 
@@ -256,7 +268,11 @@ export class DirectoryManagement {
     assertCanManage(principal, String(existing['organization_id'] ?? ''));
     assertCanManage(principal, body.organization_id);
     await this.locationChecks(body);
-    const { record } = await this.write('locations', locationRecord(id, body), this.provenance(principal));
+    const { record } = await this.write('locations', id, principal, (current) => {
+      if (!current) throw notFound('location', id);
+      assertCanManage(principal, String(current['organization_id'] ?? ''));
+      return locationRecord(id, body);
+    });
     return { created: false, body: recordView(record) };
   }
 
@@ -277,7 +293,11 @@ export class DirectoryManagement {
     const existing = await this.store.find('service_at_locations', record.id);
     if (existing && existing['service_id'] !== body.service_id)
       throw conflict('service_at_location', record.id);
-    const result = await this.write('service_at_locations', record, this.provenance(principal));
+    const result = await this.write('service_at_locations', record.id, principal, (current) => {
+      if (current && current['service_id'] !== body.service_id)
+        throw conflict('service_at_location', record.id);
+      return record;
+    });
     return { created: result.outcome === 'created', body: recordView(result.record) };
   }
 
@@ -318,7 +338,7 @@ export class DirectoryManagement {
     if (problems.length > 0 || !paging) throw new ValidationError('The request is invalid', problems);
     await this.mustFind('organizations', 'organization', id);
     assertCanManage(principal, id);
-    // organization_id is indexed (by_organization): the equality is pushed down to PostgreSQL.
+    // organization_id is indexed (by_organization): the count and the page read that index.
     const services = this.store.collection('services');
     const filter = { organization_id: id };
     const [total, docs] = await Promise.all([

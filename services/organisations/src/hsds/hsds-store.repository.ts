@@ -1,17 +1,11 @@
 import type { TSchema } from '@sinclair/typebox';
-import type { Collection, Document } from 'mongodb';
+import type { ClientSession, Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { createEnvelope, type EventContract } from '@sp/contracts';
-import { ValidationError } from '@sp/errors';
-import {
-  eventMetaFromContext,
-  outboxInsertFields,
-  outboxUpdate,
-  withDocumentLock,
-  withDocumentLocks,
-  type OutboxRelay,
-} from '@sp/messaging';
+import { DomainError, ValidationError } from '@sp/errors';
+import { eventMetaFromContext, outboxInsertFields, outboxUpdate, type OutboxRelay } from '@sp/messaging';
 import { collectionOf, isDuplicateKeyError } from '@sp/persistence';
+import { runInTransaction } from '../shared/transactions';
 import { directoryEventsFor } from './domain/directory-events';
 import {
   canonicalJson,
@@ -31,16 +25,37 @@ const SOURCE = '/services/organisations';
 /** Platform fields whose change is a change of the record (derived and timestamp fields are not). */
 const DECIDED_FIELDS: Array<keyof PlatformFields> = ['kind', 'status', 'suspensionReason', 'publication'];
 
+/** The stored document without its outbox (never part of what a write decides on). */
+const NO_OUTBOX = { projection: { outbox: 0 } };
+
 export interface StoredWrite extends HsdsWriteResult {
   record: StoredRecord;
 }
 
 /**
+ * What to write, decided from the record as stored now (null: none). It may throw (not found,
+ * conflict, access): nothing is written then. It may be called more than once (see writeWith).
+ */
+export type DecideWrite = (previous: StoredRecord | null) => HsdsRecord;
+
+/** The error of a write that lost to concurrent writers of the same records on every attempt. */
+export function writeConflict(table: HsdsTable, ids: string[], attempts: number): DomainError {
+  const what = ids.length === 1 ? `${table}/${ids[0]}` : `${ids.length} ${table} records`;
+  return new DomainError(
+    'DIRECTORY.WRITE_CONFLICT',
+    `${what} kept being changed by concurrent writers (${attempts} attempts); try again`,
+    { status: 409, retriable: true },
+  );
+}
+
+/**
  * The HSDS tables in MongoDB (storage convention in hsds-store.port.ts). Each write is one
- * read-modify-write of one document under its document lock (FerretDB updates are not isolated):
- * the record, its platform fields and its directory events (outbox) in one single-document write,
- * then its provenance rows in `metadata`. Writing an equal record again is `unchanged` and writes
- * nothing at all.
+ * multi-document transaction: read the record, decide, write the record with its platform fields
+ * and its directory events (outbox, same document) and append its provenance rows to `metadata`.
+ * The record and its provenance therefore change together or not at all, and a concurrent writer
+ * of the same record (another request, another instance, an import, the outbox relay) makes the
+ * transaction fail with a write conflict instead of being overwritten: it is then run again on the
+ * record as that writer left it. Writing an equal record again is `unchanged` and writes nothing.
  */
 export class HsdsStoreRepository implements HsdsStore {
   readonly metadata: Collection<MetadataRow>;
@@ -85,7 +100,7 @@ export class HsdsStoreRepository implements HsdsStore {
   }
 
   async find(table: HsdsTable, id: string): Promise<StoredRecord | null> {
-    return this.collection(table).findOne({ _id: id }, { projection: { outbox: 0 } });
+    return this.collection(table).findOne({ _id: id }, NO_OUTBOX);
   }
 
   /**
@@ -99,29 +114,42 @@ export class HsdsStoreRepository implements HsdsStore {
     now = new Date(),
   ): Promise<StoredWrite> {
     assertValidIds([record]);
+    return this.writeWith(table, record.id, provenance, () => record, now);
+  }
+
+  /**
+   * Writes the record `decide` makes of the stored one (see the class comment). `decide` is called
+   * again with the record as a concurrent writer left it when that writer came first, so a
+   * decision made on a record (a suspension keeping its content, an access check on its owner)
+   * always holds for the record it replaces.
+   */
+  async writeWith(
+    table: HsdsTable,
+    id: string,
+    provenance: Provenance,
+    decide: DecideWrite,
+    now = new Date(),
+  ): Promise<StoredWrite> {
     const collection = this.collection(table);
-    return withDocumentLock(collection as unknown as Collection<Document>, record.id, async () => {
-      const previous = await collection.findOne({ _id: record.id });
-      const plan = planWrite(table, record, previous, provenance, now);
-      if (plan.kind === 'unchanged') return { outcome: 'unchanged', record: plan.record };
-      if (plan.kind === 'insert') {
-        try {
-          await collection.insertOne(plan.document);
-        } catch (err) {
-          if (isDuplicateKeyError(err)) {
-            throw new Error(
-              `${table}/${record.id} was created concurrently by another process; retry the write`,
-            );
-          }
-          throw err;
-        }
-      } else {
-        await collection.updateOne({ _id: record.id }, plan.update);
-      }
-      if (plan.rows.length > 0) await this.metadata.insertMany(plan.rows);
-      if (plan.events) this.relay.kick();
-      return { outcome: plan.kind === 'insert' ? 'created' : 'updated', record: plan.record };
-    });
+    const plan = await runInTransaction(
+      this.connection,
+      async (session) => {
+        const previous = await collection.findOne({ _id: id }, { ...NO_OUTBOX, session });
+        const record = decide(previous);
+        if (record.id !== id) throw new Error(`writeWith ${table}/${id} was given record ${record.id}`);
+        assertValidIds([record]);
+        const planned = planWrite(table, record, previous, provenance, now);
+        if (planned.kind === 'insert') await collection.insertOne(planned.document, { session });
+        else if (planned.kind === 'update')
+          await collection.updateOne({ _id: id }, planned.update, { session });
+        if (planned.kind !== 'unchanged') await this.insertRows(planned.rows, session);
+        return planned;
+      },
+      { onConflict: (attempts) => writeConflict(table, [id], attempts) },
+    );
+    if (plan.kind === 'unchanged') return { outcome: 'unchanged', record: plan.record };
+    if (plan.events) this.relay.kick();
+    return { outcome: plan.kind === 'insert' ? 'created' : 'updated', record: plan.record };
   }
 
   async upsertMany(
@@ -135,11 +163,12 @@ export class HsdsStoreRepository implements HsdsStore {
 
   /**
    * `write` for a batch, with the same outcome per record as writing them one after the other, in
-   * fewer round trips: one `find` by `_id $in` for the batch, one unordered `insertMany` for the new
-   * records, one `updateOne` per changed record, one `insertMany` for all provenance rows. The
-   * documents of the batch are locked while it is written. A record that another process created
-   * between the find and the insert is written again on its own (then an update). Several records
-   * with one id are written in input order (the second in a later round, a millisecond later).
+   * fewer round trips, in one transaction per round: one `find` by `_id $in` for the batch, one
+   * `insertMany` for the new records, one `bulkWrite` of the changed ones, one `insertMany` for all
+   * provenance rows. A write conflict runs the round again on fresh data. A record another process
+   * created since the round's read (duplicate key) makes the round's records be written one by
+   * one instead (that one then as an update). Several records with one id are written in input
+   * order (the second in a later round, a millisecond later).
    */
   async writeMany(
     table: HsdsTable,
@@ -179,66 +208,64 @@ export class HsdsStoreRepository implements HsdsStore {
     if (records.length === 0) return [];
     const collection = this.collection(table);
     const ids = records.map((r) => r.id);
-    const results: Array<StoredWrite | undefined> = new Array<StoredWrite | undefined>(records.length);
-    const raced: number[] = [];
-    let kick = false;
-    await withDocumentLocks(collection as unknown as Collection<Document>, ids, async () => {
-      const found = await collection.find({ _id: { $in: ids } }).toArray();
-      const previousById = new Map(found.map((d) => [d._id, d]));
-      const plans = records.map((record) =>
-        planWrite(table, record, previousById.get(record.id) ?? null, provenance, now),
+    let plans: WritePlan[];
+    try {
+      plans = await runInTransaction(
+        this.connection,
+        async (session) => {
+          const found = await collection.find({ _id: { $in: ids } }, { ...NO_OUTBOX, session }).toArray();
+          const previousById = new Map(found.map((d) => [d._id, d]));
+          const planned = records.map((record) =>
+            planWrite(table, record, previousById.get(record.id) ?? null, provenance, now),
+          );
+          const inserts = planned.filter((p): p is InsertPlan => p.kind === 'insert');
+          const updates = planned.filter((p): p is UpdatePlan => p.kind === 'update');
+          if (inserts.length > 0)
+            await collection.insertMany(
+              inserts.map((p) => p.document),
+              { session },
+            );
+          if (updates.length > 0) {
+            await collection.bulkWrite(
+              updates.map((p) => ({ updateOne: { filter: { _id: p.record._id }, update: p.update } })),
+              { session },
+            );
+          }
+          await this.insertRows(
+            [...inserts, ...updates].flatMap((p) => p.rows),
+            session,
+          );
+          return planned;
+        },
+        {
+          onConflict: (attempts) => writeConflict(table, ids, attempts),
+          retryDuplicateKey: false,
+        },
       );
-      const inserts: number[] = [];
-      const updates: number[] = [];
-      plans.forEach((plan, i) => {
-        if (plan.kind === 'unchanged') results[i] = { outcome: 'unchanged', record: plan.record };
-        else if (plan.kind === 'insert') inserts.push(i);
-        else updates.push(i);
-      });
-      if (inserts.length > 0) {
-        const documents = inserts.map((i) => (plans[i] as InsertPlan).document);
-        try {
-          await collection.insertMany(documents, { ordered: false });
-        } catch (err) {
-          const duplicates = duplicateIndexes(err);
-          if (duplicates === null) throw err;
-          for (const j of duplicates) raced.push(inserts[j] as number);
-        }
-      }
-      let next = 0;
-      const updater = async (): Promise<void> => {
-        while (next < updates.length) {
-          const i = updates[next] as number;
-          next += 1;
-          const plan = plans[i] as UpdatePlan;
-          await collection.updateOne({ _id: plan.record._id }, plan.update);
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(UPDATE_CONCURRENCY, updates.length) }, updater));
-      const racedSet = new Set(raced);
-      const rows: MetadataRow[] = [];
-      plans.forEach((plan, i) => {
-        if (plan.kind === 'unchanged' || racedSet.has(i)) return;
-        rows.push(...plan.rows);
-        kick ||= plan.events;
-        results[i] = { outcome: plan.kind === 'insert' ? 'created' : 'updated', record: plan.record };
-      });
-      if (rows.length > 0) await this.metadata.insertMany(rows);
-    });
-    // Created by another process since the find: write them on their own, now as updates.
-    for (const i of raced) results[i] = await this.write(table, records[i] as HsdsRecord, provenance, now);
-    if (kick) this.relay.kick();
-    return results as StoredWrite[];
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      // Created by another process since the round's read: write them on their own (now updates).
+      const results: StoredWrite[] = [];
+      for (const record of records) results.push(await this.write(table, record, provenance, now));
+      return results;
+    }
+    if (plans.some((p) => p.kind !== 'unchanged' && p.events)) this.relay.kick();
+    return plans.map((p) =>
+      p.kind === 'unchanged'
+        ? { outcome: 'unchanged', record: p.record }
+        : { outcome: p.kind === 'insert' ? 'created' : 'updated', record: p.record },
+    );
   }
 
   /** Deletes a record (used for service_at_location unlinks); provenance records the deletion. */
   async remove(table: HsdsTable, id: string, provenance: Provenance, now = new Date()): Promise<boolean> {
     const collection = this.collection(table);
-    return withDocumentLock(collection as unknown as Collection<Document>, id, async () => {
-      const result = await collection.deleteOne({ _id: id });
-      if (result.deletedCount === 0) return false;
-      await this.metadata.insertMany(
-        metadataRows({
+    return runInTransaction(
+      this.connection,
+      async (session) => {
+        const result = await collection.deleteOne({ _id: id }, { session });
+        if (result.deletedCount === 0) return false;
+        const rows = metadataRows({
           table,
           id,
           action: 'delete',
@@ -247,14 +274,18 @@ export class HsdsStoreRepository implements HsdsStore {
           next: null,
           provenance,
           at: now,
-        }),
-      );
-      return true;
-    });
+        });
+        await this.insertRows(rows, session);
+        return true;
+      },
+      { onConflict: (attempts) => writeConflict(table, [id], attempts) },
+    );
+  }
+
+  private async insertRows(rows: MetadataRow[], session: ClientSession): Promise<void> {
+    if (rows.length > 0) await this.metadata.insertMany(rows, { session });
   }
 }
-
-const UPDATE_CONCURRENCY = 4;
 
 interface UnchangedPlan {
   kind: 'unchanged';
@@ -326,10 +357,14 @@ function planWrite(
   ];
   if (previous && fields.length === 0) return { kind: 'unchanged', record: previous };
 
-  sp.createdAt = previousSp.createdAt ?? now;
-  sp.modifiedAt = now;
+  // A record's modification times strictly increase, even for two writes within one millisecond
+  // (provenance row ids are derived from the time: two changes never share one).
+  const last = previousSp.modifiedAt ? new Date(previousSp.modifiedAt).getTime() : -Infinity;
+  const at = now.getTime() > last ? now : new Date(last + 1);
+  sp.createdAt = previousSp.createdAt ?? at;
+  sp.modifiedAt = at;
   const next: StoredRecord = { ...content, _id: record.id, sp };
-  const events = directoryEventsFor(table, previous, next, now.toISOString()).map((e) =>
+  const events = directoryEventsFor(table, previous, next, at.toISOString()).map((e) =>
     createEnvelope(e.contract as unknown as EventContract<TSchema>, e.data, eventMetaFromContext(SOURCE)),
   );
   const rows = metadataRows({
@@ -340,7 +375,7 @@ function planWrite(
     previous: previous ? { ...previousContent, sp: previousSp } : null,
     next: { ...content, sp },
     provenance,
-    at: now,
+    at,
   });
   if (!previous) {
     const document = { ...next, ...(events.length > 0 ? outboxInsertFields(events) : {}) } as StoredRecord;
@@ -356,18 +391,6 @@ function planWrite(
     rows,
     events: events.length > 0,
   };
-}
-
-/** Indexes (in the inserted list) of the documents an unordered insertMany refused as duplicates; null if it failed otherwise. */
-function duplicateIndexes(err: unknown): number[] | null {
-  const writeErrors = (err as { writeErrors?: unknown } | null)?.writeErrors;
-  if (writeErrors === undefined || writeErrors === null) return null;
-  const errors = (Array.isArray(writeErrors) ? writeErrors : [writeErrors]) as Array<{
-    index?: number;
-    code?: number;
-  }>;
-  if (errors.length === 0 || errors.some((e) => e.code !== 11000 || typeof e.index !== 'number')) return null;
-  return errors.map((e) => e.index as number);
 }
 
 function defaultsFor(table: HsdsTable): PlatformFields {

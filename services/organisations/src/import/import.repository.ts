@@ -12,7 +12,17 @@ export interface ImportOrigin {
   source: { name?: string; contentType?: string; bytes?: number };
 }
 
-export type ImportDocument = ImportReport & ImportOrigin & { _id: string };
+export type ImportDocument = ImportReport &
+  ImportOrigin & {
+    _id: string;
+    /** Last sign of life of the process running it (renewed while it runs). */
+    heartbeatAt?: Date;
+  };
+
+/** How often the process running an import renews its heartbeat. */
+export const IMPORT_HEARTBEAT_MS = 15_000;
+/** A running import whose heartbeat is older than this has lost its process. */
+export const IMPORT_STALE_AFTER_MS = 120_000;
 
 export interface QuarantineDocument extends QuarantineEntry {
   _id: string;
@@ -22,8 +32,10 @@ export interface QuarantineDocument extends QuarantineEntry {
 
 /**
  * The `imports` collection (one document per import: progress while it runs, then its report) and
- * `import_quarantine` (one document per quarantined record). Each import document has a single
- * writer (the process running the import), so plain `$set` updates are safe on FerretDB.
+ * `import_quarantine` (one document per quarantined record). An import document is written by the
+ * process running it (progress, heartbeat) while its status is `running`; any instance may mark a
+ * running import failed once its heartbeat is stale (its process is gone), and from then on the
+ * progress writes of a process that was only paused match nothing.
  */
 @Injectable()
 export class ImportRepository implements ImportJournal {
@@ -42,13 +54,26 @@ export class ImportRepository implements ImportJournal {
   }
 
   /** Records the import as started by this origin (before the first progress write). */
-  async begin(report: ImportReport, origin: ImportOrigin): Promise<void> {
-    await this.imports.insertOne({ _id: report.importId, ...report, ...origin });
+  async begin(report: ImportReport, origin: ImportOrigin, now = new Date()): Promise<void> {
+    await this.imports.insertOne({ _id: report.importId, ...report, ...origin, heartbeatAt: now });
   }
 
-  async progress(report: ImportReport): Promise<void> {
-    await this.imports.updateOne({ _id: report.importId }, { $set: report }, { upsert: true });
+  /** Progress (or the final report) of a running import; renews its heartbeat. */
+  async progress(report: ImportReport, now = new Date()): Promise<void> {
+    await this.imports.updateOne(
+      { _id: report.importId, status: 'running' },
+      { $set: { ...report, heartbeatAt: now } },
+    );
     if (report.status !== 'running') this.seqs.delete(report.importId);
+  }
+
+  /** Renews the heartbeat of the running imports of this process. */
+  async heartbeat(importIds: string[], now = new Date()): Promise<void> {
+    if (importIds.length === 0) return;
+    await this.imports.updateMany(
+      { _id: { $in: importIds }, status: 'running' },
+      { $set: { heartbeatAt: now } },
+    );
   }
 
   async quarantine(importId: string, entries: QuarantineEntry[]): Promise<void> {
@@ -85,10 +110,18 @@ export class ImportRepository implements ImportJournal {
     return { items, total };
   }
 
-  /** Imports this service was running when it stopped can never finish: say so. */
+  /**
+   * Imports an instance of this service was running when it stopped can never finish: say so.
+   * Only those whose heartbeat is stale: another instance may be running one right now.
+   */
   async failInterrupted(now = new Date()): Promise<number> {
+    const staleBefore = new Date(now.getTime() - IMPORT_STALE_AFTER_MS);
     const result = await this.imports.updateMany(
-      { status: 'running', runner: 'service' },
+      {
+        status: 'running',
+        runner: 'service',
+        $or: [{ heartbeatAt: { $lt: staleBefore } }, { heartbeatAt: { $exists: false } }],
+      },
       {
         $set: {
           status: 'failed',

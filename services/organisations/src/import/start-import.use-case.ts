@@ -14,7 +14,7 @@ import { HSDS_STORE, type HsdsStore } from '../hsds/hsds-store.port';
 import { DirectoryChanges } from '../signals/directory-changes';
 import { fileElements } from './import-source';
 import { initialReport, runImport, type ImportReport } from './import-runner';
-import { ImportRepository } from './import.repository';
+import { IMPORT_HEARTBEAT_MS, ImportRepository } from './import.repository';
 
 /** Media types the import endpoint takes, and the format each means. */
 export const IMPORT_MEDIA_TYPES: Readonly<Record<string, 'json' | 'ndjson'>> = {
@@ -41,10 +41,13 @@ function mediaTypeOf(contentType: string | undefined): string {
  * Starts a bulk import from an HTTP upload: the body is streamed to a temporary file (so the upload
  * completes whatever its size, in bounded memory), checked to look like the declared format, and
  * the import then runs in the background from that file; the caller polls the import document.
+ * While this process runs imports it renews their heartbeat; every instance regularly marks
+ * failed the running imports whose heartbeat is stale (their process stopped).
  */
 @Injectable()
 export class StartImportUseCase implements OnModuleInit, OnApplicationShutdown {
   private readonly running = new Map<string, Promise<ImportReport>>();
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly imports: ImportRepository,
@@ -55,8 +58,24 @@ export class StartImportUseCase implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     await this.imports.ensureIndexes();
+    await this.failInterrupted();
+    this.timer = setInterval(() => void this.tick(), IMPORT_HEARTBEAT_MS);
+    this.timer.unref();
+  }
+
+  private async failInterrupted(): Promise<void> {
     const interrupted = await this.imports.failInterrupted();
-    if (interrupted > 0) this.logger.warn({ interrupted }, 'imports interrupted by a restart marked failed');
+    if (interrupted > 0)
+      this.logger.warn({ interrupted }, 'imports interrupted by a stopped instance marked failed');
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      await this.imports.heartbeat([...this.running.keys()]);
+      await this.failInterrupted();
+    } catch (error: unknown) {
+      this.logger.warn({ err: error }, 'import heartbeat failed; retried at the next interval');
+    }
   }
 
   /** Waits for background imports (tests; shutdown gives them a bounded time). */
@@ -65,6 +84,7 @@ export class StartImportUseCase implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
     await Promise.race([this.whenIdle(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
   }
 

@@ -7,8 +7,8 @@ import type { MatchOutcome, MatchQuery } from './domain/ranking';
 import { MatchSnapshotStore } from './match-snapshot.store';
 
 /**
- * Matching: candidates come from the in-memory snapshot (listings and signals; FerretDB has no geo
- * index, so distance is computed in code), are ranked on the snapshot's signals, and the results
+ * Matching: candidates come from the in-memory snapshot (listings, sites and signals; distance is
+ * computed there, over sites already in memory), are ranked on the snapshot's signals, and the results
  * returned are re-ranked on live capacity, trust and verification read by `_id` for those few
  * services only (domain/live-leaders.ts).
  */

@@ -36,8 +36,6 @@ import {
 
 /** Documents per round trip while building (small enough not to hold the event loop long). */
 const BATCH = 1_000;
-/** Ids per `_id: {$in}` re-read (FerretDB pushes down up to 1,000 values of an indexed field). */
-const IDS_PER_READ = 500;
 /** Beyond this many changed records at once (a large import), rebuild instead of re-reading them. */
 export const MAX_PATCHED_RECORDS = 2_000;
 
@@ -47,9 +45,8 @@ type Dirty = Map<HsdsTable, Set<string>>;
  * The matching snapshot (domain/match-snapshot.ts) and how it is kept current.
  *
  * - Built on first use, in bulk: one cursor read to the end per collection (organizations,
- *   locations, service_at_locations, services, assurance, service_capacity, service_trust), never
- *   `$in` over thousands of ids and never paged by `_id` (both make FerretDB decode or sort the
- *   whole collection per call).
+ *   locations, service_at_locations, services, assurance, service_capacity, service_trust),
+ *   projected to the fields matching needs.
  * - Changes this process writes reach it at once through DirectoryChanges: capacity, trust and
  *   evidence come with their new value and are patched in synchronously; changed directory
  *   records (management API, API imports) are re-read by `_id`, and the next match waits for
@@ -290,20 +287,19 @@ export class MatchSnapshotStore implements OnModuleInit, OnApplicationBootstrap,
     }
   }
 
-  /** Documents whose `field` (`_id` or the leading key of an index) is one of `values`, a few hundred per read. */
+  /**
+   * Documents whose `field` (`_id`, or `service_id` with its by_service index) is one of `values`:
+   * one indexed `$in` read (at most MAX_PATCHED_RECORDS values, or a service's links).
+   */
   private async findByIds(
     collection: Collection<StoredHsds>,
     field: '_id' | 'service_id',
     values: string[],
     projection: Record<string, 1>,
   ): Promise<StoredHsds[]> {
-    const out: StoredHsds[] = [];
-    for (let i = 0; i < values.length; i += IDS_PER_READ) {
-      const chunk = values.slice(i, i + IDS_PER_READ);
-      const filter = { [field]: { $in: chunk } } as Filter<StoredHsds>;
-      out.push(...(await collection.find(filter, { projection }).toArray()));
-    }
-    return out;
+    if (values.length === 0) return [];
+    const filter = { [field]: { $in: values } } as Filter<StoredHsds>;
+    return collection.find(filter, { projection }).toArray();
   }
 
   // ---- the bulk build ----
@@ -336,17 +332,14 @@ export class MatchSnapshotStore implements OnModuleInit, OnApplicationBootstrap,
           putTrust(data, String(t._id), trustFromDoc(t as never, now)),
         ),
     ];
-    // Gently: one collection after the other, so a rebuild beside requests holds one FerretDB
-    // connection (and about one core of FerretDB) at a time.
+    // Gently: one collection after the other, so a background rebuild adds one query's worth of
+    // load to the database (and one cursor to this process) at a time beside requests.
     if (gently) for (const read of reads) await read();
     else await Promise.all(reads.map((read) => read()));
     return data;
   }
 
-  /**
-   * Every document of a collection through one cursor read to the end (so it is closed). Paging by
-   * `_id > last` would make FerretDB scan and sort the whole collection for every page.
-   */
+  /** Every document of a collection through one cursor read to the end (so it is closed). */
   private async readAll<T extends Document>(
     collection: Collection<T>,
     projection: Record<string, 1>,

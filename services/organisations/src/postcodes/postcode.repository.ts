@@ -35,8 +35,7 @@ export class PostcodeRepository {
 
   /**
    * Idempotent upsert of a batch: one read of the batch's ids, one unordered insert of the new ones,
-   * one replace per changed one (a re-import of the same file writes nothing). No bulkWrite of many
-   * updates (slow on FerretDB 1.24).
+   * one unordered bulk replace of the changed ones (a re-import of the same file writes nothing).
    */
   async upsertBatch(rows: PostcodeRow[], source: string, now = new Date()): Promise<BatchOutcome> {
     const unique = [...new Map(rows.map((r) => [r.id, r])).values()];
@@ -71,7 +70,12 @@ export class PostcodeRepository {
         if ((error as { code?: unknown }).code !== 11000) throw error;
       }
     }
-    for (const doc of changed) await this.collection.replaceOne({ _id: doc._id }, doc);
+    if (changed.length > 0) {
+      await this.collection.bulkWrite(
+        changed.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc } })),
+        { ordered: false },
+      );
+    }
     return {
       created: fresh.length,
       updated: changed.length,

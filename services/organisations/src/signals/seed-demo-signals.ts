@@ -40,6 +40,7 @@ export async function seedDemoSignals(connection: Connection, now = new Date()):
   const assurance = new AssuranceService(assuranceRepo, directory, noKick);
   const capacityRepo = new ServiceCapacityRepository(connection);
   const updater = new ServiceSignalsUpdater(
+    connection,
     new ReferralRecordRepository(connection),
     capacityRepo,
     new ServiceTrustRepository(connection),

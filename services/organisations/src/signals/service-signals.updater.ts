@@ -1,7 +1,10 @@
-import type { Collection, Document } from 'mongodb';
+import type { ClientSession, Collection, Document } from 'mongodb';
+import type { Connection } from 'mongoose';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { createEnvelope, ServiceCapacityChangedV1, type EventEnvelope } from '@sp/contracts';
-import { eventMetaFromContext, OutboxRelay, saveWithEvents, withDocumentLock } from '@sp/messaging';
+import { DomainError } from '@sp/errors';
+import { eventMetaFromContext, OutboxRelay, saveWithEvents } from '@sp/messaging';
+import { MONGO_CONNECTION } from '@sp/persistence';
 import {
   capacityFingerprint,
   capacitySignals,
@@ -13,6 +16,7 @@ import {
   ServiceCapacityRepository,
   type ServiceCapacityDocument,
 } from '../capacity/service-capacity.repository';
+import { runInTransaction } from '../shared/transactions';
 import { submittedPerDay, trustAggregate } from '../trust/domain/trust-signals';
 import { ServiceTrustRepository } from '../trust/service-trust.repository';
 import { DirectoryChanges } from './directory-changes';
@@ -24,21 +28,69 @@ import {
   type Submission,
 } from './domain/referral-record';
 import { ReferralRecordRepository } from './referral-record.repository';
-import type { CapacitySignals } from './service-signals.port';
+import type { CapacitySignals, TrustSignals } from './service-signals.port';
 import { trustFromDoc } from './service-signals.reader';
 
 const SOURCE = '/services/organisations';
 
+type Declaration = { declared: DeclaredCapacity; organisationId: string };
+
 /**
- * Keeps each service's capacity and trust in step with its referral records. Every change to a
- * service's figures happens under the lock of its `service_capacity` document: the records are
- * re-read, everything is recomputed from them (so a redelivered or replayed event cannot count
- * twice), and a service.capacity-changed event goes into that document's outbox when the figures
- * someone relies on changed.
+ * Attempts of one event's transaction: the events of one busy service contend for its capacity
+ * document (a consumer retries a retriable failure again later anyway).
+ */
+const SIGNALS_ATTEMPTS = 25;
+
+/** What one service's recompute wrote (told to the in-process notifier once committed). */
+interface Recomputed {
+  serviceId: string;
+  revision: number;
+  trust: TrustSignals;
+  capacity: CapacitySignals | null;
+  announced: boolean;
+}
+
+/** Distinct service ids, sorted (claims always in one order). */
+function serviceIdsOf(ids: Array<string | undefined>): string[] {
+  return [...new Set(ids.filter((s): s is string => Boolean(s)))].sort();
+}
+
+function signalsConflict(attempts: number): DomainError {
+  return new DomainError(
+    'SIGNALS.WRITE_CONFLICT',
+    `Service signals kept being changed by concurrent writers (${attempts} attempts)`,
+    { status: 409, retriable: true },
+  );
+}
+
+/**
+ * Keeps each service's capacity and trust in step with its referral records. Each referral event
+ * (and each capacity declaration) is ONE multi-document transaction: the referral record is
+ * written, every figure of the service is recomputed from all its records (so a redelivered or
+ * replayed event cannot count twice), and the `service_trust` and `service_capacity` documents
+ * are written, with a service.capacity-changed event in the capacity document's outbox when the
+ * figures someone relies on changed.
+ *
+ * Why a transaction, and why the capacity document is written every time. Events of one service
+ * arrive on different partitions, so several consumers (instances, or partitions of one
+ * instance) apply them at once. A recompute reads the service's records; without isolation,
+ * instance A could read the records before B's new one is written while B reads A's old figures,
+ * and the later of their two writes would drop the other's referral. In a transaction the read of
+ * the records and the write of the figures see one snapshot, and MongoDB lets only the first of
+ * two transactions that write the same document commit: the other fails with a write conflict and
+ * is run again on a snapshot that holds the first one's record. The capacity document is that
+ * shared document: every transaction increments its `revision`, even when no figure changed, so
+ * two recomputes of one service can never both commit from snapshots that miss each other's
+ * record (write skew). The record, the figures and the event also commit together, so a crash
+ * cannot leave a record counted nowhere.
  */
 @Injectable()
 export class ServiceSignalsUpdater {
+  /** Capacity revision last told to the notifier, per service (commits may finish out of order). */
+  private readonly notified = new Map<string, number>();
+
   constructor(
+    @Inject(MONGO_CONNECTION) private readonly connection: Connection,
     private readonly records: ReferralRecordRepository,
     private readonly capacity: ServiceCapacityRepository,
     private readonly trust: ServiceTrustRepository,
@@ -56,36 +108,54 @@ export class ServiceSignalsUpdater {
   async onSubmitted(eventId: string, s: Submission, now = new Date()): Promise<void> {
     const serviceId = s.targetServiceId;
     if (!(await this.known(serviceId))) return;
-    if (!serviceId) {
-      await this.records.save(eventId, recordFromSubmission(s, false));
-      return;
-    }
-    await withDocumentLock(this.capacity.raw, serviceId, async () => {
-      const existing = await this.records.find(s.referralId);
-      if (!existing) {
-        // Full when submitted (from the service's records, this one not yet among them): it waits.
-        const doc = await this.capacity.find(serviceId);
-        const load = deriveLoad(await this.records.ofService(serviceId), now);
-        await this.records.save(eventId, recordFromSubmission(s, isFull(doc?.declared, load.caseload)));
-      }
-      await this.recomputeLocked(serviceId, now);
+    await this.apply(now, [serviceId], async (session) => {
+      const existing = await this.records.find(s.referralId, session);
+      if (ReferralRecordRepository.applied(existing, eventId)) return null;
+      return {
+        serviceIds: [serviceId],
+        write: async () => {
+          if (existing) return;
+          // Full when submitted (from the service's records, this one not yet among them): it waits.
+          const full = serviceId
+            ? isFull(
+                (await this.capacity.find(serviceId, session))?.declared,
+                deriveLoad(await this.records.ofService(serviceId, session), now).caseload,
+              )
+            : false;
+          await this.records.write(eventId, recordFromSubmission(s, full), [], session);
+        },
+      };
     });
   }
 
   async onStatusChange(eventId: string, c: StatusChange, now = new Date()): Promise<void> {
     if (!(await this.known(c.targetServiceId))) return;
-    const before = await this.records.find(c.referralId);
-    const after = applyStatusChange(before, c);
-    if (after !== before) await this.records.save(eventId, after);
-    await this.recompute([before?.serviceId, after.serviceId], now);
+    await this.apply(now, [c.targetServiceId], async (session) => {
+      const before = await this.records.find(c.referralId, session);
+      if (ReferralRecordRepository.applied(before, eventId)) return null;
+      const after = applyStatusChange(before, c);
+      return {
+        serviceIds: [before?.serviceId, after.serviceId],
+        write: async () => {
+          if (after !== before) await this.records.write(eventId, after, [], session);
+        },
+      };
+    });
   }
 
   /** Consent withdrawn: mark the record and drop anything patient-linked (we keep none: counts only). */
   async onConsentWithdrawn(eventId: string, referralId: string, now = new Date()): Promise<void> {
-    const before = await this.records.find(referralId);
-    if (!before) return;
-    await this.records.save(eventId, { ...before, consentWithdrawn: true }, ['patientKey']);
-    await this.recompute([before.serviceId], now);
+    // A referral never seen here (another directory's service) has nothing to mark.
+    if (!(await this.records.find(referralId))) return;
+    await this.apply(now, [], async (session) => {
+      const before = await this.records.find(referralId, session);
+      if (!before || ReferralRecordRepository.applied(before, eventId)) return null;
+      return {
+        serviceIds: [before.serviceId],
+        write: () =>
+          this.records.write(eventId, { ...before, consentWithdrawn: true }, ['patientKey'], session),
+      };
+    });
   }
 
   /** Records a declaration and recomputes; returns the capacity now shown. */
@@ -95,28 +165,77 @@ export class ServiceSignalsUpdater {
     declared: DeclaredCapacity,
     now = new Date(),
   ): Promise<CapacitySignals | null> {
-    return withDocumentLock(this.capacity.raw, serviceId, () =>
-      this.recomputeLocked(serviceId, now, { declared, organisationId }),
+    const [result] = await this.apply(
+      now,
+      [serviceId],
+      async () => ({ serviceIds: [serviceId], write: async () => undefined }),
+      { declared, organisationId },
     );
+    return result?.capacity ?? null;
   }
 
-  async recompute(serviceIds: Array<string | undefined>, now = new Date()): Promise<void> {
-    for (const id of new Set(serviceIds.filter((s): s is string => Boolean(s)))) {
-      await withDocumentLock(this.capacity.raw, id, () => this.recomputeLocked(id, now));
+  /**
+   * In one transaction: the capacity documents of the services the event names are claimed (see
+   * below); `plan` reads the referral record and says which services the event touches (null:
+   * the event was already applied), any other one is claimed too; the record is written and each
+   * service recomputed. Then the notifier is told and the relay woken.
+   *
+   * Claiming first: the transaction's first operation increments the capacity document's revision.
+   * While it is uncommitted, a concurrent transaction of the same service fails at once on that
+   * write (write conflict) and retries after a pause, instead of doing all its reads and failing
+   * at its last write: under contention the holder commits. Claiming before any read also leaves
+   * no gap between the snapshot and the claim in which another commit could void the attempt.
+   */
+  private async apply(
+    now: Date,
+    named: Array<string | undefined>,
+    plan: (session: ClientSession) => Promise<{
+      serviceIds: Array<string | undefined>;
+      write: () => Promise<void>;
+    } | null>,
+    declaration?: Declaration,
+  ): Promise<Recomputed[]> {
+    const results = await runInTransaction(
+      this.connection,
+      async (session) => {
+        const claimed = new Set(serviceIdsOf(named));
+        for (const id of claimed) await this.capacity.claim(id, session);
+        const planned = await plan(session);
+        if (planned === null) return [];
+        const serviceIds = serviceIdsOf(planned.serviceIds);
+        for (const id of serviceIds) if (!claimed.has(id)) await this.capacity.claim(id, session);
+        await planned.write();
+        const out: Recomputed[] = [];
+        for (const id of serviceIds) out.push(await this.recompute(session, id, now, declaration));
+        return out;
+      },
+      { onConflict: signalsConflict, maxAttempts: SIGNALS_ATTEMPTS },
+    );
+    for (const r of results) {
+      // Two commits of one service may finish out of order here: tell only the newer one.
+      if (r.revision <= (this.notified.get(r.serviceId) ?? 0)) continue;
+      this.notified.set(r.serviceId, r.revision);
+      this.changes?.trustChanged(r.serviceId, r.trust);
+      this.changes?.capacityChanged(r.serviceId, r.capacity);
     }
+    if (results.some((r) => r.announced)) this.relay.kick();
+    return results;
   }
 
-  private async recomputeLocked(
+  /** Recomputes one service's trust and capacity from its records, inside the caller's transaction. */
+  private async recompute(
+    session: ClientSession,
     serviceId: string,
     now: Date,
-    change?: { declared: DeclaredCapacity; organisationId: string },
-  ): Promise<CapacitySignals | null> {
-    const records = await this.records.ofService(serviceId);
+    change?: Declaration,
+  ): Promise<Recomputed> {
+    const [records, doc] = [
+      await this.records.ofService(serviceId, session),
+      await this.capacity.find(serviceId, session),
+    ];
     const trust = { trust: trustAggregate(records), submittedPerDay: submittedPerDay(records, now) };
-    await this.trust.replace({ _id: serviceId, ...trust, updatedAt: now });
-    this.changes?.trustChanged(serviceId, trustFromDoc(trust, now));
+    await this.trust.replace({ _id: serviceId, ...trust, updatedAt: now }, session);
 
-    const doc = await this.capacity.find(serviceId);
     const declared = change?.declared ?? doc?.declared;
     const organisationId =
       change?.organisationId ??
@@ -138,33 +257,9 @@ export class ServiceSignalsUpdater {
 
     const events: EventEnvelope[] = [];
     if (signals && organisationId && fingerprint !== doc?.announced) {
-      events.push(
-        createEnvelope(
-          ServiceCapacityChangedV1,
-          {
-            serviceId,
-            organisationId,
-            capacityStatus: signals.status,
-            ...(signals.unit ? { unit: signals.unit } : {}),
-            ...(signals.maximum !== undefined ? { maximum: signals.maximum } : {}),
-            ...(signals.available !== undefined ? { available: signals.available } : {}),
-            caseload: signals.caseload,
-            waitlistLength: signals.waitlistLength,
-            ...(signals.estimatedWaitDays !== undefined
-              ? { estimatedWaitDays: signals.estimatedWaitDays }
-              : {}),
-            occurredAt: now.toISOString(),
-          },
-          eventMetaFromContext(SOURCE),
-        ),
-      );
+      events.push(this.capacityEvent(serviceId, organisationId, signals, now));
     }
-    if (!figuresChanged && events.length === 0) {
-      this.changes?.capacityChanged(serviceId, signals);
-      return signals;
-    }
-
-    const state: Omit<ServiceCapacityDocument, '_id' | 'outbox' | 'outboxPending'> = {
+    const state: Omit<ServiceCapacityDocument, '_id' | 'outbox' | 'outboxPending' | 'revision'> = {
       ...(organisationId ? { organisationId } : {}),
       ...(declared ? { declared } : {}),
       caseload: load.caseload,
@@ -177,16 +272,47 @@ export class ServiceSignalsUpdater {
           : {}),
       updatedAt,
     };
-    await saveWithEvents(
+    // Written even when nothing changed: the revision increment is what makes two concurrent
+    // recomputes of this service conflict (see the class comment).
+    const saved = await saveWithEvents(
       this.capacity.collection as unknown as Collection<Document>,
       serviceId,
-      doc !== null && doc !== undefined,
+      doc ? (doc.revision ?? 0) : null,
       state,
       events,
+      { session },
     );
-    // Still under the document lock: two recomputes of one service notify in the order they wrote.
-    this.changes?.capacityChanged(serviceId, signals);
-    if (events.length > 0) this.relay.kick();
-    return signals;
+    if (!saved.saved) throw new Error(`service_capacity/${serviceId} changed inside its transaction`);
+    return {
+      serviceId,
+      revision: saved.revision,
+      trust: trustFromDoc(trust, now),
+      capacity: signals,
+      announced: events.length > 0,
+    };
+  }
+
+  private capacityEvent(
+    serviceId: string,
+    organisationId: string,
+    signals: CapacitySignals,
+    now: Date,
+  ): EventEnvelope {
+    return createEnvelope(
+      ServiceCapacityChangedV1,
+      {
+        serviceId,
+        organisationId,
+        capacityStatus: signals.status,
+        ...(signals.unit ? { unit: signals.unit } : {}),
+        ...(signals.maximum !== undefined ? { maximum: signals.maximum } : {}),
+        ...(signals.available !== undefined ? { available: signals.available } : {}),
+        caseload: signals.caseload,
+        waitlistLength: signals.waitlistLength,
+        ...(signals.estimatedWaitDays !== undefined ? { estimatedWaitDays: signals.estimatedWaitDays } : {}),
+        occurredAt: now.toISOString(),
+      },
+      eventMetaFromContext(SOURCE),
+    );
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { JWK } from 'jose';
 import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { collectionOf, MONGO_CONNECTION } from '@sp/persistence';
+import { collectionOf, insertOnce, MONGO_CONNECTION } from '@sp/persistence';
 
 interface SigningKeyDocument {
   _id: 'primary';
@@ -12,8 +12,11 @@ interface SigningKeyDocument {
 
 /**
  * Development key store: when no TOKEN_SIGNING_JWK is configured, one key is generated and kept
- * in this service's database so tokens stay valid across restarts. Race-safe: the first writer
- * wins and everyone reads back the winner.
+ * in this service's database so tokens stay valid across restarts. Instances booting together
+ * each generate a candidate and insert it under the one `_id` ('primary'); the `_id` index is
+ * unique, so exactly one insert succeeds and every instance then uses the stored key (the loser's
+ * duplicate key error is the answer "someone else created it": read it). The key is never
+ * replaced afterwards.
  */
 @Injectable()
 export class SigningKeyRepository {
@@ -27,13 +30,14 @@ export class SigningKeyRepository {
     const existing = await this.keys.findOne({ _id: 'primary' });
     if (existing) return existing.privateJwk;
     const candidate = await generate();
-    await this.keys.updateOne(
-      { _id: 'primary' },
-      { $setOnInsert: { privateJwk: candidate, createdAt: new Date() } },
-      { upsert: true },
-    );
+    const outcome = await insertOnce<SigningKeyDocument>(this.keys, {
+      _id: 'primary',
+      privateJwk: candidate,
+      createdAt: new Date(),
+    });
+    if (outcome === 'created') return candidate;
     const stored = await this.keys.findOne({ _id: 'primary' });
-    if (!stored) throw new Error('signing key could not be stored');
+    if (!stored) throw new Error('signing key exists (duplicate key) but could not be read');
     return stored.privateJwk;
   }
 }

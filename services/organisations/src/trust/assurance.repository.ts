@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Collection, Document } from 'mongodb';
+import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
 import type { EvidenceType } from '@sp/contracts';
 import type { OutboxEntry } from '@sp/messaging';
@@ -17,7 +17,8 @@ export interface PendingEvidence {
 /**
  * `assurance`: one document per organisation: its verified evidence, submissions awaiting
  * verification, the verification last announced, and the outbox of organisation.verified /
- * organisation.unverified. Written only under withDocumentLock (see AssuranceService).
+ * organisation.unverified. Written by AssuranceService only, each write conditional on the
+ * `revision` it read (saveWithEvents).
  */
 export interface AssuranceDocument {
   _id: string;
@@ -27,6 +28,8 @@ export interface AssuranceDocument {
   /** The verification last announced by an event (verificationAnnouncement). */
   announced?: string;
   updatedAt: Date;
+  /** Incremented by every write (absent on documents written before revisions existed). */
+  revision?: number;
   outbox?: OutboxEntry[];
   outboxPending?: boolean;
 }
@@ -37,10 +40,6 @@ export class AssuranceRepository {
 
   constructor(@Inject(MONGO_CONNECTION) connection: Connection) {
     this.collection = collectionOf<AssuranceDocument>(connection, 'assurance');
-  }
-
-  get raw(): Collection<Document> {
-    return this.collection as unknown as Collection<Document>;
   }
 
   async find(organisationId: string): Promise<AssuranceDocument | null> {

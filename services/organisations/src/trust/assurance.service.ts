@@ -8,7 +8,8 @@ import {
   type EvidenceType,
 } from '@sp/contracts';
 import { DomainError } from '@sp/errors';
-import { eventMetaFromContext, OutboxRelay, saveWithEvents, withDocumentLock } from '@sp/messaging';
+import { eventMetaFromContext, OutboxRelay, saveWithEvents } from '@sp/messaging';
+import { retryOnConflict } from '../shared/transactions';
 import { DirectoryChanges } from '../signals/directory-changes';
 import { DirectoryLookup } from '../signals/directory-lookup';
 import {
@@ -24,14 +25,31 @@ const SOURCE = '/services/organisations';
 
 type Mutation = (doc: AssuranceDocument) => void;
 
+function evidenceConflict(organisationId: string, attempts: number): DomainError {
+  return new DomainError(
+    'EVIDENCE.WRITE_CONFLICT',
+    `The evidence of ${organisationId} kept being changed by concurrent writers (${attempts} attempts); try again`,
+    { status: 409, retriable: true },
+  );
+}
+
 /**
  * Assurance evidence and the verification computed from it. Every write re-evaluates the
  * organisation and, when what is announced changed (see verificationAnnouncement), puts
  * organisation.verified or organisation.unverified into the document's outbox in the same write.
  * Re-evaluating with nothing changed writes and emits nothing (the sweep relies on that).
+ *
+ * Each write is an optimistic read-decide-write of the organisation's one document: read it (with
+ * its revision), apply the change, compute the verification, write on condition that the revision
+ * is still the one read. If another writer (another request, instance or sweep) came first, the
+ * change is applied again to the document it left, so concurrent writes of different evidence all
+ * stay, and the verification and its event always follow from the evidence actually stored.
  */
 @Injectable()
 export class AssuranceService {
+  /** Revision last told to the notifier, per organisation (writes may finish out of order). */
+  private readonly notified = new Map<string, number>();
+
   constructor(
     private readonly assurance: AssuranceRepository,
     private readonly directory: DirectoryLookup,
@@ -135,46 +153,57 @@ export class AssuranceService {
   }
 
   private async write(organisationId: string, now: Date, mutate?: Mutation): Promise<AssuranceDocument> {
-    const result = await withDocumentLock(this.assurance.raw, organisationId, async () => {
-      const existing = await this.assurance.find(organisationId);
-      const doc: AssuranceDocument = existing ?? {
-        _id: organisationId,
-        evidence: {},
-        pending: {},
-        updatedAt: now,
-      };
-      doc.evidence ??= {};
-      doc.pending ??= {};
-      mutate?.(doc);
-      const profile = (await this.directory.organisationProfiles([organisationId])).get(organisationId) ?? {};
-      const verification = computeVerification(profile, doc.evidence, now);
-      const announcement = verificationAnnouncement(verification);
-      const events: EventEnvelope[] = [];
-      if (announcement !== (doc.announced ?? NEVER_ANNOUNCED))
-        events.push(this.event(organisationId, verification, now));
-      const unchanged = JSON.stringify(existing?.verification) === JSON.stringify(verification);
-      if (existing && !mutate && events.length === 0 && unchanged) return { doc: existing, emitted: false };
-
-      const state = {
-        evidence: doc.evidence,
-        pending: doc.pending,
-        verification,
-        announced: announcement,
-        updatedAt: now,
-      };
-      await saveWithEvents(
-        this.assurance.collection as unknown as Collection<Document>,
-        organisationId,
-        existing !== null && existing !== undefined,
-        state,
-        events,
-      );
-      // Under the document lock, so notifications follow the order of the writes.
-      this.changes?.evidenceChanged(organisationId, doc.evidence);
-      return { doc: { _id: organisationId, ...state }, emitted: events.length > 0 };
+    const result = await retryOnConflict(() => this.tryWrite(organisationId, now, mutate), {
+      onConflict: (attempts) => evidenceConflict(organisationId, attempts),
     });
+    if (result.revision !== undefined && result.revision > (this.notified.get(organisationId) ?? 0)) {
+      this.notified.set(organisationId, result.revision);
+      this.changes?.evidenceChanged(organisationId, result.doc.evidence);
+    }
     if (result.emitted) this.relay.kick();
     return result.doc;
+  }
+
+  /** One attempt: undefined when another writer changed the document since it was read. */
+  private async tryWrite(
+    organisationId: string,
+    now: Date,
+    mutate?: Mutation,
+  ): Promise<{ doc: AssuranceDocument; emitted: boolean; revision?: number } | undefined> {
+    const existing = await this.assurance.find(organisationId);
+    const doc: AssuranceDocument = existing
+      ? { ...existing, evidence: { ...existing.evidence }, pending: { ...existing.pending } }
+      : { _id: organisationId, evidence: {}, pending: {}, updatedAt: now };
+    mutate?.(doc);
+    const profile = (await this.directory.organisationProfiles([organisationId])).get(organisationId) ?? {};
+    const verification = computeVerification(profile, doc.evidence, now);
+    const announcement = verificationAnnouncement(verification);
+    const events: EventEnvelope[] = [];
+    if (announcement !== (doc.announced ?? NEVER_ANNOUNCED))
+      events.push(this.event(organisationId, verification, now));
+    const unchanged = JSON.stringify(existing?.verification) === JSON.stringify(verification);
+    if (existing && !mutate && events.length === 0 && unchanged) return { doc: existing, emitted: false };
+
+    const state = {
+      evidence: doc.evidence,
+      pending: doc.pending,
+      verification,
+      announced: announcement,
+      updatedAt: now,
+    };
+    const saved = await saveWithEvents(
+      this.assurance.collection as unknown as Collection<Document>,
+      organisationId,
+      existing ? (existing.revision ?? 0) : null,
+      state,
+      events,
+    );
+    if (!saved.saved) return undefined;
+    return {
+      doc: { _id: organisationId, ...state, revision: saved.revision },
+      emitted: events.length > 0,
+      revision: saved.revision,
+    };
   }
 
   private event(organisationId: string, v: Verification, now: Date): EventEnvelope {

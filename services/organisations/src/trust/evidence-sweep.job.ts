@@ -9,8 +9,8 @@ export const DEFAULT_EVIDENCE_SWEEP_INTERVAL_MS = 3_600_000;
  * Re-evaluates every organisation's evidence at boot and then every EVIDENCE_SWEEP_INTERVAL_MS
  * (default 1 h): an organisation whose evidence expired since the last pass becomes unverified and
  * organisation.unverified goes out; with nothing changed nothing is written or emitted. A plain
- * timer is enough: the pass is idempotent and per-document locked, so two instances (or an
- * overlapping pass) at worst repeat the same no-op evaluation.
+ * timer is enough: the pass is idempotent and each write is conditional on the revision it read,
+ * so two instances (or an overlapping pass) at worst repeat the same no-op evaluation.
  */
 @Injectable()
 export class EvidenceSweepJob implements OnApplicationBootstrap, OnApplicationShutdown {

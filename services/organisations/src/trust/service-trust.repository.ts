@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Collection } from 'mongodb';
+import type { ClientSession, Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { collectionOf, MONGO_CONNECTION } from '@sp/persistence';
 import type { TrustAggregate } from './domain/trust-signals';
@@ -29,8 +29,8 @@ export class ServiceTrustRepository {
       .toArray();
   }
 
-  /** Only called while holding the service's capacity-document lock. */
-  async replace(doc: ServiceTrustDocument): Promise<void> {
-    await this.collection.replaceOne({ _id: doc._id }, doc, { upsert: true });
+  /** Written inside the signals updater's transaction, with the service's capacity document. */
+  async replace(doc: ServiceTrustDocument, session: ClientSession): Promise<void> {
+    await this.collection.replaceOne({ _id: doc._id }, doc, { upsert: true, session });
   }
 }

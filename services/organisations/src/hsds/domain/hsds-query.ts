@@ -187,7 +187,7 @@ export function containsPattern(text: string): RegExp {
   return new RegExp(text.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
 }
 
-/** Great-circle distance in meters (haversine; no geo index on FerretDB, so computed in code). */
+/** Great-circle distance in meters (haversine), for listings already joined in memory. */
 export function distanceMeters(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
   const rad = (d: number) => (d * Math.PI) / 180;
   const dLat = rad(b.lat - a.lat);
