@@ -1,9 +1,15 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import type { ClientSession, Collection, Document, Filter, MongoClient, TransactionOptions } from 'mongodb';
+import type { ClientSession, Collection, Document, Filter, MongoClient } from 'mongodb';
 import type { Connection } from 'mongoose';
 import type { EventEnvelope } from '@sp/contracts';
 import { outboxUpdate } from '@sp/messaging';
-import { BatchedInserter, collectionOf, isDuplicateKeyError, MONGO_CONNECTION } from '@sp/persistence';
+import {
+  BatchedInserter,
+  collectionOf,
+  inTransaction,
+  isDuplicateKeyError,
+  MONGO_CONNECTION,
+} from '@sp/persistence';
 import { ReferralErrors } from './referral-errors';
 import type { ReferralDocument, ReferralHistoryEntry } from './referral.entity';
 
@@ -37,16 +43,6 @@ export interface ChangeOptions {
 export const IDEMPOTENCY_INDEX = 'unique_idempotency_key_when_given';
 /** The index it replaces (every referral held a key, `auto:<id>` when the client sent none). */
 const LEGACY_IDEMPOTENCY_INDEX = 'unique_idempotency_key';
-
-/**
- * Snapshot reads see one consistent state of every referral the transaction touches; majority
- * commit so that a committed tree survives a primary fail-over.
- */
-const TRANSACTION_OPTIONS: TransactionOptions = {
-  readConcern: { level: 'snapshot' },
-  writeConcern: { w: 'majority' },
-  readPreference: 'primary',
-};
 
 const WITHOUT_OUTBOX = { projection: { outbox: 0 } } as const;
 
@@ -100,9 +96,8 @@ export class ReferralRepository implements OnModuleInit {
    * relay kicks) to the caller, after this resolves.
    */
   async inTransaction<T>(fn: (session: ClientSession) => Promise<T>): Promise<T> {
-    return this.client.withSession((session) =>
-      session.withTransaction(() => fn(session), TRANSACTION_OPTIONS),
-    );
+    // Snapshot reads (one consistent state of every referral touched), majority commit.
+    return inTransaction(this.client, fn);
   }
 
   /** Inserts the referral and its events atomically; an existing idempotency key returns the original. */
