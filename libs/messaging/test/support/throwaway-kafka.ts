@@ -71,8 +71,7 @@ export class ThrowawayKafka {
       await freePort(),
     );
     broker.writeConfig();
-    // A KRaft cluster id is 16 random bytes, base64url without padding.
-    const clusterId = randomBytes(16).toString('base64url');
+    const clusterId = kraftClusterId();
     await run('java', [
       '-Xmx256m',
       `-Dlog4j.configuration=file:${join(broker.dir, 'log4j.properties')}`,
@@ -188,5 +187,17 @@ export class ThrowawayKafka {
   async destroy(): Promise<void> {
     await this.kill();
     rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A KRaft cluster id: 16 random bytes, base64url without padding. Like Kafka's own
+ * `Uuid.randomUuid`, never one that starts with '-': the storage tool's argument parser would read
+ * it as an option (`--cluster-id/-t: expected one argument`), which failed 1 start in 64.
+ */
+export function kraftClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
   }
 }
