@@ -25,6 +25,7 @@ import {
   type StatusChange,
 } from '../src/signals/domain/referral-record';
 import { ReferralEventsConsumer } from '../src/signals/referral-events.consumer';
+import { SERVICE_SIGNALS, type ServiceSignalsReader } from '../src/signals/service-signals.port';
 import { trustAggregate } from '../src/trust/domain/trust-signals';
 import {
   dropDatabase,
@@ -41,6 +42,8 @@ const meta = { source: '/test/referrals', correlationId: 'two-instances' };
 const PATIENT = 'b5a2c96250612366ea272ffac6d9744aaf4b45aacd96aa7cfcb931ee3b558259';
 /** Lanes per instance: a consumer applies up to 3 partitions at once. */
 const LANES = 3;
+/** Referrals applied one at a time while the other instance reads (see the read-consistency test). */
+const READ_REFERRALS = 40;
 
 type Step = { env: EventEnvelope; change?: StatusChange };
 
@@ -50,6 +53,7 @@ describe('two instances on one database', () => {
   const run = uniqueName('two').replace(/-/g, '');
   const org = `org-vcs-${run}`;
   const svc = `svc-${run}`;
+  const readSvc = `svc-read-${run}`;
   const evidenceOrgs = [1, 2, 3, 4].map((n) => `org-ev${n}-${run}`);
 
   beforeAll(async () => {
@@ -59,7 +63,10 @@ describe('two instances on one database', () => {
     await seedDirectory(
       a.connection,
       [{ id: org, kind: 'vcs' }, ...evidenceOrgs.map((id) => ({ id, kind: 'vcs' as const }))],
-      [{ id: svc, organisationId: org, terms: ['sp-need-loneliness'] }],
+      [
+        { id: svc, organisationId: org, terms: ['sp-need-loneliness'] },
+        { id: readSvc, organisationId: org, terms: ['sp-need-loneliness'] },
+      ],
     );
   });
 
@@ -258,6 +265,108 @@ describe('two instances on one database', () => {
         declared: { typicalWaitDays: 7 },
       });
     }
+  });
+
+  it('shows trust and capacity from one commit: a read on one instance never mixes new trust with an old caseload', async () => {
+    // Referral j is submitted, accepted, then completed (j odd) or failed (j even), one at a time,
+    // through instance a. Every committed state then satisfies: accepted = sampleSize (A),
+    // finished = A - caseload (F), completion rate = completed(F) / F with completed(F) = ceil(F/2).
+    // Instance b reads the service's signals meanwhile (as its HSDS and matching reads do); a pair of figures from two commits breaks that.
+    const t0 = Date.now() - DAY;
+    const at = (j: number, step: number) => new Date(t0 + j * 60_000 + step * 1_000).toISOString();
+    const observed: Array<{ sampleSize: number; completionRate: number | null; caseload: number }> = [];
+    let applying = true;
+    const read = async () => {
+      const shown = (await b.app.get<ServiceSignalsReader>(SERVICE_SIGNALS).forServices([readSvc])).get(
+        readSvc,
+      );
+      if (shown?.capacity)
+        observed.push({
+          sampleSize: shown.trust.sampleSize,
+          completionRate: shown.trust.completionRate,
+          caseload: shown.capacity.caseload,
+        });
+    };
+    const reading = (async () => {
+      while (applying) await read();
+    })();
+    const base = (j: number) => ({
+      referralId: `ref-read-${run}-${j}`,
+      requesterOrganisationId: 'org-gp',
+      targetServiceId: readSvc,
+      ownerOrganisationId: org,
+      actor: { organisationId: org, role: 'provider' as const },
+      patientKey: PATIENT,
+      submittedAt: at(j, 0),
+    });
+    try {
+      await request(a.http)
+        .put(`/v1/directory/services/${readSvc}/capacity`)
+        .set('Authorization', await a.bearer({ organisationId: org, role: 'provider' }))
+        .send({ status: 'has-capacity', unit: 'places', maximum: 50 })
+        .expect(200);
+      for (let j = 1; j <= READ_REFERRALS; j += 1) {
+        const { actor: _actor, submittedAt: _s, ...submitted } = base(j);
+        await deliver(
+          a,
+          createEnvelope(
+            ReferralSubmittedV1,
+            {
+              ...submitted,
+              requesterOdsCode: 'A81001',
+              needs: ['sp-need-loneliness'],
+              priority: 'routine',
+              status: 'requested',
+              occurredAt: at(j, 0),
+            },
+            meta,
+          ),
+        );
+        await deliver(
+          a,
+          createEnvelope(
+            ReferralAcceptedV1,
+            {
+              ...base(j),
+              version: 2,
+              fromStatus: 'requested',
+              toStatus: 'accepted',
+              claimed: false,
+              occurredAt: at(j, 1),
+            },
+            meta,
+          ),
+        );
+        const finished = { ...base(j), version: 3, fromStatus: 'accepted' as const, occurredAt: at(j, 2) };
+        await deliver(
+          a,
+          j % 2 === 1
+            ? createEnvelope(
+                ReferralCompletedV1,
+                { ...finished, toStatus: 'completed', outcomeCodes: [] },
+                meta,
+              )
+            : createEnvelope(
+                ReferralFailedV1,
+                { ...finished, toStatus: 'failed', reasonCode: 'unable-to-contact' },
+                meta,
+              ),
+        );
+      }
+    } finally {
+      applying = false;
+      await reading;
+    }
+    await read();
+
+    expect(observed.length).toBeGreaterThan(10);
+    const mixed = observed.filter(({ sampleSize, completionRate, caseload }) => {
+      const finished = sampleSize - caseload;
+      const expected = finished === 0 ? null : Math.round((Math.ceil(finished / 2) / finished) * 1000) / 1000;
+      return caseload < 0 || caseload > 1 || completionRate !== expected;
+    });
+    expect(mixed).toEqual([]);
+    expect(observed.at(-1)).toEqual({ sampleSize: READ_REFERRALS, completionRate: 0.5, caseload: 0 });
   });
 
   it('keeps every piece of evidence recorded through both instances at once, and announces verified once', async () => {

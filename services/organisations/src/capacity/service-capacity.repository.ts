@@ -51,10 +51,10 @@ export class ServiceCapacityRepository {
     await this.collection.updateOne({ _id: serviceId }, { $inc: { revision: 1 } }, { session });
   }
 
-  async findMany(serviceIds: string[]): Promise<ServiceCapacityDocument[]> {
+  async findMany(serviceIds: string[], session?: ClientSession): Promise<ServiceCapacityDocument[]> {
     if (serviceIds.length === 0) return [];
     return this.collection
-      .find({ _id: { $in: serviceIds } }, { projection: { outbox: 0 } })
+      .find({ _id: { $in: serviceIds } }, { projection: { outbox: 0 }, ...(session ? { session } : {}) })
       .limit(serviceIds.length)
       .toArray();
   }

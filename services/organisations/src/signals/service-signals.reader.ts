@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Connection } from 'mongoose';
+import { inTransaction, MONGO_CONNECTION } from '@sp/persistence';
 import { ServiceCapacityRepository, signalsFromDoc } from '../capacity/service-capacity.repository';
 import { AssuranceRepository } from '../trust/assurance.repository';
 import { computeVerification } from '../trust/domain/verification.rules';
@@ -28,10 +30,16 @@ export function trustFromDoc(
  * The read side of trust, capacity and verification (SERVICE_SIGNALS). Two reads per call
  * whatever the number of ids; verification is computed at read time, so evidence that expired a
  * minute ago shows as expired even before the next sweep announces it.
+ *
+ * Trust and capacity are written by one transaction (ServiceSignalsUpdater), so they are read in
+ * one snapshot too: two independent reads could straddle a commit and show the new completion
+ * rate next to the old caseload (seen in CI: completion 1 with the completed referral still in
+ * the caseload).
  */
 @Injectable()
 export class ServiceSignalsReaderImpl implements ServiceSignalsReader {
   constructor(
+    @Inject(MONGO_CONNECTION) private readonly connection: Connection,
     private readonly capacity: ServiceCapacityRepository,
     private readonly trust: ServiceTrustRepository,
     private readonly assurance: AssuranceRepository,
@@ -40,9 +48,10 @@ export class ServiceSignalsReaderImpl implements ServiceSignalsReader {
 
   async forServices(serviceIds: string[], now = new Date()): Promise<Map<string, ServiceSignals>> {
     const ids = [...new Set(serviceIds)];
-    const [capacityDocs, trustDocs] = await Promise.all([
-      this.capacity.findMany(ids),
-      this.trust.findMany(ids),
+    if (ids.length === 0) return new Map();
+    const [capacityDocs, trustDocs] = await inTransaction(this.connection, async (session) => [
+      await this.capacity.findMany(ids, session),
+      await this.trust.findMany(ids, session),
     ]);
     const capacityById = new Map(capacityDocs.map((d) => [d._id, d]));
     const trustById = new Map(trustDocs.map((d) => [d._id, d]));

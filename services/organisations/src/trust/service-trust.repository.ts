@@ -21,10 +21,10 @@ export class ServiceTrustRepository {
     this.collection = collectionOf<ServiceTrustDocument>(connection, 'service_trust');
   }
 
-  async findMany(serviceIds: string[]): Promise<ServiceTrustDocument[]> {
+  async findMany(serviceIds: string[], session?: ClientSession): Promise<ServiceTrustDocument[]> {
     if (serviceIds.length === 0) return [];
     return this.collection
-      .find({ _id: { $in: serviceIds } })
+      .find({ _id: { $in: serviceIds } }, session ? { session } : {})
       .limit(serviceIds.length)
       .toArray();
   }
