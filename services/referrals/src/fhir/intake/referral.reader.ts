@@ -1,0 +1,118 @@
+import { intakeProblems, type Actor } from '../../domain/referral-intake.rules';
+import type { OnwardReferralInput, ReferralIntake } from '../../referrals/referral-operations';
+import { FieldExpressions } from '../field-expressions';
+import type { Problems } from '../fhir-json';
+import { consentOf, NO_CONSENT, readConsent, type ConsentFacts } from './consent.reader';
+import { readNeeds } from './needs.reader';
+import { NO_PATIENT, readPatient, resolvePatient } from './patient.reader';
+import type { Located, Scope } from './references';
+import {
+  checkCommonRequest,
+  readDoNotContact,
+  readIdentifiers,
+  readNote,
+  readPerformer,
+  readPriority,
+  readRequesterOds,
+} from './service-request.reader';
+
+/** A new referral from its ServiceRequest (patient and consent resolved within the payload). */
+export function readIntake(
+  sr: Located,
+  scope: Scope,
+  problems: Problems,
+  expressions: FieldExpressions,
+  actor: Actor,
+  now: Date,
+): { intake: ReferralIntake; patient?: Located; consent?: Located } {
+  const { resource, path } = sr;
+  checkCommonRequest(resource, path, problems);
+  const patientRef = resolvePatient(resource.subject, `${path}.subject`, scope, problems);
+  const patient = patientRef ? readPatient(patientRef, problems, expressions) : NO_PATIENT;
+  expressions.set('requesterOdsCode', `${path}.requester`);
+  const requesterOdsCode = readRequesterOds(resource.requester, `${path}.requester`, scope, problems) ?? '';
+  expressions.set('targetServiceId', `${path}.performer`);
+  const performer = readPerformer(resource, path, scope, problems);
+  const needs = readNeeds(resource, path, problems, expressions, true);
+  const priority = readPriority(resource, path, problems, expressions);
+  const consentRef = consentOf(sr, scope, problems);
+  expressions.set('consent', `${path}.supportingInfo`);
+  let consent: ConsentFacts = NO_CONSENT;
+  if (consentRef) consent = readConsent(consentRef, patientRef, scope, problems, expressions);
+  else
+    problems.add(
+      `${path}.supportingInfo`,
+      'required',
+      'Consent is required: reference a Consent (status active, dateTime, performer, scope) from supportingInfo',
+    );
+  const doNotContact = readDoNotContact(resource, path, problems);
+  const note = readNote(resource, path, problems, expressions);
+  const identifiers = readIdentifiers(resource, path, problems);
+  expressions.set('identifiers', `${path}.identifier`);
+
+  // The business rules too, so one answer names every failing field (skipping fields already reported).
+  // Rules about a part that is missing altogether are left out: its absence is already reported.
+  const rules = intakeProblems(
+    { patient, requesterOdsCode, needs, consent: consentRef ? consent : { ...consent, given: true } },
+    actor,
+    now,
+  ).filter(
+    (p) => (patientRef || !p.field.startsWith('patient')) && (consentRef || !p.field.startsWith('consent')),
+  );
+  for (const p of expressions.translate(rules)) if (!problems.covers(p.field)) problems.list.push(p);
+
+  const intake: ReferralIntake = {
+    patient,
+    requesterOdsCode,
+    ...(performer.serviceId !== undefined ? { targetServiceId: performer.serviceId } : {}),
+    needs,
+    priority,
+    consent,
+    doNotContact,
+    ...(note !== undefined ? { note } : {}),
+    ...(identifiers.length > 0 ? { identifiers } : {}),
+  };
+  return {
+    intake,
+    ...(patientRef ? { patient: patientRef } : {}),
+    ...(consentRef ? { consent: consentRef } : {}),
+  };
+}
+
+/** One onward referral (ServiceRequest basedOn the parent): the parent's patient and consent carry over. */
+export function readOnwardTarget(
+  sr: Located,
+  scope: Scope,
+  problems: Problems,
+  expressions: FieldExpressions,
+  index: number,
+): OnwardReferralInput['targets'][number] {
+  const { resource, path } = sr;
+  checkCommonRequest(resource, path, problems);
+  // The subject may be sent (Gravity does) but the parent's patient is the one referred.
+  if (resource.supportingInfo !== undefined)
+    problems.add(
+      `${path}.supportingInfo`,
+      'not-supported',
+      "An onward referral carries the parent's consent; do not send it again",
+    );
+  const prefix = `targets[${index}]`;
+  expressions.set(prefix, path);
+  expressions.set(`${prefix}.targetServiceId`, `${path}.performer`);
+  const performer = readPerformer(resource, path, scope, problems);
+  if (performer.serviceId === undefined && !performer.invalid)
+    problems.required(`${path}.performer`, 'An onward referral must name the directory service (performer)');
+  const sub = new FieldExpressions(path);
+  const needs = readNeeds(resource, path, problems, sub, false);
+  needs.forEach((_, j) => expressions.set(`${prefix}.needs[${j}]`, sub.expressionFor(`needs[${j}]`)));
+  const priority = resource.priority === undefined ? undefined : readPriority(resource, path, problems, sub);
+  const note = readNote(resource, path, problems, sub);
+  expressions.set(`${prefix}.priority`, `${path}.priority`);
+  expressions.set(`${prefix}.note`, `${path}.note`);
+  return {
+    targetServiceId: performer.serviceId ?? '',
+    ...(needs.length > 0 ? { needs } : {}),
+    ...(priority !== undefined ? { priority } : {}),
+    ...(note !== undefined ? { note } : {}),
+  };
+}
