@@ -55,6 +55,12 @@ export type { ReferralExpiredV1Data } from './events/referral.expired.v1.event';
 export { ReferralFailedV1Schema, ReferralFailedV1 } from './events/referral.failed.v1.event';
 export type { ReferralFailedV1Data } from './events/referral.failed.v1.event';
 export {
+  GP_SUMMARY_CLOSING_STATUSES,
+  ReferralGpSummaryIssuedV1Schema,
+  ReferralGpSummaryIssuedV1,
+} from './events/referral.gp-summary-issued.v1.event';
+export type { ReferralGpSummaryIssuedV1Data } from './events/referral.gp-summary-issued.v1.event';
+export {
   ReferralOnwardCreatedV1Schema,
   ReferralOnwardCreatedV1,
 } from './events/referral.onward-created.v1.event';
@@ -122,3 +128,12 @@ export {
   deadLetterMessageIdFor,
 } from './asyncapi/build-asyncapi-document';
 export type { AsyncApiDocument } from './asyncapi/build-asyncapi-document';
+
+export {
+  DIRECTORY_ID_NAMESPACE,
+  derivedDirectoryId,
+  directoryId,
+  directoryIdForSlug,
+  isUuid,
+} from './directory-ids';
+export type { DirectoryTable } from './directory-ids';
