@@ -137,3 +137,23 @@ export {
   isUuid,
 } from './directory-ids';
 export type { DirectoryTable } from './directory-ids';
+
+export {
+  NEED_SYSTEM,
+  NEED_TERMS,
+  NEED_CODES,
+  SNOMED_CT_ID,
+  isPlatformNeedCode,
+  isKnownNeedCode,
+  NEED_MAPPING_VERSION,
+  SNOMED_CT_SYSTEM,
+  SDOHCC_TEMPORARY_CODES_SYSTEM,
+  SDOHCC_CATEGORY_VALUE_SET,
+  SNOMED_NEED_MAPPING,
+  SNOMED_GENERIC_REFERRAL_CODES,
+  SDOH_CATEGORY_NEED_MAPPING,
+  needForSnomed,
+  isGenericReferralCode,
+  sdohCategory,
+} from './needs';
+export type { NeedCode, NeedTerm, SnomedNeedRow, SdohCategoryRow } from './needs';
