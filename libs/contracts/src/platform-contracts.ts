@@ -12,6 +12,7 @@ import { ReferralConsentWithdrawnV1 } from './events/referral.consent-withdrawn.
 import { ReferralEnteredInErrorV1 } from './events/referral.entered-in-error.v1.event';
 import { ReferralExpiredV1 } from './events/referral.expired.v1.event';
 import { ReferralFailedV1 } from './events/referral.failed.v1.event';
+import { ReferralGpSummaryIssuedV1 } from './events/referral.gp-summary-issued.v1.event';
 import { ReferralOnwardCreatedV1 } from './events/referral.onward-created.v1.event';
 import { ReferralPutOnHoldV1 } from './events/referral.put-on-hold.v1.event';
 import { ReferralRejectedV1 } from './events/referral.rejected.v1.event';
@@ -39,6 +40,7 @@ export const platformContracts: EventContract[] = [
   ReferralEnteredInErrorV1 as EventContract,
   ReferralExpiredV1 as EventContract,
   ReferralFailedV1 as EventContract,
+  ReferralGpSummaryIssuedV1 as EventContract,
   ReferralOnwardCreatedV1 as EventContract,
   ReferralPutOnHoldV1 as EventContract,
   ReferralRejectedV1 as EventContract,
