@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   NEED_MAPPING_VERSION,
+  SDOHCC_CATEGORY_VALUE_SET,
+  SDOHCC_TEMPORARY_CODES_SYSTEM,
   SDOH_CATEGORY_NEED_MAPPING,
   SNOMED_GENERIC_REFERRAL_CODES,
   SNOMED_NEED_MAPPING,
@@ -9,37 +13,24 @@ import {
 } from './need-mapping';
 import { NEED_CODES, NEED_TERMS, isKnownNeedCode } from './need-taxonomy';
 
-/**
- * The SDOH category value set as published by the HL7 Gravity SDOH Clinical Care IG
- * (HL7/fhir-sdoh-clinicalcare, input/fsh/valuesets/SDOHCCValueSetSDOHCategory.fsh, every code from
- * SDOHCC-CodeSystemTemporaryCodes), copied by hand to check the mapping against it.
- */
-const SDOHCC_CATEGORY_CODES = [
-  'sdoh-category-unspecified',
-  'food-insecurity',
-  'housing-instability',
-  'homelessness',
-  'inadequate-housing',
-  'transportation-insecurity',
-  'financial-insecurity',
-  'material-hardship',
-  'educational-attainment',
-  'employment-status',
-  'veteran-status',
-  'stress',
-  'social-connection',
-  'intimate-partner-violence',
-  'elder-abuse',
-  'personal-health-literacy',
-  'health-insurance-coverage-status',
-  'medical-cost-burden',
-  'digital-literacy',
-  'digital-access',
-  'utility-insecurity',
-  'incarceration-status',
-  'language-access',
-  'protective-factor',
-];
+interface PinnedCodeSystem {
+  url: string;
+  concept: { code: string; display: string }[];
+}
+interface PinnedValueSet {
+  url: string;
+  compose: { include: { system: string; concept: { code: string; display: string }[] }[] };
+}
+
+/** The Gravity terminology pinned in the project tree (standards/gravity, from the IG source, CC0). */
+const GRAVITY = join(__dirname, '../../../../standards/gravity');
+const pinned = <T>(file: string): T => JSON.parse(readFileSync(join(GRAVITY, file), 'utf8')) as T;
+const temporaryCodes = pinned<PinnedCodeSystem>('CodeSystem-SDOHCC-CodeSystemTemporaryCodes.json');
+const categoryValueSet = pinned<PinnedValueSet>('ValueSet-SDOHCC-ValueSetSDOHCategory.json');
+const categoryInclude = categoryValueSet.compose.include.filter(
+  (inc) => inc.system === SDOHCC_TEMPORARY_CODES_SYSTEM,
+);
+const SDOHCC_CATEGORY_CODES = categoryInclude.flatMap((inc) => inc.concept.map((c) => c.code));
 
 // Verhoeff check digit (SNOMED CT ids end with one): catches a mistyped concept id.
 const D = [
@@ -69,6 +60,19 @@ function verhoeffValid(id: string): boolean {
 describe('need mapping', () => {
   it('is versioned by the date it was published', () => {
     expect(NEED_MAPPING_VERSION).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it('reads the pinned Gravity code system and category value set it maps from', () => {
+    expect(temporaryCodes.url).toBe(SDOHCC_TEMPORARY_CODES_SYSTEM);
+    expect(categoryValueSet.url).toBe(SDOHCC_CATEGORY_VALUE_SET);
+    expect(SDOHCC_CATEGORY_CODES.length).toBeGreaterThan(20);
+  });
+
+  it('maps codes that exist in the pinned SDOHCC code system, with their published display', () => {
+    for (const row of SDOH_CATEGORY_NEED_MAPPING) {
+      const concept = temporaryCodes.concept.find((c) => c.code === row.code);
+      expect({ code: row.code, display: concept?.display }).toEqual({ code: row.code, display: row.display });
+    }
   });
 
   it('lists every code of the SDOHCC SDOH category value set once, and no other', () => {

@@ -106,7 +106,7 @@ export const SDOH_CATEGORY_NEED_MAPPING: readonly SdohCategoryRow[] = [
   { code: 'digital-access', display: 'Digital Access', need: null },
   { code: 'utility-insecurity', display: 'Utility Insecurity', need: null },
   { code: 'incarceration-status', display: 'Incarceration Status', need: null },
-  { code: 'language-access', display: 'Language Access', need: null },
+  { code: 'language-access', display: 'Language Status', need: null },
   { code: 'protective-factor', display: 'Protective Factor', need: null },
 ];
 
