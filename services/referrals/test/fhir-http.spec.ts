@@ -19,6 +19,8 @@ import { capabilityStatement, RESOURCE_CAPABILITIES } from '../src/fhir/capabili
 import { fhirControllers, fhirProviders } from '../src/fhir/fhir.wiring';
 import { toOperationOutcome } from '../src/fhir/operation-outcome';
 import { PATIENT_KEYS, type PatientKeys } from '../src/fhir/patient-keys';
+import { FHIR_AUDIT } from '../src/fhir/patient/patient.controller';
+import type { AuditEntry } from '../src/audit/audit-log.repository';
 import { SERVICE_REQUEST_SEARCH_PARAMS } from '../src/fhir/service-request-search';
 import { TASK_SEARCH_PARAMS } from '../src/fhir/task-search';
 import type { ReferralDocument } from '../src/referrals/referral.entity';
@@ -92,6 +94,7 @@ describe('FHIR API over HTTP (fake operations)', () => {
   let issuer: TokenIssuer;
   const ops = new FakeOperations();
   const patientKeys: PatientKeys = { keyFor: (nhsNumber) => `key-of-${nhsNumber}` };
+  const audit = { entries: [] as AuditEntry[], record: async (e: AuditEntry) => void audit.entries.push(e) };
   const gp: Principal = {
     clientId: 'client-gp',
     organisationId: 'org-practice',
@@ -132,6 +135,7 @@ describe('FHIR API over HTTP (fake operations)', () => {
         ...fhirProviders,
         { provide: REFERRAL_OPERATIONS, useValue: ops },
         { provide: PATIENT_KEYS, useValue: patientKeys },
+        { provide: FHIR_AUDIT, useValue: audit },
       ],
     })
     class FhirTestModule {}
@@ -561,8 +565,12 @@ describe('CapabilityStatement truthfulness', () => {
       ['owner', 'requester', 'status', 'focus', 'part-of', '_lastUpdated', '_count', '_offset'].sort(),
     );
     expect(task.versioning).toBe('versioned-update');
+    expect(task.searchInclude).toEqual(['Task:focus', 'Task:patient']);
+    expect(task.searchParam.find((p: { name: string }) => p.name === 'owner').documentation).toContain(
+      'owner:missing=true',
+    );
     const patient = cs.rest[0].resource.find((r: { type: string }) => r.type === 'Patient');
-    expect(patient.interaction).toEqual([]);
+    expect(patient.interaction).toEqual([{ code: 'read' }]);
   });
 
   it('declares exactly the ServiceRequest and Task search parameters the searches accept', () => {

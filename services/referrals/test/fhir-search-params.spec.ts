@@ -240,6 +240,7 @@ describe('Task search parameters', () => {
       }),
     ).toEqual({
       focusId: 'ref-1',
+      include: [],
       search: {
         targetServiceId: 'svc-walks',
         requesterOrganisationId: 'org-gp',

@@ -1,6 +1,6 @@
 import { FHIR_VERSION, FHIR_JSON, JSON_PATCH, NHS_NUMBER_SYSTEM } from './fhir.constants';
 import { SERVICE_REQUEST_SEARCH_PARAMS } from './service-request-search';
-import { TASK_SEARCH_PARAMS } from './task-search';
+import { TASK_INCLUDES, TASK_SEARCH_PARAMS } from './task-search';
 
 /**
  * What the /fhir endpoint supports, and nothing more: test/fhir-http.spec.ts checks every
@@ -18,6 +18,7 @@ export interface ResourceCapability {
   documentation: string;
   conditionalCreate?: boolean;
   conditionalUpdate?: boolean;
+  searchInclude?: readonly string[];
   versioning?: 'no-version' | 'versioned' | 'versioned-update';
 }
 
@@ -32,7 +33,8 @@ const COMMON_PARAM_DOCS = {
 const TASK_PARAM_DOCS: Record<(typeof TASK_SEARCH_PARAMS)[number], Omit<SearchParamDoc, 'name'>> = {
   owner: {
     type: 'reference',
-    documentation: 'Organization/<id>, HealthcareService/<id> or an organisation id',
+    documentation:
+      'Organization/<id>, HealthcareService/<id> or an organisation id; owner:missing=true finds open referrals (no owner yet, claimable), owner:missing=false owned ones',
   },
   requester: { type: 'reference', documentation: 'Organization/<id> or an organisation id' },
   status: { type: 'token', documentation: 'Task status; several separated by commas' },
@@ -73,21 +75,30 @@ export const RESOURCE_CAPABILITIES: ResourceCapability[] = [
     conditionalCreate: true,
     versioning: 'versioned',
     documentation:
-      'A referral. Create with the Patient contained (#patient, or subject.identifier with the NHS number and the Patient contained) and the Consent contained and referenced from supportingInfo; conditional create with If-None-Exist: identifier=system|value. basedOn a parent makes an onward referral. Search finds only the referrals the caller may see; unknown or malformed parameters are refused (400).',
+      'A referral. Create with the Patient contained (#patient, or subject.identifier with the NHS number and the Patient contained) and the Consent contained and referenced from supportingInfo; conditional create with If-None-Exist: identifier=system|value. basedOn a parent makes an onward referral. Search finds only the referrals the caller may see; unknown or malformed parameters are refused (400). Create honours Prefer: return=minimal|representation|OperationOutcome.',
   },
   {
     type: 'Task',
     interactions: ['read', 'vread', 'history-instance', 'search-type', 'patch', 'update'],
     searchParams: searchParams(TASK_SEARCH_PARAMS, TASK_PARAM_DOCS),
+    searchInclude: TASK_INCLUDES,
     conditionalUpdate: false,
     versioning: 'versioned-update',
-    documentation: `The referral's status (Gravity closed-loop Task). PATCH (${JSON_PATCH}) or PUT change status, statusReason, output and (to claim an open referral) owner; If-Match W/"<versionId>" is honoured (412 when stale) and required on PUT (428).`,
+    documentation: `The referral's status (Gravity closed-loop Task). PATCH (${JSON_PATCH}) or PUT change status, statusReason, output (with contained Procedures of SDOHCC resulting-activity outputs) and (to claim an open referral) owner; If-Match W/"<versionId>" is honoured (412 when stale) and required on PUT (428); Prefer: return=minimal|representation|OperationOutcome.`,
   },
   {
     type: 'Patient',
+    interactions: ['read'],
+    searchParams: [],
+    documentation:
+      'The patient of a referral the caller may see; the id is the pseudonymous patient key of Task.for (also contained in ServiceRequest as #patient). Unknown or not visible: 404. Every read is audited.',
+  },
+  {
+    type: 'Procedure',
     interactions: [],
     searchParams: [],
-    documentation: 'Only contained in ServiceRequest (#patient); no Patient endpoint.',
+    documentation:
+      'Only contained in the Task (#procedure-n), referenced from Task.output of type SDOHCC resulting-activity; no Procedure endpoint.',
   },
 ];
 
@@ -130,6 +141,7 @@ export function capabilityStatement(base: string, now: Date): Record<string, unk
           ...(r.conditionalCreate !== undefined ? { conditionalCreate: r.conditionalCreate } : {}),
           ...(r.conditionalUpdate !== undefined ? { conditionalUpdate: r.conditionalUpdate } : {}),
           ...(r.interactions.includes('update') ? { updateCreate: false } : {}),
+          ...(r.searchInclude ? { searchInclude: [...r.searchInclude] } : {}),
           ...(r.searchParams.length > 0 ? { searchParam: r.searchParams } : {}),
         })),
         interaction: [

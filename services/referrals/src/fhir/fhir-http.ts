@@ -4,8 +4,9 @@ import type { Observable } from 'rxjs';
 import { DomainError, isDomainError } from '@sp/errors';
 import type { ReferralDocument } from '../referrals/referral.entity';
 import { FHIR_JSON, JSON_PATCH } from './fhir.constants';
+import type { Bundle, OperationOutcome, Resource } from './fhir.types';
 import type { FieldExpressions } from './field-expressions';
-import { weakEtag } from './referral-to-fhir';
+import { toServiceRequest, toTask, weakEtag } from './referral-to-fhir';
 
 /** Media types each method's body may have on /fhir (anything else: 415 OperationOutcome). */
 const BODY_TYPES: Record<string, readonly string[]> = {
@@ -96,4 +97,83 @@ export function taskExpression(field: string): string {
   if (field === 'serviceId') return 'Task.owner';
   if (field === 'status' || field === 'action') return 'Task.status';
   return field.startsWith('Task') ? field : 'Task';
+}
+
+/** What a create or update answers with (RFC 7240 `Prefer: return=...`, FHIR R4 3.1.0.5.3). */
+export type ReturnPreference = 'minimal' | 'representation' | 'OperationOutcome';
+
+/**
+ * `Prefer: return=minimal | representation | OperationOutcome` -> the preference; absent, another
+ * preference or an unknown value -> representation (a preference may be ignored, RFC 7240 2).
+ */
+export function returnPreference(header: string | undefined): ReturnPreference {
+  for (const part of (header ?? '').split(/[,;]/)) {
+    const match = /^\s*return\s*=\s*"?([A-Za-z]+)"?\s*$/.exec(part);
+    const value = match?.[1];
+    if (value === 'minimal' || value === 'representation' || value === 'OperationOutcome') return value;
+  }
+  return 'representation';
+}
+
+/** An informational OperationOutcome (Prefer: return=OperationOutcome). */
+export function informational(message: string): OperationOutcome {
+  return {
+    resourceType: 'OperationOutcome',
+    issue: [{ severity: 'information', code: 'informational', details: { text: message } }],
+  };
+}
+
+/**
+ * The body of a create or update as preferred: the resource, nothing (Location and ETag say where
+ * and which version), or an informational OperationOutcome. `Preference-Applied` says which.
+ */
+export function preferredBody<T extends Resource>(
+  res: Response,
+  preference: ReturnPreference,
+  resource: T,
+  message: string,
+): T | OperationOutcome | undefined {
+  res.setHeader('Preference-Applied', `return=${preference}`);
+  if (preference === 'minimal') {
+    res.removeHeader('Content-Type');
+    return undefined;
+  }
+  if (preference === 'OperationOutcome') return informational(message);
+  return resource;
+}
+
+/**
+ * Prefer on a transaction: the answer is always the transaction-response Bundle. Its entries carry
+ * status, location and etag (as with no Prefer, and with return=minimal); return=representation
+ * adds each written ServiceRequest and Task as entry.resource, return=OperationOutcome an
+ * informational entry.response.outcome.
+ */
+export function withPreferredEntries(
+  res: Response,
+  header: string | undefined,
+  bundle: Bundle,
+  written: ReferralDocument[],
+): Bundle {
+  const preference = header === undefined ? undefined : returnPreference(header);
+  if (preference === undefined || !/return\s*=/.test(header ?? '')) return bundle;
+  res.setHeader('Preference-Applied', `return=${preference}`);
+  if (preference === 'minimal') return bundle;
+  const byId = new Map(written.map((d) => [d._id, d]));
+  return {
+    ...bundle,
+    entry: (bundle.entry ?? []).map((entry) => {
+      const [type, id] = (entry.response?.location ?? '').split('/');
+      const doc = id !== undefined ? byId.get(id) : undefined;
+      if (!doc || !entry.response || (type !== 'ServiceRequest' && type !== 'Task')) return entry;
+      if (preference === 'OperationOutcome')
+        return {
+          ...entry,
+          response: {
+            ...entry.response,
+            outcome: informational(`${type}/${doc._id} version ${doc.version}`),
+          },
+        };
+      return { ...entry, resource: type === 'Task' ? toTask(doc) : toServiceRequest(doc) };
+    }),
+  };
 }

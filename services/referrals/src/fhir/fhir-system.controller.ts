@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Headers, HttpCode, Post, Req, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Post, Req, Res, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { CurrentPrincipal, Public, Roles, type Principal } from '@sp/identity';
 import { capabilityStatement } from './capability-statement';
-import { fhirBase, FhirHttpInterceptor } from './fhir-http';
+import { fhirBase, FhirHttpInterceptor, withPreferredEntries } from './fhir-http';
 import { FhirReferralWriter } from './fhir-referral-writer';
 import type { Bundle } from './fhir.types';
 import { parseTransaction } from './referral-from-fhir';
@@ -35,16 +35,27 @@ export class FhirSystemController {
       'Answers a transaction-response Bundle (entry status 201, or 200 when the referral already existed).',
   })
   @ApiHeader({ name: 'If-None-Exist', required: false })
+  @ApiHeader({
+    name: 'Prefer',
+    required: false,
+    description:
+      'return=representation adds each written ServiceRequest and Task to its entry; OperationOutcome an informational outcome; minimal (as without Prefer) status, location and etag only',
+  })
   async transaction(
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
     @Headers('if-none-exist') ifNoneExist: string | undefined,
+    @Headers('prefer') prefer: string | undefined,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<Bundle> {
     const parsed = parseTransaction(body, principal, ifNoneExist, new Date());
     const entryCount = (body as { entry: unknown[] }).entry.length;
     const result = await this.writer.write(parsed, principal);
-    return result.kind === 'intake'
-      ? intakeResponse(result.parsed, entryCount, result.referral, result.created)
-      : onwardResponse(result.parsed, entryCount, result.children, result.created);
+    const bundle =
+      result.kind === 'intake'
+        ? intakeResponse(result.parsed, entryCount, result.referral, result.created)
+        : onwardResponse(result.parsed, entryCount, result.children, result.created);
+    const written = result.kind === 'intake' ? [result.referral] : result.children;
+    return withPreferredEntries(res, prefer, bundle, written);
   }
 }

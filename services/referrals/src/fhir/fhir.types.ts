@@ -82,6 +82,8 @@ export interface TaskOutput {
 
 export interface Task extends Resource {
   resourceType: 'Task';
+  /** The Procedures of resulting-activity outputs (Gravity closed loop). */
+  contained?: Resource[];
   identifier?: Identifier[];
   basedOn?: Reference[];
   partOf?: Reference[];

@@ -1,10 +1,12 @@
 import type { Provider, Type } from '@nestjs/common';
 import { ERROR_RENDERERS } from '@sp/service-kit';
+import { AuditLogRepository } from '../audit/audit-log.repository';
 import { FhirHttpInterceptor } from './fhir-http';
 import { FhirReferralWriter } from './fhir-referral-writer';
 import { FhirSystemController } from './fhir-system.controller';
 import { fhirErrorRenderer } from './operation-outcome';
 import { patientKeysProvider } from './patient-keys';
+import { FHIR_AUDIT, PatientController } from './patient/patient.controller';
 import { ServiceRequestController } from './service-request.controller';
 import { TaskController } from './task.controller';
 
@@ -18,11 +20,14 @@ export const fhirControllers: Type<unknown>[] = [
   FhirSystemController,
   ServiceRequestController,
   TaskController,
+  PatientController,
 ];
 
 export const fhirProviders: Provider[] = [
   FhirReferralWriter,
   FhirHttpInterceptor,
   patientKeysProvider,
+  // Patient reads are audited in the referrals audit log (AuditLogRepository of the app module).
+  { provide: FHIR_AUDIT, useExisting: AuditLogRepository },
   { provide: ERROR_RENDERERS, useValue: [fhirErrorRenderer] },
 ];

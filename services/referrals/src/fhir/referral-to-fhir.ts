@@ -24,6 +24,7 @@ import {
   TASK_CODE_SYSTEM,
 } from './fhir.constants';
 import type { Coding, Meta, Reference, Resource, ServiceRequest, Task, TaskOutput } from './fhir.types';
+import { activityOutputs, patientReference } from './outputs/procedure';
 
 /**
  * The referral model -> FHIR R4. One referral is one ServiceRequest (what is asked; patient and
@@ -180,11 +181,14 @@ export function taskOutputs(doc: Pick<ReferralDocument, 'outcome' | 'wellbeing'>
 }
 
 export function toTask(doc: ReferralDocument): Task {
-  const outputs = taskOutputs(doc);
+  // Resulting activities (Gravity): Procedures contained and referenced from Task.output.
+  const activities = activityOutputs(doc);
+  const outputs = [...taskOutputs(doc), ...activities.outputs];
   return {
     resourceType: 'Task',
     id: doc._id,
     meta: meta(doc),
+    ...(activities.contained.length > 0 ? { contained: activities.contained } : {}),
     ...(doc.parentReferralId ? { partOf: [{ reference: `Task/${doc.parentReferralId}` }] } : {}),
     status: doc.status,
     ...(doc.statusReason
@@ -199,8 +203,8 @@ export function toTask(doc: ReferralDocument): Task {
     priority: doc.priority,
     code: { coding: [{ system: TASK_CODE_SYSTEM, code: 'fulfill' }] },
     focus: { reference: `ServiceRequest/${doc._id}` },
-    // A pseudonymous logical reference: the patient is read through the ServiceRequest (focus).
-    for: { identifier: { system: PATIENT_KEY_SYSTEM, value: doc.patientKey } },
+    // Pseudonymous: the Patient's logical id is the patient key (GET /fhir/Patient/<key>, audited).
+    for: { ...patientReference(doc), identifier: { system: PATIENT_KEY_SYSTEM, value: doc.patientKey } },
     authoredOn: doc.createdAt.toISOString(),
     lastModified: doc.updatedAt.toISOString(),
     requester: requester(doc),
@@ -220,9 +224,10 @@ export function taskAtVersion(doc: ReferralDocument, entry: ReferralHistoryEntry
   const claimedAt = doc.history.find((h) => h.action === 'claimed')?.version;
   const ownerKnown =
     doc.ownerOrganisationId !== undefined && (claimedAt === undefined || entry.version >= claimedAt);
-  const { owner, output, statusReason, ...rest } = current;
+  const { owner, output, statusReason, contained, ...rest } = current;
   void output;
   void statusReason;
+  void contained;
   return {
     ...rest,
     meta: { versionId: String(entry.version), lastUpdated: entry.at.toISOString() },

@@ -1,7 +1,7 @@
 import type { FieldProblem } from '@sp/errors';
 import type { ReferralDocument } from '../referrals/referral.entity';
 import type { ReferralPage } from '../referrals/referral-operations';
-import type { Bundle, BundleLink, Resource } from './fhir.types';
+import type { Bundle, BundleEntry, BundleLink, Resource } from './fhir.types';
 
 /**
  * What the FHIR searches (GET /fhir/Task, GET /fhir/ServiceRequest) share: reading parameters,
@@ -147,6 +147,8 @@ export interface SearchsetOptions {
   offset: number;
   page: ReferralPage;
   toResource: (doc: ReferralDocument) => Resource;
+  /** Resources to add for each match (`_include`), as search.mode include, each once. */
+  include?: (doc: ReferralDocument) => { type: string; resource: Resource }[];
 }
 
 /** The query string of a page: the client's filters in a stable order, then _count and _offset. */
@@ -159,6 +161,21 @@ function pageUrl(o: SearchsetOptions, offset: number): string {
   params.set('_count', String(o.count));
   params.set('_offset', String(offset));
   return `${o.base}/${o.type}?${params.toString()}`;
+}
+
+/** The `_include` entries of a page: each resource once, after the matches. */
+function included(o: SearchsetOptions): BundleEntry[] {
+  if (!o.include) return [];
+  const seen = new Set<string>();
+  const entries: BundleEntry[] = [];
+  for (const doc of o.page.items)
+    for (const { type, resource } of o.include(doc)) {
+      const fullUrl = `${o.base}/${type}/${resource.id ?? ''}`;
+      if (seen.has(fullUrl)) continue;
+      seen.add(fullUrl);
+      entries.push({ fullUrl, resource, search: { mode: 'include' } });
+    }
+  return entries;
 }
 
 /** A searchset Bundle with `total` and self, first, previous, next and last links. */
@@ -177,10 +194,13 @@ export function searchset(o: SearchsetOptions): Bundle {
     type: 'searchset',
     total: page.total,
     link,
-    entry: page.items.map((doc) => ({
-      fullUrl: `${o.base}/${o.type}/${doc._id}`,
-      resource: o.toResource(doc),
-      search: { mode: 'match' },
-    })),
+    entry: [
+      ...page.items.map((doc): BundleEntry => ({
+        fullUrl: `${o.base}/${o.type}/${doc._id}`,
+        resource: o.toResource(doc),
+        search: { mode: 'match' },
+      })),
+      ...included(o),
+    ],
   };
 }

@@ -19,9 +19,15 @@ import {
   type ReferralOperations,
   type ReferralPage,
 } from '../referrals/referral-operations';
-import { fhirBase, FhirHttpInterceptor, setVersionHeaders } from './fhir-http';
+import {
+  fhirBase,
+  FhirHttpInterceptor,
+  preferredBody,
+  returnPreference,
+  setVersionHeaders,
+} from './fhir-http';
 import { FhirReferralWriter } from './fhir-referral-writer';
-import type { Bundle, ServiceRequest } from './fhir.types';
+import type { Bundle, OperationOutcome, ServiceRequest } from './fhir.types';
 import { PATIENT_KEYS, type PatientKeys } from './patient-keys';
 import { parseServiceRequest } from './referral-from-fhir';
 import { toServiceRequest } from './referral-to-fhir';
@@ -70,13 +76,19 @@ export class ServiceRequestController {
       'Create a referral from a ServiceRequest (patient and consent contained), or an onward referral (basedOn)',
   })
   @ApiHeader({ name: 'If-None-Exist', required: false, description: 'identifier=system|value' })
+  @ApiHeader({
+    name: 'Prefer',
+    required: false,
+    description: 'return=representation (default) | minimal (no body) | OperationOutcome',
+  })
   async create(
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
     @Headers('if-none-exist') ifNoneExist: string | undefined,
+    @Headers('prefer') prefer: string | undefined,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<ServiceRequest> {
+  ): Promise<ServiceRequest | OperationOutcome | undefined> {
     const parsed = parseServiceRequest(body, principal, ifNoneExist, new Date());
     const result = await this.writer.write(parsed, principal);
     const doc = result.kind === 'intake' ? result.referral : result.children[0];
@@ -84,7 +96,12 @@ export class ServiceRequestController {
     res.status(result.created ? 201 : 200);
     res.setHeader('Location', `${fhirBase(req)}/ServiceRequest/${doc._id}/_history/${doc.version}`);
     setVersionHeaders(res, doc);
-    return toServiceRequest(doc);
+    return preferredBody(
+      res,
+      returnPreference(prefer),
+      toServiceRequest(doc),
+      `ServiceRequest/${doc._id} ${result.created ? 'created' : 'already existed'} (version ${doc.version})`,
+    );
   }
 
   @Get(':id')

@@ -6,32 +6,24 @@ import {
 } from '@sp/contracts';
 import { DomainError, ValidationError } from '@sp/errors';
 import { actionFor, type Action } from '../domain/task-lifecycle';
-import type { Ons4, ReferralDocument } from '../referrals/referral.entity';
-import { idFromReference } from './referral-from-fhir';
-import {
-  DIRECTORY_SERVICE_SYSTEM,
-  ONS4_ITEMS,
-  ons4OutputCode,
-  OUTCOME_NOTE_OUTPUT_CODE,
-  OUTCOME_OUTPUT_CODE,
-  OUTCOME_SYSTEM,
-  OUTPUT_TYPE_SYSTEM,
-  REASON_SYSTEM,
-  SNOMED_CT,
-} from './fhir.constants';
-import { isObject, list, Problems, text, type Json } from './fhir-json';
+import type { Ons4, ReferralDocument, ResultingActivity } from '../referrals/referral.entity';
+import { DIRECTORY_SERVICE_SYSTEM, REASON_SYSTEM } from './fhir.constants';
+import { isObject, Problems, text, type Json } from './fhir-json';
 import { deepEqual } from './json-patch';
+import { referencedId } from './outputs/procedure';
+import { readOutputs } from './outputs/task-outputs';
 import { toTask } from './referral-to-fhir';
 
 /**
  * A changed Task (after a JSON Patch, or as PUT) -> the operations that make the change: claim an
  * open referral (owner set to one of the caller's HealthcareServices), then the status move found
  * with actionFor(), carrying the coded reason (statusReason) and what was done (output: coded
- * outcome and ONS4 scores). Pure code: no framework imports.
+ * outcome, ONS4 scores and Gravity resulting activities with their contained Procedures: see
+ * outputs/). Pure code: no framework imports.
  */
 
 /** Task members a client may change; everything else is the server's or immutable. */
-export const WRITABLE_TASK_ELEMENTS = ['status', 'statusReason', 'output', 'owner'] as const;
+export const WRITABLE_TASK_ELEMENTS = ['status', 'statusReason', 'output', 'contained', 'owner'] as const;
 
 /** Members a PUT must leave as they are (compared with the current Task). */
 const FIXED_ELEMENTS = [
@@ -52,87 +44,8 @@ export interface TaskUpdatePlan {
   transition?: {
     action: Action;
     reason?: { code: ReferralReasonCode; text?: string };
-    outcome?: { codes: string[]; note?: string };
+    outcome?: { codes: string[]; note?: string; activities?: ResultingActivity[] };
     wellbeing?: { baseline?: Ons4; followUp?: Ons4 };
-  };
-}
-
-interface Outputs {
-  outcome?: { codes: string[]; note?: string };
-  wellbeing?: { baseline?: Ons4; followUp?: Ons4 };
-}
-
-function outputTypeCode(output: Json): string | undefined {
-  if (!isObject(output.type) || !Array.isArray(output.type.coding)) return undefined;
-  const coding = output.type.coding.find((c) => isObject(c) && c.system === OUTPUT_TYPE_SYSTEM);
-  return isObject(coding) ? text(coding.code) : undefined;
-}
-
-/** Task.output -> outcome codes, outcome note and ONS4 scores (each occasion needs all four items). */
-export function readOutputs(value: unknown, problems: Problems): Outputs {
-  const codes: string[] = [];
-  let note: string | undefined;
-  const scores: Record<'baseline' | 'follow-up', Partial<Ons4>> = { baseline: {}, 'follow-up': {} };
-  list(value, 'Task.output', problems).forEach((raw, i) => {
-    const at = `Task.output[${i}]`;
-    const output = isObject(raw) ? raw : {};
-    const type = outputTypeCode(output);
-    if (type === OUTCOME_OUTPUT_CODE) {
-      const concept = isObject(output.valueCodeableConcept) ? output.valueCodeableConcept : undefined;
-      const coding = (Array.isArray(concept?.coding) ? concept.coding : []).find(
-        (c): c is Json =>
-          isObject(c) &&
-          (c.system === OUTCOME_SYSTEM || c.system === SNOMED_CT) &&
-          text(c.code) !== undefined,
-      );
-      const code = coding ? text(coding.code) : undefined;
-      if (code === undefined || !/^[A-Za-z0-9.:_-]{1,64}$/.test(code))
-        problems.add(
-          `${at}.valueCodeableConcept`,
-          'code-invalid',
-          `An outcome is coded in ${OUTCOME_SYSTEM} or ${SNOMED_CT}`,
-        );
-      else codes.push(code);
-      return;
-    }
-    if (type === OUTCOME_NOTE_OUTPUT_CODE) {
-      note = text(output.valueString);
-      if (note === undefined) problems.required(`${at}.valueString`, 'The outcome note is a valueString');
-      return;
-    }
-    for (const occasion of ['baseline', 'follow-up'] as const) {
-      const item = ONS4_ITEMS.find((it) => ons4OutputCode(it, occasion) === type);
-      if (item === undefined) continue;
-      const v = output.valueInteger;
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 10)
-        problems.add(`${at}.valueInteger`, 'value', 'ONS4 scores are whole numbers from 0 to 10');
-      else scores[occasion][item] = v;
-      return;
-    }
-    problems.add(`${at}.type`, 'code-invalid', `Unknown output type (codes of ${OUTPUT_TYPE_SYSTEM})`);
-  });
-  const complete = (s: Partial<Ons4>, occasion: string): Ons4 | undefined => {
-    const present = ONS4_ITEMS.filter((it) => s[it] !== undefined);
-    if (present.length === 0) return undefined;
-    if (present.length < ONS4_ITEMS.length) {
-      problems.add(
-        'Task.output',
-        'required',
-        `ONS4 ${occasion} needs all four items (${ONS4_ITEMS.map((it) => ons4OutputCode(it, occasion as 'baseline')).join(', ')})`,
-      );
-      return undefined;
-    }
-    return s as Ons4;
-  };
-  const baseline = complete(scores.baseline, 'baseline');
-  const followUp = complete(scores['follow-up'], 'follow-up');
-  return {
-    ...(codes.length > 0 || note !== undefined
-      ? { outcome: { codes, ...(note !== undefined ? { note } : {}) } }
-      : {}),
-    ...(baseline || followUp
-      ? { wellbeing: { ...(baseline ? { baseline } : {}), ...(followUp ? { followUp } : {}) } }
-      : {}),
   };
 }
 
@@ -164,7 +77,7 @@ function readClaimedService(value: unknown, problems: Problems): string | undefi
   let serviceId: string | undefined;
   if (isObject(value)) {
     const reference = text(value.reference);
-    if (reference !== undefined) serviceId = idFromReference(reference, 'HealthcareService');
+    if (reference !== undefined) serviceId = referencedId(reference, 'HealthcareService');
     else if (isObject(value.identifier) && value.identifier.system === DIRECTORY_SERVICE_SYSTEM)
       serviceId = text(value.identifier.value);
   }
@@ -216,12 +129,14 @@ export function planTaskUpdate(doc: ReferralDocument, updated: Json, mode: 'patc
     problems.add('Task.status', 'value', `Task.status must be one of ${TASK_STATUSES.join(', ')}`);
   const statusChanged = status !== doc.status;
   const reasonChanged = !deepEqual(current.statusReason, updated.statusReason);
-  const outputChanged = !deepEqual(current.output, updated.output);
+  // Contained resources are the Procedures of resulting-activity outputs: they change with the outputs.
+  const outputChanged =
+    !deepEqual(current.output, updated.output) || !deepEqual(current.contained, updated.contained);
   const ownerChanged = !deepEqual(current.owner, updated.owner);
 
   // The reason goes with the move even when unchanged (on-hold for no capacity, then cancelled for it).
   const reason = statusChanged ? readReason(updated.statusReason, problems) : undefined;
-  const outputs = outputChanged ? readOutputs(updated.output, problems) : {};
+  const outputs = outputChanged ? readOutputs(updated.output, updated.contained, doc, problems) : {};
 
   let claimServiceId: string | undefined;
   if (ownerChanged) {

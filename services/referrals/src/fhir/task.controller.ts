@@ -26,12 +26,14 @@ import {
   fhirBase,
   FhirHttpInterceptor,
   parseIfMatch,
+  preferredBody,
+  returnPreference,
   setVersionHeaders,
   taskExpression,
   withExpressions,
 } from './fhir-http';
 import { isObject } from './fhir-json';
-import type { Bundle, Task } from './fhir.types';
+import type { Bundle, OperationOutcome, Task } from './fhir.types';
 import { applyPatch, parsePatch } from './json-patch';
 import { taskAtVersion, toTask, weakEtag } from './referral-to-fhir';
 import { matchesSearch, parseTaskSearch, searchsetBundle } from './task-search';
@@ -43,6 +45,12 @@ function versionMismatch(expected: number, current: number): DomainError {
     `The Task is at version ${current}, not ${expected}: read it again before changing it`,
     { status: 412 },
   );
+}
+
+const PREFER = 'return=representation (default: the Task) | minimal (no body) | OperationOutcome';
+
+function updatedMessage(task: Task): string {
+  return `Task/${task.id} is at version ${task.meta?.versionId ?? '?'} (status ${task.status})`;
 }
 
 @ApiTags('fhir')
@@ -147,18 +155,22 @@ export class TaskController {
       'Change the status (JSON Patch on status, statusReason, output; owner + status accepted claims an open referral)',
   })
   @ApiHeader({ name: 'If-Match', required: false, description: 'W/"<versionId>"; 412 when stale' })
+  @ApiHeader({ name: 'Prefer', required: false, description: PREFER })
   async patch(
     @Param('id') id: string,
     @Body() body: unknown,
     @Headers('if-match') ifMatch: string | undefined,
+    @Headers('prefer') prefer: string | undefined,
     @CurrentPrincipal() principal: Principal,
+    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<Task> {
+  ): Promise<Task | OperationOutcome | undefined> {
     const expected = parseIfMatch(ifMatch);
     const ops = parsePatch(body, 'Task', WRITABLE_TASK_ELEMENTS);
     const doc = await this.current(id, principal, expected);
     const patched = applyPatch(toTask(doc) as unknown as Record<string, unknown>, ops, 'Task');
-    return this.apply(doc, patched, 'patch', principal, res);
+    const task = await this.apply(doc, patched, 'patch', principal, req, res);
+    return preferredBody(res, returnPreference(prefer), task, updatedMessage(task));
   }
 
   @Put(':id')
@@ -172,13 +184,16 @@ export class TaskController {
     required: true,
     description: 'W/"<versionId>"; 428 when missing, 412 when stale',
   })
+  @ApiHeader({ name: 'Prefer', required: false, description: PREFER })
   async update(
     @Param('id') id: string,
     @Body() body: unknown,
     @Headers('if-match') ifMatch: string | undefined,
+    @Headers('prefer') prefer: string | undefined,
     @CurrentPrincipal() principal: Principal,
+    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<Task> {
+  ): Promise<Task | OperationOutcome | undefined> {
     const expected = parseIfMatch(ifMatch);
     if (expected === undefined)
       throw new DomainError(
@@ -194,7 +209,8 @@ export class TaskController {
         problems: [{ field: 'Task', code: 'structure', message: 'The body must be a Task' }],
       });
     const doc = await this.current(id, principal, expected);
-    return this.apply(doc, body, 'put', principal, res);
+    const task = await this.apply(doc, body, 'put', principal, req, res);
+    return preferredBody(res, returnPreference(prefer), task, updatedMessage(task));
   }
 
   /** The referral as the caller may see it, checked against If-Match before any work. */
@@ -213,6 +229,7 @@ export class TaskController {
     updated: Record<string, unknown>,
     mode: 'patch' | 'put',
     principal: Principal,
+    req: Request,
     res: Response,
   ): Promise<Task> {
     const plan = planTaskUpdate(doc, updated, mode);
@@ -231,6 +248,7 @@ export class TaskController {
       return this.operations.transition({ referralId: doc._id, actor: principal, expectedVersion, ...move });
     });
     setVersionHeaders(res, result);
+    res.setHeader('Location', `${fhirBase(req)}/Task/${result._id}/_history/${result.version}`);
     return toTask(result);
   }
 

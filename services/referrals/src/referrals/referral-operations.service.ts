@@ -116,6 +116,7 @@ export class ReferralOperationsService implements ReferralOperations {
     const offset = Math.max(query.offset ?? 0, 0);
     const wanted: Filter<ReferralDocument> = {};
     if (query.ownerOrganisationId) wanted.ownerOrganisationId = query.ownerOrganisationId;
+    else if (query.ownerMissing !== undefined) wanted.ownerOrganisationId = { $exists: !query.ownerMissing };
     if (query.requesterOrganisationId) wanted.requesterOrganisationId = query.requesterOrganisationId;
     if (query.targetServiceId) wanted.targetServiceId = query.targetServiceId;
     if (query.parentReferralId) wanted.parentReferralId = query.parentReferralId;

@@ -1,7 +1,7 @@
 import type { ReferralReasonCode, TaskStatus } from '@sp/contracts';
 import type { Actor } from '../domain/referral-intake.rules';
 import type { Action } from '../domain/task-lifecycle';
-import type { Ons4, Priority, ReferralDocument } from './referral.entity';
+import type { Ons4, Priority, ReferralDocument, ResultingActivity } from './referral.entity';
 
 /**
  * The application boundary of the referrals service: the JSON API (`/v1/referrals`) and the FHIR
@@ -41,7 +41,7 @@ export interface TransitionInput {
   actor: Actor;
   action: Action;
   reason?: { code: ReferralReasonCode; text?: string };
-  outcome?: { codes: string[]; note?: string };
+  outcome?: { codes: string[]; note?: string; activities?: ResultingActivity[] };
   wellbeing?: { baseline?: Ons4; followUp?: Ons4 };
   /** If-Match: the version the caller last saw; a different current version fails with 412. */
   expectedVersion?: number;
@@ -67,6 +67,8 @@ export interface OnwardReferralInput {
 
 export interface ReferralSearch {
   ownerOrganisationId?: string;
+  /** true: only open referrals (no owner yet, FHIR `owner:missing=true`); false: only owned ones. */
+  ownerMissing?: boolean;
   requesterOrganisationId?: string;
   targetServiceId?: string;
   status?: TaskStatus[];

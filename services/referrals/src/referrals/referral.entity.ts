@@ -17,6 +17,26 @@ export interface ActorRef {
   role: 'referrer' | 'link-worker' | 'provider' | 'ops' | 'system';
 }
 
+/** A coding as a client sent it (system and code; display kept for reading back, never in events). */
+export interface StoredCoding {
+  system: string;
+  code: string;
+  display?: string;
+}
+
+/**
+ * What was done for the patient (Gravity `resulting-activity`): a completed Procedure (id, code,
+ * category, when) or only a code. Its SNOMED CT / outcome codes are also in outcome.codes.
+ */
+export interface ResultingActivity {
+  /** The Procedure's logical id (contained in the Task as #id); absent for a coded activity. */
+  procedureId?: string;
+  codes: StoredCoding[];
+  categories?: StoredCoding[];
+  /** performedDateTime (`at`) or performedPeriod (`start`, `end`), as sent. */
+  performed?: { at?: string; start?: string; end?: string };
+}
+
 /** One entry of a referral's history: every change, who made it, when, from what to what, and why. */
 export interface ReferralHistoryEntry {
   /** The referral's version after this change. */
@@ -67,8 +87,8 @@ export interface ReferralDocument {
   note?: string;
   /** Task.statusReason of the latest reasoned move. */
   statusReason?: { code: ReferralReasonCode; text?: string };
-  /** Task.output: what was done, coded. */
-  outcome?: { codes: string[]; note?: string };
+  /** Task.output: what was done, coded (activities: Gravity resulting activities, recorded over FHIR). */
+  outcome?: { codes: string[]; note?: string; activities?: ResultingActivity[] };
   /** ONS4 at start and follow-up. */
   wellbeing?: { baseline?: Ons4; followUp?: Ons4 };
   /** Response deadline: rejected with no-response if neither accepted nor rejected by then. */

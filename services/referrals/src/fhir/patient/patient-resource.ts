@@ -1,0 +1,23 @@
+import type { ReferralDocument } from '../../referrals/referral.entity';
+import { NHS_NUMBER_SYSTEM } from '../fhir.constants';
+import type { Patient } from '../fhir.types';
+
+/**
+ * The patient of a referral as a FHIR Patient. Its logical id is the pseudonymous patient key
+ * (HMAC of the NHS number, 64 hex characters): stable for one patient across referrals, the value
+ * of Task.for and Procedure.subject, and not reversible without the deployment's secret. The
+ * details are those of the most recently changed referral the caller may see. Pure code.
+ */
+
+/** A patient key as a logical id (what GET /fhir/Patient/:id accepts). */
+export const PATIENT_ID = /^[a-f0-9]{64}$/;
+
+export function toPatient(doc: Pick<ReferralDocument, 'patient' | 'patientKey'>): Patient {
+  return {
+    resourceType: 'Patient',
+    id: doc.patientKey,
+    identifier: [{ system: NHS_NUMBER_SYSTEM, value: doc.patient.nhsNumber }],
+    name: [{ family: doc.patient.familyName, given: doc.patient.givenName.split(' ') }],
+    birthDate: doc.patient.birthDate,
+  };
+}
