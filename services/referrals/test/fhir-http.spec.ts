@@ -54,9 +54,11 @@ class FakeOperations implements ReferralOperations {
       throw new DomainError('REFERRAL.NOT_FOUND', `Referral ${id} not found`, { status: 404 });
     return this.doc;
   }
+  /** What searches answer (default: 45 in all, this page the one referral). */
+  page?: { total: number; items: ReferralDocument[] };
   async search(query: ReferralSearch) {
     this.searches.push(query);
-    return { total: 45, items: [this.doc] };
+    return this.page ?? { total: 45, items: [this.doc] };
   }
   async transition(input: TransitionInput) {
     this.transitions.push(input);
@@ -454,6 +456,134 @@ describe('FHIR API over HTTP (fake operations)', () => {
     });
     expect(ok.headers.etag).toBe('W/"2"');
     expect(ok.body).toMatchObject({ status: 'accepted', meta: { versionId: '2' } });
+  });
+
+  it('honours Prefer on update: minimal (no body, Location and ETag), OperationOutcome, representation', async () => {
+    const token = await bearer(vcs);
+    const change = (prefer: string) =>
+      http()
+        .patch('/fhir/Task/ref-1')
+        .set('Authorization', token)
+        .set('Prefer', prefer)
+        .set('Content-Type', 'application/json-patch+json')
+        .send(JSON.stringify([{ op: 'replace', path: '/status', value: 'in-progress' }]))
+        .expect(200);
+    const minimal = await change('return=minimal');
+    expect(minimal.text).toBe('');
+    expect(minimal.headers.etag).toBe(`W/"${ops.doc.version}"`);
+    expect(minimal.headers.location).toMatch(new RegExp(`/fhir/Task/ref-1/_history/${ops.doc.version}$`));
+    expect(minimal.headers['preference-applied']).toBe('return=minimal');
+    const outcome = await change('handling=strict, return=OperationOutcome');
+    expect(outcome.headers['content-type']).toMatch(FHIR);
+    expect(outcome.body).toMatchObject({
+      resourceType: 'OperationOutcome',
+      issue: [{ severity: 'information', code: 'informational' }],
+    });
+    const representation = await change('return=representation');
+    expect(representation.body).toMatchObject({ resourceType: 'Task', id: 'ref-1' });
+    // No Prefer (or an unknown value): the resource, as before.
+    expect((await change('return=everything')).body.resourceType).toBe('Task');
+  });
+
+  it('honours Prefer on create (ServiceRequest and transaction)', async () => {
+    const token = await bearer(gp);
+    const minimal = await http()
+      .post('/fhir/ServiceRequest')
+      .set('Authorization', token)
+      .set('Prefer', 'return=minimal')
+      .set('Content-Type', 'application/fhir+json')
+      .send(JSON.stringify(containedServiceRequest()));
+    expect([200, 201]).toContain(minimal.status);
+    expect(minimal.text).toBe('');
+    expect(minimal.headers.location).toMatch(/\/fhir\/ServiceRequest\/ref-1\/_history\/\d+$/);
+    const withResources = await http()
+      .post('/fhir')
+      .set('Authorization', token)
+      .set('Prefer', 'return=representation')
+      .set('Content-Type', 'application/fhir+json')
+      .send(JSON.stringify(gravityBundle()))
+      .expect(200);
+    const resources = withResources.body.entry
+      .map((e: { resource?: { resourceType: string } }) => e.resource?.resourceType)
+      .filter(Boolean);
+    expect(resources.sort()).toEqual(['ServiceRequest', 'Task']);
+    const outcomes = await http()
+      .post('/fhir')
+      .set('Authorization', token)
+      .set('Prefer', 'return=OperationOutcome')
+      .set('Content-Type', 'application/fhir+json')
+      .send(JSON.stringify(gravityBundle()))
+      .expect(200);
+    expect(
+      outcomes.body.entry.filter(
+        (e: { response: { outcome?: { resourceType: string } } }) =>
+          e.response.outcome?.resourceType === 'OperationOutcome',
+      ).length,
+    ).toBe(outcomes.body.entry.length);
+  });
+
+  it('searches open Tasks (owner:missing) and includes the focused ServiceRequest and the Patient', async () => {
+    const token = await bearer(vcs);
+    const res = await http()
+      .get('/fhir/Task?owner:missing=true&_include=Task:focus&_include=Task:patient&_count=5')
+      .set('Authorization', token)
+      .expect(200);
+    expect(ops.searches.at(-1)).toEqual({ ownerMissing: true, count: 5, offset: 0 });
+    expect(res.body.entry.map((e: { search: { mode: string } }) => e.search.mode)).toEqual([
+      'match',
+      'include',
+      'include',
+    ]);
+    expect(res.body.entry[1].resource).toMatchObject({ resourceType: 'ServiceRequest', id: 'ref-1' });
+    expect(res.body.entry[2]).toMatchObject({
+      fullUrl: expect.stringMatching(new RegExp(`/fhir/Patient/${'a'.repeat(64)}$`)),
+      resource: { resourceType: 'Patient', id: 'a'.repeat(64) },
+    });
+    const next = new URL(
+      res.body.link.find((l: { relation: string }) => l.relation === 'next').url as string,
+    );
+    expect(next.searchParams.get('owner:missing')).toBe('true');
+    expect(next.searchParams.getAll('_include')).toEqual(['Task:focus', 'Task:patient']);
+    const refused = await http()
+      .get('/fhir/Task?_include=Task:owner&owner:missing=maybe')
+      .set('Authorization', token)
+      .expect(400);
+    expect(refused.body.issue.map((i: { details: { text: string } }) => i.details.text)).toEqual([
+      expect.stringContaining('owner:missing'),
+      expect.stringContaining('_include'),
+    ]);
+  });
+
+  it('reads a Patient the caller may see, audited; 404 otherwise, never telling why', async () => {
+    const token = await bearer(gp);
+    const key = 'a'.repeat(64);
+    const res = await http().get(`/fhir/Patient/${key}`).set('Authorization', token).expect(200);
+    expect(res.body).toEqual({
+      resourceType: 'Patient',
+      id: key,
+      identifier: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9434765919' }],
+      name: [{ family: 'Smith', given: ['Jane'] }],
+      birthDate: '1950-04-02',
+    });
+    expect(ops.searches.at(-1)).toMatchObject({ patientKey: key, count: 1 });
+    expect(audit.entries.at(-1)).toMatchObject({
+      action: 'patient.read',
+      referralId: 'ref-1',
+      outcome: 'allowed',
+    });
+    ops.page = { total: 0, items: [] };
+    try {
+      for (const id of ['b'.repeat(64), 'not-a-patient-key']) {
+        const missing = await http().get(`/fhir/Patient/${id}`).set('Authorization', token).expect(404);
+        expect(missing.body).toMatchObject({
+          resourceType: 'OperationOutcome',
+          issue: [{ code: 'not-found' }],
+        });
+        expect(audit.entries.at(-1)).toMatchObject({ action: 'patient.read', outcome: 'denied' });
+      }
+    } finally {
+      delete ops.page;
+    }
   });
 });
 

@@ -10,7 +10,7 @@ import {
   serviceRequestSearchset,
   taskStatusesFor,
 } from '../src/fhir/service-request-search';
-import { parseTaskSearch } from '../src/fhir/task-search';
+import { matchesSearch, parseTaskSearch } from '../src/fhir/task-search';
 import { referralDoc } from './fhir-fixtures';
 
 const NHS = '9434765919';
@@ -252,6 +252,28 @@ describe('Task search parameters', () => {
       },
     });
     expect(parseTaskSearch({ owner: 'Organization/org-vcs' }).search.ownerOrganisationId).toBe('org-vcs');
+  });
+
+  it('reads owner:missing (open referrals) and _include, in both forms', () => {
+    expect(parseTaskSearch({ 'owner:missing': 'true' }).search.ownerMissing).toBe(true);
+    expect(parseTaskSearch({ 'owner:missing': 'false' }).search.ownerMissing).toBe(false);
+    expect(
+      parseTaskSearch({ _include: ['Task:focus:ServiceRequest', 'Task:patient', 'Task:focus'] }).include,
+    ).toEqual(['Task:focus', 'Task:patient']);
+    expect(problemsOf(() => parseTaskSearch({ 'owner:missing': 'yes', _include: 'Task:owner' }))).toEqual([
+      ['owner:missing', 'value'],
+      ['_include', 'not-supported'],
+    ]);
+    expect(problemsOf(() => parseTaskSearch({ owner: 'org-vcs', 'owner:missing': 'true' }))).toEqual([
+      ['owner:missing', 'not-supported'],
+    ]);
+  });
+
+  it('matches owner:missing on a known referral as the search does', () => {
+    const open = referralDoc({ ownerOrganisationId: undefined, targetServiceId: undefined });
+    expect(matchesSearch(open, { ownerMissing: true })).toBe(true);
+    expect(matchesSearch(open, { ownerMissing: false })).toBe(false);
+    expect(matchesSearch(referralDoc(), { ownerMissing: true })).toBe(false);
   });
 
   it('names every unknown or malformed parameter in one 400', () => {

@@ -316,3 +316,159 @@ describe('referral -> FHIR resources', () => {
     expect(taskAtVersion(doc, doc.history[2]!).statusReason?.coding?.[0]?.code).toBe('no-capacity');
   });
 });
+
+describe('Gravity resulting activities (Task.output resulting-activity)', () => {
+  const SDOHCC = 'http://hl7.org/fhir/us/sdoh-clinicalcare/CodeSystem/SDOHCC-CodeSystemTemporaryCodes';
+  const activityType = { coding: [{ system: SDOHCC, code: 'resulting-activity' }] };
+  const FOOD = { system: 'http://snomed.info/sct', code: '467771000124109', display: 'Food pantry help' };
+  const inProgress = referralDoc({ status: 'in-progress', version: 3 });
+  const procedure = (overrides: Json = {}): Json => ({
+    resourceType: 'Procedure',
+    id: 'p1',
+    status: 'completed',
+    code: { coding: [FOOD] },
+    subject: { reference: `Patient/${'a'.repeat(64)}` },
+    basedOn: [{ reference: 'ServiceRequest/ref-1' }],
+    performedDateTime: '2024-05-10T11:00:00Z',
+    ...overrides,
+  });
+  const complete = (contained: unknown[], output: unknown[]) =>
+    planTaskUpdate(
+      inProgress,
+      { ...(toTask(inProgress) as unknown as Json), status: 'completed', contained, output },
+      'patch',
+    );
+
+  it('keeps a contained Procedure as an activity; its SNOMED code becomes an outcome code', () => {
+    const plan = complete(
+      [procedure({ category: { coding: [{ system: SDOHCC, code: 'food-insecurity' }] } })],
+      [{ type: activityType, valueReference: { reference: '#p1' } }],
+    );
+    expect(plan.transition).toEqual({
+      action: 'complete',
+      outcome: {
+        codes: ['467771000124109'],
+        activities: [
+          {
+            procedureId: 'procedure-1',
+            codes: [FOOD],
+            categories: [{ system: SDOHCC, code: 'food-insecurity' }],
+            performed: { at: '2024-05-10T11:00:00Z' },
+          },
+        ],
+      },
+    });
+  });
+
+  it('takes valueCodeableConcept, our outcome codes and a period, and reads back what it stored', () => {
+    const plan = complete(
+      [
+        procedure({
+          performedDateTime: undefined,
+          performedPeriod: { start: '2024-05-02', end: '2024-05-09' },
+        }),
+      ],
+      [
+        { type: activityType, valueCodeableConcept: { coding: [FOOD] } },
+        { type: activityType, valueReference: { reference: '#p1' } },
+        {
+          type: outputType('outcome'),
+          valueCodeableConcept: { coding: [{ system: OUTCOME_SYSTEM, code: 'sp-outcome-attended' }] },
+        },
+      ],
+    );
+    const outcome = plan.transition?.outcome;
+    expect(outcome?.codes).toEqual(['sp-outcome-attended', '467771000124109']);
+    expect(outcome?.activities).toEqual([
+      { codes: [FOOD] },
+      { procedureId: 'procedure-1', codes: [FOOD], performed: { start: '2024-05-02', end: '2024-05-09' } },
+    ]);
+    // As stored, the Task gives the activities back: the Procedure contained, referenced from the output.
+    const done = toTask(referralDoc({ status: 'completed', version: 4, outcome: outcome! }));
+    expect(done.contained).toEqual([
+      {
+        resourceType: 'Procedure',
+        id: 'procedure-1',
+        basedOn: [{ reference: 'ServiceRequest/ref-1' }],
+        status: 'completed',
+        code: { coding: [FOOD] },
+        subject: { reference: `Patient/${'a'.repeat(64)}` },
+        performedPeriod: { start: '2024-05-02', end: '2024-05-09' },
+      },
+    ]);
+    expect(done.output?.filter((o) => o.type.coding?.[0]?.system === SDOHCC)).toEqual([
+      {
+        type: { coding: [{ ...activityType.coding[0], display: 'Resulting Activity' }] },
+        valueCodeableConcept: { coding: [FOOD] },
+      },
+      {
+        type: { coding: [{ ...activityType.coding[0], display: 'Resulting Activity' }] },
+        valueReference: { reference: '#procedure-1' },
+      },
+    ]);
+    expect(done.for).toMatchObject({ reference: `Patient/${'a'.repeat(64)}` });
+    // A PUT of the Task as read changes nothing that was stored: no second recording.
+    const again = { ...(done as unknown as Json) };
+    expect(() =>
+      planTaskUpdate(referralDoc({ status: 'completed', version: 4, outcome: outcome! }), again, 'put'),
+    ).toThrow('The update changes nothing');
+  });
+
+  it('names each bad output and bad Procedure element', () => {
+    const problems = problemsOf(() =>
+      complete(
+        [
+          procedure({
+            status: 'in-progress',
+            code: { coding: [{ system: 'http://www.ama-assn.org/go/cpt', code: '99999' }] },
+            subject: { reference: 'Patient/someone-else' },
+            basedOn: [{ reference: 'ServiceRequest/other' }],
+            performedDateTime: 'yesterday',
+            note: [{ text: 'free text' }],
+          }),
+          { resourceType: 'Observation', id: 'o1' },
+          procedure({ id: 'p2' }),
+        ],
+        [
+          { type: activityType, valueReference: { reference: '#p1' } },
+          { type: activityType, valueReference: { reference: 'Procedure/p9' } },
+          { type: activityType },
+          { type: { coding: [{ system: SDOHCC, code: 'make-contact' }] }, valueString: 'x' },
+          { type: activityType, valueCodeableConcept: { text: 'no coding' } },
+        ],
+      ),
+    );
+    expect(problems.map((p) => p.field).sort()).toEqual(
+      [
+        'Task.contained[0].note',
+        'Task.contained[0].status',
+        'Task.contained[0].code',
+        'Task.contained[0].subject',
+        'Task.contained[0].basedOn[0]',
+        'Task.contained[0].performedDateTime',
+        'Task.contained[1]',
+        'Task.contained[2]',
+        'Task.output[1].valueReference',
+        'Task.output[2].value[x]',
+        'Task.output[3].type',
+        'Task.output[4].valueCodeableConcept',
+      ].sort(),
+    );
+  });
+
+  it('records activities only with completion (the outcome rule of the JSON API)', () => {
+    const accepted = referralDoc({ status: 'accepted', version: 2 });
+    const plan = planTaskUpdate(
+      accepted,
+      {
+        ...(toTask(accepted) as unknown as Json),
+        status: 'in-progress',
+        output: [{ type: activityType, valueCodeableConcept: { coding: [FOOD] } }],
+      },
+      'patch',
+    );
+    // The move is planned; the operation refuses an outcome outside completion (outcome -> Task.output).
+    expect(plan.transition?.outcome?.activities).toEqual([{ codes: [FOOD] }]);
+    expect(plan.transition?.action).toBe('start');
+  });
+});
