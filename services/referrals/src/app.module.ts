@@ -25,6 +25,11 @@ import { ReferralRepository } from './referrals/referral.repository';
 import { ReferralsController } from './referrals/referrals.controller';
 import { WithdrawConsentUseCase } from './referrals/withdraw-consent/withdraw-consent.use-case';
 import { fhirControllers, fhirProviders } from './fhir/fhir.wiring';
+import {
+  GP_SUMMARY_OUTBOX_COLLECTION,
+  gpSummaryControllers,
+  gpSummaryProviders,
+} from './gp-summary/gp-summary.wiring';
 import { ServiceConfigSchema, type ServiceConfig } from './service.config';
 
 /** Redis in readiness, deadline queue depths in /metrics. */
@@ -69,11 +74,18 @@ const deadlineSettings = (config: ServiceConfig) => ({
       inject: [SERVICE_CONFIG],
       useUrl: (config: ServiceConfig) => config.MONGO_URL,
     }),
-    OutboxRelayModule.forRoot({ collections: ['referrals'] }),
+    OutboxRelayModule.forRoot({ collections: ['referrals', GP_SUMMARY_OUTBOX_COLLECTION] }),
   ],
-  controllers: [ReferralsController, AuditController, DirectoryEventsConsumer, ...fhirControllers],
+  controllers: [
+    ReferralsController,
+    AuditController,
+    DirectoryEventsConsumer,
+    ...fhirControllers,
+    ...gpSummaryControllers,
+  ],
   providers: [
     ...fhirProviders,
+    ...gpSummaryProviders,
     MongoReadiness,
     ReferralRepository,
     AuditLogRepository,

@@ -8,6 +8,7 @@ void bootstrapService({
   module: AppModule,
   defaultPort: 3001,
   topics: [Topics.referralLifecycle],
-  // The directory replica (KAFKA_GROUP_ID overrides the group).
-  consumer: { groupId: 'referrals', topics: [Topics.directory] },
+  // The directory replica, and the referrals' own closing events for the message back to the GP
+  // (KAFKA_GROUP_ID overrides the group).
+  consumer: { groupId: 'referrals', topics: [Topics.directory, Topics.referralLifecycle] },
 });

@@ -64,7 +64,8 @@ async function startGroupAtEnd(groupId: string, topic: (typeof Topics)[keyof typ
  * Deadlines default to the service's defaults (14 days, reminder 72 h before); `env` overrides
  * any variable. process.env is written before each boot, so several copies may run side by side.
  *
- * The directory replica's consumer group starts at the current end of the shared directory topic
+ * The consumer group (directory replica; the service's own closing events for the GP summaries)
+ * starts at the current end of the shared directory and lifecycle topics
  * (a fresh group would otherwise read it from the beginning: every earlier run's and benchmark's
  * events, tens of thousands on a long-lived machine, minutes of catching up). Specs publish the
  * directory they need after booting, through the real topic and consumer.
@@ -76,6 +77,7 @@ export async function bootReferrals(
 ): Promise<ReferralsApp> {
   const groupId = `referrals-${db}`;
   await startGroupAtEnd(groupId, Topics.directory);
+  await startGroupAtEnd(groupId, Topics.referralLifecycle);
   Object.assign(process.env, {
     MONGO_URL: testInfra.mongoUrlFor(db),
     KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),
@@ -94,7 +96,7 @@ export async function bootReferrals(
     name: 'referrals',
     module: AppModule,
     topics: [Topics.referralLifecycle],
-    consumer: { groupId: 'referrals', topics: [Topics.directory] },
+    consumer: { groupId: 'referrals', topics: [Topics.directory, Topics.referralLifecycle] },
   });
   await app.startAllMicroservices();
   await app.listen(0, '127.0.0.1');
