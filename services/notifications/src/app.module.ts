@@ -12,6 +12,7 @@ import { DeliveryQueue } from './delivery/delivery.queue';
 import { DeliveryWorker } from './delivery/delivery.worker';
 import { ReferralEventsConsumer } from './delivery/referral-events.consumer';
 import { DirectoryEventsConsumer } from './directory-replica/directory-events.consumer';
+import { GpSummaryIssuedConsumer } from './gp-summary/gp-summary-issued.consumer';
 import { ServiceReplicaRepository } from './directory-replica/service-replica.repository';
 import { InboxController } from './inbox/inbox.controller';
 import { InboxRepository } from './inbox/inbox.repository';
@@ -56,7 +57,7 @@ class QueueTelemetry {
       useUrl: (config: ServiceConfig) => config.MONGO_URL,
     }),
   ],
-  controllers: [InboxController, ReferralEventsConsumer, DirectoryEventsConsumer],
+  controllers: [InboxController, ReferralEventsConsumer, DirectoryEventsConsumer, GpSummaryIssuedConsumer],
   providers: [
     MongoReadiness,
     RedisConnections,
