@@ -1,6 +1,7 @@
 // Runs the real validators (no mocks): the definitions load once per file, about 3 s.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
 import { expectValidFhir, GRAVITY_DIR, validateFhir } from './fhir-validation';
 
 const SDOHCC = 'http://hl7.org/fhir/us/sdoh-clinicalcare/CodeSystem/SDOHCC-CodeSystemTemporaryCodes';
@@ -78,6 +79,13 @@ describe('validateFhir (R4 core definitions, pinned Gravity terminology)', () =>
     expect(validateFhir({ resourceType: 'Patient' }, 'http://example.org/StructureDefinition/nope')).toEqual([
       expect.objectContaining({ severity: 'error', code: 'not-found' }),
     ]);
+  });
+
+  it('validates a resource parsed in another realm (fetch under jest) as the JSON it is', () => {
+    const parsedElsewhere: unknown = runInNewContext(
+      'JSON.parse(\'{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"structure","details":{"text":"t"}}]}\')',
+    );
+    expect(validateFhir(parsedElsewhere)).toEqual([]);
   });
 
   it.each(['CodeSystem-SDOHCC-CodeSystemTemporaryCodes.json', 'ValueSet-SDOHCC-ValueSetSDOHCategory.json'])(

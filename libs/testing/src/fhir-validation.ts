@@ -86,8 +86,11 @@ function load(): Validators {
  * or against `profile` (the canonical URL of a loaded StructureDefinition) when given. Returns
  * every issue found (errors, warnings, information), each with its FHIRPath expression.
  */
-export function validateFhir(resource: unknown, profile?: string): FhirIssue[] {
+export function validateFhir(value: unknown, profile?: string): FhirIssue[] {
   const validators = load();
+  // What goes over the wire: a JSON copy made in this realm (FHIR.js tests arrays with
+  // `instanceof`, which fails for objects parsed in another realm, e.g. by fetch under jest).
+  const resource: unknown = value === undefined ? undefined : JSON.parse(JSON.stringify(value));
   if (!isResource(resource)) {
     return [
       {
