@@ -23,7 +23,7 @@ function notFound(id: string): DomainError {
  * requester or receiver, an open one it may claim, everything for ops: the same rule as for
  * ServiceRequest). Anything else, like an unknown id, is 404, so patient keys cannot be probed.
  * Each read is audited: `patient.read` allowed against the referral the details came from, or
- * denied against `Patient/<id>` (the referral search behind it also audits what it returned).
+ * denied against the id asked for (the referral search behind it also audits what it returned).
  */
 @ApiTags('fhir')
 @ApiBearerAuth()
@@ -46,7 +46,8 @@ export class PatientController {
       await this.audit.record({
         actor: actorRef(principal),
         action: 'patient.read',
-        referralId: `Patient/${id.slice(0, 64)}`,
+        // No referral to name: the entry names the patient id asked for (action patient.read).
+        referralId: id.slice(0, 64),
         outcome: 'denied',
         code: 'PATIENT.NOT_FOUND',
       });
