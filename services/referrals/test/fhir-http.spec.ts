@@ -17,6 +17,7 @@ import { TokenIssuer, type Principal } from '@sp/identity';
 import { createServiceApp, type ProblemDocument } from '@sp/service-kit';
 import { capabilityStatement, RESOURCE_CAPABILITIES } from '../src/fhir/capability-statement';
 import { fhirControllers, fhirProviders } from '../src/fhir/fhir.wiring';
+import { gpSummaryFhirControllers } from '../src/gp-summary/gp-summary.wiring';
 import { toOperationOutcome } from '../src/fhir/operation-outcome';
 import { PATIENT_KEYS, type PatientKeys } from '../src/fhir/patient-keys';
 import { FHIR_AUDIT } from '../src/fhir/patient/patient.controller';
@@ -641,7 +642,7 @@ describe('CapabilityStatement truthfulness', () => {
   /** Every (method, path) the FHIR controllers serve. */
   function servedRoutes(): string[] {
     const routes: string[] = [];
-    for (const controller of fhirControllers) {
+    for (const controller of [...fhirControllers, ...gpSummaryFhirControllers]) {
       const base = String(Reflect.getMetadata(PATH_METADATA, controller));
       const proto = controller.prototype as Record<string, unknown>;
       for (const name of Object.getOwnPropertyNames(proto)) {

@@ -1,4 +1,5 @@
-import { FHIR_VERSION, FHIR_JSON, JSON_PATCH, NHS_NUMBER_SYSTEM } from './fhir.constants';
+import { COMMUNICATION_SEARCH_PARAMS } from '../gp-summary/read-gp-summary/communication-search.request';
+import { FHIR_VERSION, FHIR_JSON, JSON_PATCH, NHS_NUMBER_SYSTEM, ODS_CODE_SYSTEM } from './fhir.constants';
 import { SERVICE_REQUEST_SEARCH_PARAMS } from './service-request-search';
 import { TASK_INCLUDES, TASK_SEARCH_PARAMS } from './task-search';
 
@@ -60,6 +61,19 @@ const SERVICE_REQUEST_PARAM_DOCS: Record<
   ...COMMON_PARAM_DOCS,
 };
 
+const COMMUNICATION_PARAM_DOCS: Record<
+  (typeof COMMUNICATION_SEARCH_PARAMS)[number],
+  Omit<SearchParamDoc, 'name'>
+> = {
+  'based-on': { type: 'reference', documentation: 'ServiceRequest/<id>: the summary of that referral' },
+  recipient: {
+    type: 'reference',
+    documentation: `Organization/<id> or an organisation id, or with the :identifier modifier recipient:identifier=${ODS_CODE_SYSTEM}|<ODS code> (a practice's summaries)`,
+  },
+  'recipient:identifier': { type: 'reference', documentation: 'Declared under recipient' },
+  ...COMMON_PARAM_DOCS,
+};
+
 function searchParams<P extends string>(
   params: readonly P[],
   docs: Record<P, Omit<SearchParamDoc, 'name'>>,
@@ -92,6 +106,15 @@ export const RESOURCE_CAPABILITIES: ResourceCapability[] = [
     searchParams: [],
     documentation:
       'The patient of a referral the caller may see; the id is the pseudonymous patient key of Task.for (also contained in ServiceRequest as #patient). Unknown or not visible: 404. Every read is audited.',
+  },
+  {
+    type: 'Communication',
+    interactions: ['read', 'search-type'],
+    searchParams: searchParams(COMMUNICATION_SEARCH_PARAMS, COMMUNICATION_PARAM_DOCS).filter(
+      (p, i, all) => all.findIndex((q) => q.name === p.name) === i,
+    ),
+    documentation:
+      'The message back to the GP (PRSB Social Prescribing Information Standard): a coded summary of a closed referral (completed, rejected, cancelled, failed or expired), issued once per referral to the practice that made it (the root referral for an onward one). topic and reasonCode carry the national SNOMED CT codes for the record (871731000000106 Referral to social prescribing service, 871711000000103 Social prescribing declined) with the coded status reason and outcomes; basedOn the ServiceRequest, about the Task, payload a plain-language account, the Task and the HealthcareService. Readable by the practice and the organisation that took the referral on or closed it (others: 404); every read is audited.',
   },
   {
     type: 'Procedure',

@@ -17,6 +17,9 @@ import { ReadGpSummaryUseCase } from './read-gp-summary/read-gp-summary.use-case
  */
 export const gpSummaryControllers: Type<unknown>[] = [ReferralClosedConsumer, CommunicationController];
 
+/** The controllers serving /fhir routes (declared in the CapabilityStatement). */
+export const gpSummaryFhirControllers: Type<unknown>[] = [CommunicationController];
+
 export const GP_SUMMARY_OUTBOX_COLLECTION = GP_SUMMARIES_COLLECTION;
 
 export const gpSummaryProviders: Provider[] = [
