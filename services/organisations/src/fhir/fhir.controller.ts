@@ -7,6 +7,7 @@ import { Public } from '@sp/identity';
 import type { StoredRecord } from '../hsds/domain/hsds-record';
 import { HsdsStoreRepository } from '../hsds/hsds-store.repository';
 import { FHIR_JSON, fhirOrganization, healthcareService, searchset } from './fhir-mapping';
+import { capabilityStatement } from './capability-statement';
 
 type Resource = Record<string, unknown>;
 type RawQuery = Record<string, unknown>;
@@ -77,6 +78,14 @@ export class FhirController {
       .find({ 'sp.status': 'suspended' }, { projection: { _id: 1 } })
       .toArray();
     return docs.map((d) => d._id);
+  }
+
+  @Get('metadata')
+  @Header('Content-Type', FHIR_JSON)
+  @ApiProduces(FHIR_JSON)
+  @ApiOperation({ summary: 'The CapabilityStatement of this FHIR R4 facade' })
+  metadata(@Req() req: Request): Resource {
+    return capabilityStatement(this.base(req));
   }
 
   @Get('HealthcareService/:id')
