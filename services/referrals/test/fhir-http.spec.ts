@@ -18,6 +18,7 @@ import { createServiceApp, type ProblemDocument } from '@sp/service-kit';
 import { capabilityStatement, RESOURCE_CAPABILITIES } from '../src/fhir/capability-statement';
 import { fhirControllers, fhirProviders } from '../src/fhir/fhir.wiring';
 import { gpSummaryFhirControllers } from '../src/gp-summary/gp-summary.wiring';
+import { returnPreference } from '../src/fhir/fhir-http';
 import { toOperationOutcome } from '../src/fhir/operation-outcome';
 import { PATIENT_KEYS, type PatientKeys } from '../src/fhir/patient-keys';
 import { FHIR_AUDIT } from '../src/fhir/patient/patient.controller';
@@ -585,6 +586,20 @@ describe('FHIR API over HTTP (fake operations)', () => {
     } finally {
       delete ops.page;
     }
+  });
+});
+
+describe('Prefer: return=', () => {
+  it.each([
+    [undefined, 'representation'],
+    ['return=minimal', 'minimal'],
+    ['respond-async, return=OperationOutcome', 'OperationOutcome'],
+    ['return="minimal"; handling=lenient', 'minimal'],
+    ['return=representation', 'representation'],
+    ['return=everything', 'representation'],
+    ['handling=strict', 'representation'],
+  ])('%s -> %s', (header, expected) => {
+    expect(returnPreference(header)).toBe(expected);
   });
 });
 

@@ -21,29 +21,18 @@ import {
   type Reply,
   type TokenServer,
 } from './support';
+import {
+  FOOD_CATEGORY,
+  FOOD_PANTRY,
+  PROVISION_OF_FOOD,
+  RESULTING_ACTIVITY,
+  SNOMED,
+  UNABLE_TO_CONTACT,
+} from './support/gravity-codes';
 
 const { run, id } = testRun('gravity-out');
 const ISSUER = 'http://referrals-gravity-outputs-e2e.test';
 const db = `test_${run}_referrals_gravity_out`;
-
-const SDOHCC = 'http://hl7.org/fhir/us/sdoh-clinicalcare/CodeSystem/SDOHCC-CodeSystemTemporaryCodes';
-const RESULTING_ACTIVITY = {
-  coding: [{ system: SDOHCC, code: 'resulting-activity', display: 'Resulting Activity' }],
-};
-const SNOMED = 'http://snomed.info/sct';
-/** SNOMED CT concepts Gravity's examples use for what was done. */
-const FOOD_PANTRY = {
-  system: SNOMED,
-  code: '467771000124109',
-  display: 'Assistance with application for food pantry program',
-};
-const PROVISION_OF_FOOD = { system: SNOMED, code: '710925007', display: 'Provision of food' };
-const FOOD_CATEGORY = {
-  coding: [
-    { system: SNOMED, code: '410606002', display: 'Social service procedure' },
-    { system: SDOHCC, code: 'food-insecurity', display: 'Food Insecurity' },
-  ],
-};
 
 const org = {
   gp: id('org-gp'),
@@ -287,15 +276,7 @@ describe('Gravity outputs, open referrals, Patient read and Prefer (FHIR, end to
       {
         op: 'add',
         path: '/statusReason',
-        value: {
-          coding: [
-            {
-              system: 'https://socialprescribing.example.org/CodeSystem/referral-status-reason',
-              code: 'unable-to-contact',
-            },
-          ],
-          text: 'No answer',
-        },
+        value: UNABLE_TO_CONTACT,
       },
       {
         op: 'add',
@@ -419,15 +400,7 @@ describe('Gravity outputs, open referrals, Patient read and Prefer (FHIR, end to
       {
         ...(await readTask('vcsA', rid)),
         status: 'on-hold',
-        statusReason: {
-          coding: [
-            {
-              system: 'https://socialprescribing.example.org/CodeSystem/referral-status-reason',
-              code: 'unable-to-contact',
-            },
-          ],
-          text: 'No answer',
-        },
+        statusReason: UNABLE_TO_CONTACT,
       },
       { 'if-match': 'W/"3"', prefer: 'return=representation' },
     );

@@ -102,17 +102,21 @@ export function taskExpression(field: string): string {
 /** What a create or update answers with (RFC 7240 `Prefer: return=...`, FHIR R4 3.1.0.5.3). */
 export type ReturnPreference = 'minimal' | 'representation' | 'OperationOutcome';
 
+/** The `return` preference of a Prefer header, if it names one we know (RFC 7240: others are ignored). */
+function statedReturn(header: string | undefined): ReturnPreference | undefined {
+  for (const part of (header ?? '').split(/[,;]/)) {
+    const value = /^\s*return\s*=\s*"?([A-Za-z]+)"?\s*$/.exec(part)?.[1];
+    if (value === 'minimal' || value === 'representation' || value === 'OperationOutcome') return value;
+  }
+  return undefined;
+}
+
 /**
  * `Prefer: return=minimal | representation | OperationOutcome` -> the preference; absent, another
  * preference or an unknown value -> representation (a preference may be ignored, RFC 7240 2).
  */
 export function returnPreference(header: string | undefined): ReturnPreference {
-  for (const part of (header ?? '').split(/[,;]/)) {
-    const match = /^\s*return\s*=\s*"?([A-Za-z]+)"?\s*$/.exec(part);
-    const value = match?.[1];
-    if (value === 'minimal' || value === 'representation' || value === 'OperationOutcome') return value;
-  }
-  return 'representation';
+  return statedReturn(header) ?? 'representation';
 }
 
 /** An informational OperationOutcome (Prefer: return=OperationOutcome). */
@@ -154,8 +158,8 @@ export function withPreferredEntries(
   bundle: Bundle,
   written: ReferralDocument[],
 ): Bundle {
-  const preference = header === undefined ? undefined : returnPreference(header);
-  if (preference === undefined || !/return\s*=/.test(header ?? '')) return bundle;
+  const preference = statedReturn(header);
+  if (preference === undefined) return bundle;
   res.setHeader('Preference-Applied', `return=${preference}`);
   if (preference === 'minimal') return bundle;
   const byId = new Map(written.map((d) => [d._id, d]));
