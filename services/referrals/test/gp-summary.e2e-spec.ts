@@ -401,5 +401,15 @@ describe('message back to the GP (FHIR Communication) end to end', () => {
       recordCodes: ['871731000000106'],
       outcomeCodes: ['sp-outcome-attended'],
     });
+
+    // The race itself: the summary not stored yet (deleted here), both instances handling the
+    // closing event at once: exactly one issues it.
+    await mongo.db(db).collection('gp_summaries').deleteOne({ referralId: rid });
+    const raced = await Promise.all([
+      appA.get(IssueGpSummaryUseCase).execute(fact),
+      appB.get(IssueGpSummaryUseCase).execute(fact),
+    ]);
+    expect([...raced].sort()).toEqual(['already-issued', 'issued']);
+    expect(await mongo.db(db).collection('gp_summaries').countDocuments({ referralId: rid })).toBe(1);
   });
 });
