@@ -16,6 +16,178 @@ export const PATIENT_URL = 'urn:uuid:6f1b2a4e-0000-4000-8000-000000000001';
 export const REQUEST_URL = 'urn:uuid:6f1b2a4e-0000-4000-8000-000000000002';
 export const TASK_URL = 'urn:uuid:6f1b2a4e-0000-4000-8000-000000000003';
 export const CONSENT_URL = 'urn:uuid:6f1b2a4e-0000-4000-8000-000000000004';
+export const CONDITION_URL = 'urn:uuid:6f1b2a4e-0000-4000-8000-000000000005';
+export const GOAL_URL = 'urn:uuid:6f1b2a4e-0000-4000-8000-000000000006';
+
+export const SDOHCC = 'http://hl7.org/fhir/us/sdoh-clinicalcare/CodeSystem/SDOHCC-CodeSystemTemporaryCodes';
+export const NHS_VERIFICATION_EXTENSION =
+  'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSNumberVerificationStatus';
+export const NHS_VERIFICATION_SYSTEM =
+  'https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatusEngland';
+
+export interface SdohOptions {
+  nhsNumber?: string;
+  odsCode?: string;
+  /** null: an open referral. */
+  serviceId?: string | null;
+  identifier?: string;
+  /** Condition.code (SNOMED CT), default 422650009 |Social isolation|. */
+  conditionCode?: { code: string; display: string };
+  /** ServiceRequest.category SDOHCC code, default social-connection; null for none. */
+  category?: string | null;
+  consentAt?: string;
+}
+
+/**
+ * A transaction Bundle as the HL7 Gravity SDOH Clinical Care IG builds a referral, with UK
+ * identifiers: the need is in a Condition (health concern) referenced from reasonReference, in an
+ * SDOH category and in the SNOMED CT code, with no reasonCode; a Goal in supportingInfo; the
+ * patient does not want to be contacted (SDOHCC contacting-subject-prohibited).
+ */
+export function gravitySdohBundle(opts: SdohOptions = {}): Json {
+  const ods = opts.odsCode ?? 'A81001';
+  const identifier = opts.identifier ?? 'sdoh-0001';
+  const condition = opts.conditionCode ?? { code: '422650009', display: 'Social isolation' };
+  const category = opts.category === undefined ? 'social-connection' : opts.category;
+  return {
+    resourceType: 'Bundle',
+    type: 'transaction',
+    entry: [
+      {
+        fullUrl: PATIENT_URL,
+        resource: {
+          resourceType: 'Patient',
+          identifier: [
+            {
+              extension: [
+                {
+                  url: NHS_VERIFICATION_EXTENSION,
+                  valueCodeableConcept: {
+                    coding: [
+                      { system: NHS_VERIFICATION_SYSTEM, code: '01', display: 'Number present and verified' },
+                    ],
+                  },
+                },
+              ],
+              system: NHS_NUMBER_SYSTEM,
+              value: opts.nhsNumber ?? '9434765919',
+            },
+          ],
+          name: [{ use: 'official', family: 'Smith', given: ['Jane'] }],
+          gender: 'female',
+          birthDate: '1950-04-02',
+        },
+        request: { method: 'POST', url: 'Patient' },
+      },
+      {
+        fullUrl: REQUEST_URL,
+        resource: {
+          resourceType: 'ServiceRequest',
+          identifier: [{ system: 'https://gp.example/referrals', value: identifier }],
+          status: 'active',
+          intent: 'order',
+          category: [
+            { coding: [{ system: SNOMED_CT, code: '410606002', display: 'Social service procedure' }] },
+            ...(category === null ? [] : [{ coding: [{ system: SDOHCC, code: category }] }]),
+          ],
+          priority: 'routine',
+          code: {
+            coding: [
+              {
+                system: SNOMED_CT,
+                code: '871731000000106',
+                display: 'Referral to social prescribing service',
+              },
+            ],
+          },
+          orderDetail: [{ coding: [{ system: SDOHCC, code: 'contacting-subject-prohibited' }] }],
+          subject: { reference: PATIENT_URL },
+          authoredOn: '2024-05-01T09:30:00Z',
+          requester: { identifier: { system: ODS_CODE_SYSTEM, value: ods } },
+          ...(opts.serviceId === null
+            ? {}
+            : { performer: [{ reference: `HealthcareService/${opts.serviceId ?? 'svc-walks'}` }] }),
+          reasonReference: [{ reference: CONDITION_URL }],
+          supportingInfo: [{ reference: CONSENT_URL }, { reference: GOAL_URL }],
+        },
+        request: { method: 'POST', url: 'ServiceRequest' },
+      },
+      {
+        fullUrl: CONDITION_URL,
+        resource: {
+          resourceType: 'Condition',
+          clinicalStatus: {
+            coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
+          },
+          verificationStatus: {
+            coding: [
+              { system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status', code: 'confirmed' },
+            ],
+          },
+          category: [
+            {
+              coding: [
+                {
+                  system: 'http://terminology.hl7.org/CodeSystem/condition-category',
+                  code: 'health-concern',
+                },
+              ],
+            },
+            ...(category === null ? [] : [{ coding: [{ system: SDOHCC, code: category }] }]),
+          ],
+          code: { coding: [{ system: SNOMED_CT, ...condition }] },
+          subject: { reference: PATIENT_URL },
+          onsetDateTime: '2024-04-01',
+        },
+        request: { method: 'POST', url: 'Condition' },
+      },
+      {
+        fullUrl: GOAL_URL,
+        resource: {
+          resourceType: 'Goal',
+          lifecycleStatus: 'active',
+          ...(category === null ? {} : { category: [{ coding: [{ system: SDOHCC, code: category }] }] }),
+          description: { text: 'Meets friends every week' },
+          subject: { reference: PATIENT_URL },
+          addresses: [{ reference: CONDITION_URL }],
+        },
+        request: { method: 'POST', url: 'Goal' },
+      },
+      {
+        fullUrl: TASK_URL,
+        resource: {
+          resourceType: 'Task',
+          status: 'requested',
+          intent: 'order',
+          code: { coding: [{ system: TASK_CODE_SYSTEM, code: 'fulfill' }] },
+          focus: { reference: REQUEST_URL },
+          for: { reference: PATIENT_URL },
+          authoredOn: '2024-05-01T09:30:00Z',
+          requester: { identifier: { system: ODS_CODE_SYSTEM, value: ods } },
+        },
+        request: { method: 'POST', url: 'Task' },
+      },
+      {
+        fullUrl: CONSENT_URL,
+        resource: {
+          resourceType: 'Consent',
+          status: 'active',
+          scope: {
+            coding: [
+              { system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy' },
+            ],
+          },
+          category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0' }] }],
+          patient: { reference: PATIENT_URL },
+          dateTime: opts.consentAt ?? '2024-05-01T09:30:00Z',
+          performer: [{ identifier: { system: ODS_CODE_SYSTEM, value: ods } }],
+          policy: [{ uri: 'https://www.nhs.uk/your-nhs-data-matters/' }],
+        },
+        request: { method: 'POST', url: 'Consent' },
+      },
+    ],
+  };
+}
 
 export interface GravityOptions {
   nhsNumber?: string;

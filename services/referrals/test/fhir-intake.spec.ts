@@ -7,7 +7,16 @@ import {
   type ParsedOnward,
 } from '../src/fhir/referral-from-fhir';
 import { idempotencyKeyFor } from '../src/fhir/if-none-exist';
-import { containedServiceRequest, gravityBundle, PATIENT_URL } from './fhir-fixtures';
+import {
+  CONDITION_URL,
+  containedServiceRequest,
+  GOAL_URL,
+  gravityBundle,
+  gravitySdohBundle,
+  PATIENT_URL,
+  SDOHCC,
+} from './fhir-fixtures';
+import { NEED_MAPPING_VERSION } from '@sp/contracts';
 
 const gp: Actor = {
   clientId: 'client-gp',
@@ -364,5 +373,146 @@ describe('POST /fhir/ServiceRequest body -> referral intake', () => {
       parentReferralId: 'parent-1',
       targets: [{ target: { targetServiceId: 'svc-food' } }],
     });
+  });
+});
+
+describe('Gravity SDOH Clinical Care referrals (Condition, Goal, SDOH category, SNOMED code)', () => {
+  const entry = (bundle: ReturnType<typeof gravitySdohBundle>, type: string) =>
+    bundle.entry.find((e: { resource: { resourceType: string } }) => e.resource.resourceType === type)
+      .resource;
+
+  it('accepts a referral without reasonCode: needs from the Condition, the SDOH category and the code', () => {
+    const parsed = parseTransaction(gravitySdohBundle(), gp, undefined, now) as ParsedIntake;
+    expect(parsed.kind).toBe('intake');
+    // 422650009 |Social isolation| maps to the platform need and is kept as given.
+    expect(parsed.intake.needs).toEqual(['sp-need-loneliness', '422650009']);
+    expect(parsed.intake.doNotContact).toBe(true);
+    expect(parsed.intake.reasons).toEqual({
+      conditions: [
+        { codings: [{ system: 'http://snomed.info/sct', code: '422650009', display: 'Social isolation' }] },
+      ],
+      goals: [{ codings: [], text: 'Meets friends every week' }],
+      needMappingVersion: NEED_MAPPING_VERSION,
+    });
+    expect(parsed.intake.patient.nhsNumber).toBe('9434765919');
+    expect(parsed.entries).toEqual({ patient: 0, serviceRequest: 1, task: 4, consent: 5 });
+    expect(parsed.expressions.expressionFor('needs[0]')).toBe('Bundle.entry[2].resource.code.coding[0].code');
+  });
+
+  it('keeps a SNOMED CT need the mapping cannot map, as given', () => {
+    const bundle = gravitySdohBundle({
+      conditionCode: { code: '160695008', display: 'Transport too expensive' },
+      category: 'transportation-insecurity',
+    });
+    const parsed = parseTransaction(bundle, gp, undefined, now) as ParsedIntake;
+    expect(parsed.intake.needs).toEqual(['160695008']);
+  });
+
+  it('derives needs from the SDOH category alone, and from a need-specific SNOMED CT procedure', () => {
+    const bundle = gravitySdohBundle({ category: 'food-insecurity' });
+    const sr = entry(bundle, 'ServiceRequest');
+    delete sr.reasonReference;
+    sr.supportingInfo = [sr.supportingInfo[0]];
+    bundle.entry = bundle.entry.filter(
+      (e: { resource: { resourceType: string } }) => !['Condition', 'Goal'].includes(e.resource.resourceType),
+    );
+    expect((parseTransaction(bundle, gp, undefined, now) as ParsedIntake).intake.needs).toEqual([
+      'sp-need-food',
+    ]);
+    sr.category = [];
+    sr.code = { coding: [{ system: 'http://snomed.info/sct', code: '390893007' }] };
+    expect((parseTransaction(bundle, gp, undefined, now) as ParsedIntake).intake.needs).toEqual([
+      'sp-need-physical-activity',
+    ]);
+  });
+
+  it('reads Conditions and Goals contained in the ServiceRequest, and the Goal of pertainsToGoal', () => {
+    const bundle = gravitySdohBundle();
+    const sr = entry(bundle, 'ServiceRequest');
+    const condition = { ...entry(bundle, 'Condition'), id: 'c1' };
+    const goal = { ...entry(bundle, 'Goal'), id: 'g1', addresses: [{ reference: '#c1' }] };
+    delete condition.subject;
+    delete goal.subject;
+    sr.contained = [condition, goal];
+    sr.reasonReference = [{ reference: '#c1' }];
+    sr.supportingInfo = [sr.supportingInfo[0]];
+    sr.extension = [
+      {
+        url: 'http://hl7.org/fhir/StructureDefinition/resource-pertainsToGoal',
+        valueReference: { reference: '#g1' },
+      },
+    ];
+    bundle.entry = bundle.entry.filter(
+      (e: { resource: { resourceType: string } }) => !['Condition', 'Goal'].includes(e.resource.resourceType),
+    );
+    const parsed = parseTransaction(bundle, gp, undefined, now) as ParsedIntake;
+    expect(parsed.intake.needs).toEqual(['sp-need-loneliness', '422650009']);
+    expect(parsed.intake.reasons?.goals).toEqual([{ codings: [], text: 'Meets friends every week' }]);
+  });
+
+  it('accepts contacting-subject-prohibited and the UK Core NHS number verification status', () => {
+    const parsed = parseTransaction(gravitySdohBundle(), gp, undefined, now) as ParsedIntake;
+    expect(parsed.intake.doNotContact).toBe(true);
+    const without = gravitySdohBundle();
+    delete entry(without, 'ServiceRequest').orderDetail;
+    expect((parseTransaction(without, gp, undefined, now) as ParsedIntake).intake.doNotContact).toBe(false);
+  });
+
+  it('refuses, naming each element: no need at all, unknown category, unresolved reason, unreferenced resources', () => {
+    const bundle = gravitySdohBundle({ category: 'transportation-insecurity' });
+    const sr = entry(bundle, 'ServiceRequest');
+    const condition = entry(bundle, 'Condition');
+    delete condition.code;
+    condition.verificationStatus.coding[0].code = 'refuted';
+    sr.category.push({ coding: [{ system: SDOHCC, code: 'food-insecure' }] });
+    sr.reasonReference.push({ reference: 'Condition/on-the-server' });
+    entry(bundle, 'Patient').identifier[0].extension[0].valueCodeableConcept.coding[0].code = '99';
+    sr.supportingInfo = [sr.supportingInfo[0]];
+    entry(bundle, 'Goal').subject = { reference: 'urn:uuid:someone-else' };
+    const problems = problemsOf(() => parseTransaction(bundle, gp, undefined, now));
+    expect(fields(problems)).toEqual(
+      [
+        'Bundle.entry[0].resource.identifier[0].extension[0].valueCodeableConcept',
+        'Bundle.entry[1].resource.category[2].coding[0].code',
+        'Bundle.entry[1].resource.reasonCode',
+        'Bundle.entry[1].resource.reasonReference[1]',
+        'Bundle.entry[2].resource.code',
+        'Bundle.entry[2].resource.verificationStatus',
+        'Bundle.entry[3].resource',
+      ].sort(),
+    );
+    expect(problems.find((p) => p.field === 'Bundle.entry[1].resource.reasonCode')?.message).toContain(
+      NEED_MAPPING_VERSION,
+    );
+  });
+
+  it('refuses a reason that is not a Condition and a Condition of another patient', () => {
+    const bundle = gravitySdohBundle();
+    const sr = entry(bundle, 'ServiceRequest');
+    sr.reasonReference = [{ reference: CONDITION_URL }, { reference: GOAL_URL }];
+    entry(bundle, 'Condition').subject = {
+      identifier: { system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9000000009' },
+    };
+    expect(fields(problemsOf(() => parseTransaction(bundle, gp, undefined, now)))).toEqual([
+      'Bundle.entry[1].resource.reasonReference[1]',
+      'Bundle.entry[2].resource.subject',
+    ]);
+  });
+
+  it('reads the same shapes in POST /fhir/ServiceRequest (all contained)', () => {
+    const body = containedServiceRequest();
+    delete body.reasonCode;
+    body.contained.push({
+      resourceType: 'Condition',
+      id: 'c1',
+      category: [{ coding: [{ system: SDOHCC, code: 'financial-insecurity' }] }],
+      code: { coding: [{ system: 'http://snomed.info/sct', code: '160932005' }] },
+      subject: { reference: '#patient' },
+    });
+    body.reasonReference = [{ reference: '#c1' }];
+    body.orderDetail = [{ coding: [{ system: SDOHCC, code: 'contacting-subject-prohibited' }] }];
+    const parsed = parseServiceRequest(body, gp, undefined, now) as ParsedIntake;
+    expect(parsed.intake.needs).toEqual(['sp-need-debt', '160932005']);
+    expect(parsed.intake.doNotContact).toBe(true);
   });
 });

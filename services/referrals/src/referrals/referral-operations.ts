@@ -1,7 +1,7 @@
 import type { ReferralReasonCode, TaskStatus } from '@sp/contracts';
 import type { Actor } from '../domain/referral-intake.rules';
 import type { Action } from '../domain/task-lifecycle';
-import type { Ons4, Priority, ReferralDocument, ResultingActivity } from './referral.entity';
+import type { Ons4, Priority, ReferralDocument, ReferralReasons, ResultingActivity } from './referral.entity';
 
 /**
  * The application boundary of the referrals service: the JSON API (`/v1/referrals`) and the FHIR
@@ -25,6 +25,8 @@ export interface ReferralIntake {
   doNotContact?: boolean;
   note?: string;
   identifiers?: { system: string; value: string }[];
+  /** FHIR intake: the Conditions and Goals behind the needs (stored, never in events). */
+  reasons?: ReferralReasons;
 }
 
 export interface CreateReferralInput {

@@ -52,6 +52,24 @@ export interface ReferralHistoryEntry {
   childReferralId?: string;
 }
 
+/** A coded concept as the referrer sent it (FHIR CodeableConcept): codings, and text if any. */
+export interface CodedConcept {
+  codings: { system: string; code: string; display?: string }[];
+  text?: string;
+}
+
+/**
+ * Why the referral was made beyond its need codes (FHIR intake, HL7 Gravity): the codes of the
+ * Conditions it gave as reasons and the descriptions of its Goals. Patient data: kept in this
+ * service only; events carry the derived need codes, never these.
+ */
+export interface ReferralReasons {
+  conditions: CodedConcept[];
+  goals: CodedConcept[];
+  /** NEED_MAPPING_VERSION (@sp/contracts) the needs were derived with. */
+  needMappingVersion: string;
+}
+
 /** A referral as stored by the referrals service (the only place patient details live). */
 export interface ReferralDocument {
   _id: string;
@@ -97,6 +115,8 @@ export interface ReferralDocument {
   remindAt: Date;
   /** FHIR ServiceRequest.identifier / If-None-Exist business identifier, when a FHIR client gave one. */
   identifiers?: { system: string; value: string }[];
+  /** The referrer's Conditions and Goals (FHIR intake), when it sent any. */
+  reasons?: ReferralReasons;
   /**
    * The client's Idempotency-Key (`fhir:<If-None-Exist>` for FHIR, `onward:<key>:<i>` for the i-th
    * child of an onward referral); absent when none was sent. Referrals stored before the partial

@@ -75,21 +75,3 @@ export function readConsent(
   }
   return { given, recordedBy: recordedBy ?? '', recordedAt: recordedAt ?? '', scope: CONSENT_SCOPE_CODE };
 }
-
-/** The Consent referenced from ServiceRequest.supportingInfo (other references must resolve too). */
-export function consentOf(sr: Located, scope: Scope, problems: Problems): Located | undefined {
-  const { resource, path } = sr;
-  const infos = list(resource.supportingInfo, `${path}.supportingInfo`, problems);
-  for (const [i, info] of infos.entries()) {
-    const reference = isObject(info) ? text(info.reference) : undefined;
-    const found = reference !== undefined ? scope.resolve(reference) : undefined;
-    if (found?.resource.resourceType === 'Consent') return found;
-    if (reference !== undefined && !found)
-      problems.add(
-        `${path}.supportingInfo[${i}]`,
-        'value',
-        `${reference} does not resolve to a resource sent in this request`,
-      );
-  }
-  return undefined;
-}

@@ -2,7 +2,7 @@ import type { FieldExpressions } from '../field-expressions';
 import { ELEMENTS } from '../fhir-elements';
 import { NHS_NUMBER_SYSTEM } from '../fhir.constants';
 import { isObject, list, text, unknownElements, type Json, type Problems } from '../fhir-json';
-import { DATE, identifierValue, type Located, type Scope } from './references';
+import { codings, DATE, identifierValue, type Located, type Scope } from './references';
 
 /** FHIR Patient -> the referral's patient (NHS number, name, date of birth). */
 
@@ -20,8 +20,10 @@ export function readPatient(p: Located, problems: Problems, expressions: FieldEx
   unknownElements(resource, ELEMENTS.Patient, path, problems);
   const nhs = identifierValue(resource.identifier, NHS_NUMBER_SYSTEM);
   expressions.set('patient', path);
-  if (nhs) expressions.set('patient.nhsNumber', `${path}.identifier[${nhs.index}].value`);
-  else
+  if (nhs) {
+    expressions.set('patient.nhsNumber', `${path}.identifier[${nhs.index}].value`);
+    checkVerificationStatus(resource, `${path}.identifier[${nhs.index}]`, nhs.index, problems);
+  } else
     problems.required(
       `${path}.identifier`,
       `The patient needs an identifier with system ${NHS_NUMBER_SYSTEM}`,
@@ -60,6 +62,36 @@ export function readPatient(p: Located, problems: Problems, expressions: FieldEx
     familyName: familyName ?? '',
     birthDate: birthDate ?? '',
   };
+}
+
+/** UK Core: how far the NHS number was verified (PDS trace), on the NHS number identifier. */
+export const NHS_NUMBER_VERIFICATION_STATUS =
+  'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSNumberVerificationStatus';
+export const NHS_NUMBER_VERIFICATION_STATUS_SYSTEM =
+  'https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatusEngland';
+/** Codes of UKCore-NHSNumberVerificationStatusEngland: 01 (present and verified) to 08. */
+const VERIFICATION_CODE = /^0[1-8]$/;
+
+/**
+ * The UK Core verification-status extension is accepted on the NHS number identifier (any status:
+ * the referral is made by the GP practice that holds the record); when sent it must be coded from
+ * its England code system.
+ */
+function checkVerificationStatus(patient: Json, path: string, index: number, problems: Problems): void {
+  const identifier = Array.isArray(patient.identifier) ? patient.identifier[index] : undefined;
+  if (!isObject(identifier)) return;
+  list(identifier.extension, `${path}.extension`, problems).forEach((ext, i) => {
+    if (!isObject(ext) || ext.url !== NHS_NUMBER_VERIFICATION_STATUS) return;
+    const coded = codings(ext.valueCodeableConcept).some(
+      (c) => c.system === NHS_NUMBER_VERIFICATION_STATUS_SYSTEM && VERIFICATION_CODE.test(String(c.code)),
+    );
+    if (!coded)
+      problems.add(
+        `${path}.extension[${i}].valueCodeableConcept`,
+        'code-invalid',
+        `The NHS number verification status is a code 01-08 from ${NHS_NUMBER_VERIFICATION_STATUS_SYSTEM}`,
+      );
+  });
 }
 
 export function nhsNumberOf(resource: Json): string | undefined {
@@ -117,4 +149,29 @@ export function resolvePatient(
   }
   problems.required(path, 'A reference or an NHS number identifier for the patient is required');
   return undefined;
+}
+
+/**
+ * The subject of a resource sent with the referral (Condition, Goal) must be the referred patient:
+ * a reference to that Patient, or its NHS number.
+ */
+export function checkSubject(
+  ref: unknown,
+  path: string,
+  patient: Located | undefined,
+  scope: Scope,
+  problems: Problems,
+  what: string,
+): void {
+  if (ref === undefined || !patient) return;
+  if (isObject(ref) && text(ref.reference) === undefined && isObject(ref.identifier)) {
+    // By NHS number: the referred patient's own number, without sending the Patient again.
+    const { system, value } = ref.identifier;
+    if (system !== NHS_NUMBER_SYSTEM || text(value) !== nhsNumberOf(patient.resource))
+      problems.add(path, 'value', `${what} is not the referred patient's`);
+    return;
+  }
+  const designated = resolvePatient(ref, path, scope, problems);
+  if (designated && !samePatient(designated, patient))
+    problems.add(path, 'value', `${what} is not the referred patient's`);
 }

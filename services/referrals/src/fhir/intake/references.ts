@@ -53,3 +53,17 @@ export function codings(concept: unknown): Json[] {
   if (!isObject(concept) || !Array.isArray(concept.coding)) return [];
   return concept.coding.filter(isObject);
 }
+
+/**
+ * What a reference made from `from` designates: `#id` is a resource contained in `from` (FHIR
+ * contained-resource rule), anything else is resolved in the payload's scope.
+ */
+export function resolveFrom(from: Located, reference: string, scope: Scope): Located | undefined {
+  if (reference.startsWith('#') && Array.isArray(from.resource.contained)) {
+    const id = reference.slice(1);
+    const index = from.resource.contained.findIndex((c) => isObject(c) && c.id === id);
+    const found = from.resource.contained[index];
+    if (isObject(found)) return { resource: found, path: `${from.path}.contained[${index}]` };
+  }
+  return scope.resolve(reference);
+}

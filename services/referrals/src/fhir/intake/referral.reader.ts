@@ -2,8 +2,17 @@ import { intakeProblems, type Actor } from '../../domain/referral-intake.rules';
 import type { OnwardReferralInput, ReferralIntake } from '../../referrals/referral-operations';
 import { FieldExpressions } from '../field-expressions';
 import type { Problems } from '../fhir-json';
-import { consentOf, NO_CONSENT, readConsent, type ConsentFacts } from './consent.reader';
-import { readNeeds } from './needs.reader';
+import { NEED_MAPPING_VERSION } from '@sp/contracts';
+import { NO_CONSENT, readConsent, type ConsentFacts } from './consent.reader';
+import {
+  DerivedNeeds,
+  MAX_NEEDS,
+  needsFromCategories,
+  needsFromReasonCode,
+  needsFromRequestCode,
+  noNeedProblem,
+} from './needs.reader';
+import { readReasons } from './reasons.reader';
 import { NO_PATIENT, readPatient, resolvePatient } from './patient.reader';
 import type { Located, Scope } from './references';
 import {
@@ -24,7 +33,7 @@ export function readIntake(
   expressions: FieldExpressions,
   actor: Actor,
   now: Date,
-): { intake: ReferralIntake; patient?: Located; consent?: Located } {
+): { intake: ReferralIntake; patient?: Located; consent?: Located; used: Located[] } {
   const { resource, path } = sr;
   checkCommonRequest(resource, path, problems);
   const patientRef = resolvePatient(resource.subject, `${path}.subject`, scope, problems);
@@ -33,9 +42,11 @@ export function readIntake(
   const requesterOdsCode = readRequesterOds(resource.requester, `${path}.requester`, scope, problems) ?? '';
   expressions.set('targetServiceId', `${path}.performer`);
   const performer = readPerformer(resource, path, scope, problems);
-  const needs = readNeeds(resource, path, problems, expressions, true);
+  const derived = new DerivedNeeds(expressions);
+  const reasons = readNeeds(sr, patientRef, scope, problems, expressions, derived, true);
+  const needs = derived.list;
   const priority = readPriority(resource, path, problems, expressions);
-  const consentRef = consentOf(sr, scope, problems);
+  const consentRef = reasons.consent;
   expressions.set('consent', `${path}.supportingInfo`);
   let consent: ConsentFacts = NO_CONSENT;
   if (consentRef) consent = readConsent(consentRef, patientRef, scope, problems, expressions);
@@ -71,9 +82,19 @@ export function readIntake(
     doNotContact,
     ...(note !== undefined ? { note } : {}),
     ...(identifiers.length > 0 ? { identifiers } : {}),
+    ...(reasons.conditions.length > 0 || reasons.goals.length > 0
+      ? {
+          reasons: {
+            conditions: reasons.conditions,
+            goals: reasons.goals,
+            needMappingVersion: NEED_MAPPING_VERSION,
+          },
+        }
+      : {}),
   };
   return {
     intake,
+    used: reasons.used,
     ...(patientRef ? { patient: patientRef } : {}),
     ...(consentRef ? { consent: consentRef } : {}),
   };
@@ -86,6 +107,7 @@ export function readOnwardTarget(
   problems: Problems,
   expressions: FieldExpressions,
   index: number,
+  used: Located[] = [],
 ): OnwardReferralInput['targets'][number] {
   const { resource, path } = sr;
   checkCommonRequest(resource, path, problems);
@@ -103,7 +125,10 @@ export function readOnwardTarget(
   if (performer.serviceId === undefined && !performer.invalid)
     problems.required(`${path}.performer`, 'An onward referral must name the directory service (performer)');
   const sub = new FieldExpressions(path);
-  const needs = readNeeds(resource, path, problems, sub, false);
+  const derived = new DerivedNeeds(sub);
+  const read = readNeeds(sr, undefined, scope, problems, sub, derived, false);
+  used.push(...read.used);
+  const needs = derived.list;
   needs.forEach((_, j) => expressions.set(`${prefix}.needs[${j}]`, sub.expressionFor(`needs[${j}]`)));
   const priority = resource.priority === undefined ? undefined : readPriority(resource, path, problems, sub);
   const note = readNote(resource, path, problems, sub);
@@ -115,4 +140,30 @@ export function readOnwardTarget(
     ...(priority !== undefined ? { priority } : {}),
     ...(note !== undefined ? { note } : {}),
   };
+}
+
+/**
+ * Every need of a ServiceRequest, from reasonCode, the Conditions it references, its SDOH
+ * categories and its code (in that order; each need once), and the reasons read on the way.
+ */
+function readNeeds(
+  sr: Located,
+  patient: Located | undefined,
+  scope: Scope,
+  problems: Problems,
+  expressions: FieldExpressions,
+  derived: DerivedNeeds,
+  required: boolean,
+): ReturnType<typeof readReasons> {
+  const { resource, path } = sr;
+  expressions.set('needs', `${path}.reasonCode`);
+  needsFromReasonCode(resource, path, problems, derived);
+  const reasons = readReasons(sr, patient, scope, problems, derived, { supportingInfo: required });
+  needsFromCategories(resource, path, problems, derived);
+  needsFromRequestCode(resource, path, derived);
+  const count = derived.list.length;
+  if (count === 0 && required) noNeedProblem(path, problems);
+  if (count > MAX_NEEDS)
+    problems.add(`${path}.reasonCode`, 'value', `At most ${MAX_NEEDS} needs per referral (${count} derived)`);
+  return reasons;
 }

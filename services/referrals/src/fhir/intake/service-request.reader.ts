@@ -1,3 +1,4 @@
+import { SDOHCC_TEMPORARY_CODES_SYSTEM } from '@sp/contracts';
 import type { Priority } from '../../referrals/referral.entity';
 import type { FieldExpressions } from '../field-expressions';
 import { ELEMENTS } from '../fhir-elements';
@@ -13,6 +14,8 @@ import { codings, ID, idFromReference, identifierValue, type Scope } from './ref
 /** The elements of a ServiceRequest read the same way for a new referral and an onward one. */
 
 const PRIORITIES: readonly Priority[] = ['routine', 'urgent', 'asap', 'stat'];
+/** SDOHCC temporary code: the subject does not want to be contacted about this request. */
+export const SDOHCC_CONTACTING_SUBJECT_PROHIBITED = 'contacting-subject-prohibited';
 
 export function readRequesterOds(
   ref: unknown,
@@ -114,9 +117,17 @@ export function readNote(
   return notes.length > 0 ? notes.join('\n') : undefined;
 }
 
+/**
+ * Do not contact the patient: our own order detail, or Gravity's SDOHCC `contacting-subject-prohibited`
+ * (the SDOHCC ServiceRequest's orderDetail slice for it).
+ */
 export function readDoNotContact(sr: Json, path: string, problems: Problems): boolean {
   return list(sr.orderDetail, `${path}.orderDetail`, problems).some((detail) =>
-    codings(detail).some((c) => c.system === ORDER_DETAIL_SYSTEM && c.code === DO_NOT_CONTACT_CODE),
+    codings(detail).some(
+      (c) =>
+        (c.system === ORDER_DETAIL_SYSTEM && c.code === DO_NOT_CONTACT_CODE) ||
+        (c.system === SDOHCC_TEMPORARY_CODES_SYSTEM && c.code === SDOHCC_CONTACTING_SUBJECT_PROHIBITED),
+    ),
   );
 }
 

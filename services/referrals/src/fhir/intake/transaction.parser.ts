@@ -10,7 +10,31 @@ import { fail, type Located, type Scope } from './references';
 import { parentOf, replacedOf } from './service-request.reader';
 import { checkTask, taskFocusing } from './task.reader';
 
-const TRANSACTION_TYPES = ['Patient', 'ServiceRequest', 'Task', 'Consent', 'Organization'];
+const TRANSACTION_TYPES = [
+  'Patient',
+  'ServiceRequest',
+  'Task',
+  'Consent',
+  'Organization',
+  'Condition',
+  'Goal',
+];
+/** Resources read only when a ServiceRequest references them (reasons, goals). */
+const REASON_TYPES = ['Condition', 'Goal'];
+
+/** Conditions and Goals nothing references would be dropped unread: refused instead. */
+function refuseUnreferenced(located: Located[], used: Located[], problems: Problems): void {
+  for (const l of located)
+    if (
+      REASON_TYPES.includes(String(l.resource.resourceType)) &&
+      !used.some((u) => u.resource === l.resource)
+    )
+      problems.add(
+        l.path,
+        'not-supported',
+        `${String(l.resource.resourceType)} not referenced by the ServiceRequest (reasonReference, supportingInfo, pertainsToGoal) or by its Goal (addresses)`,
+      );
+}
 
 /** The entries of a transaction Bundle, each located, with the conditional create they ask for. */
 function readEntries(
@@ -135,6 +159,7 @@ export function parseTransaction(
         problems.add(p.path, 'not-supported', 'One patient per referral');
     for (const c of ofType('Consent').filter((c) => c.resource !== read.consent?.resource))
       problems.add(c.path, 'not-supported', 'Consent not referenced by the ServiceRequest (supportingInfo)');
+    refuseUnreferenced(located, read.used, problems);
     if (!problems.empty) fail(problems);
     const intake = withConditionalIdentifier(read.intake, conditional);
     return {
@@ -179,8 +204,9 @@ export function parseTransaction(
       'not-supported',
       'A re-route (ServiceRequest.replaces) names one new service',
     );
+  const used: Located[] = [];
   const targets: OnwardTarget[] = requests.map((r, i) => {
-    const target = readOnwardTarget(r, scope, problems, expressions, i);
+    const target = readOnwardTarget(r, scope, problems, expressions, i, used);
     const task = taskFocusing(tasks, r, scope);
     if (task) checkTask(task, r, undefined, parentReferralId, scope, problems);
     return {
@@ -195,6 +221,7 @@ export function parseTransaction(
         'value',
         'Task.focus must reference a ServiceRequest of this transaction',
       );
+  refuseUnreferenced(located, used, problems);
   if (!problems.empty) fail(problems);
   const reroutedFromReferralId = reroutes.find((x) => x !== undefined);
   return {

@@ -133,6 +133,7 @@ export class CreateReferralUseCase {
         doNotContact: intake.doNotContact ?? false,
         ...(intake.note !== undefined ? { note: intake.note } : {}),
         ...(intake.identifiers !== undefined ? { identifiers: intake.identifiers } : {}),
+        ...(intake.reasons !== undefined ? { reasons: intake.reasons } : {}),
         ...(key !== undefined ? { idempotencyKey: key } : {}),
         requestFingerprint,
       },
