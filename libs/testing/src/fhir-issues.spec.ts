@@ -1,4 +1,11 @@
-import { collectIssues, errorIssues, formatIssues, fromTerminology, gravityIssues } from './fhir-issues';
+import {
+  collectIssues,
+  errorIssues,
+  formatIssues,
+  fromTerminology,
+  gravityIssues,
+  jsonRuleIssues,
+} from './fhir-issues';
 
 const SDOHCC = 'http://hl7.org/fhir/us/sdoh-clinicalcare/CodeSystem/SDOHCC-CodeSystemTemporaryCodes';
 const gravity = new Map([[SDOHCC, new Map([['food-insecurity', 'Food Insecurity']])]]);
@@ -108,5 +115,31 @@ describe('fhir-issues', () => {
         '  error [terminology/code-invalid] Bundle.type: Code "x" not found in value set',
       ].join('\n'),
     );
+  });
+
+  it('refuses empty strings, bad resource ids and unreferenced contained resources', () => {
+    const issues = jsonRuleIssues({
+      resourceType: 'Bundle',
+      id: 'a_b',
+      entry: [
+        {
+          resource: {
+            resourceType: 'ServiceRequest',
+            note: [{ text: '' }],
+            contained: [
+              { resourceType: 'Patient', id: 'p' },
+              { resourceType: 'Consent', id: 'c' },
+              { resourceType: 'Provenance', id: 'v', target: [{ reference: '#' }] },
+            ],
+            subject: { reference: '#p' },
+          },
+        },
+      ],
+    } as { resourceType: string });
+    expect(issues.map((i) => [i.expression[0], i.code])).toEqual([
+      ['Bundle.id', 'value'],
+      ['Bundle.entry[0].resource.contained[1]', 'invariant'],
+      ['Bundle.entry[0].resource.note[0].text', 'value'],
+    ]);
   });
 });

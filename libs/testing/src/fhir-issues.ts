@@ -13,7 +13,7 @@ export interface FhirIssue {
   expression: string[];
   diagnostics: string;
   /** Which check reported it: R4 structure and invariants, R4 terminology, pinned Gravity codes. */
-  source: 'structure' | 'terminology' | 'gravity';
+  source: 'structure' | 'terminology' | 'gravity' | 'json';
 }
 
 /** A message of FHIR.js's validator (`fhir` package). */
@@ -37,6 +37,7 @@ export function collectIssues(input: CollectInput): FhirIssue[] {
     ...input.structure.map(fromStructure),
     ...input.terminology.map(fromTerminology),
     ...gravityIssues(input.resource, input.gravity),
+    ...jsonRuleIssues(input.resource),
   ];
 }
 
@@ -132,6 +133,62 @@ export function gravityIssues(
     for (const [key, child] of Object.entries(node)) {
       visit(child, `${path}.${key}`);
     }
+  };
+  visit(resource, resource.resourceType);
+  return issues;
+}
+
+const ID = /^[A-Za-z0-9\-.]{1,64}$/;
+
+/**
+ * Rules of the R4 specification that Medplum's validator does not enforce (found by testing it):
+ * no empty strings in FHIR JSON (json.html: "string property values can never be empty"), a
+ * resource id matches the `id` type's regex (Resource.id is typed System.String in the
+ * definitions), and dom-3 (a contained resource is referenced from its container, or refers to
+ * it with "#").
+ */
+export function jsonRuleIssues(resource: { resourceType: string }): FhirIssue[] {
+  const issues: FhirIssue[] = [];
+  const error = (path: string, code: string, diagnostics: string) =>
+    issues.push({ severity: 'error', code, expression: [path], diagnostics, source: 'json' });
+  const references = (value: unknown, out: string[]): string[] => {
+    if (Array.isArray(value)) value.forEach((v) => references(v, out));
+    else if (value !== null && typeof value === 'object') {
+      for (const [key, child] of Object.entries(value)) {
+        if (key === 'reference' && typeof child === 'string') out.push(child);
+        else references(child, out);
+      }
+    }
+    return out;
+  };
+  const visit = (value: unknown, path: string): void => {
+    if (value === '') error(path, 'value', 'Empty strings are not allowed in FHIR JSON');
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => visit(item, `${path}[${i}]`));
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    const node = value as Record<string, unknown>;
+    if (typeof node['resourceType'] === 'string' && node['id'] !== undefined) {
+      if (typeof node['id'] !== 'string' || !ID.test(node['id'])) {
+        error(`${path}.id`, 'value', `Resource id ${JSON.stringify(node['id'])} is not a valid id`);
+      }
+    }
+    if (Array.isArray(node['contained'])) {
+      const all = references(node, []);
+      node['contained'].forEach((contained: unknown, i) => {
+        const id = (contained as { id?: unknown } | null)?.id;
+        const refersToContainer = references(contained, []).includes('#');
+        if (typeof id === 'string' && !all.includes(`#${id}`) && !refersToContainer) {
+          error(
+            `${path}.contained[${i}]`,
+            'invariant',
+            'Constraint dom-3 not met: a contained resource is referenced from elsewhere in the resource or refers to the containing resource',
+          );
+        }
+      });
+    }
+    for (const [key, child] of Object.entries(node)) visit(child, `${path}.${key}`);
   };
   visit(resource, resource.resourceType);
   return issues;
