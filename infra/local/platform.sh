@@ -4,8 +4,10 @@
 #   SecantusDB 0.5.3-beta.196            127.0.0.1:27017 (MongoDB wire protocol on WiredTiger,
 #                                         a single-node replica set: transactions, change streams)
 #   Redis 7 (AOF, noeviction)             127.0.0.1:6379
+#   FHIR validator (HAPI FHIR 8.6.5)      127.0.0.1:8095  (test tool: R4 core + pinned Gravity
+#                                         terminology; the test suite validates what we emit)
 #
-# Usage: infra/local/platform.sh provision|start|stop|reset|status|logs [kafka|secantus|redis] [-f]
+# Usage: infra/local/platform.sh provision|start|stop|reset|status|logs [kafka|secantus|redis|fhir-validator] [-f]
 #
 # State (data, logs, pid files) lives in infra/local/.state/ (gitignored). Downloaded and built
 # artefacts are cached in ${SP_INFRA_CACHE:-$HOME/.cache/sp-infra} and shared across clones; the
@@ -32,16 +34,22 @@ SECANTUS_DATA="$STATE/secantus/data"
 # machine takes longer.
 SECANTUS_BUILD_SECONDS=360
 SECANTUS_BUILD_UNITS=210
+# The FHIR validator is built from infra/local/fhir-validator (a Maven project); the cache key is a
+# hash of its sources, so a change to them builds a new one.
+FHIR_VALIDATOR_SRC="$LOCAL_DIR/fhir-validator"
+FHIR_VALIDATOR_DEFINITIONS="$ROOT/standards/gravity"
 
 HOST=127.0.0.1
 KAFKA_PORT="${SP_KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${SP_KAFKA_CONTROLLER_PORT:-9093}"
 MONGO_PORT="${SP_MONGO_PORT:-27017}"
 REDIS_PORT="${SP_REDIS_PORT:-6379}"
+FHIR_VALIDATOR_PORT="${SP_FHIR_VALIDATOR_PORT:-8095}"
 
 KAFKA_READY_TIMEOUT="${SP_KAFKA_READY_TIMEOUT:-90}"
 MONGO_READY_TIMEOUT="${SP_MONGO_READY_TIMEOUT:-60}"
 REDIS_READY_TIMEOUT="${SP_REDIS_READY_TIMEOUT:-30}"
+FHIR_VALIDATOR_READY_TIMEOUT="${SP_FHIR_VALIDATOR_READY_TIMEOUT:-180}"
 STOP_TIMEOUT="${SP_STOP_TIMEOUT:-30}"
 
 # Every process we start carries this marker in its environment, so a port held by one of our
@@ -509,6 +517,64 @@ probe_kafka() { node "$LOCAL_DIR/probe.mjs" kafka "$HOST" "$KAFKA_PORT"; }
 
 
 # ------------------------------------------------------------------------------------------------
+# FHIR validator (HAPI FHIR's instance validator over HTTP; see infra/local/fhir-validator)
+
+fhir_validator_home() {
+  local hash
+  hash="$( (cat "$FHIR_VALIDATOR_SRC/pom.xml"; find "$FHIR_VALIDATOR_SRC/src" -type f -print0 | sort -z | xargs -0 cat) | sha256sum | cut -c1-12)"
+  echo "$CACHE/fhir-validator-$hash"
+}
+
+provision_fhir_validator() {
+  command -v java >/dev/null 2>&1 || apt_install openjdk-17-jre-headless
+  command -v javac >/dev/null 2>&1 || apt_install openjdk-17-jdk-headless
+  local home
+  home="$(fhir_validator_home)"
+  if [ -f "$home/fhir-validator.jar" ] && [ -d "$home/lib" ]; then
+    log "fhir-validator: built in $home"
+    return 0
+  fi
+  command -v mvn >/dev/null 2>&1 || apt_install maven
+  log "fhir-validator: building with Maven (HAPI FHIR from Maven Central; first run only)"
+  local tmp="$CACHE/.fhir-validator.tmp.$$" t0=$SECONDS
+  rm -rf "$tmp"
+  mkdir -p "$tmp"
+  cp -r "$FHIR_VALIDATOR_SRC/pom.xml" "$FHIR_VALIDATOR_SRC/src" "$tmp/"
+  mvn -q -B -Dstyle.color=never -f "$tmp/pom.xml" package
+  mkdir -p "$tmp/out"
+  mv "$tmp/target/fhir-validator-1.0.0.jar" "$tmp/out/fhir-validator.jar"
+  mv "$tmp/target/lib" "$tmp/out/lib"
+  rm -rf "$home"
+  mv "$tmp/out" "$home" # atomic: a half-finished build never looks complete
+  rm -rf "$tmp"
+  log "fhir-validator: built in $((SECONDS - t0))s ($(find "$home/lib" -name '*.jar' | wc -l) jars)"
+}
+
+probe_fhir_validator() {
+  node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' \
+    "http://$HOST:$FHIR_VALIDATOR_PORT/health"
+}
+
+start_fhir_validator() {
+  if [ -n "$(our_pid fhir-validator)" ]; then
+    log "fhir-validator: already running (pid $(our_pid fhir-validator))"
+    return 0
+  fi
+  local owner home
+  if port_open "$FHIR_VALIDATOR_PORT"; then
+    owner="$(claim_port fhir_validator "$FHIR_VALIDATOR_PORT")"
+    log "fhir-validator: port $FHIR_VALIDATOR_PORT served by another checkout (${owner#foreign-owner:}); reusing it"
+    return 0
+  fi
+  home="$(fhir_validator_home)"
+  log "fhir-validator: starting on $HOST:$FHIR_VALIDATOR_PORT (loads the R4 core definitions: ~30-40 s)"
+  FHIR_VALIDATOR_HOST="$HOST" FHIR_VALIDATOR_PORT="$FHIR_VALIDATOR_PORT" \
+    start_detached fhir-validator "$LOGS/fhir-validator.log" java -Xms256m -Xmx1g -Djava.awt.headless=true \
+    -cp "$home/fhir-validator.jar:$home/lib/*" org.socialprescribing.fhirvalidator.ValidatorServer \
+    "$FHIR_VALIDATOR_DEFINITIONS"
+}
+
+# ------------------------------------------------------------------------------------------------
 # commands
 
 cmd_provision() {
@@ -517,6 +583,7 @@ cmd_provision() {
   provision_redis
   provision_kafka
   provision_secantus
+  provision_fhir_validator
 }
 
 # Earlier versions of this script ran FerretDB on PostgreSQL. A checkout that still has one of ours
@@ -539,18 +606,20 @@ cmd_start() {
   start_kafka
   start_secantus
   start_redis
+  start_fhir_validator
   local failed=0
   wait_until "redis" "$REDIS_READY_TIMEOUT" "$LOGS/redis.log" redis_ping || failed=1
   wait_until "secantusdb" "$MONGO_READY_TIMEOUT" "$LOGS/secantus.log" probe_mongo || failed=1
   wait_until "kafka" "$KAFKA_READY_TIMEOUT" "$LOGS/kafka.log" probe_kafka || failed=1
+  wait_until "fhir-validator" "$FHIR_VALIDATOR_READY_TIMEOUT" "$LOGS/fhir-validator.log" probe_fhir_validator || failed=1
   [ "$failed" -eq 0 ] || die "infrastructure did not become ready (logs: infra/local/platform.sh logs <component>)"
-  log "all up in $((SECONDS - t0))s: kafka $HOST:$KAFKA_PORT, mongodb://$HOST:$MONGO_PORT (SecantusDB), redis://$HOST:$REDIS_PORT"
+  log "all up in $((SECONDS - t0))s: kafka $HOST:$KAFKA_PORT, mongodb://$HOST:$MONGO_PORT (SecantusDB), redis://$HOST:$REDIS_PORT, FHIR validator http://$HOST:$FHIR_VALIDATOR_PORT"
 }
 
 cmd_stop() {
   local name pid
   retire_ferretdb
-  for name in kafka secantus redis; do
+  for name in kafka secantus redis fhir-validator; do
     pid="$(our_pid "$name")"
     if [ -n "$pid" ]; then
       log "$name: stopping (pid $pid)"
@@ -583,10 +652,10 @@ status_line() {
     owner="not running"
   fi
   if detail="$("$@" 2>&1)"; then
-    printf '[infra] %-9s UP    %-22s %s %s\n' "$name" "$endpoint" "$owner" "${detail:+($detail)}"
+    printf '[infra] %-14s UP    %-22s %s %s\n' "$name" "$endpoint" "$owner" "${detail:+($detail)}"
     return 0
   fi
-  printf '[infra] %-9s DOWN  %-22s %s\n' "$name" "$endpoint" "$owner"
+  printf '[infra] %-14s DOWN  %-22s %s\n' "$name" "$endpoint" "$owner"
   return 1
 }
 
@@ -595,6 +664,7 @@ cmd_status() {
   status_line kafka "$HOST:$KAFKA_PORT" probe_kafka || rc=1
   status_line secantus "$HOST:$MONGO_PORT" probe_mongo || rc=1
   status_line redis "$HOST:$REDIS_PORT" redis_ping || rc=1
+  status_line fhir-validator "$HOST:$FHIR_VALIDATOR_PORT" probe_fhir_validator || rc=1
   return "$rc"
 }
 
@@ -605,14 +675,15 @@ cmd_logs() {
     kafka) f="$LOGS/kafka.log" ;;
     secantus | secantusdb | mongo) f="$LOGS/secantus.log" ;;
     redis) f="$LOGS/redis.log" ;;
+    fhir-validator | validator) f="$LOGS/fhir-validator.log" ;;
     all)
-      for which in kafka secantus redis; do
+      for which in kafka secantus redis fhir-validator; do
         echo "==> $which"
         cmd_logs "$which" || true
       done
       return 0
       ;;
-    *) die "unknown component '$which' (kafka|secantus|redis)" ;;
+    *) die "unknown component '$which' (kafka|secantus|redis|fhir-validator)" ;;
   esac
   [ -f "$f" ] || die "no log yet at $f"
   tail -n "$lines" "${follow[@]}" "$f"
@@ -625,12 +696,12 @@ cmd_logs() {
 usage() {
   cat <<EOF
 usage: infra/local/platform.sh <command>
-  provision   install/build Kafka, SecantusDB, Redis (idempotent, cached in $CACHE)
+  provision   install/build Kafka, SecantusDB, Redis, the FHIR validator (idempotent, cached in $CACHE)
   start       provision if needed, start everything, wait until usable (no-op when running)
   stop        stop what this checkout started
   reset       stop, then delete all data (Kafka log dirs, SecantusDB data, Redis AOF)
-  status      show each component; exit 0 only when Kafka, SecantusDB and Redis are all up
-  logs [kafka|secantus|redis] [-f]   tail the logs (SP_LOG_LINES, default 100)
+  status      show each component; exit 0 only when all of them are up
+  logs [kafka|secantus|redis|fhir-validator] [-f]   tail the logs (SP_LOG_LINES, default 100)
 EOF
 }
 
