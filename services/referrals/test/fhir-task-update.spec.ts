@@ -2,6 +2,11 @@ import { DomainError, ValidationError, type FieldProblem } from '@sp/errors';
 import { OUTPUT_TYPE_SYSTEM, OUTCOME_SYSTEM, REASON_SYSTEM } from '../src/fhir/fhir.constants';
 import { applyPatch, parsePatch } from '../src/fhir/json-patch';
 import { toTask, taskAtVersion, toServiceRequest } from '../src/fhir/referral-to-fhir';
+import {
+  bundleExpression,
+  isTaskUpdateTransaction,
+  readTaskUpdateTransaction,
+} from '../src/fhir/outputs/task-update-transaction';
 import { planTaskUpdate, WRITABLE_TASK_ELEMENTS } from '../src/fhir/task-update';
 import { referralDoc } from './fhir-fixtures';
 
@@ -470,5 +475,68 @@ describe('Gravity resulting activities (Task.output resulting-activity)', () => 
     // The move is planned; the operation refuses an outcome outside completion (outcome -> Task.output).
     expect(plan.transition?.outcome?.activities).toEqual([{ codes: [FOOD] }]);
     expect(plan.transition?.action).toBe('start');
+  });
+});
+
+describe('a Task update transaction (PUT Task + POST Procedure)', () => {
+  const SDOHCC = 'http://hl7.org/fhir/us/sdoh-clinicalcare/CodeSystem/SDOHCC-CodeSystemTemporaryCodes';
+  const activityType = { coding: [{ system: SDOHCC, code: 'resulting-activity' }] };
+  const doc = referralDoc({ status: 'in-progress', version: 3 });
+  const bundle = (procedure: Json) => ({
+    resourceType: 'Bundle',
+    type: 'transaction',
+    entry: [
+      { fullUrl: 'urn:uuid:p', resource: procedure, request: { method: 'POST', url: 'Procedure' } },
+      {
+        resource: {
+          ...(toTask(doc) as unknown as Json),
+          status: 'completed',
+          output: [{ type: activityType, valueReference: { reference: 'urn:uuid:p' } }],
+        },
+        request: { method: 'PUT', url: `Task/${doc._id}`, ifMatch: 'W/"3"' },
+      },
+    ],
+  });
+  const procedure = {
+    resourceType: 'Procedure',
+    status: 'completed',
+    code: { coding: [{ system: 'http://snomed.info/sct', code: '710925007' }] },
+    subject: { reference: `Patient/${'a'.repeat(64)}` },
+    performedDateTime: '2024-05-10',
+  };
+
+  it('becomes one Task update with the posted Procedure contained', () => {
+    expect(isTaskUpdateTransaction(bundle(procedure))).toBe(true);
+    expect(isTaskUpdateTransaction({ resourceType: 'Bundle', type: 'transaction', entry: [] })).toBe(false);
+    const parsed = readTaskUpdateTransaction(bundle(procedure));
+    expect(parsed).toMatchObject({ taskId: 'ref-1', ifMatch: 'W/"3"', taskEntry: 1, procedureEntries: [0] });
+    expect(planTaskUpdate(doc, parsed.task, 'put').transition?.outcome).toEqual({
+      codes: ['710925007'],
+      activities: [
+        {
+          procedureId: 'procedure-1',
+          codes: [{ system: 'http://snomed.info/sct', code: '710925007' }],
+          performed: { at: '2024-05-10' },
+        },
+      ],
+    });
+  });
+
+  it('names problems where the client put them in the Bundle', () => {
+    const parsed = readTaskUpdateTransaction(bundle({ ...procedure, status: 'in-progress' }));
+    const where = bundleExpression(parsed);
+    const problems = problemsOf(() => planTaskUpdate(doc, parsed.task, 'put'));
+    expect(problems.map((p) => where(p.field))).toEqual(['Bundle.entry[0].resource.status']);
+    expect(where('Task.output[0].valueReference')).toBe('Bundle.entry[1].resource.output[0].valueReference');
+    const refused = problemsOf(() =>
+      readTaskUpdateTransaction({
+        ...bundle(procedure),
+        entry: [
+          ...bundle(procedure).entry,
+          { resource: { resourceType: 'Patient' }, request: { method: 'POST', url: 'Patient' } },
+        ],
+      }),
+    );
+    expect(refused.map((p) => p.field)).toEqual(['Bundle.entry[2].request']);
   });
 });

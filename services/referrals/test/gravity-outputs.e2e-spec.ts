@@ -5,22 +5,9 @@
  * get back is checked against the FHIR R4 core definitions (and the pinned Gravity terminology)
  * with expectValidFhir from @sp/testing.
  */
-import type { INestApplication } from '@nestjs/common';
-import { MongoClient } from 'mongodb';
-import { expectValidFhir, testInfra } from '@sp/testing';
+import { expectValidFhir } from '@sp/testing';
 import { OUTCOME_SYSTEM, OUTPUT_TYPE_SYSTEM } from '../src/fhir/fhir.constants';
-import { gravityBundle } from './fhir-fixtures';
-import {
-  bootReferrals,
-  DirectoryFeed,
-  send,
-  startTokenServer,
-  testPrincipals,
-  testRun,
-  waitForReplica,
-  type Reply,
-  type TokenServer,
-} from './support';
+import type { Reply } from './support';
 import {
   FOOD_CATEGORY,
   FOOD_PANTRY,
@@ -29,112 +16,27 @@ import {
   SNOMED,
   UNABLE_TO_CONTACT,
 } from './support/gravity-codes';
-
-const { run, id } = testRun('gravity-out');
-const ISSUER = 'http://referrals-gravity-outputs-e2e.test';
-const db = `test_${run}_referrals_gravity_out`;
-
-const org = {
-  gp: id('org-gp'),
-  otherGp: id('org-gp-other'),
-  lw: id('org-lw'),
-  vcsA: id('org-vcs-a'),
-  vcsB: id('org-vcs-b'),
-  vcsC: id('org-vcs-c'),
-  ops: id('org-platform'),
-};
-const svc = { lw: id('svc-lw'), a: id('svc-a'), b: id('svc-b'), c: id('svc-c') };
+import { startGravityNetwork, type GravityNetwork } from './support/gravity-network';
 
 describe('Gravity outputs, open referrals, Patient read and Prefer (FHIR, end to end)', () => {
-  let tokenServer: TokenServer;
-  let app: INestApplication;
+  let net: GravityNetwork;
   let base = '';
-  let mongo: MongoClient;
-  let tokens: Record<string, string>;
-
-  function fhir(
-    who: string,
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<Reply> {
-    return send(`${base}${path}`, {
-      method,
-      token: tokens[who],
-      body,
-      contentType: 'application/fhir+json',
-      headers: { accept: 'application/fhir+json', ...headers },
-    });
-  }
-  const patch = (who: string, rid: string, ops: unknown[], headers: Record<string, string> = {}) =>
-    fhir(who, 'PATCH', `/fhir/Task/${rid}`, ops, {
-      'content-type': 'application/json-patch+json',
-      ...headers,
-    });
-
-  async function refer(serviceId: string | null, prefer?: string): Promise<{ rid: string; reply: Reply }> {
-    const bundle = gravityBundle({ serviceId, identifier: id(`r-${Math.random().toString(36).slice(2)}`) });
-    bundle.entry[3].resource.dateTime = new Date(Date.now() - 60_000).toISOString();
-    bundle.entry[1].resource.reasonCode = [
-      {
-        coding: [
-          { system: 'https://socialprescribing.example.org/CodeSystem/need', code: 'sp-need-loneliness' },
-        ],
-      },
-    ];
-    const reply = await fhir('gp', 'POST', '/fhir', bundle, prefer ? { prefer } : {});
-    expect([reply.status, reply.body]).toEqual([200, expect.anything()]);
-    const location = reply.body.entry[1].response.location as string;
-    return { rid: location.split('/')[1] as string, reply };
-  }
-
-  /** A referral to svc.a, accepted and started by vcsA: ready to complete (version 3). */
-  async function inProgress(): Promise<string> {
-    const { rid } = await refer(svc.a);
-    expect((await patch('vcsA', rid, [{ op: 'replace', path: '/status', value: 'accepted' }])).status).toBe(
-      200,
-    );
-    expect(
-      (await patch('vcsA', rid, [{ op: 'replace', path: '/status', value: 'in-progress' }])).status,
-    ).toBe(200);
-    return rid;
-  }
-
-  const readTask = async (who: string, rid: string) => (await fhir(who, 'GET', `/fhir/Task/${rid}`)).body;
-  const audit = async (referralId: string) =>
-    (
-      await send(`${base}/v1/audit?referralId=${encodeURIComponent(referralId)}&size=500`, {
-        method: 'GET',
-        token: tokens['ops'],
-      })
-    ).body.items as { action: string; organisationId: string; outcome: string }[];
+  let org: GravityNetwork['org'];
+  let svc: GravityNetwork['svc'];
+  const fhir: GravityNetwork['fhir'] = (...args) => net.fhir(...args);
+  const patch: GravityNetwork['patch'] = (...args) => net.patch(...args);
+  const refer: GravityNetwork['refer'] = (...args) => net.refer(...args);
+  const inProgress = () => net.inProgress();
+  const readTask: GravityNetwork['readTask'] = (...args) => net.readTask(...args);
+  const audit: GravityNetwork['audit'] = (...args) => net.audit(...args);
 
   beforeAll(async () => {
-    tokenServer = await startTokenServer(ISSUER);
-    tokens = await tokenServer.tokensFor(testPrincipals(org));
-    mongo = await MongoClient.connect(testInfra.mongoUrl, { maxPoolSize: 4 });
-    ({ app, url: base } = await bootReferrals(db, tokenServer));
-    await new DirectoryFeed(run)
-      .organisation(org.lw)
-      .organisation(org.vcsA)
-      .organisation(org.vcsB)
-      .organisation(org.vcsC)
-      .service(svc.lw, org.lw, { taxonomyTermIds: ['sp-need-loneliness', 'sp-need-debt'] })
-      .service(svc.a, org.vcsA, { taxonomyTermIds: ['sp-need-loneliness'] })
-      .service(svc.b, org.vcsB, { taxonomyTermIds: ['sp-need-debt'] })
-      .service(svc.c, org.vcsC, { taxonomyTermIds: ['sp-need-loneliness'] })
-      .publish();
-    await waitForReplica(mongo, db, {
-      services: Object.values(svc),
-      verifiedOrganisations: [org.lw, org.vcsA, org.vcsB, org.vcsC],
-    });
+    net = await startGravityNetwork('gravity-out');
+    ({ base, org, svc } = net);
   }, 240_000);
 
   afterAll(async () => {
-    await app?.close();
-    await mongo?.close();
-    await tokenServer?.close();
+    await net?.close();
   }, 60_000);
 
   it('completes with a contained Procedure (PUT): kept, returned inside the Task, its code in the outcome', async () => {
@@ -193,7 +95,7 @@ describe('Gravity outputs, open referrals, Patient read and Prefer (FHIR, end to
       ]),
     );
     // The JSON API sees the same coded outcome, and the activity.
-    const json = await send(`${base}/v1/referrals/${rid}`, { method: 'GET', token: tokens['gp'] });
+    const json = await net.json('gp', `/v1/referrals/${rid}`);
     expect(json.body.outcome).toMatchObject({
       codes: [FOOD_PANTRY.code],
       activities: [{ procedureId: 'procedure-1', codes: [FOOD_PANTRY] }],
@@ -223,8 +125,79 @@ describe('Gravity outputs, open referrals, Patient read and Prefer (FHIR, end to
       type: RESULTING_ACTIVITY,
       valueCodeableConcept: { coding: [PROVISION_OF_FOOD] },
     });
-    const json = await send(`${base}/v1/referrals/${rid}`, { method: 'GET', token: tokens['vcsA'] });
+    const json = await net.json('vcsA', `/v1/referrals/${rid}`);
     expect(json.body.outcome.codes.sort()).toEqual([PROVISION_OF_FOOD.code, 'sp-outcome-attended'].sort());
+  });
+
+  it('completes with a Procedure posted beside the Task in a transaction (PUT Task + POST Procedure)', async () => {
+    const rid = await inProgress();
+    const current = await readTask('vcsA', rid);
+    const procedure = {
+      resourceType: 'Procedure',
+      status: 'completed',
+      code: { coding: [PROVISION_OF_FOOD] },
+      subject: current.for,
+      performedPeriod: { start: '2026-11-20', end: '2026-11-27' },
+    };
+    const transaction = (p: unknown, ifMatch = 'W/"3"') => ({
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        {
+          fullUrl: 'urn:uuid:4a1c6f0e-0d3b-4c5e-9f3a-2b8e7d6c5a41',
+          resource: p,
+          request: { method: 'POST', url: 'Procedure' },
+        },
+        {
+          fullUrl: `${base}/fhir/Task/${rid}`,
+          resource: {
+            ...current,
+            status: 'completed',
+            output: [
+              {
+                type: RESULTING_ACTIVITY,
+                valueReference: { reference: 'urn:uuid:4a1c6f0e-0d3b-4c5e-9f3a-2b8e7d6c5a41' },
+              },
+            ],
+          },
+          request: { method: 'PUT', url: `Task/${rid}`, ifMatch },
+        },
+      ],
+    });
+    expectValidFhir(transaction(procedure));
+    const bad = await fhir('vcsA', 'POST', '/fhir', transaction({ ...procedure, status: 'preparation' }));
+    expect(bad.status).toBe(422);
+    expect(bad.body.issue.map((i: { expression: string[] }) => i.expression[0])).toEqual([
+      'Bundle.entry[0].resource.status',
+    ]);
+    const stale = await fhir('vcsA', 'POST', '/fhir', transaction(procedure, 'W/"2"'));
+    expect(stale.status).toBe(412);
+    const done = await fhir('vcsA', 'POST', '/fhir', transaction(procedure));
+    expect(done.status).toBe(200);
+    expectValidFhir(done.body);
+    expect(done.body.entry[0].response.status).toBe('201 Created');
+    expect(done.body.entry[1].response).toMatchObject({
+      status: '200 OK',
+      location: `Task/${rid}/_history/4`,
+    });
+    const task = await readTask('gp', rid);
+    expectValidFhir(task);
+    expect(task.contained).toEqual([
+      expect.objectContaining({ id: 'procedure-1', code: { coding: [PROVISION_OF_FOOD] } }),
+    ]);
+    expect(task.output).toContainEqual({
+      type: RESULTING_ACTIVITY,
+      valueReference: { reference: '#procedure-1' },
+    });
+    // A provider may update its Task by transaction, but not create referrals with one.
+    const { rid: other } = await refer(svc.a);
+    const bundle = (await fhir('gp', 'GET', `/fhir/ServiceRequest/${other}`)).body;
+    const notForProviders = await fhir('vcsA', 'POST', '/fhir', {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [{ resource: bundle, request: { method: 'POST', url: 'ServiceRequest' } }],
+    });
+    expect(notForProviders.status).toBe(403);
   });
 
   it('refuses bad outputs with one issue per problem, naming each element, and changes nothing', async () => {

@@ -171,7 +171,7 @@ export function capabilityStatement(base: string, now: Date): Record<string, unk
           {
             code: 'transaction',
             documentation:
-              'Patient + ServiceRequest + Consent [+ Task] (one new referral), or ServiceRequests basedOn a parent [+ Tasks partOf its Task] (onward referrals)',
+              'Patient + ServiceRequest + Consent [+ Task] (one new referral), ServiceRequests basedOn a parent [+ Tasks partOf its Task] (onward referrals), or PUT Task/<id> (request.ifMatch) with POST Procedure entries its resulting-activity outputs reference by fullUrl (the Procedures are kept contained in the Task)',
           },
         ],
       },

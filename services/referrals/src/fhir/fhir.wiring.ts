@@ -9,6 +9,7 @@ import { patientKeysProvider } from './patient-keys';
 import { FHIR_AUDIT, PatientController } from './patient/patient.controller';
 import { ServiceRequestController } from './service-request.controller';
 import { TaskController } from './task.controller';
+import { FhirTaskUpdater } from './task-updater';
 
 /**
  * The FHIR R4 API (`/fhir`): add both arrays to the referrals AppModule. The controllers need
@@ -25,6 +26,7 @@ export const fhirControllers: Type<unknown>[] = [
 
 export const fhirProviders: Provider[] = [
   FhirReferralWriter,
+  FhirTaskUpdater,
   FhirHttpInterceptor,
   patientKeysProvider,
   // Patient reads are audited in the referrals audit log (AuditLogRepository of the app module).

@@ -29,23 +29,14 @@ import {
   preferredBody,
   returnPreference,
   setVersionHeaders,
-  taskExpression,
-  withExpressions,
 } from './fhir-http';
 import { isObject } from './fhir-json';
 import type { Bundle, OperationOutcome, Task } from './fhir.types';
 import { applyPatch, parsePatch } from './json-patch';
 import { taskAtVersion, toTask, weakEtag } from './referral-to-fhir';
 import { matchesSearch, parseTaskSearch, searchsetBundle } from './task-search';
-import { planTaskUpdate, WRITABLE_TASK_ELEMENTS } from './task-update';
-
-function versionMismatch(expected: number, current: number): DomainError {
-  return new DomainError(
-    'REFERRAL.VERSION_MISMATCH',
-    `The Task is at version ${current}, not ${expected}: read it again before changing it`,
-    { status: 412 },
-  );
-}
+import { WRITABLE_TASK_ELEMENTS } from './task-update';
+import { FhirTaskUpdater } from './task-updater';
 
 const PREFER = 'return=representation (default: the Task) | minimal (no body) | OperationOutcome';
 
@@ -58,7 +49,10 @@ function updatedMessage(task: Task): string {
 @Controller('fhir/Task')
 @UseInterceptors(FhirHttpInterceptor)
 export class TaskController {
-  constructor(@Inject(REFERRAL_OPERATIONS) private readonly operations: ReferralOperations) {}
+  constructor(
+    @Inject(REFERRAL_OPERATIONS) private readonly operations: ReferralOperations,
+    private readonly updater: FhirTaskUpdater,
+  ) {}
 
   @Get()
   @Roles('referrer', 'link-worker', 'provider', 'ops')
@@ -167,7 +161,7 @@ export class TaskController {
   ): Promise<Task | OperationOutcome | undefined> {
     const expected = parseIfMatch(ifMatch);
     const ops = parsePatch(body, 'Task', WRITABLE_TASK_ELEMENTS);
-    const doc = await this.current(id, principal, expected);
+    const doc = await this.updater.current(id, principal, expected);
     const patched = applyPatch(toTask(doc) as unknown as Record<string, unknown>, ops, 'Task');
     const task = await this.apply(doc, patched, 'patch', principal, req, res);
     return preferredBody(res, returnPreference(prefer), task, updatedMessage(task));
@@ -208,22 +202,12 @@ export class TaskController {
         status: 400,
         problems: [{ field: 'Task', code: 'structure', message: 'The body must be a Task' }],
       });
-    const doc = await this.current(id, principal, expected);
+    const doc = await this.updater.current(id, principal, expected);
     const task = await this.apply(doc, body, 'put', principal, req, res);
     return preferredBody(res, returnPreference(prefer), task, updatedMessage(task));
   }
 
-  /** The referral as the caller may see it, checked against If-Match before any work. */
-  private async current(
-    id: string,
-    principal: Principal,
-    expected: number | undefined,
-  ): Promise<ReferralDocument> {
-    const doc = await this.operations.get(id, principal);
-    if (expected !== undefined && expected !== doc.version) throw versionMismatch(expected, doc.version);
-    return doc;
-  }
-
+  /** The planned change made, with the new version's ETag, Last-Modified and Location. */
   private async apply(
     doc: ReferralDocument,
     updated: Record<string, unknown>,
@@ -232,21 +216,7 @@ export class TaskController {
     req: Request,
     res: Response,
   ): Promise<Task> {
-    const plan = planTaskUpdate(doc, updated, mode);
-    // The version the change was computed against: a concurrent change in between is a 412.
-    const expectedVersion = doc.version;
-    const result = await withExpressions(taskExpression, async () => {
-      if (plan.claimServiceId !== undefined)
-        return this.operations.claim({
-          referralId: doc._id,
-          actor: principal,
-          serviceId: plan.claimServiceId,
-          expectedVersion,
-        });
-      const move = plan.transition;
-      if (!move) return doc;
-      return this.operations.transition({ referralId: doc._id, actor: principal, expectedVersion, ...move });
-    });
+    const result = await this.updater.apply(doc, updated, mode, principal);
     setVersionHeaders(res, result);
     res.setHeader('Location', `${fhirBase(req)}/Task/${result._id}/_history/${result.version}`);
     return toTask(result);
