@@ -461,6 +461,18 @@ describe('Gravity resulting activities (Task.output resulting-activity)', () => 
     );
   });
 
+  it('keeps to the outcome-code limit of the JSON API and the events (20)', () => {
+    const outputs = Array.from({ length: 21 }, (_, i) => ({
+      type: activityType,
+      valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: String(100000 + i) }] },
+    }));
+    expect(problemsOf(() => complete([], outputs)).map((p) => p.field)).toEqual([
+      'Task.output',
+      'Task.output',
+    ]);
+    expect(complete([], outputs.slice(0, 20)).transition?.outcome?.codes).toHaveLength(20);
+  });
+
   it('records activities only with completion (the outcome rule of the JSON API)', () => {
     const accepted = referralDoc({ status: 'accepted', version: 2 });
     const plan = planTaskUpdate(

@@ -21,6 +21,10 @@ const ALLOWED = [...RESOURCE_ELEMENTS.filter((e) => e !== 'contained'), ...STORE
 const DATE_TIME =
   /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01])(T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?(Z|[+-]((0\d|1[0-3]):[0-5]\d|14:00)))?)?)?$/;
 
+/** Bounds on what one update may ask us to keep. */
+const MAX_CODINGS = 10;
+const MAX_ACTIVITIES = 20;
+
 export interface ActivityRead {
   activities: ResultingActivity[];
   /** Outcome codes the activities carry: SNOMED CT concept ids as given, and our outcome codes. */
@@ -33,7 +37,12 @@ function codings(value: unknown, path: string, problems: Problems): StoredCoding
     return [];
   }
   const out: StoredCoding[] = [];
-  list(value.coding, `${path}.coding`, problems).forEach((raw, i) => {
+  const all = list(value.coding, `${path}.coding`, problems);
+  if (all.length > MAX_CODINGS) {
+    problems.add(`${path}.coding`, 'value', `At most ${MAX_CODINGS} codings`);
+    return [];
+  }
+  all.forEach((raw, i) => {
     const system = isObject(raw) ? text(raw.system) : undefined;
     const code = isObject(raw) ? text(raw.code) : undefined;
     if (system === undefined || code === undefined || code.length > 64) {
@@ -179,6 +188,8 @@ export function readResultingActivities(
   doc: ReferralDocument,
   problems: Problems,
 ): ActivityRead {
+  if (entries.length > MAX_ACTIVITIES)
+    problems.add('Task.output', 'value', `At most ${MAX_ACTIVITIES} resulting activities`);
   const resources = list(contained, 'Task.contained', problems);
   const byId = new Map<string, number>();
   resources.forEach((raw, i) => {

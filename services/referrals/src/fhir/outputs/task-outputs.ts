@@ -21,6 +21,9 @@ import { readResultingActivities } from './resulting-activities';
  * Pure code.
  */
 
+/** The most outcome codes one completion records (the JSON API's and the events' limit). */
+export const MAX_OUTCOME_CODES = 20;
+
 export interface Outputs {
   outcome?: { codes: string[]; note?: string; activities?: ResultingActivity[] };
   wellbeing?: { baseline?: Ons4; followUp?: Ons4 };
@@ -129,6 +132,13 @@ export function readOutputs(
     problems,
   );
   const allCodes = [...new Set([...codes, ...activityCodes])];
+  // As for the JSON API (and the events): at most MAX_OUTCOME_CODES outcome codes.
+  if (allCodes.length > MAX_OUTCOME_CODES)
+    problems.add(
+      'Task.output',
+      'value',
+      `At most ${MAX_OUTCOME_CODES} outcome codes in all (outcome outputs and resulting activities)`,
+    );
   const baseline = completeOns4(scores.baseline, 'baseline', problems);
   const followUp = completeOns4(scores['follow-up'], 'follow-up', problems);
   const hasOutcome = allCodes.length > 0 || note !== undefined || activities.length > 0;
