@@ -57,9 +57,10 @@ export class TaskController {
   @Get()
   @Roles('referrer', 'link-worker', 'provider', 'ops')
   @ApiOperation({
-    summary: 'Search Tasks (owner, requester, status, focus, part-of, _lastUpdated, _count, _offset)',
+    summary:
+      'Search Tasks (owner, owner:missing, requester, status, focus, part-of, _lastUpdated, _count, _offset, _include=Task:focus|Task:patient)',
     description:
-      'Poll with Task?owner=<org>&_lastUpdated=gt<time> (receiver) or Task?requester=<org>&... (referrer).',
+      'Poll with Task?owner=<org>&_lastUpdated=gt<time> (receiver) or Task?requester=<org>&... (referrer); Task?owner:missing=true lists open referrals (Gravity).',
   })
   async search(
     @Query() query: Record<string, unknown>,
@@ -146,7 +147,7 @@ export class TaskController {
   @Roles('referrer', 'link-worker', 'provider', 'ops')
   @ApiOperation({
     summary:
-      'Change the status (JSON Patch on status, statusReason, output; owner + status accepted claims an open referral)',
+      'Change the status (JSON Patch on status, statusReason, output, contained Procedures; owner + status accepted claims an open referral)',
   })
   @ApiHeader({ name: 'If-Match', required: false, description: 'W/"<versionId>"; 412 when stale' })
   @ApiHeader({ name: 'Prefer', required: false, description: PREFER })
@@ -171,7 +172,7 @@ export class TaskController {
   @Roles('referrer', 'link-worker', 'provider', 'ops')
   @ApiOperation({
     summary:
-      'Replace the Task (only status, statusReason, output and a claiming owner may differ); If-Match required',
+      'Replace the Task (only status, statusReason, output with contained Procedures, and a claiming owner may differ); If-Match required',
   })
   @ApiHeader({
     name: 'If-Match',
