@@ -13,7 +13,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { contractRegistry, Topics } from '@sp/contracts';
+import { contractRegistry, directoryIdForSlug, Topics } from '@sp/contracts';
 import { TokenIssuer } from '@sp/identity';
 import { testInfra, uniqueName, waitFor } from '@sp/testing';
 import {
@@ -63,11 +63,12 @@ describe('scale-out: two instances of every service on one database, consumer gr
     notifications: [] as string[],
   };
   const gpOds = uniqueOdsCode('G');
+  // Directory ids are UUIDs: the run's records are named by the UUIDs of their slugs.
   const ids = {
-    gp: `org-gp-${run}`,
-    linkWorkers: `org-lw-${run}`,
-    service: `svc-lw-${run}`,
-    deadlineService: `svc-lw-slow-${run}`,
+    gp: directoryIdForSlug('organizations', `org-gp-${run}`),
+    linkWorkers: directoryIdForSlug('organizations', `org-lw-${run}`),
+    service: directoryIdForSlug('services', `svc-lw-${run}`),
+    deadlineService: directoryIdForSlug('services', `svc-lw-slow-${run}`),
   };
   let ctx: ScenarioContext;
   let ops = '';

@@ -10,8 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
+import { directoryIdForSlug } from '@sp/contracts';
 import { testInfra, uniqueName, waitFor } from '@sp/testing';
 import { runToCompletion, startService, type RunningService, freePort } from './support/service-process';
+
+/** The demo network's records by slug (demo-network.ts): the directory names them by these UUIDs. */
+const demo = {
+  org: (slug: string) => directoryIdForSlug('organizations', slug),
+  service: (slug: string) => directoryIdForSlug('services', slug),
+};
 
 interface DemoClientsFile {
   clients: Array<{
@@ -132,7 +139,10 @@ describe('walking skeleton: referral -> outbox -> Kafka -> analytics and notific
       const body = (await response.json()) as {
         organisations: Array<{ organisationId: string; submitted: number }>;
       };
-      return body.organisations.find((o) => o.organisationId === 'org-riverside-practice')?.submitted ?? 0;
+      return (
+        body.organisations.find((o) => o.organisationId === demo.org('org-riverside-practice'))?.submitted ??
+        0
+      );
     };
     const baseline = await waitForCaughtUp(analytics, `analytics-${run}`, statsOf);
 
@@ -149,7 +159,7 @@ describe('walking skeleton: referral -> outbox -> Kafka -> analytics and notific
       body: JSON.stringify({
         patient: { nhsNumber, givenName: 'Ada', familyName: 'Lovelace', birthDate: '1950-12-10' },
         requesterOdsCode: 'A81001',
-        targetServiceId: 'svc-link-workers',
+        targetServiceId: demo.service('svc-link-workers'),
         needs: ['sp-need-loneliness'],
         priority: 'routine',
         consent: {
@@ -214,13 +224,15 @@ describe('walking skeleton: referral -> outbox -> Kafka -> analytics and notific
       const body = (await response.json()) as {
         organisations: Array<{ organisationId: string; submitted: number }>;
       };
-      return body.organisations.find((o) => o.organisationId === 'org-hillview-surgery')?.submitted ?? 0;
+      return (
+        body.organisations.find((o) => o.organisationId === demo.org('org-hillview-surgery'))?.submitted ?? 0
+      );
     };
     const baseline = await waitForCaughtUp(analytics, `analytics-${run}`, hillviewCount);
     const body = JSON.stringify({
       patient: { nhsNumber: '9000000009', givenName: 'Alan', familyName: 'Turing', birthDate: '1954-06-07' },
       requesterOdsCode: 'A81002',
-      targetServiceId: 'svc-debt-advice',
+      targetServiceId: demo.service('svc-debt-advice'),
       needs: ['sp-need-debt'],
       priority: 'urgent',
       consent: {
@@ -342,7 +354,7 @@ describe('walking skeleton: referral -> outbox -> Kafka -> analytics and notific
       body: JSON.stringify({
         patient: { nhsNumber, givenName: 'Grace', familyName: 'Hopper', birthDate: '1946-12-09' },
         requesterOdsCode: 'A81001',
-        targetServiceId: 'svc-link-workers',
+        targetServiceId: demo.service('svc-link-workers'),
         needs: ['sp-need-loneliness'],
         priority: 'routine',
         consent: {
@@ -362,7 +374,7 @@ describe('walking skeleton: referral -> outbox -> Kafka -> analytics and notific
     const onward = await postWhenDirectoryReady(`${referrals}/v1/referrals/${parentId}/onward`, {
       method: 'POST',
       headers: json(linkWorker, { 'idempotency-key': `${run}-onward` }),
-      body: JSON.stringify({ targets: [{ targetServiceId: 'svc-befriending' }] }),
+      body: JSON.stringify({ targets: [{ targetServiceId: demo.service('svc-befriending') }] }),
     });
     expect(onward.status).toBe(201);
     const childId = (onward.body as { children: Array<{ id: string }> }).children[0]!.id;
@@ -425,7 +437,9 @@ describe('walking skeleton: referral -> outbox -> Kafka -> analytics and notific
     const stats = await waitFor(
       async () => {
         const body = (await (
-          await fetch(`${service('analytics').url}/v1/stats/services/svc-befriending`, { headers: json(ops) })
+          await fetch(`${service('analytics').url}/v1/stats/services/${demo.service('svc-befriending')}`, {
+            headers: json(ops),
+          })
         ).json()) as { transitions: Record<string, number>; wellbeingChange: { pairs: number } };
         return body.transitions['completed'] === 1 ? body : undefined;
       },
@@ -470,7 +484,7 @@ describe('walking skeleton: referral -> outbox -> Kafka -> analytics and notific
           birthDate: '1950-12-10',
         },
         requesterOdsCode: 'A81002',
-        targetServiceId: 'svc-link-workers',
+        targetServiceId: demo.service('svc-link-workers'),
         needs: ['not-a-need'],
         priority: 'routine',
         consent: {

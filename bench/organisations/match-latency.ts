@@ -6,7 +6,7 @@
    service's own code (as its demo seed does) and boots it with the e2e process helper */
 import { readFile } from 'node:fs/promises';
 import type { Connection } from 'mongoose';
-import { EVIDENCE_TYPES, type EvidenceType } from '@sp/contracts';
+import { directoryIdForSlug, EVIDENCE_TYPES, type EvidenceType } from '@sp/contracts';
 import { connectMongo } from '@sp/persistence';
 import { testInfra, uniqueName } from '@sp/testing';
 import { ApiClientRepository } from '../../services/organisations/src/api-clients/api-client.repository';
@@ -174,7 +174,7 @@ export async function measureMatchLatency(mongoUrl: string, requests: number): P
     // A link worker client of one bench organisation, as the demo seed creates its clients.
     await new ApiClientRepository(connection).upsert({
       _id: clientId,
-      organisationId: 'bench-org-000000',
+      organisationId: directoryIdForSlug('organizations', 'bench-org-000000'),
       role: 'link-worker',
       name: 'Bench link worker',
       secretHash: await hashClientSecret(clientSecret),

@@ -21,6 +21,7 @@ import {
 import { uniqueName, waitFor } from '@sp/testing';
 import { SERVICE_SIGNALS, type ServiceSignalsReader } from '../src/signals/service-signals.port';
 import { seedDirectory, startSignalsHarness, type SignalsHarness } from './trust-capacity-harness';
+import { orgId, svcId } from './hsds-test-app';
 
 jest.setTimeout(180_000);
 
@@ -31,8 +32,8 @@ const PATIENT = 'b5a2c96250612366ea272ffac6d9744aaf4b45aacd96aa7cfcb931ee3b55825
 describe('capacity and trust from referral events', () => {
   let h: SignalsHarness;
   const run = uniqueName('cap').replace(/-/g, '');
-  const org = `org-vcs-${run}`;
-  const svc = `svc-${run}`;
+  const org = orgId(`org-vcs-${run}`);
+  const svc = svcId(`svc-${run}`);
   const T0 = Date.now() - 10 * 24 * HOUR; // ten days ago: inside the 90-day window
   const at = (hours: number) => new Date(T0 + hours * HOUR).toISOString();
   const versions = new Map<string, { version: number; status: TaskStatus }>();
@@ -45,7 +46,7 @@ describe('capacity and trust from referral events', () => {
       ReferralSubmittedV1,
       {
         referralId: rid(name),
-        requesterOrganisationId: 'org-gp',
+        requesterOrganisationId: orgId('org-gp'),
         requesterOdsCode: 'A81001',
         targetServiceId: svc,
         ownerOrganisationId: org,
@@ -70,7 +71,7 @@ describe('capacity and trust from referral events', () => {
     const base = {
       referralId: id,
       version,
-      requesterOrganisationId: 'org-gp',
+      requesterOrganisationId: orgId('org-gp'),
       targetServiceId: svc,
       ownerOrganisationId: org,
       fromStatus: prev.status,
@@ -124,7 +125,7 @@ describe('capacity and trust from referral events', () => {
     (
       await request(h.http)
         .get(`/v1/directory/services/${svc}/capacity`)
-        .set('Authorization', await h.bearer({ organisationId: 'org-gp', role: 'referrer' }))
+        .set('Authorization', await h.bearer({ organisationId: orgId('org-gp'), role: 'referrer' }))
         .expect(200)
     ).body;
   const waitForCapacity = (predicate: (c: Record<string, unknown>) => boolean, description: string) =>
@@ -293,7 +294,7 @@ describe('capacity and trust from referral events', () => {
         ReferralConsentWithdrawnV1,
         {
           referralId: rid('r2'),
-          requesterOrganisationId: 'org-gp',
+          requesterOrganisationId: orgId('org-gp'),
           rootReferralId: rid('r2'),
           occurredAt: at(230),
         },

@@ -1,6 +1,6 @@
 /** The FHIR R4 read facade over the directory (HealthcareService, Organization) on the real database. */
 import request from 'supertest';
-import { startTestApp, type TestApp } from './hsds-test-app';
+import { startTestApp, type TestApp, svcId, orgId } from './hsds-test-app';
 
 type Resource = Record<string, unknown>;
 const FHIR_JSON = /^application\/fhir\+json/;
@@ -19,9 +19,9 @@ describe('FHIR facade (/fhir)', () => {
     expect(res.headers['content-type']).toMatch(FHIR_JSON);
     expect(res.body).toMatchObject({
       resourceType: 'HealthcareService',
-      id: 'svc-befriending',
+      id: svcId('svc-befriending'),
       active: true,
-      providedBy: { reference: 'Organization/org-befriend-tees' },
+      providedBy: { reference: `Organization/${orgId('org-befriend-tees')}` },
       category: [
         {
           coding: [
@@ -47,7 +47,7 @@ describe('FHIR facade (/fhir)', () => {
     const ids = ((byCategory.body as { entry: Array<{ resource: Resource }> }).entry ?? [])
       .map((e) => e.resource['id'])
       .sort();
-    expect(ids).toEqual(['svc-befriending', 'svc-link-workers', 'svc-walking-group']);
+    expect(ids).toEqual([svcId('svc-befriending'), svcId('svc-link-workers'), svcId('svc-walking-group')]);
     const inactive = await request(t.http).get('/fhir/HealthcareService?active=false').expect(200);
     expect((inactive.body as Resource)['total']).toBe(0);
   });
@@ -67,12 +67,12 @@ describe('FHIR facade (/fhir)', () => {
       )
       .expect(200);
     expect((ods.body as { entry: Array<{ resource: Resource }> }).entry.map((e) => e.resource['id'])).toEqual(
-      ['org-hillview-surgery'],
+      [orgId('org-hillview-surgery')],
     );
     const charity = await request(t.http).get('/fhir/Organization?identifier=1100004').expect(200);
     expect(
       (charity.body as { entry: Array<{ resource: Resource }> }).entry.map((e) => e.resource['id']),
-    ).toEqual(['org-tees-food-network']);
+    ).toEqual([orgId('org-tees-food-network')]);
   });
 
   it('answers errors with an OperationOutcome', async () => {

@@ -5,7 +5,18 @@
 import request from 'supertest';
 import type { ValidateFunction } from 'ajv';
 import { uniqueName } from '@sp/testing';
-import { expectValid, hsdsValidators, PAGE_KEYS, startTestApp, type TestApp } from './hsds-test-app';
+import {
+  expectValid,
+  hsdsValidators,
+  locId,
+  orgId,
+  PAGE_KEYS,
+  startTestApp,
+  svcId,
+  taxonomyId,
+  termId,
+  type TestApp,
+} from './hsds-test-app';
 
 type Json = Record<string, unknown> & { contents?: Array<Record<string, unknown>> };
 
@@ -52,17 +63,17 @@ describe('HSDS read API (/hsds)', () => {
   it('filters by taxonomy term, organisation, text and modified_after', async () => {
     const lonely = await get('/hsds/services?taxonomy_term_id=sp-need-loneliness');
     expect(lonely.contents!.map((s) => s['id']).sort()).toEqual([
-      'svc-befriending',
-      'svc-link-workers',
-      'svc-walking-group',
+      svcId('svc-befriending'),
+      svcId('svc-link-workers'),
+      svcId('svc-walking-group'),
     ]);
     // The total is a countDocuments (an aggregation) matching inside an array field: it must count
     // what the page lists, not silently nothing.
     expect(lonely.total_items).toBe(3);
     const org = await get('/hsds/services?organization_id=org-money-matters');
-    expect(org.contents!.map((s) => s['id'])).toEqual(['svc-debt-advice']);
+    expect(org.contents!.map((s) => s['id'])).toEqual([svcId('svc-debt-advice')]);
     const text = await get('/hsds/services?search=PANTRY');
-    expect(text.contents!.map((s) => s['id'])).toEqual(['svc-food-support']);
+    expect(text.contents!.map((s) => s['id'])).toEqual([svcId('svc-food-support')]);
     const taxonomy = await get('/hsds/services?taxonomy_id=sp-needs');
     expect(taxonomy.total_items).toBe(6);
     const future = await get(
@@ -77,14 +88,14 @@ describe('HSDS read API (/hsds)', () => {
     const service = await get('/hsds/services/svc-debt-advice');
     expectValid(schemas['service']!, service);
     expect(service).toMatchObject({
-      id: 'svc-debt-advice',
+      id: svcId('svc-debt-advice'),
       status: 'active',
       minimum_age: 18,
-      organization: { id: 'org-money-matters', name: 'Money Matters Advice' },
+      organization: { id: orgId('org-money-matters'), name: 'Money Matters Advice' },
       service_at_locations: [
         {
-          service_id: 'svc-debt-advice',
-          location: { id: 'loc-money-matters-advice-centre', latitude: 54.570104 },
+          service_id: svcId('svc-debt-advice'),
+          location: { id: locId('loc-money-matters-advice-centre'), latitude: 54.570104 },
         },
       ],
       languages: expect.arrayContaining([expect.objectContaining({ code: 'pl' })]),
@@ -93,8 +104,9 @@ describe('HSDS read API (/hsds)', () => {
     expect(terms).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
-          id: 'sp-need-debt',
-          taxonomy_id: 'sp-needs',
+          id: termId('sp-need-debt'),
+          code: 'sp-need-debt',
+          taxonomy_id: taxonomyId('sp-needs'),
           name: 'Debt and money worries',
         }),
       ]),
@@ -107,7 +119,7 @@ describe('HSDS read API (/hsds)', () => {
     expect(service).toMatchObject({
       capacities: [
         expect.objectContaining({
-          service_id: 'svc-befriending',
+          service_id: svcId('svc-befriending'),
           unit: expect.objectContaining({ name: expect.any(String) }),
         }),
       ],
@@ -124,32 +136,32 @@ describe('HSDS read API (/hsds)', () => {
     for (const sal of all.contents!) expectValid(schemas['service_at_location']!, sal);
     const near = await get('/hsds/service_at_locations?postcode=ts1%202ad&proximity=1km');
     const ids = near.contents!.map((s) => s['service_id']);
-    expect(ids[0]).toBe('svc-link-workers');
-    expect(ids).toEqual(expect.arrayContaining(['svc-befriending', 'svc-debt-advice']));
-    expect(ids).not.toContain('svc-food-support'); // Stockton, about 5 km away
+    expect(ids[0]).toBe(svcId('svc-link-workers'));
+    expect(ids).toEqual(expect.arrayContaining([svcId('svc-befriending'), svcId('svc-debt-advice')]));
+    expect(ids).not.toContain(svcId('svc-food-support')); // Stockton, about 5 km away
     const distances = near.contents!.map((s) => s['sp_distance_meters'] as number);
     expect([...distances].sort((a, b) => a - b)).toEqual(distances);
     const wide = await get('/hsds/service_at_locations?postcode=TS12AD&proximity=10000');
     expect(wide.total_items).toBe(6);
     const needs = await get('/hsds/service_at_locations?taxonomy_term_id=sp-need-food');
-    expect(needs.contents!.map((s) => s['service_id'])).toEqual(['svc-food-support']);
+    expect(needs.contents!.map((s) => s['service_id'])).toEqual([svcId('svc-food-support')]);
   });
 
   it('returns one service_at_location fully nested: location, service with its organization, valid HSDS', async () => {
     const listed = await get('/hsds/service_at_locations?organization_id=org-money-matters');
-    expect(listed.contents!.map((s) => s['service_id'])).toEqual(['svc-debt-advice']);
+    expect(listed.contents!.map((s) => s['service_id'])).toEqual([svcId('svc-debt-advice')]);
     const item = listed.contents![0]!;
     const sal = await get(`/hsds/service_at_locations/${String(item['id'])}`);
     expectValid(schemas['service_at_location']!, sal);
     expect(sal).toMatchObject({
       id: item['id'],
-      service_id: 'svc-debt-advice',
-      location_id: 'loc-money-matters-advice-centre',
-      location: { id: 'loc-money-matters-advice-centre', latitude: 54.570104 },
+      service_id: svcId('svc-debt-advice'),
+      location_id: locId('loc-money-matters-advice-centre'),
+      location: { id: locId('loc-money-matters-advice-centre'), latitude: 54.570104 },
       service: {
-        id: 'svc-debt-advice',
+        id: svcId('svc-debt-advice'),
         status: 'active',
-        organization: { id: 'org-money-matters', name: 'Money Matters Advice' },
+        organization: { id: orgId('org-money-matters'), name: 'Money Matters Advice' },
       },
     });
     expectValid(schemas['location']!, sal['location']);
@@ -173,7 +185,10 @@ describe('HSDS read API (/hsds)', () => {
     expect(org).toMatchObject({
       sp_kind: 'gp-practice',
       sp_status: 'active',
-      organization_identifiers: [expect.objectContaining({ identifier: 'A81001' })],
+      organization_identifiers: [
+        expect.objectContaining({ identifier: 'A81001' }),
+        expect.objectContaining({ identifier: 'org-riverside-practice', identifier_type: 'Directory slug' }),
+      ],
     });
     const vcs = await get('/hsds/organizations/org-befriend-tees');
     expect((vcs['services'] as unknown[]).length).toBe(1);
@@ -182,13 +197,57 @@ describe('HSDS read API (/hsds)', () => {
   it('serves the platform need taxonomy and its terms', async () => {
     const taxonomies = await get('/hsds/taxonomies');
     for (const tx of taxonomies.contents!) expectValid(schemas['taxonomy']!, tx);
-    expect(taxonomies.contents!.map((tx) => tx['id'])).toContain('sp-needs');
+    expect(taxonomies.contents!.map((tx) => tx['id'])).toContain(taxonomyId('sp-needs'));
     expectValid(schemas['taxonomy']!, await get('/hsds/taxonomies/sp-needs'));
     const terms = await get('/hsds/taxonomy_terms?taxonomy_id=sp-needs&top_only=true&per_page=200');
     expect(terms.total_items).toBe(10);
     for (const term of terms.contents!) expectValid(schemas['taxonomy_term']!, term);
     expectValid(schemas['taxonomy_term']!, await get('/hsds/taxonomy_terms/sp-need-food'));
     expect((await get('/hsds/taxonomy_terms?parent_id=sp-need-food')).total_items).toBe(0);
+  });
+
+  it('validates every record of every read endpoint, list and by id, nested objects included, as HSDS 3.0', async () => {
+    const endpoints: Array<[string, string]> = [
+      ['services', 'service'],
+      ['service_at_locations', 'service_at_location'],
+      ['organizations', 'organization'],
+      ['taxonomies', 'taxonomy'],
+      ['taxonomy_terms', 'taxonomy_term'],
+    ];
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    let read = 0;
+    for (const [path, schema] of endpoints) {
+      const page = await get(`/hsds/${path}?per_page=200`);
+      expect(page.total_items).toBe(page.contents!.length);
+      for (const item of page.contents!) {
+        expectValid(schemas[schema]!, item);
+        expect(String(item['id'])).toMatch(uuid);
+        expectValid(schemas[schema]!, await get(`/hsds/${path}/${String(item['id'])}`));
+        read += 1;
+      }
+    }
+    expect(read).toBeGreaterThan(30);
+  });
+
+  it('names records by UUID and keeps their slugs: sp_slug, an organization identifier, and slugs resolve', async () => {
+    const service = await get(`/hsds/services/${svcId('svc-befriending')}`);
+    expect(service).toMatchObject({ id: svcId('svc-befriending'), sp_slug: 'svc-befriending' });
+    expect(await get('/hsds/services/svc-befriending')).toEqual(service);
+    const org = await get(`/hsds/organizations/${orgId('org-befriend-tees')}`);
+    expect(org['organization_identifiers']).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          organization_id: orgId('org-befriend-tees'),
+          identifier_type: 'Directory slug',
+          identifier: 'org-befriend-tees',
+        }),
+      ]),
+    );
+    expect((await get('/hsds/organizations/org-befriend-tees'))['id']).toBe(orgId('org-befriend-tees'));
+    expect(await get(`/hsds/taxonomy_terms/${termId('sp-need-food')}`)).toMatchObject({
+      code: 'sp-need-food',
+      sp_slug: 'sp-need-food',
+    });
   });
 
   it('answers unknown ids with 404 problem+json', async () => {
@@ -225,7 +284,7 @@ describe('HSDS read API (/hsds)', () => {
   });
 
   it('records provenance of every seeded record in the metadata table, valid as HSDS metadata', async () => {
-    const rows = await t.store.metadata.find({ resource_id: 'svc-debt-advice' }).toArray();
+    const rows = await t.store.metadata.find({ resource_id: svcId('svc-debt-advice') }).toArray();
     expect(rows.length).toBeGreaterThan(0);
     const { _id, sp, ...row } = rows[0]!;
     expect(sp.source).toBe('demo-seed');
@@ -237,7 +296,7 @@ describe('HSDS read API (/hsds)', () => {
   // Last: it adds organisations and services that the counts above do not expect.
   it('does not show a service_at_location whose service is withdrawn or whose organisation is suspended', async () => {
     const run = uniqueName('sal').replace(/[^A-Za-z0-9-]/g, '');
-    const ops = await t.bearer('ops', 'org-tees-valley-pcn');
+    const ops = await t.bearer('ops', orgId('org-tees-valley-pcn'));
     const post = async (path: string, token: string, body: Record<string, unknown>) =>
       (
         await request(t.http)
@@ -283,7 +342,7 @@ describe('HSDS read API (/hsds)', () => {
         service_id: service,
         location_id: location,
       });
-      return { org, service, sal: String(link['id']) };
+      return { org: orgId(org), service: svcId(service), sal: String(link['id']) };
     };
     const expect404 = async (path: string) => {
       const res = await request(t.http).get(path).expect(404);

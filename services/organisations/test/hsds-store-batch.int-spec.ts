@@ -8,6 +8,7 @@ import { testDatabaseName, testInfra } from '@sp/testing';
 import type { StoredRecord } from '../src/hsds/domain/hsds-record';
 import type { HsdsRecord, HsdsTable } from '../src/hsds/hsds-store.port';
 import { HsdsStoreRepository } from '../src/hsds/hsds-store.repository';
+import { svcId } from './hsds-test-app';
 
 jest.setTimeout(60_000);
 
@@ -87,9 +88,11 @@ describe('HSDS store batch write', () => {
         comparable(await stored(single, 'organizations', `org-${n}`)),
       );
     }
-    const svc = await stored(batch, 'services', 'svc-1');
+    const svc = await stored(batch, 'services', svcId('svc-1'));
     expect((svc as { outbox?: unknown[] }).outbox?.length).toBeGreaterThan(0);
-    expect(await batch.metadata.countDocuments({ resource_id: 'svc-1', last_action_type: 'create' })).toBe(1);
+    expect(
+      await batch.metadata.countDocuments({ resource_id: svcId('svc-1'), last_action_type: 'create' }),
+    ).toBe(1);
 
     const rows = await batch.metadata.countDocuments({});
     kicks = 0;
@@ -100,10 +103,13 @@ describe('HSDS store batch write', () => {
     );
     expect(again).toEqual([{ outcome: 'unchanged' }, { outcome: 'updated' }, { outcome: 'unchanged' }]);
     expect(kicks).toBe(1); // service.updated: its listing (minimum age) changed
-    expect((await stored(batch, 'services', 'svc-2'))?.['name']).toBe('Renamed walk');
+    expect((await stored(batch, 'services', svcId('svc-2')))?.['name']).toBe('Renamed walk');
     expect(
       await batch.metadata
-        .find({ resource_id: 'svc-2', last_action_type: 'update' }, { projection: { field_name: 1, _id: 0 } })
+        .find(
+          { resource_id: svcId('svc-2'), last_action_type: 'update' },
+          { projection: { field_name: 1, _id: 0 } },
+        )
         .toArray(),
     ).toEqual([{ field_name: 'minimum_age' }, { field_name: 'name' }]);
     expect(await batch.metadata.countDocuments({})).toBe(rows + 2);
@@ -112,7 +118,7 @@ describe('HSDS store batch write', () => {
   it('keeps platform fields that the batch does not name (sp merge)', async () => {
     await batch.upsertMany('services', [service(4, { sp: { publication: 'withdrawn' } })], provenance);
     expect(await batch.upsertMany('services', [service(4)], provenance)).toEqual([{ outcome: 'unchanged' }]);
-    expect((await stored(batch, 'services', 'svc-4'))?.sp?.publication).toBe('withdrawn');
+    expect((await stored(batch, 'services', svcId('svc-4')))?.sp?.publication).toBe('withdrawn');
   });
 
   it('writes a record another process created since the batch read as an update', async () => {
@@ -120,7 +126,7 @@ describe('HSDS store batch write', () => {
     const raced = service(5, { name: 'Written elsewhere' });
     await batch
       .collection('services')
-      .insertOne({ ...raced, _id: raced.id, sp: { publication: 'published' } });
+      .insertOne({ ...raced, id: svcId(raced.id), _id: svcId(raced.id), sp: { publication: 'published' } });
     const real = batch.collection.bind(batch);
     const spy = jest.spyOn(batch, 'collection').mockImplementation((table: HsdsTable) => {
       const collection = real(table);
@@ -140,8 +146,8 @@ describe('HSDS store batch write', () => {
     } finally {
       spy.mockRestore();
     }
-    expect((await stored(batch, 'services', 'svc-5'))?.['name']).toBe('Walking group 5');
-    expect((await stored(batch, 'services', 'svc-6'))?.['name']).toBe('Walking group 6');
+    expect((await stored(batch, 'services', svcId('svc-5')))?.['name']).toBe('Walking group 5');
+    expect((await stored(batch, 'services', svcId('svc-6')))?.['name']).toBe('Walking group 6');
   });
 
   it('writes several versions of one record in input order', async () => {
@@ -161,8 +167,8 @@ describe('HSDS store batch write', () => {
       { outcome: 'updated' },
       { outcome: 'unchanged' },
     ]);
-    expect((await stored(batch, 'services', 'svc-7'))?.['name']).toBe('Second version');
-    expect(await batch.metadata.countDocuments({ resource_id: 'svc-7' })).toBe(2);
+    expect((await stored(batch, 'services', svcId('svc-7')))?.['name']).toBe('Second version');
+    expect(await batch.metadata.countDocuments({ resource_id: svcId('svc-7') })).toBe(2);
   });
 
   it('rejects a batch with an invalid id, naming it, and writes nothing', async () => {
@@ -173,6 +179,6 @@ describe('HSDS store batch write', () => {
     expect((error as ValidationError).problems).toEqual([
       expect.objectContaining({ field: 'records[1].id', code: 'invalid_format' }),
     ]);
-    expect(await stored(batch, 'services', 'svc-9')).toBeNull();
+    expect(await stored(batch, 'services', svcId('svc-9'))).toBeNull();
   });
 });

@@ -7,6 +7,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { INestApplication } from '@nestjs/common';
 import type { JWK } from 'jose';
+import { directoryIdForSlug } from '@sp/contracts';
 import { TokenIssuer, type Principal, type Role } from '@sp/identity';
 import { testInfra, uniqueName } from '@sp/testing';
 import { createServiceApp } from '@sp/service-kit';
@@ -118,17 +119,14 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
 }
 
 /**
- * Validators for the HSDS 3.0 schemas (copied into src/hsds/schemas). HSDS ids are `format: uuid`;
- * the platform keeps readable ids for its own demo records (`svc-befriending`), so `uuid` accepts
- * a UUID or a platform id (the contracts' Id pattern) and every other format is checked as is.
+ * Validators for the HSDS 3.0 schemas as published (copied unchanged into src/hsds/schemas), with
+ * ajv-formats' own formats (`uuid`, `date`, `date-time`, `email`, `uri`...). The schemas nest by
+ * `$ref` (a service's organization, service_at_locations, locations, attributes, taxonomy terms,
+ * phones, schedules...), so a response is validated whole, nested objects included.
  */
 export function hsdsValidators(): Record<string, ValidateFunction> {
   const ajv = new Ajv({ strict: false, allErrors: true });
-  addFormats(ajv, ['date', 'date-time', 'email', 'uri']);
-  ajv.addFormat(
-    'uuid',
-    /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9._:-]{1,64})$/i,
-  );
+  addFormats(ajv);
   const dir = join(__dirname, '..', 'src', 'hsds', 'schemas');
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
     const schema = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>;
@@ -151,6 +149,18 @@ export function hsdsValidators(): Record<string, ValidateFunction> {
     ].map((n) => [n, get(n)]),
   );
 }
+
+/**
+ * The UUIDs of records named by slugs (the demo network's `svc-befriending`, a test's own
+ * `org-test-1`): the store keeps a slug-named record under the UUID derived from its slug.
+ */
+export const svcId = (slug: string): string => directoryIdForSlug('services', slug);
+export const orgId = (slug: string): string => directoryIdForSlug('organizations', slug);
+export const locId = (slug: string): string => directoryIdForSlug('locations', slug);
+export const termId = (code: string): string => directoryIdForSlug('taxonomy_terms', code);
+export const taxonomyId = (slug: string): string => directoryIdForSlug('taxonomies', slug);
+/** A UUID for a test record named `name` (records a test writes straight to the database). */
+export const testUuid = (name: string): string => directoryIdForSlug('test', name);
 
 /** Asserts a value against a validator, showing the errors when it fails. */
 export function expectValid(validate: ValidateFunction, value: unknown): void {

@@ -20,6 +20,8 @@ import { fileElements } from '../src/import/import-source';
 import { ImportRepository } from '../src/import/import.repository';
 import { IMPORT_STREAMED_ROUTES, importControllers, importProviders } from '../src/import/import.wiring';
 import { ServiceConfigSchema, type ServiceConfig } from '../src/service.config';
+import { directoryIdForSlug } from '@sp/contracts';
+import { svcId, orgId, termId } from './hsds-test-app';
 
 const ISSUER = 'https://organisations.test';
 const AUDIENCE = 'social-prescribing-test';
@@ -96,7 +98,7 @@ function dataset(pad = ''): Array<Record<string, unknown>> {
   const missingName = { ...service(102) };
   delete missingName['name'];
   const unknownTerm = { ...service(103), attributes: [{ id: 'attr-103', taxonomy_term_id: 'no-such-term' }] };
-  const brokenOrg = { ...service(104), organization: undefined, organization_id: 'org-nowhere' };
+  const brokenOrg = { ...service(104), organization: undefined, organization_id: orgId('org-nowhere') };
   const placeholder = { ...service(105), name: 'TBC' };
   return [...good, badLatitude, missingName, unknownTerm, brokenOrg, placeholder];
 }
@@ -125,7 +127,7 @@ describe('HSDS bulk import (real database)', () => {
   const db = testDatabaseName('org_import');
 
   const token = async (role: Principal['role']) =>
-    `Bearer ${(await issuer.issue({ clientId: `client-${role}`, organisationId: 'org-ops', role, scopes: [] })).access_token}`;
+    `Bearer ${(await issuer.issue({ clientId: `client-${role}`, organisationId: orgId('org-ops'), role, scopes: [] })).access_token}`;
 
   async function upload(body: string, contentType: string, status: number, role: Principal['role'] = 'ops') {
     return request(app.getHttpServer())
@@ -237,14 +239,14 @@ describe('HSDS bulk import (real database)', () => {
 
     const services = connection.db!.collection('services');
     expect(await services.countDocuments({})).toBe(GOOD + 1); // svc-1..40 and svc-101
-    for (const id of ['svc-102', 'svc-103', 'svc-104', 'svc-105']) {
+    for (const id of [svcId('svc-102'), svcId('svc-103'), svcId('svc-104'), svcId('svc-105')]) {
       expect(await services.findOne({ _id: id as never })).toBeNull();
     }
     goodBefore = await services.findOne(
-      { _id: 'svc-7' as never },
+      { _id: svcId('svc-7') as never },
       { projection: { outbox: 0, outboxPending: 0, description: 0 } },
     );
-    expect(goodBefore).toMatchObject({ name: 'Befriending service 7', organization_id: 'org-7' });
+    expect(goodBefore).toMatchObject({ name: 'Befriending service 7', organization_id: orgId('org-7') });
   });
 
   it('a second import of the same data (as NDJSON) changes nothing and reports unchanged', async () => {
@@ -271,20 +273,24 @@ describe('HSDS bulk import (real database)', () => {
       name: 'N/A',
       status: 'closed-ish',
       organization: undefined,
-      organization_id: 'org-7',
+      organization_id: orgId('org-7'),
     };
     const line = `${JSON.stringify(bad)}\n{not json}\n`;
     const res = await upload(line, 'application/x-ndjson', 202);
     const report = await finished(res.headers['location'] as string);
     expect(report.counts['services']?.quarantined).toBe(2);
     const quarantined = report.quarantined.contents;
+    // The quarantine names a record as the import received it.
     expect(quarantined[0]).toMatchObject({ table: 'services', id: 'svc-7', index: 1 });
     expect(quarantined[0]?.reasons.map((r) => r.code)).toEqual(['placeholder', 'bad-value']);
     expect(quarantined[1]).toMatchObject({ table: 'services', id: null, index: 2 });
     expect(quarantined[1]?.reasons[0]?.code).toBe('malformed-json');
     const after = await connection
       .db!.collection('services')
-      .findOne({ _id: 'svc-7' as never }, { projection: { outbox: 0, outboxPending: 0, description: 0 } });
+      .findOne(
+        { _id: svcId('svc-7') as never },
+        { projection: { outbox: 0, outboxPending: 0, description: 0 } },
+      );
     expect(after).toEqual(goodBefore);
   });
 
@@ -333,7 +339,7 @@ describe('HSDS bulk import (real database)', () => {
     await upload('[]', 'application/json', 403, 'provider');
     const unsupported = await upload('id,name', 'text/csv', 415);
     expect(unsupported.headers['content-type']).toMatch(/problem\+json/);
-    const notArray = await upload(JSON.stringify({ id: 'svc-1' }), 'application/json', 400);
+    const notArray = await upload(JSON.stringify({ id: svcId('svc-1') }), 'application/json', 400);
     expect(notArray.body).toMatchObject({
       code: 'IMPORT.NOT_AN_ARRAY',
       errors: [{ field: 'body', code: 'not-an-array' }],
@@ -379,13 +385,27 @@ describe('HSDS bulk import (real database)', () => {
       expect(report.counts.services).toMatchObject({ created: 1, quarantined: 1 });
       expect(report.counts.locations).toMatchObject({ created: 1, quarantined: 1 });
       expect(report.counts.service_at_locations).toMatchObject({ created: 1, quarantined: 1 });
+      // A package naming its records by slugs: stored under their UUIDs, references too, slug kept.
       const stored = await store.find('services', 'csv-svc-1');
       expect(stored).toMatchObject({
+        _id: svcId('csv-svc-1'),
         minimum_age: 16,
-        phones: [{ id: 'csv-ph-1', service_id: 'csv-svc-1', number: '01642 111222' }],
-        attributes: [
-          { id: 'csv-at-1', link_id: 'csv-svc-1', link_type: 'service', taxonomy_term_id: 'sp-need-food' },
+        phones: [
+          {
+            id: directoryIdForSlug('phones', 'csv-ph-1'),
+            service_id: svcId('csv-svc-1'),
+            number: '01642 111222',
+          },
         ],
+        attributes: [
+          {
+            id: directoryIdForSlug('attributes', 'csv-at-1'),
+            link_id: svcId('csv-svc-1'),
+            link_type: 'service',
+            taxonomy_term_id: termId('sp-need-food'),
+          },
+        ],
+        sp: expect.objectContaining({ slug: 'csv-svc-1' }),
       });
       const { items } = await journal.quarantinePage('csv-import', 10, 0);
       expect(items.map((q) => [q.file, q.index, q.reasons[0]?.code])).toEqual([

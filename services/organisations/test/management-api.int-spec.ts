@@ -10,7 +10,7 @@ import { Topics } from '@sp/contracts';
 import { ensureTopics } from '@sp/messaging';
 import { createLogger } from '@sp/observability';
 import { testInfra, uniqueName, waitFor } from '@sp/testing';
-import { startTestApp, type TestApp } from './hsds-test-app';
+import { startTestApp, type TestApp, svcId, orgId as orgUuid, locId, termId } from './hsds-test-app';
 
 type Body = Record<string, unknown>;
 interface Received {
@@ -27,7 +27,7 @@ describe('directory management API (/v1/directory)', () => {
   let n = 0;
   const id = (kind: string) => `${kind}-${run}-${++n}`;
 
-  const ops = () => t.bearer('ops', 'org-tees-valley-pcn');
+  const ops = () => t.bearer('ops', orgUuid('org-tees-valley-pcn'));
   const admin = (org: string) => t.bearer('provider', org);
 
   async function registerOrg(orgId = id('org')): Promise<string> {
@@ -42,7 +42,8 @@ describe('directory management API (/v1/directory)', () => {
         charity_number: '1234567',
       })
       .expect(201);
-    return orgId;
+    // Registered by slug, named by its UUID from then on (the slug still resolves).
+    return orgUuid(orgId);
   }
   const serviceBody = (orgId: string, extra: Body = {}): Body => ({
     organization_id: orgId,
@@ -60,7 +61,7 @@ describe('directory management API (/v1/directory)', () => {
       .set('Authorization', await admin(orgId))
       .send({ id: serviceId, ...serviceBody(orgId) })
       .expect(201);
-    return serviceId;
+    return svcId(serviceId);
   }
   const locationBody = (orgId: string): Body => ({
     organization_id: orgId,
@@ -106,9 +107,8 @@ describe('directory management API (/v1/directory)', () => {
       eachMessage: async ({ message }) => {
         const header = (name: string) => message.headers?.[name]?.toString() ?? '';
         const data = JSON.parse(message.value?.toString() ?? '{}') as Body;
-        const ids = [data['organisationId'], data['serviceId']].map(String);
-        if (ids.some((v) => v.includes(run)))
-          received.push({ key: message.key?.toString() ?? '', type: header('ce_type'), data });
+        // Ids are UUIDs (no run name in them): tests pick their events by organisation key.
+        received.push({ key: message.key?.toString() ?? '', type: header('ce_type'), data });
       },
     });
   });
@@ -271,8 +271,8 @@ describe('directory management API (/v1/directory)', () => {
         expect(anonymous.status).toBe(401);
         expect(anonymous.headers['content-type']).toMatch(/^application\/problem\+json/);
         expect((await call(await t.bearer('referrer', owner))).status).toBe(403);
-        expect((await call(await admin('org-befriend-tees'))).status).toBe(403);
-        expect((await call(await t.bearer('link-worker', 'org-tees-valley-pcn'))).status).toBe(403);
+        expect((await call(await admin(orgUuid('org-befriend-tees')))).status).toBe(403);
+        expect((await call(await t.bearer('link-worker', orgUuid('org-tees-valley-pcn')))).status).toBe(403);
         const own = await call(await admin(owner));
         if (c.ownAdmin) {
           expect([200, 201, 204]).toContain(own.status);
@@ -322,7 +322,11 @@ describe('directory management API (/v1/directory)', () => {
       const refs = await request(t.http)
         .post('/v1/directory/services')
         .set('Authorization', await ops())
-        .send(serviceBody('org-that-does-not-exist', { attributes: [{ taxonomy_term_id: 'no-such-term' }] }))
+        .send(
+          serviceBody(orgUuid('org-that-does-not-exist'), {
+            attributes: [{ taxonomy_term_id: 'no-such-term' }],
+          }),
+        )
         .expect(422);
       expect(fieldsOf(refs.body)).toEqual(['attributes[0].taxonomy_term_id', 'organization_id']);
       expect(await Promise.all([count('services'), t.store.metadata.countDocuments({})])).toEqual(before);
@@ -340,7 +344,7 @@ describe('directory management API (/v1/directory)', () => {
       const link = await request(t.http)
         .post('/v1/directory/service_at_locations')
         .set('Authorization', await ops())
-        .send({ service_id: 'svc-nope', location_id: 'loc-nope' })
+        .send({ service_id: svcId('svc-nope'), location_id: locId('loc-nope') })
         .expect(422);
       expect(fieldsOf(link.body)).toEqual(['location_id', 'service_id']);
       expect(await Promise.all([count('locations'), count('service_at_locations')])).toEqual(before);
@@ -366,7 +370,7 @@ describe('directory management API (/v1/directory)', () => {
       await request(t.http)
         .put('/v1/directory/services/svc-unknown')
         .set('Authorization', await ops())
-        .send(serviceBody('org-befriend-tees'))
+        .send(serviceBody(orgUuid('org-befriend-tees')))
         .expect(404);
       await request(t.http)
         .post('/v1/directory/services/svc-unknown/withdraw')
@@ -455,7 +459,8 @@ describe('directory management API (/v1/directory)', () => {
         serviceId,
         organisationId: orgId,
         status: 'active',
-        taxonomyTermIds: ['sp-need-debt'],
+        taxonomyTermIds: [termId('sp-need-debt')],
+        needCodes: ['sp-need-debt'],
         minimumAge: 18,
         languages: ['en'],
       });
@@ -594,8 +599,8 @@ describe('directory management API (/v1/directory)', () => {
         const refused: Array<[string | undefined, number]> = [
           [undefined, 401],
           [await t.bearer('referrer', owner), 403],
-          [await admin('org-befriend-tees'), 403],
-          [await t.bearer('link-worker', 'org-tees-valley-pcn'), 403],
+          [await admin(orgUuid('org-befriend-tees')), 403],
+          [await t.bearer('link-worker', orgUuid('org-tees-valley-pcn')), 403],
         ];
         for (const [auth, status] of refused) {
           const read = await get(path, auth);
@@ -685,7 +690,7 @@ describe('directory management API (/v1/directory)', () => {
         id: serviceId,
         organization_id: orgId,
         name: 'Test service',
-        attributes: [expect.objectContaining({ taxonomy_term_id: 'sp-need-debt' })],
+        attributes: [expect.objectContaining({ taxonomy_term_id: termId('sp-need-debt') })],
         sp_publication: 'withdrawn',
       });
       expect(typeof (read.body as Body)['last_modified']).toBe('string');
@@ -712,7 +717,7 @@ describe('directory management API (/v1/directory)', () => {
 
     it('pages the services of an organisation, withdrawn ones included, by id', async () => {
       const orgId = await registerOrg();
-      const ids = [];
+      const ids: string[] = [];
       for (let i = 0; i < 5; i += 1) ids.push(await publish(orgId, `svc-${run}-page-${i}`));
       await withdraw(ids[1]!, await ops());
       await withdraw(ids[4]!, await ops());
@@ -743,14 +748,16 @@ describe('directory management API (/v1/directory)', () => {
         last_page: true,
         empty: false,
       });
-      expect([...first.contents, ...second.contents, ...third.contents].map((s) => s['id'])).toEqual(ids);
+      // Ordered by id (UUIDs).
+      const byId = [...ids].sort();
+      expect([...first.contents, ...second.contents, ...third.contents].map((s) => s['id'])).toEqual(byId);
       expect(
         [...first.contents, ...second.contents, ...third.contents].map((s) => s['sp_publication']),
-      ).toEqual(['published', 'withdrawn', 'published', 'published', 'withdrawn']);
+      ).toEqual(byId.map((id) => (id === ids[1] || id === ids[4] ? 'withdrawn' : 'published')));
       expect(await page('page=4&per_page=2')).toMatchObject({ total_items: 5, empty: true, contents: [] });
       const all = await page('');
       expect(all).toMatchObject({ total_items: 5, total_pages: 1, size: 50, page_number: 1 });
-      expect(all.contents.map((s) => s['id'])).toEqual(ids);
+      expect(all.contents.map((s) => s['id'])).toEqual(byId);
       // An organisation without services: an empty first page.
       const empty = await get(`/v1/directory/organizations/${await registerOrg()}/services`, await ops());
       expect(empty.body).toMatchObject({ total_items: 0, total_pages: 1, empty: true, contents: [] });
@@ -763,7 +770,7 @@ describe('directory management API (/v1/directory)', () => {
         ['/v1/directory/services/svc-unknown', 'DIRECTORY.SERVICE_NOT_FOUND'],
         ['/v1/directory/locations/loc-unknown', 'DIRECTORY.LOCATION_NOT_FOUND'],
       ] as const;
-      for (const auth of [await ops(), await admin('org-befriend-tees')]) {
+      for (const auth of [await ops(), await admin(orgUuid('org-befriend-tees'))]) {
         for (const [path, code] of paths) {
           const res = await get(path, auth);
           expect({ path, status: res.status, code: (res.body as Body)['code'] }).toEqual({
@@ -777,7 +784,7 @@ describe('directory management API (/v1/directory)', () => {
       // As the write answers another organisation's admin for an unknown organisation.
       await request(t.http)
         .put('/v1/directory/organizations/org-unknown')
-        .set('Authorization', await admin('org-befriend-tees'))
+        .set('Authorization', await admin(orgUuid('org-befriend-tees')))
         .send({ name: 'X', description: 'Y' })
         .expect(404);
     });

@@ -31,7 +31,7 @@ import { ServiceSignalsUpdater } from '../src/signals/service-signals.updater';
 import { importSamplePostcodes, seedDemoSignals } from '../src/signals/signals.wiring';
 import { AssuranceService } from '../src/trust/assurance.service';
 import { ServiceTrustRepository } from '../src/trust/service-trust.repository';
-import { startTestApp, type TestApp } from './hsds-test-app';
+import { startTestApp, type TestApp, testUuid, termId, svcId, orgId } from './hsds-test-app';
 import { seedDirectory, startSignalsHarness, type SignalsHarness } from './trust-capacity-harness';
 
 jest.setTimeout(180_000);
@@ -53,9 +53,10 @@ const exclusion = (body: MatchBody, serviceId: string) =>
 describe('matching follows changes at once (capacity, referral events, evidence)', () => {
   let h: SignalsHarness;
   const run = uniqueName('mf').replace(/-/g, '');
-  const id = (name: string) => `${name}-${run}`;
-  const LONELY = `need-lonely-${run}`;
-  const DEBT = `need-debt-${run}`;
+  // Directory ids are UUIDs (the store's records): each test record gets one from its name.
+  const id = (name: string) => testUuid(`${name}-${run}`);
+  const LONELY = termId(`need-lonely-${run}`);
+  const DEBT = termId(`need-debt-${run}`);
   const target = id('svc-target'); // 2 of 2 needs, 0 km: first whenever it has room
   const expiring = id('svc-expiring'); // 2 of 2 needs, ~5.4 km
   const late = id('svc-late'); // 2 of 2 needs, ~5.4 km, organisation unverified at first
@@ -279,7 +280,7 @@ describe('matching follows directory management and API imports at once', () => 
     (
       await request(t.http)
         .post('/v1/directory/match')
-        .set('Authorization', await t.bearer('referrer', 'org-riverside-practice'))
+        .set('Authorization', await t.bearer('referrer', orgId('org-riverside-practice')))
         .send({ needs: [NEED], postcode: 'TS1 2AD', limit: 50 })
         .expect(200)
     ).body as MatchBody;
@@ -295,18 +296,20 @@ describe('matching follows directory management and API imports at once', () => 
 
   it('follows a withdrawn service, a new service with a new site, a moved site and a removed link', async () => {
     const before = await match();
-    expect(ids(before)).toEqual(expect.arrayContaining(['svc-befriending', 'svc-walking-group']));
+    expect(ids(before)).toEqual(
+      expect.arrayContaining([svcId('svc-befriending'), svcId('svc-walking-group')]),
+    );
 
     await request(t.http)
       .post('/v1/directory/services/svc-walking-group/withdraw')
-      .set('Authorization', await t.bearer('ops', 'org-tees-valley-pcn'))
+      .set('Authorization', await t.bearer('ops', orgId('org-tees-valley-pcn')))
       .send({})
       .expect(200);
     const withdrawn = await match();
-    expect(ids(withdrawn)).not.toContain('svc-walking-group');
-    expect(exclusion(withdrawn, 'svc-walking-group')).toEqual(['service_inactive']);
+    expect(ids(withdrawn)).not.toContain(svcId('svc-walking-group'));
+    expect(exclusion(withdrawn, svcId('svc-walking-group'))).toEqual(['service_inactive']);
 
-    const admin = await t.bearer('provider', 'org-befriend-tees');
+    const admin = await t.bearer('provider', orgId('org-befriend-tees'));
     const serviceId = `svc-new-${run}`;
     const locationId = `loc-new-${run}`;
     await request(t.http)
@@ -314,7 +317,7 @@ describe('matching follows directory management and API imports at once', () => 
       .set('Authorization', admin)
       .send({
         id: locationId,
-        organization_id: 'org-befriend-tees',
+        organization_id: orgId('org-befriend-tees'),
         location_type: 'physical',
         name: 'Community hall',
         latitude: MIDDLESBROUGH.latitude,
@@ -326,7 +329,7 @@ describe('matching follows directory management and API imports at once', () => 
       .set('Authorization', admin)
       .send({
         id: serviceId,
-        organization_id: 'org-befriend-tees',
+        organization_id: orgId('org-befriend-tees'),
         name: 'Lunch club',
         description: 'A weekly lunch club',
         status: 'active',
@@ -339,39 +342,39 @@ describe('matching follows directory management and API imports at once', () => 
       .send({ service_id: serviceId, location_id: locationId })
       .expect(201);
     const published = await match();
-    const lunch = published.results.find((r) => r.serviceId === serviceId);
+    const lunch = published.results.find((r) => r.serviceId === svcId(serviceId));
     expect(lunch?.reasons).toContainEqual({ code: 'distance', text: '0.0 km away', km: 0 });
 
     await request(t.http)
       .put(`/v1/directory/locations/${locationId}`)
       .set('Authorization', admin)
       .send({
-        organization_id: 'org-befriend-tees',
+        organization_id: orgId('org-befriend-tees'),
         location_type: 'physical',
         name: 'Community hall',
         latitude: 53.796003, // Leeds
         longitude: -1.548002,
       })
       .expect(200);
-    expect(exclusion(await match(), serviceId)).toEqual(['out_of_radius']);
+    expect(exclusion(await match(), svcId(serviceId))).toEqual(['out_of_radius']);
 
     await request(t.http)
       .delete(`/v1/directory/service_at_locations/${(link.body as { id: string }).id}`)
       .set('Authorization', admin)
       .expect(204);
-    const unlinked = (await match()).results.find((r) => r.serviceId === serviceId);
+    const unlinked = (await match()).results.find((r) => r.serviceId === svcId(serviceId));
     expect(unlinked?.reasons).toContainEqual(expect.objectContaining({ code: 'no_location' }));
   });
 
   it('matches a service imported through the API as soon as the import ends', async () => {
     const serviceId = `svc-imported-${run}`;
-    const ops = await t.bearer('ops', 'org-tees-valley-pcn');
+    const ops = await t.bearer('ops', orgId('org-tees-valley-pcn'));
     const service = {
       id: serviceId,
       name: 'Imported befriending',
       description: 'Calls and visits',
       status: 'active',
-      organization_id: 'org-money-matters',
+      organization_id: orgId('org-money-matters'),
       attributes: [{ id: `attr-${run}`, taxonomy_term_id: NEED }],
       service_at_locations: [
         {
@@ -402,6 +405,6 @@ describe('matching follows directory management and API imports at once', () => 
       { timeoutMs: 60_000, intervalMs: 200, description: 'import finished' },
     );
     expect(report).toMatchObject({ status: 'completed', counts: { services: { created: 1 } } });
-    expect(ids(await match())).toContain(serviceId);
+    expect(ids(await match())).toContain(svcId(serviceId));
   });
 });

@@ -8,6 +8,7 @@ import { importSamplePostcodes, seedDemoSignals } from '../src/signals/signals.w
 import { AssuranceService } from '../src/trust/assurance.service';
 import { ServiceSignalsUpdater } from '../src/signals/service-signals.updater';
 import { seedDirectory, startSignalsHarness, type SignalsHarness } from './trust-capacity-harness';
+import { testUuid, termId } from './hsds-test-app';
 
 jest.setTimeout(120_000);
 
@@ -20,9 +21,10 @@ const LEEDS = { latitude: 53.796003, longitude: -1.548002 }; // LS1 4AP
 describe('POST /v1/directory/match', () => {
   let h: SignalsHarness;
   const run = uniqueName('m').replace(/-/g, '');
-  const id = (name: string) => `${name}-${run}`;
-  const LONELY = `need-lonely-${run}`;
-  const DEBT = `need-debt-${run}`;
+  // Directory ids are UUIDs (the store's records): each test record gets one from its name.
+  const id = (name: string) => testUuid(`${name}-${run}`);
+  const LONELY = termId(`need-lonely-${run}`);
+  const DEBT = termId(`need-debt-${run}`);
 
   beforeAll(async () => {
     h = await startSignalsHarness('orgmatch');

@@ -7,6 +7,7 @@ import { uniqueName } from '@sp/testing';
 import { SERVICE_SIGNALS, type ServiceSignalsReader } from '../src/signals/service-signals.port';
 import { AssuranceService } from '../src/trust/assurance.service';
 import { seedDirectory, startSignalsHarness, type SignalsHarness } from './trust-capacity-harness';
+import { orgId } from './hsds-test-app';
 
 jest.setTimeout(120_000);
 
@@ -15,11 +16,12 @@ const DAY = 86_400_000;
 describe('assurance evidence and verification', () => {
   let h: SignalsHarness;
   const run = uniqueName('tr').replace(/-/g, '');
-  const vcs = `org-vcs-${run}`;
-  const other = `org-other-${run}`;
-  const gp = `org-gp-${run}`;
+  const vcs = orgId(`org-vcs-${run}`);
+  const other = orgId(`org-other-${run}`);
+  const gp = orgId(`org-gp-${run}`);
 
-  const opsToken = () => h.bearer({ organisationId: 'org-platform', role: 'ops', clientId: 'platform-ops' });
+  const opsToken = () =>
+    h.bearer({ organisationId: orgId('org-platform'), role: 'ops', clientId: 'platform-ops' });
   const eventsOf = (org: string) =>
     h.directoryEvents().filter((e) => e.data['organisationId'] === org && e.type.includes('organisation.'));
 

@@ -10,7 +10,7 @@ import { testDatabaseName, testInfra, waitFor } from '@sp/testing';
 import { initialReport } from '../src/import/import-runner';
 import { IMPORT_STALE_AFTER_MS, ImportRepository } from '../src/import/import.repository';
 import { SigningKeyRepository } from '../src/signing-keys/signing-key.repository';
-import { sharedSetup, startTestApp, type TestApp } from './hsds-test-app';
+import { sharedSetup, startTestApp, type TestApp, orgId as orgUuid, svcId } from './hsds-test-app';
 
 jest.setTimeout(180_000);
 
@@ -32,7 +32,7 @@ describe('two instances of the service on one database', () => {
     await a?.close();
   });
 
-  const ops = (t: TestApp) => t.bearer('ops', 'org-tees-valley-pcn');
+  const ops = (t: TestApp) => t.bearer('ops', orgUuid('org-tees-valley-pcn'));
   const orgBody = (orgId: string, description: string): Body => ({
     name: `Org ${orgId}`,
     description,
@@ -96,8 +96,12 @@ describe('two instances of the service on one database', () => {
       ]),
     );
 
-    const rows = (resourceId: string, field: string) =>
-      a.store.metadata.countDocuments({ resource_id: resourceId, field_name: field });
+    // Provenance names records by UUID (the test registered them by slug).
+    const rows = (slug: string, field: string) =>
+      a.store.metadata.countDocuments({
+        resource_id: slug.startsWith('svc-') ? svcId(slug) : orgUuid(slug),
+        field_name: field,
+      });
     for (const { orgId, serviceId } of pairs) {
       for (const t of [a, b]) {
         const service = await request(t.http)
@@ -143,9 +147,9 @@ describe('two instances of the service on one database', () => {
     );
     expect(statuses).toEqual(ids.map(() => [201, 409]));
     for (const orgId of ids) {
-      expect(await a.store.metadata.countDocuments({ resource_id: orgId, last_action_type: 'create' })).toBe(
-        1,
-      );
+      expect(
+        await a.store.metadata.countDocuments({ resource_id: orgUuid(orgId), last_action_type: 'create' }),
+      ).toBe(1);
     }
   });
 

@@ -33,6 +33,7 @@ import {
   startSignalsHarness,
   type SignalsHarness,
 } from './trust-capacity-harness';
+import { orgId, svcId } from './hsds-test-app';
 
 jest.setTimeout(180_000);
 
@@ -51,10 +52,10 @@ describe('two instances on one database', () => {
   let a: SignalsHarness;
   let b: SignalsHarness;
   const run = uniqueName('two').replace(/-/g, '');
-  const org = `org-vcs-${run}`;
-  const svc = `svc-${run}`;
-  const readSvc = `svc-read-${run}`;
-  const evidenceOrgs = [1, 2, 3, 4].map((n) => `org-ev${n}-${run}`);
+  const org = orgId(`org-vcs-${run}`);
+  const svc = svcId(`svc-${run}`);
+  const readSvc = svcId(`svc-read-${run}`);
+  const evidenceOrgs = [1, 2, 3, 4].map((n) => orgId(`org-ev${n}-${run}`));
 
   beforeAll(async () => {
     // The handlers are called here as each instance's consumer would (see deliver).
@@ -86,7 +87,7 @@ describe('two instances on one database', () => {
           ReferralSubmittedV1,
           {
             referralId,
-            requesterOrganisationId: 'org-gp',
+            requesterOrganisationId: orgId('org-gp'),
             requesterOdsCode: 'A81001',
             targetServiceId: svc,
             ownerOrganisationId: org,
@@ -113,7 +114,7 @@ describe('two instances on one database', () => {
       const base = {
         referralId,
         version: k + 2,
-        requesterOrganisationId: 'org-gp',
+        requesterOrganisationId: orgId('org-gp'),
         targetServiceId: svc,
         ownerOrganisationId: org,
         fromStatus: from,
@@ -151,7 +152,7 @@ describe('two instances on one database', () => {
           version: base.version,
           targetServiceId: svc,
           ownerOrganisationId: org,
-          requesterOrganisationId: 'org-gp',
+          requesterOrganisationId: orgId('org-gp'),
           fromStatus: from,
           toStatus: to,
           submittedAt: base.submittedAt,
@@ -256,7 +257,7 @@ describe('two instances on one database', () => {
     for (const h of [a, b]) {
       const shown = await request(h.http)
         .get(url)
-        .set('Authorization', await h.bearer({ organisationId: 'org-gp', role: 'referrer' }))
+        .set('Authorization', await h.bearer({ organisationId: orgId('org-gp'), role: 'referrer' }))
         .expect(200);
       expect(shown.body).toMatchObject({
         caseload: 13,
@@ -292,7 +293,7 @@ describe('two instances on one database', () => {
     })();
     const base = (j: number) => ({
       referralId: `ref-read-${run}-${j}`,
-      requesterOrganisationId: 'org-gp',
+      requesterOrganisationId: orgId('org-gp'),
       targetServiceId: readSvc,
       ownerOrganisationId: org,
       actor: { organisationId: org, role: 'provider' as const },
@@ -377,7 +378,11 @@ describe('two instances on one database', () => {
       ['public-liability-insurance', { reference: 'PLI-1', expiresAt: expiry(250) }],
       ['registered-charity-or-company', { reference: '1100001' }],
     ] as const;
-    const ops = await a.bearer({ organisationId: 'org-platform', role: 'ops', clientId: 'platform-ops' });
+    const ops = await a.bearer({
+      organisationId: orgId('org-platform'),
+      role: 'ops',
+      clientId: 'platform-ops',
+    });
     await Promise.all(
       evidenceOrgs.flatMap((id) =>
         evidence.map(([type, body], k) =>

@@ -27,13 +27,23 @@ export type EvidenceType = (typeof EVIDENCE_TYPES)[number];
  */
 export function serviceListingFields() {
   return {
-    serviceId: Id('The directory service (HSDS service.id)'),
-    organisationId: Id('Organisation that runs the service'),
+    serviceId: Id('The directory service (HSDS service.id, a UUID)'),
+    organisationId: Id('Organisation that runs the service (HSDS organization.id, a UUID)'),
     status: StringEnum(SERVICE_STATUSES, { description: 'HSDS service status' }),
-    taxonomyTermIds: Type.Array(Code('Taxonomy term id (what the service offers / which needs it meets)'), {
+    taxonomyTermIds: Type.Array(Code('Taxonomy term id (HSDS taxonomy_term.id, a UUID)'), {
       maxItems: 100,
-      description: 'Taxonomy terms the service is classified under',
+      description: 'Taxonomy terms the service is classified under (their HSDS ids)',
     }),
+    needCodes: Type.Optional(
+      Type.Array(
+        Code('Need code of the platform need taxonomy (taxonomy_term.code, e.g. sp-need-loneliness)'),
+        {
+          maxItems: 100,
+          description:
+            'The needs the service meets: the codes of its terms in the platform need taxonomy (what referrals carry). Added beside taxonomyTermIds when directory ids became UUIDs; absent from events produced before.',
+        },
+      ),
+    ),
     minimumAge: Type.Optional(Type.Integer({ minimum: 0, maximum: 150, description: 'HSDS minimum_age' })),
     maximumAge: Type.Optional(Type.Integer({ minimum: 0, maximum: 150, description: 'HSDS maximum_age' })),
     languages: Type.Array(Code('ISO 639 language code'), { maxItems: 50, description: 'Languages offered' }),

@@ -31,7 +31,7 @@ export const OrganisationRegisteredV1 = defineEvent({
   consumers: ['notifications'],
   summary: 'An organisation was registered in the directory.',
   example: {
-    organisationId: 'org-riverside-practice',
+    organisationId: '62731195-745c-53f5-a4e5-87c7ab49365b',
     odsCode: 'A81001',
     kind: 'gp-practice',
     occurredAt: '2025-01-10T12:00:00.000Z',

@@ -25,7 +25,7 @@ export const OrganisationReinstatedV1 = defineEvent({
   consumers: ['referrals', 'notifications'],
   summary: 'A suspended organisation was reinstated.',
   example: {
-    organisationId: 'org-befriend-tees',
+    organisationId: '3a3908f7-aed6-5fb0-a9f7-09d454a61b54',
     occurredAt: '2025-02-10T09:00:00.000Z',
   },
 });

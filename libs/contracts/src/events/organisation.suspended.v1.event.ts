@@ -29,7 +29,7 @@ export const OrganisationSuspendedV1 = defineEvent({
   consumers: ['referrals', 'notifications'],
   summary: 'Operations suspended the organisation: its services cannot receive referrals.',
   example: {
-    organisationId: 'org-befriend-tees',
+    organisationId: '3a3908f7-aed6-5fb0-a9f7-09d454a61b54',
     reasonCode: 'safeguarding-concern',
     occurredAt: '2025-02-01T09:00:00.000Z',
   },

@@ -46,7 +46,7 @@ export const OrganisationUnverifiedV1 = defineEvent({
   consumers: ['referrals', 'notifications'],
   summary: 'Required assurance evidence is missing or has expired: its services cannot receive referrals.',
   example: {
-    organisationId: 'org-befriend-tees',
+    organisationId: '3a3908f7-aed6-5fb0-a9f7-09d454a61b54',
     problems: [{ evidenceType: 'dbs-checks', problem: 'expired' }],
     occurredAt: '2026-03-31T00:00:05.000Z',
   },

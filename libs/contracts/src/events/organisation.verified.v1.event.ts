@@ -36,7 +36,7 @@ export const OrganisationVerifiedV1 = defineEvent({
   consumers: ['referrals', 'notifications'],
   summary: 'All required assurance evidence is present and current: its services may receive referrals.',
   example: {
-    organisationId: 'org-befriend-tees',
+    organisationId: '3a3908f7-aed6-5fb0-a9f7-09d454a61b54',
     verifiedUntil: '2026-03-31T00:00:00.000Z',
     occurredAt: '2025-01-10T12:00:00.000Z',
   },

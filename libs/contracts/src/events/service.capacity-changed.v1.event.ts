@@ -41,8 +41,8 @@ export const ServiceCapacityChangedV1 = defineEvent({
   consumers: ['referrals', 'notifications', 'analytics'],
   summary: 'The capacity of a service changed (declared, or derived from its live caseload).',
   example: {
-    serviceId: 'svc-befriending',
-    organisationId: 'org-befriend-tees',
+    serviceId: '2603f9aa-3bf3-5582-8841-53ffeb15e0d2',
+    organisationId: '3a3908f7-aed6-5fb0-a9f7-09d454a61b54',
     capacityStatus: 'waitlist',
     unit: 'places',
     maximum: 20,

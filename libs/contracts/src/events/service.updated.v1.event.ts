@@ -29,10 +29,11 @@ export const ServiceUpdatedV1 = defineEvent({
   summary:
     'A published service changed (status, classification, eligibility or languages): its whole new listing.',
   example: {
-    serviceId: 'svc-befriending',
-    organisationId: 'org-befriend-tees',
+    serviceId: '2603f9aa-3bf3-5582-8841-53ffeb15e0d2',
+    organisationId: '3a3908f7-aed6-5fb0-a9f7-09d454a61b54',
     status: 'temporarily closed',
-    taxonomyTermIds: ['sp-need-loneliness'],
+    taxonomyTermIds: ['ad1d098c-0ad1-5e36-be56-8458ed5ccc15'],
+    needCodes: ['sp-need-loneliness'],
     minimumAge: 50,
     languages: ['en', 'cy'],
     occurredAt: '2025-03-01T08:00:00.000Z',

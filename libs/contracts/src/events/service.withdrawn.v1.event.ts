@@ -29,8 +29,8 @@ export const ServiceWithdrawnV1 = defineEvent({
   consumers: ['referrals', 'notifications'],
   summary: 'A service was withdrawn from the directory: it can no longer receive referrals.',
   example: {
-    serviceId: 'svc-befriending',
-    organisationId: 'org-befriend-tees',
+    serviceId: '2603f9aa-3bf3-5582-8841-53ffeb15e0d2',
+    organisationId: '3a3908f7-aed6-5fb0-a9f7-09d454a61b54',
     occurredAt: '2025-06-01T08:00:00.000Z',
   },
 });

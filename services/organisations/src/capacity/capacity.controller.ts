@@ -13,6 +13,7 @@ import {
   signalsFromDoc,
   type ServiceCapacityDocument,
 } from './service-capacity.repository';
+import { DirectoryIdPipe } from '../hsds/directory-id.pipe';
 
 function serviceNotFound(id: string): DomainError {
   return new DomainError('SERVICE.NOT_FOUND', `No service with id ${id}`, { status: 404 });
@@ -60,7 +61,7 @@ export class CapacityController {
   @ApiOperation({
     summary: 'Declared capacity, live caseload, availability and capacity status of a service',
   })
-  async get(@Param('id') id: string) {
+  async get(@Param('id', new DirectoryIdPipe('services')) id: string) {
     if (!(await this.directory.service(id))) throw serviceNotFound(id);
     const doc = await this.capacity.find(id);
     return capacityView(id, doc, signalsFromDoc(doc));
@@ -69,7 +70,11 @@ export class CapacityController {
   @Put('capacity')
   @Roles('provider', 'link-worker', 'ops')
   @ApiOperation({ summary: "Declare a service's capacity (its organisation's admins, or ops)" })
-  async put(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
+  async put(
+    @Param('id', new DirectoryIdPipe('services')) id: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     const service = await this.directory.service(id);
     if (!service) throw serviceNotFound(id);
     const organisationId = service.organization_id ?? '';
@@ -102,7 +107,10 @@ export class CapacityController {
    */
   @Get('waitlist')
   @ApiOperation({ summary: 'Waitlist of a full service with positions and estimated waits' })
-  async waitlist(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+  async waitlist(
+    @Param('id', new DirectoryIdPipe('services')) id: string,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     const service = await this.directory.service(id);
     if (!service) throw serviceNotFound(id);
     const doc = await this.capacity.find(id);

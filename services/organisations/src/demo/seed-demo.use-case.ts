@@ -5,12 +5,16 @@ import {
   serviceAtLocationRecord,
   serviceRecord,
 } from '../directory/domain/hsds-mapping';
+import { recordIdOf } from '../hsds/domain/record-ids';
 import type { HsdsStoreRepository } from '../hsds/hsds-store.repository';
 import { generateClientSecret, hashClientSecret } from '../oauth/client-secret';
 import { demoClients, demoLocations, demoOrganisations, demoServices, type DemoClient } from './demo-network';
 
+/** A demo client as written to the demo clients file: `organisationId` is the UUID. */
 export interface IssuedDemoClient extends DemoClient {
   clientSecret: string;
+  /** The organisation's slug in demo-network.ts (it resolves on the management API too). */
+  organisationSlug: string;
   odsCode?: string;
 }
 
@@ -26,6 +30,8 @@ const PROVENANCE = { updatedBy: 'seed', source: 'demo-seed' };
  * Writes the demo network through the HSDS store the APIs use, so every registration and
  * publication goes out as an event through the outbox. Idempotent (an unchanged record writes
  * nothing); client secrets are re-issued on every run (the file written afterwards is the only copy).
+ * The network is named by slugs (demo-network.ts); the store keeps each record under its derived
+ * UUID (domain/record-ids.ts), and the clients belong to those UUIDs.
  * `afterDirectory` lets other parts (assurance evidence, capacity) add their demo data.
  */
 export async function seedDemoNetwork(
@@ -98,16 +104,23 @@ export async function seedDemoNetwork(
   const issued: IssuedDemoClient[] = [];
   for (const client of demoClients) {
     const clientSecret = generateClientSecret();
+    const organisationId = recordIdOf('organizations', client.organisationId);
     await clients.upsert({
       _id: client.clientId,
-      organisationId: client.organisationId,
+      organisationId,
       role: client.role,
       name: client.name,
       secretHash: await hashClientSecret(clientSecret),
       status: 'active',
     });
     const odsCode = demoOrganisations.find((o) => o.id === client.organisationId)?.ods_code;
-    issued.push({ ...client, clientSecret, ...(odsCode ? { odsCode } : {}) });
+    issued.push({
+      ...client,
+      organisationId,
+      organisationSlug: client.organisationId,
+      clientSecret,
+      ...(odsCode ? { odsCode } : {}),
+    });
   }
   return { organisationsCreated, servicesCreated, clients: issued };
 }

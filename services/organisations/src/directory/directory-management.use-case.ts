@@ -113,7 +113,7 @@ export class DirectoryManagement {
     decide: DecideWrite,
   ): Promise<StoredWrite> {
     const result = await this.store.writeWith(table, id, this.provenance(principal), decide);
-    if (result.outcome !== 'unchanged') this.changes?.recordsChanged(table, [id]);
+    if (result.outcome !== 'unchanged') this.changes?.recordsChanged(table, [result.record._id]);
     return result;
   }
 
@@ -290,12 +290,11 @@ export class DirectoryManagement {
       ],
     );
     const record = serviceAtLocationRecord(body);
+    const serviceId = service?._id;
     const existing = await this.store.find('service_at_locations', record.id);
-    if (existing && existing['service_id'] !== body.service_id)
-      throw conflict('service_at_location', record.id);
+    if (existing && existing['service_id'] !== serviceId) throw conflict('service_at_location', record.id);
     const result = await this.write('service_at_locations', record.id, principal, (current) => {
-      if (current && current['service_id'] !== body.service_id)
-        throw conflict('service_at_location', record.id);
+      if (current && current['service_id'] !== serviceId) throw conflict('service_at_location', record.id);
       return record;
     });
     return { created: result.outcome === 'created', body: recordView(result.record) };
@@ -305,8 +304,8 @@ export class DirectoryManagement {
     const link = await this.mustFind('service_at_locations', 'service_at_location', id);
     const service = await this.store.find('services', String(link['service_id']));
     if (principal.role !== 'ops') assertCanManage(principal, String(service?.['organization_id'] ?? ''));
-    await this.store.remove('service_at_locations', id, this.provenance(principal));
-    this.changes?.recordsChanged('service_at_locations', [id]);
+    await this.store.remove('service_at_locations', link._id, this.provenance(principal));
+    this.changes?.recordsChanged('service_at_locations', [link._id]);
   }
 
   // Reads: the directory as its managers see it (withdrawn services, suspended organisations
@@ -316,8 +315,9 @@ export class DirectoryManagement {
   async getOrganisation(principal: Principal, id: string): Promise<Json> {
     assertValidPathId(id);
     const organisation = await this.mustFind('organizations', 'organization', id);
-    assertCanManage(principal, id);
-    const since = organisation.sp?.status === 'suspended' ? await this.suspendedSince(id) : undefined;
+    assertCanManage(principal, organisation._id);
+    const since =
+      organisation.sp?.status === 'suspended' ? await this.suspendedSince(organisation._id) : undefined;
     return managedOrganisation(organisation, since);
   }
 
@@ -336,11 +336,11 @@ export class DirectoryManagement {
       problems.push(...err.problems);
     }
     if (problems.length > 0 || !paging) throw new ValidationError('The request is invalid', problems);
-    await this.mustFind('organizations', 'organization', id);
-    assertCanManage(principal, id);
+    const organisation = await this.mustFind('organizations', 'organization', id);
+    assertCanManage(principal, organisation._id);
     // organization_id is indexed (by_organization): the count and the page read that index.
     const services = this.store.collection('services');
-    const filter = { organization_id: id };
+    const filter = { organization_id: organisation._id };
     const [total, docs] = await Promise.all([
       services.countDocuments(filter),
       services

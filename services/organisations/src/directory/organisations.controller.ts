@@ -54,7 +54,7 @@ export class OrganisationsController {
     const org = await this.store.find('organizations', id);
     if (!org)
       throw new DomainError('ORGANISATION.NOT_FOUND', `Organisation ${id} not found`, { status: 404 });
-    return view(org, await this.servicesOf(id));
+    return view(org, await this.servicesOf(org._id));
   }
 
   private servicesOf(organisationId: string): Promise<StoredRecord[]> {

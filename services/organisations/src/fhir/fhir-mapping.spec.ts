@@ -1,5 +1,8 @@
 import { fhirOrganization, healthcareService, operationOutcome } from './fhir-mapping';
 
+/** The platform need term 'sp-need-loneliness' (taxonomy term ids are UUIDs). */
+const LONELINESS_TERM = 'ad1d098c-0ad1-5e36-be56-8458ed5ccc15';
+
 describe('FHIR mapping', () => {
   const org = {
     _id: 'org-1',
@@ -16,11 +19,12 @@ describe('FHIR mapping', () => {
     minimum_age: 50,
     phones: [{ id: 'p', number: '01642 000002' }],
     languages: [{ id: 'l', code: 'en' }],
-    sp: { publication: 'published' as const, taxonomyTermIds: ['sp-need-loneliness'] },
+    sp: { publication: 'published' as const, taxonomyTermIds: [LONELINESS_TERM] },
   };
 
-  it('maps a listed service to an active HealthcareService', () => {
-    expect(healthcareService(service, org, new Map([['sp-need-loneliness', 'Loneliness']]))).toMatchObject({
+  it('maps a listed service to an active HealthcareService, its terms by need code', () => {
+    const terms = new Map([[LONELINESS_TERM, { code: 'sp-need-loneliness', name: 'Loneliness' }]]);
+    expect(healthcareService(service, org, terms)).toMatchObject({
       resourceType: 'HealthcareService',
       active: true,
       providedBy: { reference: 'Organization/org-1' },

@@ -39,7 +39,7 @@ function telecom(record: StoredRecord): Resource[] {
 export function healthcareService(
   service: StoredRecord,
   organisation: StoredRecord | null,
-  termNames: Map<string, string>,
+  termNames: Map<string, { code: string; name: string }>,
 ): Resource {
   const listed =
     service['status'] === 'active' &&
@@ -66,11 +66,14 @@ export function healthcareService(
       : {}),
     ...(terms.length > 0
       ? {
-          category: terms.map((code) => ({
-            coding: [
-              { system: NEED_SYSTEM, code, ...(termNames.has(code) ? { display: termNames.get(code) } : {}) },
-            ],
-          })),
+          category: terms.map((id) => {
+            const term = termNames.get(id);
+            return {
+              coding: [
+                { system: NEED_SYSTEM, code: term?.code ?? id, ...(term ? { display: term.name } : {}) },
+              ],
+            };
+          }),
         }
       : {}),
     name: service['name'],

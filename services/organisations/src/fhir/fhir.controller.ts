@@ -8,6 +8,7 @@ import type { StoredRecord } from '../hsds/domain/hsds-record';
 import { HsdsStoreRepository } from '../hsds/hsds-store.repository';
 import { FHIR_JSON, fhirOrganization, healthcareService, searchset } from './fhir-mapping';
 import { capabilityStatement } from './capability-statement';
+import { recordIdOf } from '../hsds/domain/record-ids';
 
 type Resource = Record<string, unknown>;
 type RawQuery = Record<string, unknown>;
@@ -63,13 +64,16 @@ export class FhirController {
     return `${req.protocol}://${req.get('host') ?? 'localhost'}/fhir`;
   }
 
-  private async termNames(ids: string[]): Promise<Map<string, string>> {
+  /** Code and name of each taxonomy term, by its id (UUID). */
+  private async termNames(ids: string[]): Promise<Map<string, { code: string; name: string }>> {
     if (ids.length === 0) return new Map();
     const terms = await this.store
       .collection('taxonomy_terms')
       .find({ _id: { $in: [...new Set(ids)] } })
       .toArray();
-    return new Map(terms.map((t) => [t._id, String(t['name'] ?? t._id)]));
+    return new Map(
+      terms.map((t) => [t._id, { code: String(t['code'] ?? t._id), name: String(t['name'] ?? t._id) }]),
+    );
   }
 
   private async suspended(): Promise<string[]> {
@@ -118,8 +122,10 @@ export class FhirController {
     if (problems.length > 0) throw new ValidationError('The search parameters are invalid', problems);
 
     const and: Filter<StoredRecord>[] = [];
-    if (organization) and.push({ organization_id: organization.replace(/^Organization\//, '') });
-    if (category) and.push({ 'sp.taxonomyTermIds': token(category).code });
+    if (organization)
+      and.push({ organization_id: recordIdOf('organizations', organization.replace(/^Organization\//, '')) });
+    // A need code names its platform taxonomy term (its UUID is derived from the code).
+    if (category) and.push({ 'sp.taxonomyTermIds': recordIdOf('taxonomy_terms', token(category).code) });
     if (active !== undefined) {
       const suspended = await this.suspended();
       const listed: Filter<StoredRecord> = {
@@ -182,7 +188,7 @@ export class FhirController {
       const bySystem: Record<string, Filter<StoredRecord>> = {
         'https://fhir.nhs.uk/Id/ods-organization-code': { 'sp.odsCode': code },
         'http://org-id.guide/list/GB-CHC': { 'sp.charityNumber': code },
-        'https://socialprescribing.example.org/Id/organisation': { _id: code },
+        'https://socialprescribing.example.org/Id/organisation': { _id: recordIdOf('organizations', code) },
       };
       if (system !== undefined && !(system in bySystem)) {
         throw new ValidationError('The search parameters are invalid', [

@@ -10,7 +10,9 @@ import {
   type ListQuery,
 } from './domain/hsds-query';
 import { taxonomyTermIdsOf, type StoredRecord } from './domain/hsds-record';
+import { recordIdOf } from './domain/record-ids';
 import {
+  organizationContent,
   organizationView,
   recordView,
   serviceView,
@@ -35,6 +37,8 @@ export function notFound(kind: string, id: string): DomainError {
  * (HSDS status) and published (not withdrawn) and whose organisation is not suspended;
  * `/services/{id}` and `/service_at_locations/{id}` answer 404 for a withdrawn service or one of a
  * suspended organisation (and for its service_at_locations), as for an id that does not exist.
+ * Records are named by their UUID; a record's slug, where it has one, names it too (in paths and in
+ * the id filters: organization_id, taxonomy_id, taxonomy_term_id, parent_id).
  */
 @Injectable()
 export class HsdsReader {
@@ -61,14 +65,14 @@ export class HsdsReader {
     const suspended = await this.suspendedOrganisations();
     if (suspended.length > 0) and.push({ organization_id: { $nin: suspended } });
     if (q.search) and.push({ 'sp.searchText': { $regex: containsPattern(q.search) } });
-    if (q.taxonomyTermId) and.push({ 'sp.taxonomyTermIds': q.taxonomyTermId });
+    if (q.taxonomyTermId) and.push({ 'sp.taxonomyTermIds': recordIdOf('taxonomy_terms', q.taxonomyTermId) });
     if (q.taxonomyId) {
       const terms = await this.col('taxonomy_terms')
-        .find({ taxonomy_id: q.taxonomyId }, { projection: { _id: 1 } })
+        .find({ taxonomy_id: recordIdOf('taxonomies', q.taxonomyId) }, { projection: { _id: 1 } })
         .toArray();
       and.push({ 'sp.taxonomyTermIds': { $in: terms.map((t) => t._id) } });
     }
-    if (q.organizationId) and.push({ organization_id: q.organizationId });
+    if (q.organizationId) and.push({ organization_id: recordIdOf('organizations', q.organizationId) });
     if (q.modifiedAfter) and.push({ 'sp.modifiedAt': { $gte: q.modifiedAfter } });
     return { $and: and };
   }
@@ -104,7 +108,7 @@ export class HsdsReader {
   private async readableService(
     id: string,
   ): Promise<{ service: StoredRecord; organisation: StoredRecord | null } | null> {
-    const service = await this.col('services').findOne({ _id: id }, NO_OUTBOX);
+    const service = await this.col('services').findOne({ _id: recordIdOf('services', id) }, NO_OUTBOX);
     if (!service || service.sp?.publication === 'withdrawn') return null;
     const organisationId = String(service['organization_id'] ?? '');
     const organisation = organisationId
@@ -119,6 +123,7 @@ export class HsdsReader {
     const readable = await this.readableService(id);
     if (!readable) throw notFound('service', id);
     const { service, organisation } = readable;
+    id = service._id;
     const [links, termViews, signals] = await Promise.all([
       this.col('service_at_locations').find({ service_id: id }, NO_OUTBOX).sort({ _id: 1 }).toArray(),
       this.termsById(service.sp?.taxonomyTermIds ?? []),
@@ -129,7 +134,7 @@ export class HsdsReader {
       links.map((l) => String(l['location_id'] ?? '')),
     );
     const view = serviceView(service);
-    if (organisation) view['organization'] = recordView(organisation);
+    if (organisation) view['organization'] = organizationContent(organisation);
     view['service_at_locations'] = links.map((link) => {
       const location = locations.get(String(link['location_id'] ?? ''));
       return { ...recordView(link), ...(location ? { location: recordView(location) } : {}) };
@@ -146,7 +151,10 @@ export class HsdsReader {
    * service_at_location.json.
    */
   async getServiceAtLocation(id: string): Promise<Json> {
-    const link = await this.col('service_at_locations').findOne({ _id: id }, NO_OUTBOX);
+    const link = await this.col('service_at_locations').findOne(
+      { _id: recordIdOf('service_at_locations', id) },
+      NO_OUTBOX,
+    );
     const readable = link ? await this.readableService(String(link['service_id'] ?? '')) : null;
     if (!link || !readable) throw notFound('service_at_location', id);
     const { service, organisation } = readable;
@@ -158,7 +166,7 @@ export class HsdsReader {
       ...(location ? { location: recordView(location) } : {}),
       service: {
         ...serviceView(service),
-        ...(organisation ? { organization: recordView(organisation) } : {}),
+        ...(organisation ? { organization: organizationContent(organisation) } : {}),
       },
     };
   }
@@ -278,8 +286,9 @@ export class HsdsReader {
 
   /** An organization with its listed services (HSDS "organization with service array"). */
   async getOrganization(id: string): Promise<Json> {
-    const org = await this.col('organizations').findOne({ _id: id }, NO_OUTBOX);
+    const org = await this.col('organizations').findOne({ _id: recordIdOf('organizations', id) }, NO_OUTBOX);
     if (!org) throw notFound('organization', id);
+    id = org._id;
     const [services, verification] = await Promise.all([
       this.col('services')
         .find({ organization_id: id, 'sp.publication': { $ne: 'withdrawn' } }, NO_OUTBOX)
@@ -308,8 +317,8 @@ export class HsdsReader {
   async listTaxonomyTerms(q: ListQuery): Promise<HsdsPage<Json>> {
     const and: Filter<StoredRecord>[] = [];
     if (q.search) and.push({ 'sp.searchText': { $regex: containsPattern(q.search) } });
-    if (q.taxonomyId) and.push({ taxonomy_id: q.taxonomyId });
-    if (q.parentId) and.push({ parent_id: q.parentId });
+    if (q.taxonomyId) and.push({ taxonomy_id: recordIdOf('taxonomies', q.taxonomyId) });
+    if (q.parentId) and.push({ parent_id: recordIdOf('taxonomy_terms', q.parentId) });
     if (q.topOnly)
       and.push({ $or: [{ parent_id: { $exists: false } }, { parent_id: null }, { parent_id: '' }] });
     return this.simpleList('taxonomy_terms', and.length > 0 ? { $and: and } : {}, q);
@@ -337,7 +346,7 @@ export class HsdsReader {
   }
 
   private async simpleGet(table: HsdsTable, kind: string, id: string): Promise<Json> {
-    const doc = await this.col(table).findOne({ _id: id }, NO_OUTBOX);
+    const doc = await this.col(table).findOne({ _id: recordIdOf(table, id) }, NO_OUTBOX);
     if (!doc) throw notFound(kind, id);
     return recordView(doc);
   }

@@ -17,6 +17,7 @@ import {
   type StoredRecord,
 } from './domain/hsds-record';
 import { metadataRows, type MetadataRow } from './domain/metadata-rows';
+import { recordIdOf, withUuidIds } from './domain/record-ids';
 import type { HsdsRecord, HsdsStore, HsdsTable, HsdsWriteResult, Provenance } from './hsds-store.port';
 import { platformTaxonomy, platformTaxonomyTerms } from './platform-taxonomy';
 
@@ -91,21 +92,32 @@ export class HsdsStoreRepository implements HsdsStore {
     return { outcome };
   }
 
+  /**
+   * Which of the records named (by UUID or slug) exist in the table; the answer names them as
+   * asked, so a caller checking slug references gets its slugs back.
+   */
   async existing(table: HsdsTable, ids: string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
+    const asked = [...new Set(ids)];
     const found = await this.collection(table)
-      .find({ _id: { $in: [...new Set(ids)] } }, { projection: { _id: 1 } })
+      .find(
+        { _id: { $in: [...new Set(asked.map((id) => recordIdOf(table, id)))] } },
+        { projection: { _id: 1 } },
+      )
       .toArray();
-    return new Set(found.map((d) => d._id));
+    const stored = new Set(found.map((d) => d._id));
+    return new Set(asked.filter((id) => stored.has(recordIdOf(table, id))));
   }
 
+  /** The record named by its UUID or its slug. */
   async find(table: HsdsTable, id: string): Promise<StoredRecord | null> {
-    return this.collection(table).findOne({ _id: id }, NO_OUTBOX);
+    return this.collection(table).findOne({ _id: recordIdOf(table, id) }, NO_OUTBOX);
   }
 
   /**
    * Upsert by id. `record.sp` (platform fields: status, publication, kind...) is merged over the
-   * stored ones, so an import that does not name them keeps what management decided.
+   * stored ones, so an import that does not name them keeps what management decided. A record
+   * named by a slug is stored under its UUID (domain/record-ids.ts), the slug kept in `sp.slug`.
    */
   async write(
     table: HsdsTable,
@@ -114,7 +126,8 @@ export class HsdsStoreRepository implements HsdsStore {
     now = new Date(),
   ): Promise<StoredWrite> {
     assertValidIds([record]);
-    return this.writeWith(table, record.id, provenance, () => record, now);
+    const stored = withUuidIds(table, record);
+    return this.writeWith(table, stored.id, provenance, () => stored, now);
   }
 
   /**
@@ -131,13 +144,15 @@ export class HsdsStoreRepository implements HsdsStore {
     now = new Date(),
   ): Promise<StoredWrite> {
     const collection = this.collection(table);
+    id = recordIdOf(table, id);
     const plan = await runInTransaction(
       this.connection,
       async (session) => {
         const previous = await collection.findOne({ _id: id }, { ...NO_OUTBOX, session });
-        const record = decide(previous);
+        const decided = decide(previous);
+        assertValidIds([decided]);
+        const record = withUuidIds(table, decided);
         if (record.id !== id) throw new Error(`writeWith ${table}/${id} was given record ${record.id}`);
-        assertValidIds([record]);
         const planned = planWrite(table, record, previous, provenance, now);
         if (planned.kind === 'insert') await collection.insertOne(planned.document, { session });
         else if (planned.kind === 'update')
@@ -177,6 +192,7 @@ export class HsdsStoreRepository implements HsdsStore {
     now?: Date,
   ): Promise<StoredWrite[]> {
     assertValidIds(records);
+    records = records.map((record) => withUuidIds(table, record));
     const rounds: number[][] = [];
     const seen = new Map<string, number>();
     records.forEach((record, index) => {
@@ -260,6 +276,7 @@ export class HsdsStoreRepository implements HsdsStore {
   /** Deletes a record (used for service_at_location unlinks); provenance records the deletion. */
   async remove(table: HsdsTable, id: string, provenance: Provenance, now = new Date()): Promise<boolean> {
     const collection = this.collection(table);
+    id = recordIdOf(table, id);
     return runInTransaction(
       this.connection,
       async (session) => {

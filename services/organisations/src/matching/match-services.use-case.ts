@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { recordIdOf } from '../hsds/domain/record-ids';
 import type { LatLong } from '../postcodes/domain/postcode';
 import { SERVICE_SIGNALS, type ServiceSignalsReader } from '../signals/service-signals.port';
 import { rankWithLiveLeaders, type LiveSignals } from './domain/live-leaders';
@@ -21,9 +22,12 @@ export class MatchServices {
 
   async match(query: MatchQuery & { origin: LatLong }, now = new Date()): Promise<MatchOutcome> {
     const snapshot = await this.snapshots.snapshot();
-    const candidates = candidatesNear(snapshot, query.needs, query.origin, query.radiusKm, now);
+    // Needs are asked by code (sp-need-loneliness) or by taxonomy term id; services are classified
+    // by term id (a UUID, derived from the code for the platform's need terms).
+    const termQuery = { ...query, needs: query.needs.map((need) => recordIdOf('taxonomy_terms', need)) };
+    const candidates = candidatesNear(snapshot, termQuery.needs, query.origin, query.radiusKm, now);
     if (candidates.length === 0) return { results: [], total: 0, excluded: [] };
-    const { outcome } = await rankWithLiveLeaders(query, candidates, (serviceIds, organisationIds) =>
+    const { outcome } = await rankWithLiveLeaders(termQuery, candidates, (serviceIds, organisationIds) =>
       this.readLive(serviceIds, organisationIds),
     );
     return outcome;

@@ -1,3 +1,4 @@
+import { directoryIdForSlug } from '@sp/contracts';
 import type { HsdsStore, HsdsWriteResult } from '../hsds/hsds-store.port';
 import { DirectoryChanges, type DirectoryChange } from './directory-changes';
 
@@ -66,9 +67,14 @@ describe('DirectoryChanges', () => {
     expect(seen).toEqual([]); // nothing until the import ends
 
     recording.flush();
+    // Named by their stored ids: the UUIDs of the slugs the import gave.
     expect(seen).toEqual([
-      { kind: 'records', table: 'services', ids: ['svc-new', 'svc-changed'] },
-      { kind: 'records', table: 'locations', ids: ['loc-1'] },
+      {
+        kind: 'records',
+        table: 'services',
+        ids: [directoryIdForSlug('services', 'svc-new'), directoryIdForSlug('services', 'svc-changed')],
+      },
+      { kind: 'records', table: 'locations', ids: [directoryIdForSlug('locations', 'loc-1')] },
     ]);
     recording.flush();
     expect(seen).toHaveLength(2);

@@ -3,6 +3,7 @@ import type { EvidenceType } from '@sp/contracts';
 import type { HsdsStore, HsdsTable, HsdsWriteResult } from '../hsds/hsds-store.port';
 import type { EvidenceRecord } from '../trust/domain/verification.rules';
 import type { CapacitySignals, TrustSignals } from './service-signals.port';
+import { recordIdOf } from '../hsds/domain/record-ids';
 
 /**
  * A change this process has just written. Signals carry their new value (the writer has it in
@@ -66,7 +67,8 @@ export class DirectoryChanges {
     const note = (table: HsdsTable, id: string | undefined, result: HsdsWriteResult | undefined) => {
       if (id === undefined || !result || result.outcome === 'unchanged') return;
       const ids = written.get(table) ?? new Set<string>();
-      written.set(table, ids.add(id));
+      // Stored under its UUID when written by slug (domain/record-ids.ts).
+      written.set(table, ids.add(recordIdOf(table, id)));
     };
     return {
       store: {

@@ -29,6 +29,7 @@ import {
 import type { EventContext } from '@sp/messaging';
 import type { StatusChange } from './domain/referral-record';
 import { ServiceSignalsUpdater } from './service-signals.updater';
+import { recordIdOf } from '../hsds/domain/record-ids';
 
 type ChangeData =
   | ReferralAcceptedV1Data
@@ -42,13 +43,29 @@ type ChangeData =
   | ReferralEnteredInErrorV1Data
   | ReferralExpiredV1Data;
 
+/**
+ * Directory ids of a referral event in UUIDs: a referral made before directory ids were UUIDs
+ * names its service and organisations by slug (their UUIDs derive from the slugs).
+ */
+function directoryIds(d: {
+  targetServiceId?: string;
+  ownerOrganisationId?: string;
+  requesterOrganisationId: string;
+}) {
+  return {
+    ...(d.targetServiceId ? { targetServiceId: recordIdOf('services', d.targetServiceId) } : {}),
+    ...(d.ownerOrganisationId
+      ? { ownerOrganisationId: recordIdOf('organizations', d.ownerOrganisationId) }
+      : {}),
+    requesterOrganisationId: recordIdOf('organizations', d.requesterOrganisationId),
+  };
+}
+
 function change(data: ChangeData, expired = false): StatusChange {
   return {
     referralId: data.referralId,
     version: data.version,
-    ...(data.targetServiceId ? { targetServiceId: data.targetServiceId } : {}),
-    ...(data.ownerOrganisationId ? { ownerOrganisationId: data.ownerOrganisationId } : {}),
-    requesterOrganisationId: data.requesterOrganisationId,
+    ...directoryIds(data),
     fromStatus: data.fromStatus,
     toStatus: data.toStatus,
     submittedAt: data.submittedAt,
@@ -70,9 +87,7 @@ export class ReferralEventsConsumer {
   async onSubmitted(@Payload() d: ReferralSubmittedV1Data, @Ctx() ctx: EventContext): Promise<void> {
     await this.updater.onSubmitted(ctx.envelope.id, {
       referralId: d.referralId,
-      ...(d.targetServiceId ? { targetServiceId: d.targetServiceId } : {}),
-      ...(d.ownerOrganisationId ? { ownerOrganisationId: d.ownerOrganisationId } : {}),
-      requesterOrganisationId: d.requesterOrganisationId,
+      ...directoryIds(d),
       occurredAt: d.occurredAt,
     });
   }

@@ -6,6 +6,7 @@ import { CurrentPrincipal, Roles, type Principal } from '@sp/identity';
 import { AssuranceService } from './assurance.service';
 import type { AssuranceDocument } from './assurance.repository';
 import { parseEvidence, parseEvidenceType } from './evidence.request';
+import { DirectoryIdPipe } from '../hsds/directory-id.pipe';
 
 /** Organisation admins: the organisation's own provider and link-worker clients. */
 export function assertOrganisationAdmin(principal: Principal, organisationId: string): void {
@@ -49,7 +50,10 @@ export class EvidenceController {
   @Get()
   @Roles('provider', 'link-worker', 'ops')
   @ApiOperation({ summary: "The organisation's assurance evidence and verification (its admins and ops)" })
-  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+  async get(
+    @Param('id', new DirectoryIdPipe('organizations')) id: string,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     assertOrganisationAdmin(principal, id);
     await this.assurance.requireOrganisation(id);
     return view(id, await this.assurance.current(id));
@@ -62,7 +66,7 @@ export class EvidenceController {
       'Record evidence: verified when ops records it, pending verification when an org admin submits it',
   })
   async put(
-    @Param('id') id: string,
+    @Param('id', new DirectoryIdPipe('organizations')) id: string,
     @Param('type') typeText: string,
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
@@ -105,7 +109,7 @@ export class EvidenceController {
   @Roles('ops')
   @ApiOperation({ summary: 'Operations verify a pending submission' })
   async verify(
-    @Param('id') id: string,
+    @Param('id', new DirectoryIdPipe('organizations')) id: string,
     @Param('type') typeText: string,
     @CurrentPrincipal() principal: Principal,
   ) {
@@ -118,7 +122,7 @@ export class EvidenceController {
   @Roles('ops')
   @ApiOperation({ summary: 'Operations revoke evidence (the organisation becomes unverified)' })
   async revoke(
-    @Param('id') id: string,
+    @Param('id', new DirectoryIdPipe('organizations')) id: string,
     @Param('type') typeText: string,
     @CurrentPrincipal() principal: Principal,
   ) {

@@ -10,6 +10,7 @@ interface ServiceListing {
   organisationId: string;
   status: string;
   taxonomyTermIds: string[];
+  needCodes?: string[];
   minimumAge?: number;
   maximumAge?: number;
   occurredAt: string;
@@ -97,19 +98,26 @@ export class DirectoryReplicaRepository {
         withdrawn: false,
         updatedAt: s.occurredAt,
       },
+      // v1 term ids were the need codes.
+      $unset: { needCodes: '' },
     });
   }
 
-  /** v2 published / updated: the whole listing (absent ages are cleared). */
+  /**
+   * v2 published / updated: the whole listing (absent ages are cleared; absent needCodes too, so a
+   * listing from before directory ids were UUIDs is matched by its term ids, then need codes).
+   */
   applyListing(eventId: string, s: ServiceListing): Promise<ApplyOutcome> {
     const unset: Record<string, ''> = {};
     if (s.minimumAge === undefined) unset['minimumAge'] = '';
     if (s.maximumAge === undefined) unset['maximumAge'] = '';
+    if (s.needCodes === undefined) unset['needCodes'] = '';
     return this.applyToService(eventId, s.serviceId, {
       $set: {
         organisationId: s.organisationId,
         status: s.status,
         taxonomyTermIds: s.taxonomyTermIds,
+        ...(s.needCodes !== undefined ? { needCodes: s.needCodes } : {}),
         withdrawn: false,
         updatedAt: s.occurredAt,
         ...(s.minimumAge !== undefined ? { minimumAge: s.minimumAge } : {}),

@@ -11,7 +11,10 @@ export interface ReplicaService {
   /** HSDS status; absent when only a capacity change has been seen (treated as unknown). */
   status?: string;
   withdrawn?: boolean;
+  /** HSDS taxonomy term ids (UUIDs) of the service's classification. */
   taxonomyTermIds?: string[];
+  /** Codes of the platform needs it meets (events before directory ids were UUIDs: absent). */
+  needCodes?: string[];
   minimumAge?: number;
   maximumAge?: number;
   capacityStatus?: string;
@@ -111,8 +114,16 @@ export function targetServiceProblems(
   return problems;
 }
 
-/** Does the service meet at least one of the needs (by taxonomy term)? */
+/**
+ * The need codes a service meets: its `needCodes`; for a listing published before directory ids
+ * were UUIDs (no needCodes), its taxonomy term ids, which were the need codes then.
+ */
+export function needsMetBy(service: ReplicaService): string[] {
+  return service.needCodes ?? service.taxonomyTermIds ?? [];
+}
+
+/** Does the service meet at least one of the needs (by need code)? */
 export function meetsNeeds(service: ReplicaService, needs: readonly string[]): boolean {
-  const terms = service.taxonomyTermIds ?? [];
-  return needs.some((n) => terms.includes(n));
+  const met = needsMetBy(service);
+  return needs.some((n) => met.includes(n));
 }

@@ -2,7 +2,7 @@ import type { Filter } from 'mongodb';
 import type { DirectoryReplicaRepository } from '../directory-replica/directory-replica.repository';
 import { mayClaim, partiesOf } from '../domain/referral-access';
 import type { Actor } from '../domain/referral-intake.rules';
-import { isServiceListed, organisationProblems } from '../domain/service-eligibility';
+import { isServiceListed, needsMetBy, organisationProblems } from '../domain/service-eligibility';
 import type { Party } from '../domain/task-lifecycle';
 import { ReferralErrors } from './referral-errors';
 import type { ReferralDocument } from './referral.entity';
@@ -88,7 +88,7 @@ export class ReferralAccessPolicy {
       ...new Set(
         services
           .filter((s) => isServiceListed(s) && !s.withdrawn && s.status === 'active')
-          .flatMap((s) => s.taxonomyTermIds ?? []),
+          .flatMap((s) => needsMetBy(s)),
       ),
     ];
   }

@@ -1,6 +1,7 @@
+import { derivedDirectoryId } from '@sp/contracts';
 import type { HsdsRecord } from '../../hsds/hsds-store.port';
 import { CHARITY_IDENTIFIER_SCHEME, ODS_IDENTIFIER_SCHEME } from '../../hsds/domain/hsds-record';
-import { derivedUuid } from '../../hsds/domain/metadata-rows';
+import { recordIdOf } from '../../hsds/domain/record-ids';
 import type {
   CreateLocationBody,
   LinkServiceAtLocationBody,
@@ -10,6 +11,10 @@ import type {
 } from '../directory-requests.schema';
 
 type Obj = Record<string, unknown>;
+
+// A record keeps the id it is given (a slug is turned into its UUID by the store, which keeps the
+// slug); nested ids and links are derived from the record's UUID, so creating a record by slug and
+// updating it by UUID give the same nested ids.
 
 /** Gives each nested object an id (its own, or one derived from parent and position) and its parent link. */
 function children<T extends { id?: string }>(
@@ -21,7 +26,7 @@ function children<T extends { id?: string }>(
 ): Obj[] | undefined {
   if (items === undefined) return undefined;
   return items.map((item, i) => {
-    const id = item.id ?? derivedUuid(parentId, kind, String(i));
+    const id = item.id ?? derivedDirectoryId(parentId, kind, String(i));
     return { ...map(item, id), id, ...link };
   });
 }
@@ -50,11 +55,12 @@ export function organisationRecord(
   id: string,
   body: RegisterOrganisationBody | UpdateOrganisationBody,
 ): HsdsRecord {
+  const uuid = recordIdOf('organizations', id);
   const identifiers: Obj[] = [];
   if (body.ods_code) {
     identifiers.push({
-      id: derivedUuid(id, 'identifier', 'ods'),
-      organization_id: id,
+      id: derivedDirectoryId(uuid, 'identifier', 'ods'),
+      organization_id: uuid,
       identifier_scheme: ODS_IDENTIFIER_SCHEME,
       identifier_type: 'NHS ODS code',
       identifier: body.ods_code,
@@ -62,8 +68,8 @@ export function organisationRecord(
   }
   if (body.charity_number) {
     identifiers.push({
-      id: derivedUuid(id, 'identifier', 'charity'),
-      organization_id: id,
+      id: derivedDirectoryId(uuid, 'identifier', 'charity'),
+      organization_id: uuid,
       identifier_scheme: CHARITY_IDENTIFIER_SCHEME,
       identifier_type: 'Registered charity number',
       identifier: body.charity_number,
@@ -76,44 +82,53 @@ export function organisationRecord(
     description: body.description,
     email: body.email,
     website: body.website,
-    phones: phones(body.phones, id, { organization_id: id }),
-    contacts: contacts(body.contacts, id, { organization_id: id }),
+    phones: phones(body.phones, uuid, { organization_id: uuid }),
+    contacts: contacts(body.contacts, uuid, { organization_id: uuid }),
     organization_identifiers: identifiers.length > 0 ? identifiers : undefined,
   }) as HsdsRecord;
 }
 
 /** HSDS service from a management body: attributes link taxonomy terms, nested objects get ids and links. */
 export function serviceRecord(id: string, body: Omit<PublishServiceBody, 'id'>): HsdsRecord {
-  const link = { service_id: id };
+  const uuid = recordIdOf('services', id);
+  const link = { service_id: uuid };
   return compact({
     ...body,
     id,
-    attributes: children(body.attributes, id, 'attribute', {
-      link_id: id,
+    attributes: children(body.attributes, uuid, 'attribute', {
+      link_id: uuid,
       link_entity: 'service',
       link_type: 'need',
     }),
-    languages: children(body.languages, id, 'language', link),
-    phones: phones(body.phones, id, link),
-    contacts: contacts(body.contacts, id, link),
-    schedules: children(body.schedules, id, 'schedule', link),
-    service_areas: children(body.service_areas, id, 'service_area', link),
+    languages: children(body.languages, uuid, 'language', link),
+    phones: phones(body.phones, uuid, link),
+    contacts: contacts(body.contacts, uuid, link),
+    schedules: children(body.schedules, uuid, 'schedule', link),
+    service_areas: children(body.service_areas, uuid, 'service_area', link),
   }) as HsdsRecord;
 }
 
 export function locationRecord(id: string, body: Omit<CreateLocationBody, 'id'>): HsdsRecord {
-  const link = { location_id: id };
+  const uuid = recordIdOf('locations', id);
+  const link = { location_id: uuid };
   return compact({
     ...body,
     id,
-    addresses: children(body.addresses, id, 'address', link),
-    phones: phones(body.phones, id, link),
-    schedules: children(body.schedules, id, 'schedule', link),
-    languages: children(body.languages, id, 'language', link),
+    addresses: children(body.addresses, uuid, 'address', link),
+    phones: phones(body.phones, uuid, link),
+    schedules: children(body.schedules, uuid, 'schedule', link),
+    languages: children(body.languages, uuid, 'language', link),
   }) as HsdsRecord;
 }
 
+/** A service_at_location; without an id of its own, one derived from its service and location. */
 export function serviceAtLocationRecord(body: LinkServiceAtLocationBody): HsdsRecord {
-  const id = body.id ?? derivedUuid('service_at_location', body.service_id, body.location_id);
+  const id =
+    body.id ??
+    derivedDirectoryId(
+      'service_at_location',
+      recordIdOf('services', body.service_id),
+      recordIdOf('locations', body.location_id),
+    );
   return compact({ ...body, id }) as HsdsRecord;
 }

@@ -1,5 +1,11 @@
+import { directoryIdForSlug } from '@sp/contracts';
 import { directoryEventsFor, listingOf } from './directory-events';
 import type { StoredRecord } from './hsds-record';
+
+const FOOD = directoryIdForSlug('taxonomy_terms', 'sp-need-food');
+const DEBT = directoryIdForSlug('taxonomy_terms', 'sp-need-debt');
+/** A term of another taxonomy (an imported feed's): an id, no platform need code. */
+const OTHER = '0b6c7f3e-9d2a-4a55-8d61-0d3f3f1f3a10';
 
 const at = '2025-01-10T12:00:00.000Z';
 const service = (over: Partial<StoredRecord> = {}): StoredRecord => ({
@@ -10,8 +16,9 @@ const service = (over: Partial<StoredRecord> = {}): StoredRecord => ({
   status: 'active',
   minimum_age: 18,
   attributes: [
-    { id: 'a2', taxonomy_term_id: 'sp-need-food' },
-    { id: 'a1', taxonomy_term_id: 'sp-need-debt' },
+    { id: 'a2', taxonomy_term_id: FOOD },
+    { id: 'a1', taxonomy_term_id: DEBT },
+    { id: 'a3', taxonomy_term_id: OTHER },
   ],
   languages: [{ id: 'l1', code: 'en' }],
   sp: { publication: 'published' },
@@ -20,12 +27,13 @@ const service = (over: Partial<StoredRecord> = {}): StoredRecord => ({
 const types = (events: ReturnType<typeof directoryEventsFor>) => events.map((e) => e.contract.type);
 
 describe('directory events', () => {
-  it('derives the listing from attributes, ages and language codes', () => {
+  it('derives the listing from attributes (term ids and platform need codes), ages and language codes', () => {
     expect(listingOf(service({ maximum_age: 64.5 }))).toEqual({
       serviceId: 'svc-1',
       organisationId: 'org-1',
       status: 'active',
-      taxonomyTermIds: ['sp-need-debt', 'sp-need-food'],
+      taxonomyTermIds: [FOOD, DEBT, OTHER].sort(),
+      needCodes: ['sp-need-debt', 'sp-need-food'],
       minimumAge: 18,
       languages: ['en'],
     });

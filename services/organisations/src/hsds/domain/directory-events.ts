@@ -13,7 +13,9 @@ import {
   type ServiceWithdrawnV1Data,
 } from '@sp/contracts';
 import type { HsdsTable } from '../hsds-store.port';
+import { platformTaxonomyTerms } from '../platform-taxonomy';
 import { canonicalJson, languageCodesOf, taxonomyTermIdsOf, type StoredRecord } from './hsds-record';
+import { recordIdOf } from './record-ids';
 
 const SERVICE_STATUSES = ['active', 'inactive', 'defunct', 'temporarily closed'] as const;
 type ServiceStatus = (typeof SERVICE_STATUSES)[number];
@@ -32,6 +34,11 @@ export type DirectoryEvent =
   | { contract: typeof ServiceUpdatedV1; data: ServiceUpdatedV1Data }
   | { contract: typeof ServiceWithdrawnV1; data: ServiceWithdrawnV1Data };
 
+/** Need code of each platform need taxonomy term, by the term's id (UUID). */
+const NEED_CODE_BY_TERM_ID: ReadonlyMap<string, string> = new Map(
+  platformTaxonomyTerms().map((term) => [recordIdOf('taxonomy_terms', term.id), String(term['code'])]),
+);
+
 function integerAge(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 150
     ? value
@@ -39,7 +46,8 @@ function integerAge(value: unknown): number | undefined {
 }
 
 /**
- * The listing of a stored service. Values the contract cannot carry are left out rather than
+ * The listing of a stored service, with the codes of its platform need terms (`needCodes`: what
+ * referrals match on; term ids are UUIDs). Values the contract cannot carry are left out rather than
  * failing the write: a status outside HSDS's list reads as 'inactive', non-integer ages and
  * malformed codes are omitted (the management API and the importer refuse them earlier anyway).
  */
@@ -49,13 +57,16 @@ export function listingOf(service: StoredRecord): ServiceListing {
     : 'inactive';
   const minimumAge = integerAge(service['minimum_age']);
   const maximumAge = integerAge(service['maximum_age']);
+  const termIds = taxonomyTermIdsOf(service)
+    .filter((id) => CODE.test(id))
+    .slice(0, 100);
+  const needCodes = termIds.flatMap((id) => NEED_CODE_BY_TERM_ID.get(id) ?? []).filter((c) => CODE.test(c));
   return {
     serviceId: service.id,
     organisationId: String(service['organization_id'] ?? ''),
     status,
-    taxonomyTermIds: taxonomyTermIdsOf(service)
-      .filter((id) => CODE.test(id))
-      .slice(0, 100),
+    taxonomyTermIds: termIds,
+    needCodes: [...new Set(needCodes)].sort(),
     ...(minimumAge !== undefined ? { minimumAge } : {}),
     ...(maximumAge !== undefined ? { maximumAge } : {}),
     languages: languageCodesOf(service)

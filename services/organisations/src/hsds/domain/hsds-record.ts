@@ -44,6 +44,8 @@ export interface PlatformFields {
   searchText?: string;
   /** locations: upper-case postcode without spaces, from the first address. */
   postcode?: string;
+  /** The human-readable name the record was given instead of a UUID (`svc-befriending`), if any. */
+  slug?: string;
 }
 
 /** A stored HSDS record: the HSDS object, `_id` = `id`, platform fields under `sp`, maybe an outbox. */
@@ -144,6 +146,11 @@ export function derivedFields(table: HsdsTable, record: HsdsRecord): PlatformFie
   return derived;
 }
 
+/**
+ * organization_identifiers.identifier_scheme of an organisation's directory slug (our own scheme:
+ * the slug resolves on the management API, `/v1/directory/organizations/{slug}`).
+ */
+export const SLUG_IDENTIFIER_SCHEME = 'https://socialprescribing.example.org/Id/directory-slug';
 /** organization_identifiers.identifier_scheme of an NHS ODS code (the FHIR identifier system). */
 export const ODS_IDENTIFIER_SCHEME = 'https://fhir.nhs.uk/Id/ods-organization-code';
 /** organization_identifiers.identifier_scheme of a Charity Commission (England and Wales) number (org-id.guide). */

@@ -1,12 +1,42 @@
+import { derivedDirectoryId } from '@sp/contracts';
 import type { ServiceSignals, VerificationState } from '../../signals/service-signals.port';
-import { hsdsContent, type StoredRecord } from './hsds-record';
-import { derivedUuid } from './metadata-rows';
+import { hsdsContent, SLUG_IDENTIFIER_SCHEME, type StoredRecord } from './hsds-record';
 
 export type Json = Record<string, unknown>;
 
-/** The HSDS object of a stored record (no storage or platform fields). */
+/**
+ * The HSDS object of a stored record (no storage or platform fields), with its slug, when it has
+ * one, as the extension field `sp_slug` (HSDS allows extra fields).
+ */
 export function recordView(record: StoredRecord): Json {
-  return { ...hsdsContent(record) };
+  const view: Json = { ...hsdsContent(record) };
+  if (record.sp?.slug) view['sp_slug'] = record.sp.slug;
+  return view;
+}
+
+/**
+ * An organization's HSDS object: `recordView`, and its slug also as an `organization_identifiers`
+ * entry (scheme SLUG_IDENTIFIER_SCHEME), so HSDS clients that ignore extension fields see it.
+ */
+export function organizationContent(record: StoredRecord): Json {
+  const view = recordView(record);
+  const slug = record.sp?.slug;
+  if (!slug) return view;
+  const identifiers = Array.isArray(view['organization_identifiers'])
+    ? (view['organization_identifiers'] as Json[])
+    : [];
+  if (identifiers.some((i) => i['identifier_scheme'] === SLUG_IDENTIFIER_SCHEME)) return view;
+  view['organization_identifiers'] = [
+    ...identifiers,
+    {
+      id: derivedDirectoryId(record._id, 'identifier', 'slug'),
+      organization_id: record._id,
+      identifier_scheme: SLUG_IDENTIFIER_SCHEME,
+      identifier_type: 'Directory slug',
+      identifier: slug,
+    },
+  ];
+  return view;
 }
 
 /** A service with `last_modified` from the platform clock (when it last changed here). */
@@ -49,9 +79,9 @@ export function withSignals(view: Json, serviceId: string, signals: ServiceSigna
     const unit = c.unit ?? 'places';
     out['capacities'] = [
       {
-        id: derivedUuid('service_capacity', serviceId),
+        id: derivedDirectoryId('service_capacity', serviceId),
         service_id: serviceId,
-        unit: { id: derivedUuid('unit', unit), name: unit },
+        unit: { id: derivedDirectoryId('unit', unit), name: unit },
         ...(c.available !== undefined ? { available: c.available } : {}),
         ...(c.maximum !== undefined ? { maximum: c.maximum } : {}),
         updated: c.updated,
@@ -69,7 +99,7 @@ export function withSignals(view: Json, serviceId: string, signals: ServiceSigna
 
 /** Platform facts on an organization read: status, kind and verification (extension fields). */
 export function organizationView(record: StoredRecord, verification: VerificationState | undefined): Json {
-  const view = recordView(record);
+  const view = organizationContent(record);
   view['sp_status'] = record.sp?.status ?? 'active';
   view['sp_kind'] = record.sp?.kind ?? 'vcs';
   if (verification) {

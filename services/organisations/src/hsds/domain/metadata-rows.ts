@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { derivedDirectoryId } from '@sp/contracts';
 import type { HsdsRecord, HsdsTable, Provenance } from '../hsds-store.port';
 import { canonicalJson, RESOURCE_TYPE } from './hsds-record';
 
@@ -25,12 +25,6 @@ function valueText(value: unknown): string {
   return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text;
 }
 
-/** A UUID-shaped id derived from its inputs (same change, same id). */
-export function derivedUuid(...parts: string[]): string {
-  const h = createHash('sha256').update(parts.join('\u0000')).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
 /**
  * The provenance rows of one write: one `create` row for a new record, one `update` row per changed
  * field otherwise (previous and replacement values as JSON text, cut at 2,000 characters), one
@@ -55,7 +49,7 @@ export function metadataRows(input: {
     sp: { source: input.provenance.source, at: input.at },
   };
   const row = (field: string, previous: string, replacement: string): MetadataRow => {
-    const id = derivedUuid(input.table, input.id, input.at.toISOString(), input.action, field);
+    const id = derivedDirectoryId(input.table, input.id, input.at.toISOString(), input.action, field);
     return {
       _id: id,
       id,
