@@ -1,4 +1,10 @@
-import { DIRECTORY_SERVICE_SYSTEM, FHIR_JSON, ODS_CODE_SYSTEM, ORGANISATION_ID_SYSTEM } from './fhir-mapping';
+import {
+  CHARITY_NUMBER_SYSTEM,
+  DIRECTORY_SERVICE_SYSTEM,
+  FHIR_JSON,
+  ODS_CODE_SYSTEM,
+  ORGANISATION_ID_SYSTEM,
+} from './fhir-mapping';
 
 /**
  * What the directory's FHIR R4 facade (/fhir) supports, and nothing more: read and search of
@@ -50,7 +56,7 @@ export const ORGANIZATION_SEARCH_PARAMS: readonly SearchParam[] = [
     name: 'identifier',
     type: 'token',
     definition: 'http://hl7.org/fhir/SearchParameter/Organization-identifier',
-    documentation: `[system]|value with system ${ODS_CODE_SYSTEM} (ODS code), http://org-id.guide/list/GB-CHC (charity number) or ${ORGANISATION_ID_SYSTEM} (platform id); without a system, any of them`,
+    documentation: `[system]|value with system ${ODS_CODE_SYSTEM} (ODS code), ${CHARITY_NUMBER_SYSTEM} (charity number) or ${ORGANISATION_ID_SYSTEM} (platform id); without a system, any of them`,
   },
   ...PAGING,
 ];
