@@ -59,8 +59,10 @@ describe('FHIR R4 conformance of the directory facade (/fhir)', () => {
   });
 
   it('every declared search parameter is accepted and answers a valid searchset', async () => {
-    const services = (await get('/fhir/HealthcareService?_count=1', 200)) as SearchsetBundle;
-    const service = services.entry![0]!.resource;
+    const services = (await get('/fhir/HealthcareService?_count=200', 200)) as SearchsetBundle;
+    // a service with an organisation and a need category, to search by both
+    const service = services.entry!.map((e) => e.resource).find((r) => r['providedBy'] && r['category'])!;
+    expect(service).toBeDefined();
     const providedBy = (service['providedBy'] as { reference: string }).reference;
     const category = (service['category'] as { coding: { system: string; code: string }[] }[])[0]!.coding[0]!;
     type Check = (r: Resource) => boolean;
