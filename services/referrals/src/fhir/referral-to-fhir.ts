@@ -81,6 +81,19 @@ export function organisationReference(organisationId: string): Reference {
   return { identifier: { system: ORGANISATION_ID_SYSTEM, value: organisationId } };
 }
 
+/** The Conditions sent as reasons at intake (Gravity), contained as #condition-<i>. */
+function reasonConditions(doc: ReferralDocument): Resource[] {
+  return (doc.reasons?.conditions ?? []).map(
+    (code, i) =>
+      ({
+        resourceType: 'Condition',
+        id: `condition-${i}`,
+        code: { coding: code.codings, ...(code.text !== undefined ? { text: code.text } : {}) },
+        subject: { reference: '#patient' },
+      }) as Resource,
+  );
+}
+
 export function toServiceRequest(doc: ReferralDocument): ServiceRequest {
   const patient: Resource & Record<string, unknown> = {
     resourceType: 'Patient',
@@ -106,7 +119,7 @@ export function toServiceRequest(doc: ReferralDocument): ServiceRequest {
     resourceType: 'ServiceRequest',
     id: doc._id,
     meta: meta(doc),
-    contained: [patient, consent],
+    contained: [patient, consent, ...reasonConditions(doc)],
     ...(doc.identifiers && doc.identifiers.length > 0 ? { identifier: doc.identifiers } : {}),
     ...(doc.parentReferralId ? { basedOn: [{ reference: `ServiceRequest/${doc.parentReferralId}` }] } : {}),
     ...(doc.reroutedFromReferralId
@@ -144,6 +157,9 @@ export function toServiceRequest(doc: ReferralDocument): ServiceRequest {
     requester: requester(doc),
     ...(doc.targetServiceId ? { performer: [serviceReference(doc.targetServiceId)] } : {}),
     reasonCode: doc.needs.map((code) => ({ coding: [needCoding(code)] })),
+    ...(doc.reasons && doc.reasons.conditions.length > 0
+      ? { reasonReference: doc.reasons.conditions.map((_, i) => ({ reference: `#condition-${i}` })) }
+      : {}),
     supportingInfo: [{ reference: '#consent' }],
     ...(doc.note ? { note: [{ text: doc.note }] } : {}),
   } as ServiceRequest;
