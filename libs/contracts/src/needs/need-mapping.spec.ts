@@ -124,4 +124,26 @@ describe('need mapping', () => {
       expect(term.description.length).toBeGreaterThan(0);
     }
   });
+
+  it('is published as it is: docs/need-mapping.md shows this version and every row', () => {
+    const doc = readFileSync(join(__dirname, '../../../../docs/need-mapping.md'), 'utf8');
+    const cells = (line: string) => line.split('|').map((c) => c.trim().replace(/`/g, ''));
+    const rows = doc
+      .split('\n')
+      .filter((l) => l.startsWith('|'))
+      .map(cells);
+    const has = (...values: string[]) => rows.some((r) => values.every((v, i) => r[i + 1] === v));
+    expect(doc).toContain(`version ${NEED_MAPPING_VERSION}`);
+    for (const row of SNOMED_NEED_MAPPING)
+      expect({ row, published: has(row.code, row.display, row.kind, row.need) }).toEqual({
+        row,
+        published: true,
+      });
+    for (const row of SDOH_CATEGORY_NEED_MAPPING)
+      expect({ row, published: has(row.code, row.display, row.need ?? 'none') }).toEqual({
+        row,
+        published: true,
+      });
+    for (const row of SNOMED_GENERIC_REFERRAL_CODES) expect(has(row.code, row.display)).toBe(true);
+  });
 });
