@@ -2,6 +2,7 @@ import type { MongoClient } from 'mongodb';
 import {
   contractRegistry,
   createEnvelope,
+  directoryIdForSlug,
   OrganisationRegisteredV1,
   OrganisationSuspendedV1,
   OrganisationVerifiedV1,
@@ -54,8 +55,20 @@ export class DirectoryFeed {
     return this;
   }
 
-  /** A published service: active, English, meeting loneliness unless `listing` says otherwise. */
+  /**
+   * A published service: active, English, meeting loneliness unless `listing` says otherwise. By
+   * default as the directory publishes it today (term ids are UUIDs, `needCodes` the need codes);
+   * a listing naming `taxonomyTermIds` without `needCodes` is one published before directory ids
+   * were UUIDs (the term ids were the need codes).
+   */
   service(serviceId: string, organisationId: string, listing: Listing = {}): this {
+    const classification =
+      listing.taxonomyTermIds === undefined
+        ? {
+            taxonomyTermIds: [directoryIdForSlug('taxonomy_terms', 'sp-need-loneliness')],
+            needCodes: ['sp-need-loneliness'],
+          }
+        : {};
     this.envelopes.push(
       createEnvelope(
         ServicePublishedV2,
@@ -63,7 +76,7 @@ export class DirectoryFeed {
           serviceId,
           organisationId,
           status: 'active',
-          taxonomyTermIds: ['sp-need-loneliness'],
+          ...(classification as { taxonomyTermIds: string[] }),
           languages: ['en'],
           occurredAt: this.at,
           ...listing,
