@@ -13,7 +13,7 @@ export interface FhirIssue {
   expression: string[];
   diagnostics: string;
   /** Which check reported it: R4 structure and invariants, R4 terminology, pinned Gravity codes. */
-  source: 'structure' | 'terminology' | 'gravity' | 'json';
+  source: 'structure' | 'terminology' | 'gravity' | 'json' | 'hapi';
 }
 
 /** A message of FHIR.js's validator (`fhir` package). */

@@ -4,6 +4,7 @@
 const DEFAULT_KAFKA_BROKERS = '127.0.0.1:9092';
 const DEFAULT_MONGO_URL = 'mongodb://127.0.0.1:27017/';
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+const DEFAULT_FHIR_VALIDATOR_URL = 'http://127.0.0.1:8095';
 
 function env(...names: string[]): string | undefined {
   for (const name of names) {
@@ -25,6 +26,14 @@ export const testInfra = {
   },
   get redisUrl(): string {
     return env('TEST_REDIS_URL', 'REDIS_URL') ?? DEFAULT_REDIS_URL;
+  },
+  /** HAPI FHIR validator of platform.sh (POST /validate); its port follows SP_FHIR_VALIDATOR_PORT. */
+  get fhirValidatorUrl(): string {
+    const port = env('SP_FHIR_VALIDATOR_PORT');
+    return (
+      env('TEST_FHIR_VALIDATOR_URL', 'FHIR_VALIDATOR_URL') ??
+      (port ? `http://127.0.0.1:${port}` : DEFAULT_FHIR_VALIDATOR_URL)
+    );
   },
   /** The Mongo URL with `db` as its database, keeping its query. */
   mongoUrlFor(db: string): string {
