@@ -17,6 +17,7 @@ import {
   SDOHCC,
 } from './fhir-fixtures';
 import { NEED_MAPPING_VERSION } from '@sp/contracts';
+import { expectValidFhir } from '@sp/testing';
 
 const gp: Actor = {
   clientId: 'client-gp',
@@ -380,6 +381,17 @@ describe('Gravity SDOH Clinical Care referrals (Condition, Goal, SDOH category, 
   const entry = (bundle: ReturnType<typeof gravitySdohBundle>, type: string) =>
     bundle.entry.find((e: { resource: { resourceType: string } }) => e.resource.resourceType === type)
       .resource;
+
+  it('reads Bundles that are valid FHIR R4 (core definitions and the pinned Gravity terminology)', () => {
+    expectValidFhir(gravitySdohBundle());
+    expectValidFhir(
+      gravitySdohBundle({
+        serviceId: null,
+        conditionCode: { code: '160695008', display: 'Transport too expensive' },
+        category: 'transportation-insecurity',
+      }),
+    );
+  });
 
   it('accepts a referral without reasonCode: needs from the Condition, the SDOH category and the code', () => {
     const parsed = parseTransaction(gravitySdohBundle(), gp, undefined, now) as ParsedIntake;
