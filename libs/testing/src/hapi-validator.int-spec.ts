@@ -39,4 +39,15 @@ describe("HAPI's FHIR validator (platform.sh)", () => {
         .join('\n'),
     ).toMatch(/intent/);
   });
+
+  it('a Welsh-speaking service (cy, outside the preferred Common Languages) is not an error', async () => {
+    const issues = await validateFhirWithHapi({
+      resourceType: 'HealthcareService',
+      communication: [{ coding: [{ system: 'urn:ietf:bcp:47', code: 'cy' }] }],
+    });
+    expect(issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(issues).toContainEqual(
+      expect.objectContaining({ severity: 'warning', expression: ['HealthcareService.communication[0]'] }),
+    );
+  });
 });

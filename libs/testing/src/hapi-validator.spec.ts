@@ -48,6 +48,34 @@ describe('fromHapiOutcome', () => {
     ).toEqual([]);
   });
 
+  it('keeps as a warning an error HAPI contradicts itself on: a code outside a preferred binding', () => {
+    const at = ['HealthcareService.communication[0]'];
+    const outcome = (code: string, preferred: boolean) => ({
+      resourceType: 'OperationOutcome',
+      issue: [
+        {
+          severity: 'error',
+          code: 'processing',
+          diagnostics: `Code "${code}" is not in valueset: http://hl7.org/fhir/ValueSet/languages`,
+          expression: at,
+        },
+        ...(preferred
+          ? [
+              {
+                severity: 'information',
+                code: 'processing',
+                diagnostics: `None of the codings provided are in the value set 'Common Languages' (http://hl7.org/fhir/ValueSet/languages|4.0.1), and a coding is recommended to come from this value set (codes = urn:ietf:bcp:47#${code})`,
+                expression: at,
+              },
+            ]
+          : []),
+      ],
+    });
+    expect(fromHapiOutcome(outcome('cy', true)).map((i) => i.severity)).toEqual(['warning', 'information']);
+    // without HAPI's own statement that the binding is preferred, the error stays an error
+    expect(fromHapiOutcome(outcome('cy', false)).map((i) => i.severity)).toEqual(['error']);
+  });
+
   it('refuses an answer that is not an OperationOutcome', () => {
     expect(() => fromHapiOutcome({ resourceType: 'Bundle' })).toThrow(/validator answered/);
   });

@@ -13,13 +13,25 @@ interface OutcomeIssue {
   location?: string[];
 }
 
-/** The validator's OperationOutcome -> issues (expression, else the FHIRPath part of location). */
+const NOT_IN_VALUE_SET = /^Code "[^"]*" is not in valueset: (\S+)$/;
+const PREFERRED = /\((\S+?)(?:\|[^)]*)?\), and a coding is recommended to come from this value set/;
+
+/**
+ * The validator's OperationOutcome -> issues (expression, else the FHIRPath part of location).
+ *
+ * One reconciliation, of HAPI contradicting itself: for a code outside a *preferred* binding
+ * (HAPI 8.6.5, e.g. HealthcareService.communication `cy` Welsh or `ur` Urdu, valid BCP 47 codes
+ * outside the "Common Languages" value set) it reports both an error "Code "x" is not in
+ * valueset: <vs>" and, at the same element, the information that a coding "is recommended to come
+ * from this value set". A preferred binding does not require its codes (FHIR R4 terminologies.html
+ * 4.1.5.3), so that error is kept as a warning, saying why. Nothing else is changed.
+ */
 export function fromHapiOutcome(outcome: { resourceType?: string; issue?: OutcomeIssue[] }): FhirIssue[] {
   if (outcome.resourceType !== 'OperationOutcome') {
     throw new Error(`the FHIR validator answered ${JSON.stringify(outcome).slice(0, 200)}`);
   }
   const severities: FhirIssueSeverity[] = ['fatal', 'error', 'warning', 'information'];
-  return (outcome.issue ?? [])
+  const issues: FhirIssue[] = (outcome.issue ?? [])
     .filter((i) => !/^No issues detected/.test(i.diagnostics ?? ''))
     .map((i) => ({
       severity: severities.includes(i.severity as FhirIssueSeverity)
@@ -28,8 +40,23 @@ export function fromHapiOutcome(outcome: { resourceType?: string; issue?: Outcom
       code: i.code ?? 'processing',
       expression: i.expression ?? (i.location ?? []).filter((l) => !/^Line\[/.test(l)),
       diagnostics: i.diagnostics ?? i.details?.text ?? '',
-      source: 'hapi',
+      source: 'hapi' as const,
     }));
+  const preferredAt = new Set(
+    issues.flatMap((i) => {
+      const m = i.severity === 'information' ? PREFERRED.exec(i.diagnostics) : null;
+      return m ? [`${i.expression.join(',')} ${m[1]}`] : [];
+    }),
+  );
+  return issues.map((i) => {
+    const m = i.severity === 'error' ? NOT_IN_VALUE_SET.exec(i.diagnostics) : null;
+    if (!m || !preferredAt.has(`${i.expression.join(',')} ${m[1]}`)) return i;
+    return {
+      ...i,
+      severity: 'warning',
+      diagnostics: `${i.diagnostics} (a preferred binding: reported by HAPI as an error, kept as a warning)`,
+    };
+  });
 }
 
 /**
