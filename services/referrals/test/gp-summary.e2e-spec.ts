@@ -2,15 +2,15 @@
  * The message back to the GP on the real stack (Kafka, MongoDB, Redis): every way a referral
  * closes (JSON API, FHIR Task update, the response deadline, an onward referral closing) issues one
  * coded summary, readable by the referring practice as a FHIR Communication at /fhir, hidden (404)
- * from anyone else, audited, and announced by one `referral.gp-summary-issued` event carrying ids
- * and codes only. Two instances of the service share one database and consumer group, as
+ * from anyone else, audited, valid R4 for both validators (Medplum's in-process, HAPI's), and
+ * announced by one `referral.gp-summary-issued` event carrying ids and codes only. Two instances of the service share one database and consumer group, as
  * production runs them; a third, with a deadline of seconds, lets referrals expire.
  */
 import type { INestApplication } from '@nestjs/common';
 import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { Topics } from '@sp/contracts';
-import { expectValidFhir, testInfra, uniqueName, waitFor } from '@sp/testing';
+import { expectValidFhir, expectValidFhirByHapi, testInfra, uniqueName, waitFor } from '@sp/testing';
 import { IssueGpSummaryUseCase } from '../src/gp-summary/issue-gp-summary/issue-gp-summary.use-case';
 import {
   bootReferrals,
@@ -164,6 +164,7 @@ describe('message back to the GP (FHIR Communication) end to end', () => {
 
     const communication = await summaryOf(urls.b, rid);
     expectValidFhir(communication);
+    await expectValidFhirByHapi(communication);
     expect(communication).toMatchObject({
       resourceType: 'Communication',
       status: 'completed',
@@ -248,6 +249,7 @@ describe('message back to the GP (FHIR Communication) end to end', () => {
     closed.set(rid, db);
     const communication = await summaryOf(urls.a, rid);
     expectValidFhir(communication);
+    await expectValidFhirByHapi(communication);
     expect(codes(communication, SNOMED)).toEqual(['871711000000103']);
     expect(codes(communication, REASON_SYSTEM)).toEqual(['patient-declined']);
     expect(codes(communication, OUTCOME_SYSTEM)).toEqual([]);
@@ -263,6 +265,7 @@ describe('message back to the GP (FHIR Communication) end to end', () => {
 
     const cancelled = await summaryOf(urls.a, cancelledId);
     expectValidFhir(cancelled);
+    await expectValidFhirByHapi(cancelled);
     expect(cancelled.sender).toMatchObject({ identifier: { value: org.gp } });
     expect(codes(cancelled, REASON_SYSTEM)).toEqual(['referred-elsewhere']);
     expect(codes(cancelled, SNOMED)).toEqual(['871731000000106']);
@@ -271,6 +274,7 @@ describe('message back to the GP (FHIR Communication) end to end', () => {
 
     const failed = await summaryOf(urls.b, failedId);
     expectValidFhir(failed);
+    await expectValidFhirByHapi(failed);
     expect(codes(failed, REASON_SYSTEM)).toEqual(['unable-to-contact']);
     expect(failed.payload[0].contentString).toContain('ended without the support being delivered');
   });
@@ -280,6 +284,7 @@ describe('message back to the GP (FHIR Communication) end to end', () => {
     closed.set(rid, shortDb);
     const communication = await summaryOf(urls.short, rid);
     expectValidFhir(communication);
+    await expectValidFhirByHapi(communication);
     expect(communication.sender).toBeUndefined();
     expect(codes(communication, REASON_SYSTEM)).toEqual(['no-response']);
     expect(communication.payload[0].contentString).toContain('nobody answered before the response deadline');
@@ -305,6 +310,7 @@ describe('message back to the GP (FHIR Communication) end to end', () => {
 
     const communication = await summaryOf(urls.a, child);
     expectValidFhir(communication);
+    await expectValidFhirByHapi(communication);
     expect(communication.recipient).toEqual([{ identifier: { system: ODS, value: 'A81001' } }]);
     expect(communication.about).toEqual([
       { reference: `Task/${child}` },
