@@ -124,11 +124,12 @@ export function gravitySdohBundle(opts: SdohOptions = {}): Json {
               { system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status', code: 'confirmed' },
             ],
           },
+          // Gravity's health concern is US Core's condition category (the IG's aliases.fsh).
           category: [
             {
               coding: [
                 {
-                  system: 'http://terminology.hl7.org/CodeSystem/condition-category',
+                  system: 'http://hl7.org/fhir/us/core/CodeSystem/condition-category',
                   code: 'health-concern',
                 },
               ],
@@ -285,6 +286,7 @@ export function gravityBundle(opts: GravityOptions = {}): Json {
           patient: { reference: PATIENT_URL },
           dateTime: '2024-05-01T09:30:00Z',
           performer: [{ identifier: { system: ODS_CODE_SYSTEM, value: opts.odsCode ?? 'A81001' } }],
+          policy: [{ uri: 'https://www.nhs.uk/your-nhs-data-matters/' }],
         },
         request: { method: 'POST', url: 'Consent' },
       },
@@ -314,6 +316,7 @@ export function containedServiceRequest(opts: { nhsNumber?: string; byIdentifier
         patient: { reference: '#patient' },
         dateTime: '2024-05-01T09:30:00Z',
         performer: [{ display: 'Dr A Jones' }],
+        policy: [{ uri: 'https://www.nhs.uk/your-nhs-data-matters/' }],
       },
     ],
     status: 'active',

@@ -3,13 +3,14 @@
  * through the FHIR API on the real stack (Kafka, MongoDB, Redis): the need in a Condition
  * (reasonReference), an SDOH category and a SNOMED CT code, no reasonCode; a Goal in
  * supportingInfo; do-not-contact as `contacting-subject-prohibited`; the NHS number with UK Core's
- * verification status. Every Bundle sent is validated against the FHIR R4 core definitions (and
- * the pinned Gravity terminology) first, so the test sends what a conformant client would.
+ * verification status. Every Bundle sent, and what the API answers, is validated by HAPI's FHIR
+ * validator and the in-process checks of @sp/testing (R4 core definitions, pinned Gravity
+ * terminology) first, so the test sends what a conformant client would.
  */
 import type { INestApplication } from '@nestjs/common';
 import { MongoClient } from 'mongodb';
 import { NEED_MAPPING_VERSION } from '@sp/contracts';
-import { expectValidFhir, testInfra } from '@sp/testing';
+import { expectValidFhir, expectValidFhirByHapi, testInfra } from '@sp/testing';
 import { OUTCOME_SYSTEM, OUTPUT_TYPE_SYSTEM } from '../src/fhir/fhir.constants';
 import { gravitySdohBundle, SDOHCC, type SdohOptions } from './fhir-fixtures';
 import {
@@ -71,18 +72,23 @@ describe('Gravity SDOH referrals end to end', () => {
       'if-match': `W/"${version}"`,
     });
   const referrals = () => mongo.db(db).collection('referrals');
+  /** Valid FHIR R4: HAPI's validator and the in-process checks. */
+  const valid = async (resource: unknown): Promise<void> => {
+    expectValidFhir(resource);
+    await expectValidFhirByHapi(resource);
+  };
   /** A Gravity Bundle with a fresh identifier and a consent recorded a minute ago, validated. */
-  const bundle = (opts: SdohOptions = {}): Json => {
+  const bundle = async (opts: SdohOptions = {}): Promise<Json> => {
     const b = gravitySdohBundle({
       identifier: id(`sdoh-${Math.random().toString(36).slice(2)}`),
       consentAt: new Date(Date.now() - 60_000).toISOString(),
       ...opts,
     });
-    expectValidFhir(b);
+    await valid(b);
     return b;
   };
   async function refer(opts: SdohOptions): Promise<string> {
-    const res = await fhir('gp', 'POST', '/fhir', bundle(opts));
+    const res = await fhir('gp', 'POST', '/fhir', await bundle(opts));
     expect([res.status, res.body.resourceType]).toEqual([200, 'Bundle']);
     return (res.body.entry[1].response.location as string).split('/')[1] as string;
   }
@@ -113,10 +119,10 @@ describe('Gravity SDOH referrals end to end', () => {
   }, 60_000);
 
   it('accepts the Bundle with no reasonCode: needs from the Condition, category and code; Condition and Goal kept', async () => {
-    const sent = bundle({ serviceId: svc.a });
+    const sent = await bundle({ serviceId: svc.a });
     const res = await fhir('gp', 'POST', '/fhir', sent);
     expect(res.status).toBe(200);
-    expectValidFhir(res.body);
+    await valid(res.body);
     expect(res.body.entry.map((e: Json) => e.response.status)).toEqual(Array(6).fill('201 Created'));
     const rid = (res.body.entry[1].response.location as string).split('/')[1] as string;
 
@@ -137,7 +143,7 @@ describe('Gravity SDOH referrals end to end', () => {
 
     const sr = await fhir('gp', 'GET', `/fhir/ServiceRequest/${rid}`);
     expect(sr.status).toBe(200);
-    expectValidFhir(sr.body);
+    await valid(sr.body);
     expect(sr.body).toMatchObject({
       reasonCode: [
         { coding: [{ code: 'sp-need-loneliness' }] },
@@ -164,7 +170,7 @@ describe('Gravity SDOH referrals end to end', () => {
     const subject = encodeURIComponent(`https://fhir.nhs.uk/Id/nhs-number|${nhsNumber}`);
     const byPatient = await fhir('gp', 'GET', `/fhir/ServiceRequest?subject:identifier=${subject}`);
     expect(byPatient.status).toBe(200);
-    expectValidFhir(byPatient.body);
+    await valid(byPatient.body);
     expect(byPatient.body.entry.map((e: Json) => e.resource.id)).toEqual([rid]);
     const owned = await fhir('vcsA', 'GET', `/fhir/Task?owner=HealthcareService/${svc.a}&status=requested`);
     expect(owned.body.entry.map((e: Json) => e.resource.id)).toContain(rid);
@@ -192,7 +198,7 @@ describe('Gravity SDOH referrals end to end', () => {
     );
     expect(completed.status).toBe(200);
     expect(completed.body.status).toBe('completed');
-    expectValidFhir(completed.body);
+    await valid(completed.body);
     // Do-not-contact and the coded reasons survive the lifecycle.
     expect(await referrals().findOne({ _id: rid as never })).toMatchObject({
       status: 'completed',
@@ -236,7 +242,7 @@ describe('Gravity SDOH referrals end to end', () => {
   });
 
   it('refuses what it cannot process, one OperationOutcome issue per element, and stores nothing', async () => {
-    const sent = bundle({ serviceId: svc.a, category: 'transportation-insecurity' });
+    const sent = await bundle({ serviceId: svc.a, category: 'transportation-insecurity' });
     const sr = sent.entry[1].resource;
     const condition = sent.entry[2].resource;
     condition.code = { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10', code: 'Z59.82' }] };
@@ -247,7 +253,7 @@ describe('Gravity SDOH referrals end to end', () => {
 
     const res = await fhir('gp', 'POST', '/fhir', sent);
     expect(res.status).toBe(400);
-    expectValidFhir(res.body);
+    await valid(res.body);
     expect(res.body.issue.map((i: Json) => i.expression[0]).sort()).toEqual(
       [
         'Bundle.entry[1].resource.reasonCode',
