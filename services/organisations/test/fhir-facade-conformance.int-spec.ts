@@ -2,11 +2,11 @@
  * FHIR R4 conformance of everything the directory's FHIR facade (/fhir) emits, on the real
  * database with the demo network: the CapabilityStatement, every HealthcareService and
  * Organization (read and searched), the searchset Bundles and the OperationOutcomes of refusals,
- * validated against the R4 core definitions (`validateFhir` of @sp/testing; see
- * docs/conformance-testing.md). Ids are taken from the searches, not assumed.
+ * validated by HAPI's FHIR validator (platform.sh) against the R4 core definitions and by the
+ * in-process checks of @sp/testing (docs/conformance-testing.md). Ids are taken from the searches, not assumed.
  */
 import request from 'supertest';
-import { errorIssues, formatIssues, validateFhir } from '@sp/testing';
+import { errorIssues, formatIssues, validateFhir, validateFhirWithHapi } from '@sp/testing';
 import {
   HEALTHCARE_SERVICE_SEARCH_PARAMS,
   ORGANIZATION_SEARCH_PARAMS,
@@ -33,7 +33,7 @@ describe('FHIR R4 conformance of the directory facade (/fhir)', () => {
     const res = await request(t.http).get(path).expect(status);
     expect(res.headers['content-type']).toMatch(/^application\/fhir\+json/);
     const body = res.body as Resource;
-    const errors = errorIssues(validateFhir(body));
+    const errors = errorIssues([...(await validateFhirWithHapi(body)), ...validateFhir(body)]);
     if (errors.length > 0) {
       throw new Error(
         `GET ${path} -> ${status}: the ${body.resourceType} is not valid FHIR R4:\n${formatIssues(errors)}`,

@@ -3,12 +3,20 @@
  * MongoDB, Redis; the service booted in-process as in fhir.e2e-spec.ts). A realistic flow — intake
  * by transaction and by POST, reads, accept/start/complete, history, searches, refusals — and
  * every response body (whatever its status), plus every FHIR request body the fixtures send, is
- * validated against the R4 core definitions and the pinned Gravity terminology
- * (`validateFhir` of @sp/testing; see docs/conformance-testing.md).
+ * validated by HAPI's FHIR validator (platform.sh) against the R4 core definitions and the pinned
+ * Gravity terminology, and by the in-process checks of @sp/testing (docs/conformance-testing.md).
  */
 import type { INestApplication } from '@nestjs/common';
 import { MongoClient } from 'mongodb';
-import { errorIssues, expectValidFhir, formatIssues, testInfra, validateFhir } from '@sp/testing';
+import {
+  errorIssues,
+  expectValidFhir,
+  expectValidFhirByHapi,
+  formatIssues,
+  testInfra,
+  validateFhir,
+  validateFhirWithHapi,
+} from '@sp/testing';
 import { OUTCOME_SYSTEM, OUTPUT_TYPE_SYSTEM, REASON_SYSTEM } from '../src/fhir/fhir.constants';
 import { containedServiceRequest, gravityBundle } from './fhir-fixtures';
 import {
@@ -71,7 +79,7 @@ describe('FHIR R4 conformance of the referrals FHIR API', () => {
     });
     const what = `${method} ${path.split('?')[0]} -> ${res.status}`;
     if (res.body === undefined) throw new Error(`${what}: no body`);
-    const errors = errorIssues(validateFhir(res.body));
+    const errors = errorIssues([...(await validateFhirWithHapi(res.body)), ...validateFhir(res.body)]);
     if (errors.length > 0) {
       throw new Error(
         `${what}: the ${String(res.body?.resourceType)} emitted is not valid FHIR R4:\n${formatIssues(errors)}`,
@@ -133,8 +141,9 @@ describe('FHIR R4 conformance of the referrals FHIR API', () => {
         'a ServiceRequest naming the patient by NHS number',
         () => containedServiceRequest({ byIdentifier: true }),
       ],
-    ])('%s is valid FHIR R4', (_name, build) => {
+    ])('%s is valid FHIR R4', async (_name, build) => {
       expectValidFhir(build());
+      await expectValidFhirByHapi(build());
     });
   });
 
@@ -300,6 +309,7 @@ describe('FHIR R4 conformance of the referrals FHIR API', () => {
       expect(response.status).toBeGreaterThanOrEqual(400);
       const outcome: unknown = await response.json();
       expectValidFhir(outcome);
+      await expectValidFhirByHapi(outcome);
     }
   });
 

@@ -114,11 +114,16 @@ export function searchset(baseUrl: string, resources: Resource[], total: number,
     type: 'searchset',
     total,
     link: [{ relation: 'self', url: selfUrl }],
-    entry: resources.map((resource) => ({
-      fullUrl: `${baseUrl}/${String(resource['resourceType'])}/${String(resource['id'])}`,
-      resource,
-      search: { mode: 'match' },
-    })),
+    // R4: no empty arrays; a search that finds nothing has no entry
+    ...(resources.length > 0
+      ? {
+          entry: resources.map((resource) => ({
+            fullUrl: `${baseUrl}/${String(resource['resourceType'])}/${String(resource['id'])}`,
+            resource,
+            search: { mode: 'match' },
+          })),
+        }
+      : {}),
   };
 }
 

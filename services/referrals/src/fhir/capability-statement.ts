@@ -158,7 +158,8 @@ export function capabilityStatement(base: string, now: Date): Record<string, unk
         resource: RESOURCE_CAPABILITIES.map((r) => ({
           type: r.type,
           documentation: r.documentation,
-          interaction: r.interactions.map((code) => ({ code })),
+          // R4: an empty array is not allowed; a resource only accepted inside others has none
+          ...(r.interactions.length > 0 ? { interaction: r.interactions.map((code) => ({ code })) } : {}),
           ...(r.versioning ? { versioning: r.versioning } : {}),
           ...(r.interactions.includes('read') ? { readHistory: r.interactions.includes('vread') } : {}),
           ...(r.conditionalCreate !== undefined ? { conditionalCreate: r.conditionalCreate } : {}),

@@ -111,6 +111,12 @@ export function toServiceRequest(doc: ReferralDocument): ServiceRequest {
     patient: { reference: '#patient' },
     dateTime: doc.consent.recordedAt.toISOString(),
     performer: [{ display: doc.consent.recordedBy }],
+    // R4 ppc-1 (policy or policyRule): the patient opted in to sharing with the receiving service
+    policyRule: {
+      coding: [
+        { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'OPTIN', display: 'opt-in' },
+      ],
+    },
     ...(doc.consent.withdrawnAt
       ? { provision: { type: 'deny', period: { start: doc.consent.withdrawnAt.toISOString() } } }
       : {}),
