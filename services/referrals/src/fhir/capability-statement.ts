@@ -123,6 +123,20 @@ export const RESOURCE_CAPABILITIES: ResourceCapability[] = [
     documentation:
       'Only contained in the Task (#procedure-n), referenced from Task.output of type SDOHCC resulting-activity; no Procedure endpoint.',
   },
+  {
+    type: 'Condition',
+    interactions: [],
+    searchParams: [],
+    documentation:
+      'Accepted with a new referral (Gravity SDOHCC Condition, health concern): a transaction entry or contained in the ServiceRequest, referenced from reasonReference or supportingInfo (or addresses of a Goal sent). Its SNOMED CT code and SDOH category become needs through the published need mapping; its code is kept with the referral and shown contained in the ServiceRequest (#condition-n, reasonReference). No Condition endpoint.',
+  },
+  {
+    type: 'Goal',
+    interactions: [],
+    searchParams: [],
+    documentation:
+      'Accepted with a new referral (Gravity SDOHCC Goal): a transaction entry or contained in the ServiceRequest, referenced from supportingInfo or the resource-pertainsToGoal extension; its description is kept with the referral. No Goal endpoint.',
+  },
 ];
 
 export function capabilityStatement(base: string, now: Date): Record<string, unknown> {
@@ -172,7 +186,7 @@ export function capabilityStatement(base: string, now: Date): Record<string, unk
           {
             code: 'transaction',
             documentation:
-              'Patient + ServiceRequest + Consent [+ Task] (one new referral), ServiceRequests basedOn a parent [+ Tasks partOf its Task] (onward referrals), or PUT Task/<id> (request.ifMatch) with POST Procedure entries its resulting-activity outputs reference by fullUrl (the Procedures are kept contained in the Task)',
+              'Patient + ServiceRequest + Consent [+ Task] [+ Condition, Goal] (one new referral), ServiceRequests basedOn a parent [+ Tasks partOf its Task] (onward referrals), or PUT Task/<id> (request.ifMatch) with POST Procedure entries its resulting-activity outputs reference by fullUrl (the Procedures are kept contained in the Task)',
           },
         ],
       },
