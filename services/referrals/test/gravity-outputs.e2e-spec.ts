@@ -3,9 +3,9 @@
  * as the SDOHCC IG records them (resulting-activity with a contained Procedure, or a code), open
  * referrals (owner:missing) with _include=Task:focus, Patient read, and Prefer. Every resource we
  * get back is checked against the FHIR R4 core definitions (and the pinned Gravity terminology)
- * with expectValidFhir from @sp/testing.
+ * with expectValidFhir and HAPI's validator (expectValidFhirByHapi) from @sp/testing.
  */
-import { expectValidFhir } from '@sp/testing';
+import { expectValidFhir, expectValidFhirByHapi } from '@sp/testing';
 import { OUTCOME_SYSTEM, OUTPUT_TYPE_SYSTEM } from '../src/fhir/fhir.constants';
 import type { Reply } from './support';
 import {
@@ -55,6 +55,7 @@ describe('Gravity outputs, open referrals, Patient read and Prefer (FHIR, end to
       performedDateTime: '2026-11-30T10:00:00Z',
     };
     expectValidFhir(procedure);
+    await expectValidFhirByHapi(procedure);
     const done = await fhir(
       'vcsA',
       'PUT',
@@ -71,6 +72,7 @@ describe('Gravity outputs, open referrals, Patient read and Prefer (FHIR, end to
     expect(done.headers.get('etag')).toBe('W/"4"');
     const task = await readTask('gp', rid);
     expectValidFhir(task);
+    await expectValidFhirByHapi(task);
     expect(task.status).toBe('completed');
     expect(task.contained).toEqual([
       {
@@ -85,6 +87,7 @@ describe('Gravity outputs, open referrals, Patient read and Prefer (FHIR, end to
       },
     ]);
     expectValidFhir(task.contained[0]);
+    await expectValidFhirByHapi(task.contained[0]);
     expect(task.output).toEqual(
       expect.arrayContaining([
         { type: RESULTING_ACTIVITY, valueReference: { reference: '#procedure-1' } },
@@ -120,6 +123,7 @@ describe('Gravity outputs, open referrals, Patient read and Prefer (FHIR, end to
     ]);
     expect(done.status).toBe(200);
     expectValidFhir(done.body);
+    await expectValidFhirByHapi(done.body);
     expect(done.body.contained).toBeUndefined();
     expect(done.body.output).toContainEqual({
       type: RESULTING_ACTIVITY,
@@ -165,6 +169,7 @@ describe('Gravity outputs, open referrals, Patient read and Prefer (FHIR, end to
       ],
     });
     expectValidFhir(transaction(procedure));
+    await expectValidFhirByHapi(transaction(procedure));
     const bad = await fhir('vcsA', 'POST', '/fhir', transaction({ ...procedure, status: 'preparation' }));
     expect(bad.status).toBe(422);
     expect(bad.body.issue.map((i: { expression: string[] }) => i.expression[0])).toEqual([
@@ -175,6 +180,7 @@ describe('Gravity outputs, open referrals, Patient read and Prefer (FHIR, end to
     const done = await fhir('vcsA', 'POST', '/fhir', transaction(procedure));
     expect(done.status).toBe(200);
     expectValidFhir(done.body);
+    await expectValidFhirByHapi(done.body);
     expect(done.body.entry[0].response.status).toBe('201 Created');
     expect(done.body.entry[1].response).toMatchObject({
       status: '200 OK',
@@ -182,6 +188,7 @@ describe('Gravity outputs, open referrals, Patient read and Prefer (FHIR, end to
     });
     const task = await readTask('gp', rid);
     expectValidFhir(task);
+    await expectValidFhirByHapi(task);
     expect(task.contained).toEqual([
       expect.objectContaining({ id: 'procedure-1', code: { coding: [PROVISION_OF_FOOD] } }),
     ]);
@@ -231,6 +238,7 @@ describe('Gravity outputs, open referrals, Patient read and Prefer (FHIR, end to
     expect(bad.status).toBe(422);
     expect(bad.body.resourceType).toBe('OperationOutcome');
     expectValidFhir(bad.body);
+    await expectValidFhirByHapi(bad.body);
     expect(bad.body.issue.map((i: { expression: string[] }) => i.expression[0]).sort()).toEqual(
       [
         'Task.contained[0].status',
@@ -278,6 +286,7 @@ describe('Gravity outputs, open referrals, Patient read and Prefer (FHIR, end to
     const openForGp = await search('gp', 'owner:missing=true&_include=Task:focus');
     expect(openForGp.status).toBe(200);
     expectValidFhir(openForGp.body);
+    await expectValidFhirByHapi(openForGp.body);
     expect(ids(openForGp)).toContain(open);
     expect(ids(openForGp)).not.toContain(owned);
     expect(ids(openForGp, 'include')).toEqual(ids(openForGp));
@@ -297,6 +306,7 @@ describe('Gravity outputs, open referrals, Patient read and Prefer (FHIR, end to
     // _include=Task:patient adds each patient once.
     const withPatient = await search('gp', `focus=ServiceRequest/${owned}&_include=Task:patient`);
     expectValidFhir(withPatient.body);
+    await expectValidFhirByHapi(withPatient.body);
     expect(
       withPatient.body.entry.map((e: { resource: { resourceType: string } }) => e.resource.resourceType),
     ).toEqual(['Task', 'Patient']);
@@ -310,6 +320,7 @@ describe('Gravity outputs, open referrals, Patient read and Prefer (FHIR, end to
       const res = await fhir(who, 'GET', `/fhir/${patientRef}`);
       expect(res.status).toBe(200);
       expectValidFhir(res.body);
+      await expectValidFhirByHapi(res.body);
       expect(res.body).toMatchObject({
         resourceType: 'Patient',
         id: key,
@@ -347,7 +358,11 @@ describe('Gravity outputs, open referrals, Patient read and Prefer (FHIR, end to
     expect(
       written.map((e: { resource: { resourceType: string } }) => e.resource.resourceType).sort(),
     ).toEqual(['ServiceRequest', 'Task']);
-    for (const e of written) expectValidFhir(e.resource);
+    for (const e of written) {
+      expectValidFhir(e.resource);
+      await expectValidFhirByHapi(e.resource);
+      await expectValidFhirByHapi(e.resource);
+    }
 
     const minimal = await patch('vcsA', rid, [{ op: 'replace', path: '/status', value: 'accepted' }], {
       prefer: 'return=minimal',
@@ -362,6 +377,7 @@ describe('Gravity outputs, open referrals, Patient read and Prefer (FHIR, end to
     });
     expect(outcome.status).toBe(200);
     expectValidFhir(outcome.body);
+    await expectValidFhirByHapi(outcome.body);
     expect(outcome.body).toMatchObject({
       resourceType: 'OperationOutcome',
       issue: [{ severity: 'information', code: 'informational' }],
