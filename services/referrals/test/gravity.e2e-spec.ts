@@ -8,9 +8,10 @@
  * terminology) first, so the test sends what a conformant client would.
  */
 import type { INestApplication } from '@nestjs/common';
+import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
-import { NEED_MAPPING_VERSION } from '@sp/contracts';
-import { expectValidFhir, expectValidFhirByHapi, testInfra } from '@sp/testing';
+import { NEED_MAPPING_VERSION, Topics } from '@sp/contracts';
+import { expectValidFhir, expectValidFhirByHapi, testInfra, uniqueName, waitFor } from '@sp/testing';
 import { OUTCOME_SYSTEM, OUTPUT_TYPE_SYSTEM } from '../src/fhir/fhir.constants';
 import { gravitySdohBundle, SDOHCC, type SdohOptions } from './fhir-fixtures';
 import {
@@ -50,6 +51,8 @@ describe('Gravity SDOH referrals end to end', () => {
   let base = '';
   let mongo: MongoClient;
   let tokens: Record<string, string>;
+  /** Every referral this spec created (their events are checked at the end). */
+  const created: string[] = [];
 
   async function fhir(
     who: string,
@@ -90,7 +93,9 @@ describe('Gravity SDOH referrals end to end', () => {
   async function refer(opts: SdohOptions): Promise<string> {
     const res = await fhir('gp', 'POST', '/fhir', await bundle(opts));
     expect([res.status, res.body.resourceType]).toEqual([200, 'Bundle']);
-    return (res.body.entry[1].response.location as string).split('/')[1] as string;
+    const rid = (res.body.entry[1].response.location as string).split('/')[1] as string;
+    created.push(rid);
+    return rid;
   }
 
   beforeAll(async () => {
@@ -125,6 +130,7 @@ describe('Gravity SDOH referrals end to end', () => {
     await valid(res.body);
     expect(res.body.entry.map((e: Json) => e.response.status)).toEqual(Array(6).fill('201 Created'));
     const rid = (res.body.entry[1].response.location as string).split('/')[1] as string;
+    created.push(rid);
 
     const stored = await referrals().findOne({ _id: rid as never });
     expect(stored).toMatchObject({
@@ -262,5 +268,53 @@ describe('Gravity SDOH referrals end to end', () => {
       ].sort(),
     );
     expect(await referrals().countDocuments({ 'identifiers.value': identifier })).toBe(0);
+  });
+
+  it('publishes the derived need codes only: no patient details, Condition or Goal text in any event', async () => {
+    const wanted = new Set(created);
+    expect(wanted.size).toBeGreaterThanOrEqual(3);
+    const kafka = new Kafka({
+      clientId: `reader-${run}`,
+      brokers: testInfra.kafkaBrokers,
+      logLevel: logLevel.NOTHING,
+    });
+    const consumer = kafka.consumer({ groupId: uniqueName('gravity-reader') });
+    const values: string[] = [];
+    const submitted = new Map<string, Json>();
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic: Topics.referralLifecycle.name, fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          const key = message.key?.toString() ?? '';
+          if (!wanted.has(key)) return;
+          const value = message.value?.toString() ?? '';
+          values.push(value, JSON.stringify(message.headers ?? {}));
+          if (String(message.headers?.['ce_type'] ?? '').includes('.referral.submitted.'))
+            submitted.set(key, JSON.parse(value) as Json);
+        },
+      });
+      await waitFor(() => submitted.size === wanted.size, {
+        timeoutMs: 60_000,
+        intervalMs: 250,
+        description: 'referral.submitted of every referral of this spec',
+      });
+    } finally {
+      await consumer.disconnect();
+    }
+    const needs = [...submitted.values()].map((data) => data.needs);
+    expect(needs).toContainEqual(['sp-need-loneliness', '422650009']);
+    expect(needs).toContainEqual([TRANSPORT_TOO_EXPENSIVE.code]);
+    const bytes = values.join('\n');
+    for (const text of [
+      '9434765919',
+      '9458073022',
+      'Smith',
+      '1950-04-02',
+      'Meets friends',
+      'Social isolation',
+      'Transport too expensive',
+    ])
+      expect({ text, inEvents: bytes.includes(text) }).toEqual({ text, inEvents: false });
   });
 });
