@@ -23,15 +23,12 @@ export const MAX_NEEDS = 20;
 export class DerivedNeeds {
   private readonly codes: string[] = [];
 
-  constructor(
-    private readonly expressions: FieldExpressions,
-    private readonly prefix = 'needs',
-  ) {}
+  constructor(private readonly expressions: FieldExpressions) {}
 
   /** Adds a need once (the first place it was found is the one named). */
   add(code: string, expression: string): void {
     if (this.codes.includes(code)) return;
-    this.expressions.set(`${this.prefix}[${this.codes.length}]`, expression);
+    this.expressions.set(`needs[${this.codes.length}]`, expression);
     this.codes.push(code);
   }
 
@@ -51,7 +48,7 @@ export class DerivedNeeds {
 }
 
 /** reasonCode: each needs a SNOMED CT or platform need coding (the first one is read). */
-export function needsFromReasonCode(sr: Json, path: string, problems: Problems, into: DerivedNeeds): number {
+export function needsFromReasonCode(sr: Json, path: string, problems: Problems, into: DerivedNeeds): void {
   const reasons = list(sr.reasonCode, `${path}.reasonCode`, problems);
   reasons.forEach((reason, i) => {
     const all = codings(reason);
@@ -69,7 +66,6 @@ export function needsFromReasonCode(sr: Json, path: string, problems: Problems, 
     if (all[k]?.system === SNOMED_CT) into.addSnomed(code, at);
     else into.add(code, at);
   });
-  return reasons.length;
 }
 
 /**

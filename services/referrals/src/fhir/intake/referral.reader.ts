@@ -158,6 +158,7 @@ function readNeeds(
   const { resource, path } = sr;
   expressions.set('needs', `${path}.reasonCode`);
   needsFromReasonCode(resource, path, problems, derived);
+  // A new referral (needs required) reads supportingInfo; an onward one may not send it at all.
   const reasons = readReasons(sr, patient, scope, problems, derived, { supportingInfo: required });
   needsFromCategories(resource, path, problems, derived);
   needsFromRequestCode(resource, path, derived);
