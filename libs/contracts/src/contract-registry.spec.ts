@@ -47,7 +47,10 @@ describe('contractRegistry', () => {
     expect(contractRegistry.get('org.socialprescribing.referral.submitted.v1')).toBe(ReferralSubmittedV1);
     expect(contractRegistry.get(OrganisationRegisteredV1.type)?.topic).toBe(Topics.directory);
     expect(contractRegistry.get(ServicePublishedV1.type)?.topic).toBe(Topics.directory);
-    expect(contractRegistry.all()).toHaveLength(24);
+    expect(contractRegistry.get('org.socialprescribing.referral.gp-summary-issued.v1')?.topic).toBe(
+      Topics.referralLifecycle,
+    );
+    expect(contractRegistry.all()).toHaveLength(25);
     expect(
       contractRegistry
         .topics()
