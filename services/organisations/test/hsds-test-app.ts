@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { apply as applyMergePatch } from 'json-merge-patch';
 import type { INestApplication } from '@nestjs/common';
 import type { JWK } from 'jose';
 import { directoryIdForSlug } from '@sp/contracts';
@@ -147,6 +148,67 @@ export function hsdsValidators(): Record<string, ValidateFunction> {
       'taxonomy_term',
       'metadata',
     ].map((n) => [n, get(n)]),
+  );
+}
+
+const HSDS_SCHEMA_DIR = join(__dirname, '..', 'src', 'hsds', 'schemas');
+const ORUK_PROFILE_DIR = join(HSDS_SCHEMA_DIR, 'oruk', 'profile');
+
+/**
+ * Validators for the Open Referral UK profile: each HSDS 3.0 schema with ORUK's published JSON
+ * merge patch (`src/hsds/schemas/oruk/profile/<name>.json`, pinned unchanged) applied by
+ * `json-merge-patch` (RFC 7396: `null` removes a property, `required` is replaced), as ORUK's
+ * own build compiles `schema/compiled/*.json`. Nested objects are checked through the patched
+ * `$ref`ed schemas, so a service's schedules, contacts or attributes' taxonomy terms are checked
+ * against ORUK's rules too. The patches are never edited.
+ *
+ * One defect of the published profile is handled, in the open: some patches require a property
+ * the profiled schema does not define (`url` on schedule, language, phone, contact, cost_option,
+ * funding, none of which has a `url` in HSDS 3.0 or in ORUK's compiled schemas; and `url` and
+ * `location_type` on location, and HSDS's `name` and `description` on taxonomy_term, which the
+ * same patches remove). Such a requirement names no field
+ * a publisher could fill meaningfully, so it is not enforced; `orukUndefinedRequirements` lists
+ * each one, and the conformance test pins that list, so a profile update that changes it fails.
+ */
+export function orukUndefinedRequirements(): string[] {
+  return orukSchemas().undefinedRequired;
+}
+
+function orukSchemas(): { schemas: Record<string, Record<string, unknown>>; undefinedRequired: string[] } {
+  const schemas: Record<string, Record<string, unknown>> = {};
+  const undefinedRequired: string[] = [];
+  const patches = readdirSync(ORUK_PROFILE_DIR);
+  for (const file of readdirSync(HSDS_SCHEMA_DIR).filter((f) => f.endsWith('.json'))) {
+    const base = JSON.parse(readFileSync(join(HSDS_SCHEMA_DIR, file), 'utf8')) as Record<string, unknown>;
+    const patch = patches.includes(file)
+      ? (JSON.parse(readFileSync(join(ORUK_PROFILE_DIR, file), 'utf8')) as Record<string, unknown>)
+      : {};
+    const profiled = applyMergePatch(structuredClone(base), patch) as Record<string, unknown>;
+    const properties = (profiled['properties'] ?? {}) as Record<string, unknown>;
+    const required = (profiled['required'] ?? []) as string[];
+    for (const name of required.filter((r) => !(r in properties))) {
+      undefinedRequired.push(`${file.replace(/\.json$/, '')}.${name}`);
+    }
+    profiled['required'] = required.filter((r) => r in properties);
+    schemas[file] = profiled;
+  }
+  return { schemas, undefinedRequired: undefinedRequired.sort() };
+}
+
+export function orukValidators(): Record<string, ValidateFunction> {
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats(ajv);
+  for (const [file, schema] of Object.entries(orukSchemas().schemas)) ajv.addSchema({ ...schema, $id: file });
+  const get = (name: string): ValidateFunction => {
+    const fn = ajv.getSchema(`${name}.json`);
+    if (!fn) throw new Error(`no ORUK schema ${name}`);
+    return fn;
+  };
+  return Object.fromEntries(
+    ['service', 'organization', 'service_at_location', 'location', 'taxonomy', 'taxonomy_term'].map((n) => [
+      n,
+      get(n),
+    ]),
   );
 }
 

@@ -19,6 +19,8 @@ export interface DemoService {
   organisationId: string;
   name: string;
   description: string;
+  /** The service's web page (Open Referral UK requires `url` on every service). */
+  url: string;
   taxonomyTermIds: string[];
   minimumAge?: number;
   maximumAge?: number;
@@ -185,6 +187,7 @@ export const demoServices: DemoService[] = [
     organisationId: 'org-tees-valley-pcn',
     name: 'Social prescribing link workers',
     description: 'Link workers meet patients, agree goals and refer onwards to community support.',
+    url: 'https://teesvalleypcn.example.org/link-workers',
     taxonomyTermIds: ['sp-need-loneliness', 'sp-need-mental-wellbeing', 'sp-need-debt', 'sp-need-housing'],
     minimumAge: 16,
     languages: [...english, { code: 'pa', name: 'Punjabi' }, { code: 'ur', name: 'Urdu' }],
@@ -198,6 +201,7 @@ export const demoServices: DemoService[] = [
     organisationId: 'org-befriend-tees',
     name: 'Telephone and home befriending',
     description: 'Weekly calls or visits from a trained volunteer befriender.',
+    url: 'https://befriendtees.example.org/befriending',
     taxonomyTermIds: ['sp-need-loneliness'],
     minimumAge: 50,
     languages: english,
@@ -210,6 +214,7 @@ export const demoServices: DemoService[] = [
     organisationId: 'org-money-matters',
     name: 'Debt and benefits advice',
     description: 'Free, confidential advice on debt, budgeting and benefit entitlement.',
+    url: 'https://moneymatters.example.org/debt-advice',
     taxonomyTermIds: ['sp-need-debt', 'sp-need-benefits'],
     minimumAge: 18,
     languages: [...english, { code: 'pl', name: 'Polish' }],
@@ -227,6 +232,7 @@ export const demoServices: DemoService[] = [
     organisationId: 'org-green-steps',
     name: 'Health walks',
     description: 'Led walks of 30 to 90 minutes for all abilities.',
+    url: 'https://greensteps.example.org/health-walks',
     taxonomyTermIds: ['sp-need-physical-activity', 'sp-need-loneliness'],
     languages: english,
     phone: '01642 000004',
@@ -243,6 +249,7 @@ export const demoServices: DemoService[] = [
     organisationId: 'org-tees-food-network',
     name: 'Community pantry and cooking sessions',
     description: 'Low-cost food and shared cooking sessions.',
+    url: 'https://teesfoodnetwork.example.org/community-pantry',
     taxonomyTermIds: ['sp-need-food'],
     languages: english,
     phone: '01642 000005',
@@ -254,6 +261,7 @@ export const demoServices: DemoService[] = [
     organisationId: 'org-carers-together',
     name: 'Carer support groups',
     description: 'Peer support and respite information for unpaid carers.',
+    url: 'https://carerstogether.example.org/support-groups',
     taxonomyTermIds: ['sp-need-carer-support'],
     minimumAge: 16,
     languages: english,

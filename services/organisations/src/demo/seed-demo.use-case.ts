@@ -80,6 +80,7 @@ export async function seedDemoNetwork(
         organization_id: s.organisationId,
         name: s.name,
         description: s.description,
+        url: s.url,
         status: 'active',
         ...(s.minimumAge !== undefined ? { minimum_age: s.minimumAge } : {}),
         ...(s.maximumAge !== undefined ? { maximum_age: s.maximumAge } : {}),

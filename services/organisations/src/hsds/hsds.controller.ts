@@ -1,9 +1,13 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Public } from '@sp/identity';
 import { parseListQuery, type HsdsPage, type RawQuery } from './domain/hsds-query';
 import type { Json } from './domain/hsds-views';
 import { HsdsReader } from './hsds-reader';
+import { OpenCorsInterceptor } from './open-cors.interceptor';
+
+/** The Open Referral UK profile this API follows (pinned in schemas/oruk/README.md). */
+export const ORUK_PROFILE_URL = 'https://open-referral-uk-profile.readthedocs.io/en/latest/';
 
 const PAGE_QUERIES = [
   { name: 'page', required: false, description: 'Page number (from 1)' },
@@ -27,6 +31,7 @@ function pageQueries(): MethodDecorator {
  */
 @ApiTags('hsds')
 @Public()
+@UseInterceptors(OpenCorsInterceptor)
 @Controller('hsds')
 export class HsdsController {
   constructor(private readonly reader: HsdsReader) {}
@@ -36,7 +41,8 @@ export class HsdsController {
   info(): Json {
     return {
       version: '3.0',
-      profile: 'https://openreferraluk.org/',
+      // The Open Referral UK profile's documentation, as ORUK's own pages link it.
+      profile: ORUK_PROFILE_URL,
       openapi_url: '/docs-json',
     };
   }

@@ -29,6 +29,10 @@ export function platformTaxonomyTerms(): HsdsRecord[] {
     name: term.name,
     description: term.description,
     taxonomy_id: PLATFORM_TAXONOMY_ID,
+    // Open Referral UK: `taxonomy` names the taxonomy in use (by URI, as HSDS asks where
+    // possible) and `term` is the term itself.
+    taxonomy: NEED_SYSTEM,
+    term: term.name,
     language: 'en',
     term_uri: `${NEED_SYSTEM}/${term.code}`,
   }));
