@@ -26,6 +26,7 @@ import {
   isMove,
   referralOf,
   raceReferral,
+  type HistoryEntry,
   type RaceOutcome,
   type ScenarioContext,
 } from './support/referral-scenarios';
@@ -281,7 +282,17 @@ describe('scale-out: two instances of every service on one database, consumer gr
     const toService = (svc: string) =>
       referrals.filter((r) => deadlineIds.includes(r.id) === (svc === ids.deadlineService));
 
-    // The topic holds one event per history entry (by event id), whatever the relays republished.
+    // The events a referral's history implies: one per entry, plus the one coded summary for the
+    // GP record of a referral that closed (issued by whichever instance handled the closing event).
+    const eventNamesOf = (history: HistoryEntry[]) => [
+      ...history.map(eventNameOf),
+      ...(['completed', 'rejected', 'cancelled', 'failed'].includes(history.at(-1)?.to ?? '')
+        ? ['referral.gp-summary-issued']
+        : []),
+    ];
+
+    // The topic holds one event per history entry (by event id), whatever the relays republished,
+    // and one summary per closed referral.
     await eventually(
       async () => {
         const records = await lifecycleRecordsOf(new Set(all));
@@ -291,7 +302,7 @@ describe('scale-out: two instances of every service on one database, consumer gr
         });
         return names;
       },
-      all.map((id) => historyOfId.get(id)!.map(eventNameOf).sort()),
+      all.map((id) => eventNamesOf(historyOfId.get(id)!).sort()),
       'one event per history entry on the lifecycle topic',
       30_000,
     );
@@ -385,12 +396,12 @@ describe('scale-out: two instances of every service on one database, consumer gr
     }
 
     // Notifications: exactly one inbox item per event and recipient. New referrals and reminders
-    // go to the link workers; every answer, move and expiry goes back to the practice.
+    // go to the link workers; every answer, move and expiry goes back to the practice, and so does
+    // the one coded summary for the GP record of each referral that closed.
     const expectedInbox = (kinds: (name: string) => boolean) =>
       referrals
         .flatMap((r) =>
-          r.history
-            .map(eventNameOf)
+          eventNamesOf(r.history)
             .filter(kinds)
             .map((kind) => `${r.id} ${kind}`),
         )
