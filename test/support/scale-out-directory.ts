@@ -61,6 +61,7 @@ export async function registerRunDirectory(
           organization_id: directory.linkWorkers,
           name: `Scale-out ${id}`,
           description: 'Social prescribing link workers.',
+          url: 'https://scale-out.example.org/link-workers',
           status: 'active',
           attributes: [{ taxonomy_term_id: 'sp-need-loneliness' }],
         }),

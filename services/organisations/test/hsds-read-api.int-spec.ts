@@ -330,6 +330,7 @@ describe('HSDS read API (/hsds)', () => {
         organization_id: org,
         name: `Service ${name}`,
         description: 'Helps',
+        url: `https://${name}.example.org/`,
         status: 'active',
         attributes: [{ taxonomy_term_id: 'sp-need-debt' }],
       });

@@ -45,6 +45,7 @@ function service(n: number, pad = ''): Record<string, unknown> {
     id: `svc-${n}`,
     name: `Befriending service ${n}`,
     description: `Weekly visits and calls. ${pad}`,
+    url: `https://befriending-${n}.example.org/`,
     status: 'active',
     minimum_age: 18,
     organization: { id: `org-${n % 10}`, name: `Community Trust ${n % 10}`, description: 'A local charity' },
@@ -362,7 +363,11 @@ describe('HSDS bulk import (real database)', () => {
       );
       await writeFile(
         join(dir, 'services.csv'),
-        'id,organization_id,name,status,minimum_age\ncsv-svc-1,csv-org-1,Garden club,active,16\ncsv-svc-2,csv-org-1,xxx,active,\n',
+        'id,organization_id,name,status,minimum_age,url\n' +
+          'csv-svc-1,csv-org-1,Garden club,active,16,https://garden.example.org/club\n' +
+          'csv-svc-2,csv-org-1,xxx,active,,https://xxx.example.org/\n' +
+          // Open Referral UK requires service.url: a service without one is quarantined.
+          'csv-svc-3,csv-org-1,Allotments,active,,\n',
       );
       await writeFile(
         join(dir, 'service_at_locations.csv'),
@@ -382,7 +387,7 @@ describe('HSDS bulk import (real database)', () => {
         journal,
       });
       expect(report.status).toBe('completed');
-      expect(report.counts.services).toMatchObject({ created: 1, quarantined: 1 });
+      expect(report.counts.services).toMatchObject({ created: 1, quarantined: 2 });
       expect(report.counts.locations).toMatchObject({ created: 1, quarantined: 1 });
       expect(report.counts.service_at_locations).toMatchObject({ created: 1, quarantined: 1 });
       // A package naming its records by slugs: stored under their UUIDs, references too, slug kept.
@@ -408,11 +413,13 @@ describe('HSDS bulk import (real database)', () => {
         sp: expect.objectContaining({ slug: 'csv-svc-1' }),
       });
       const { items } = await journal.quarantinePage('csv-import', 10, 0);
-      expect(items.map((q) => [q.file, q.index, q.reasons[0]?.code])).toEqual([
-        ['locations.csv', 3, 'out-of-range'],
-        ['services.csv', 3, 'placeholder'],
-        ['service_at_locations.csv', 3, 'broken-reference'],
+      expect(items.map((q) => [q.file, q.index, q.reasons[0]?.code, q.reasons[0]?.field])).toEqual([
+        ['locations.csv', 3, 'out-of-range', 'longitude'],
+        ['services.csv', 3, 'placeholder', 'name'],
+        ['services.csv', 4, 'missing-required-field', 'url'],
+        ['service_at_locations.csv', 3, 'broken-reference', 'location_id'],
       ]);
+      expect(await store.find('services', 'csv-svc-3')).toBeNull();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -49,6 +49,7 @@ describe('directory management API (/v1/directory)', () => {
     organization_id: orgId,
     name: 'Test service',
     description: 'Helps',
+    url: 'https://test-service.example.org/',
     status: 'active',
     minimum_age: 18,
     attributes: [{ taxonomy_term_id: 'sp-need-debt' }],
@@ -300,7 +301,13 @@ describe('directory management API (/v1/directory)', () => {
         .send({ organization_id: orgId, status: 'open', colour: 'blue', attributes: [{}] })
         .expect(400);
       expect(shape.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(fieldsOf(shape.body)).toEqual(['attributes[0].taxonomy_term_id', 'colour', 'name', 'status']);
+      expect(fieldsOf(shape.body)).toEqual([
+        'attributes[0].taxonomy_term_id',
+        'colour',
+        'name',
+        'status',
+        'url',
+      ]);
       const rules = await request(t.http)
         .post('/v1/directory/services')
         .set('Authorization', await admin(orgId))
@@ -330,6 +337,35 @@ describe('directory management API (/v1/directory)', () => {
         .expect(422);
       expect(fieldsOf(refs.body)).toEqual(['attributes[0].taxonomy_term_id', 'organization_id']);
       expect(await Promise.all([count('services'), t.store.metadata.countDocuments({})])).toEqual(before);
+    });
+
+    it('refuses a service without a web url (Open Referral UK requires service.url), naming url', async () => {
+      const orgId = await registerOrg();
+      const serviceId = await publish(orgId);
+      const before = await Promise.all([count('services'), t.store.metadata.countDocuments({})]);
+      const { url: _omitted, ...withoutUrl } = serviceBody(orgId);
+      const created = await request(t.http)
+        .post('/v1/directory/services')
+        .set('Authorization', await admin(orgId))
+        .send(withoutUrl)
+        .expect(400);
+      expect(created.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(fieldsOf(created.body)).toEqual(['url']);
+      const updated = await request(t.http)
+        .put(`/v1/directory/services/${serviceId}`)
+        .set('Authorization', await admin(orgId))
+        .send(withoutUrl)
+        .expect(400);
+      expect(fieldsOf(updated.body)).toEqual(['url']);
+      const notWeb = await request(t.http)
+        .post('/v1/directory/services')
+        .set('Authorization', await admin(orgId))
+        .send(serviceBody(orgId, { url: 'ftp://files.example.org/service' }))
+        .expect(400);
+      expect(fieldsOf(notWeb.body)).toEqual(['url']);
+      expect(await Promise.all([count('services'), t.store.metadata.countDocuments({})])).toEqual(before);
+      const served = await request(t.http).get(`/hsds/services/${serviceId}`).expect(200);
+      expect(served.body).toMatchObject({ url: 'https://test-service.example.org/' });
     });
 
     it('refuses out-of-range coordinates and a broken link, and writes nothing', async () => {

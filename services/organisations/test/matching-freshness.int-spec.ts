@@ -332,6 +332,7 @@ describe('matching follows directory management and API imports at once', () => 
         organization_id: orgId('org-befriend-tees'),
         name: 'Lunch club',
         description: 'A weekly lunch club',
+        url: 'https://lunch-club.example.org/',
         status: 'active',
         attributes: [{ taxonomy_term_id: NEED }],
       })
@@ -373,6 +374,7 @@ describe('matching follows directory management and API imports at once', () => 
       id: serviceId,
       name: 'Imported befriending',
       description: 'Calls and visits',
+      url: 'https://imported-befriending.example.org/',
       status: 'active',
       organization_id: orgId('org-money-matters'),
       attributes: [{ id: `attr-${run}`, taxonomy_term_id: NEED }],

@@ -102,6 +102,70 @@ describe('Open Referral UK conformance (/hsds)', () => {
     }
   });
 
+  describe("ORUK's required query parameters (schema/openapi.json)", () => {
+    const ids = async (path: string): Promise<string[]> =>
+      ((await get(path)) as Page).contents.map((s) => String(s['id'])).sort();
+    const svcs = (...slugs: string[]): string[] => slugs.map(svcId).sort();
+
+    it('/services: search, page, per_page, taxonomy_term_id, taxonomy_id', async () => {
+      expect(await ids('/hsds/services?search=pantry')).toEqual(svcs('svc-food-support'));
+      expect((await get('/hsds/services?page=2&per_page=4')) as Page).toMatchObject({
+        page_number: 2,
+        size: 2,
+      });
+      expect(await ids('/hsds/services?taxonomy_term_id=sp-need-food')).toEqual(svcs('svc-food-support'));
+      expect((await get('/hsds/services?taxonomy_id=sp-needs')) as Page).toMatchObject({ total_items: 6 });
+    });
+
+    it('/services: minimum_age and maximum_age', async () => {
+      expect(await ids('/hsds/services?minimum_age=18')).toEqual(svcs('svc-befriending', 'svc-debt-advice'));
+      // No demo service states a maximum age: none has one at or below 120.
+      expect(await ids('/hsds/services?maximum_age=120')).toEqual([]);
+    });
+
+    it('/services: start_time, end_time and day match one schedule together', async () => {
+      expect(await ids('/hsds/services?day=SA')).toEqual(svcs('svc-walking-group'));
+      expect(await ids('/hsds/services?day=wednesday')).toEqual(
+        svcs('svc-link-workers', 'svc-befriending', 'svc-debt-advice', 'svc-carer-support'),
+      );
+      expect(await ids('/hsds/services?start_time=10:00')).toEqual(
+        svcs('svc-debt-advice', 'svc-walking-group', 'svc-food-support', 'svc-carer-support'),
+      );
+      expect(await ids('/hsds/services?end_time=15:00')).toEqual(
+        svcs('svc-walking-group', 'svc-food-support', 'svc-carer-support'),
+      );
+      expect(await ids('/hsds/services?start_time=10:00&end_time=15:00&day=WE')).toEqual(
+        svcs('svc-carer-support'),
+      );
+    });
+
+    it('/service_at_locations: the same filters, with postcode and proximity', async () => {
+      const sat = (await get('/hsds/service_at_locations?day=SA&taxonomy_id=sp-needs')) as Page;
+      expect(sat.contents.map((l) => l['service_id'])).toEqual([svcId('svc-walking-group')]);
+      const young = (await get('/hsds/service_at_locations?minimum_age=50')) as Page;
+      expect(young.contents.map((l) => l['service_id'])).toEqual([svcId('svc-befriending')]);
+      const near = (await get('/hsds/service_at_locations?postcode=TS1%202AD&proximity=50km&day=SA')) as Page;
+      expect(near.contents.map((l) => l['service_id'])).toEqual([svcId('svc-walking-group')]);
+    });
+
+    it('names every bad ORUK parameter in one 400', async () => {
+      const body = await get(
+        '/hsds/services?minimum_age=-1&maximum_age=old&start_time=25:00&end_time=9am&day=someday',
+        400,
+      );
+      const fields = ((body['errors'] ?? []) as Array<{ field: string }>).map((e) => e.field).sort();
+      expect(fields).toEqual(['day', 'end_time', 'maximum_age', 'minimum_age', 'start_time']);
+    });
+
+    it('/taxonomies and /taxonomy_terms page with page and per_page', async () => {
+      expect((await get('/hsds/taxonomies?page=1&per_page=1')) as Page).toMatchObject({ size: 1 });
+      expect((await get('/hsds/taxonomy_terms?page=2&per_page=2')) as Page).toMatchObject({
+        page_number: 2,
+        size: 2,
+      });
+    });
+  });
+
   it('CORS: error answers allow any origin too', async () => {
     await get('/hsds/services/00000000-0000-4000-8000-000000000000', 404);
     await get('/hsds/services?per_page=0', 400);

@@ -42,6 +42,7 @@ describe('two instances of the service on one database', () => {
     organization_id: orgId,
     name,
     description: 'Helps',
+    url: 'https://two-instances.example.org/service',
     status: 'active',
     attributes: [{ taxonomy_term_id: 'sp-need-debt' }],
     languages: [{ code: 'en' }],

@@ -133,7 +133,8 @@ const serviceFields = {
   name: Text(200),
   alternate_name: Type.Optional(Text(200)),
   description: Type.Optional(Text(5000)),
-  url: Type.Optional(Url),
+  // Required: the Open Referral UK profile the directory publishes requires `service.url`.
+  url: Url,
   email: Type.Optional(Email),
   status: Type.Unsafe<string>({
     type: 'string',

@@ -3,6 +3,7 @@ import type { Filter } from 'mongodb';
 import { DomainError, ValidationError } from '@sp/errors';
 import { SERVICE_SIGNALS, type ServiceSignalsReader } from '../signals/service-signals.port';
 import {
+  bydayPattern,
   containsPattern,
   distanceMeters,
   hsdsPage,
@@ -74,6 +75,14 @@ export class HsdsReader {
     }
     if (q.organizationId) and.push({ organization_id: recordIdOf('organizations', q.organizationId) });
     if (q.modifiedAfter) and.push({ 'sp.modifiedAt': { $gte: q.modifiedAfter } });
+    if (q.minimumAge !== undefined) and.push({ minimum_age: { $gte: q.minimumAge } });
+    if (q.maximumAge !== undefined) and.push({ maximum_age: { $lte: q.maximumAge } });
+    // Time and day filters match one schedule of the service together (opens, closes, day).
+    const schedule: Record<string, unknown> = {};
+    if (q.startTime) schedule['opens_at'] = { $gte: q.startTime };
+    if (q.endTime) schedule['closes_at'] = { $lte: q.endTime };
+    if (q.day) schedule['byday'] = { $regex: bydayPattern(q.day) };
+    if (Object.keys(schedule).length > 0) and.push({ schedules: { $elemMatch: schedule } });
     return { $and: and };
   }
 

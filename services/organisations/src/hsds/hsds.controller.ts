@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Public } from '@sp/identity';
-import { parseListQuery, type HsdsPage, type RawQuery } from './domain/hsds-query';
+import { ORUK_SERVICE_FILTERS, parseListQuery, type HsdsPage, type RawQuery } from './domain/hsds-query';
 import type { Json } from './domain/hsds-views';
 import { HsdsReader } from './hsds-reader';
 import { OpenCorsInterceptor } from './open-cors.interceptor';
@@ -17,6 +17,21 @@ const PAGE_QUERIES = [
     description: 'Items per page (1-200, default 50); `size` is accepted too',
   },
 ];
+
+const ORUK_QUERIES = [
+  { name: 'minimum_age', required: false, description: 'Services whose minimum_age is at least this' },
+  { name: 'maximum_age', required: false, description: 'Services whose maximum_age is at most this' },
+  { name: 'start_time', required: false, description: 'Services with a schedule opening at or after HH:MM' },
+  { name: 'end_time', required: false, description: 'Services with a schedule closing at or before HH:MM' },
+  { name: 'day', required: false, description: 'Services with a schedule on this day (MO-SU)' },
+];
+
+/** Open Referral UK's service filters (ORUK schema/openapi.json): ages, schedule times and day. */
+function orukQueries(): MethodDecorator {
+  return (target, key, descriptor) => {
+    for (const q of ORUK_QUERIES) ApiQuery(q)(target, key, descriptor);
+  };
+}
 
 function pageQueries(): MethodDecorator {
   return (target, key, descriptor) => {
@@ -54,10 +69,18 @@ export class HsdsController {
   @ApiQuery({ name: 'taxonomy_id', required: false })
   @ApiQuery({ name: 'organization_id', required: false })
   @ApiQuery({ name: 'modified_after', required: false, description: 'ISO 8601 date or date-time' })
+  @orukQueries()
   @pageQueries()
   services(@Query() raw: RawQuery): Promise<HsdsPage<Json>> {
     return this.reader.listServices(
-      parseListQuery(raw, ['search', 'taxonomyTermId', 'taxonomyId', 'organizationId', 'modifiedAfter']),
+      parseListQuery(raw, [
+        'search',
+        'taxonomyTermId',
+        'taxonomyId',
+        'organizationId',
+        'modifiedAfter',
+        ...ORUK_SERVICE_FILTERS,
+      ]),
     );
   }
 
@@ -72,8 +95,10 @@ export class HsdsController {
   @ApiOperation({ summary: 'Where listed services are delivered (paginated; nearest first with postcode)' })
   @ApiQuery({ name: 'search', required: false })
   @ApiQuery({ name: 'taxonomy_term_id', required: false })
+  @ApiQuery({ name: 'taxonomy_id', required: false })
   @ApiQuery({ name: 'organization_id', required: false })
   @ApiQuery({ name: 'modified_after', required: false })
+  @orukQueries()
   @ApiQuery({ name: 'postcode', required: false, description: 'UK postcode; results ordered nearest first' })
   @ApiQuery({ name: 'proximity', required: false, description: 'Meters (5000) or with a unit (5km)' })
   @pageQueries()
@@ -86,6 +111,7 @@ export class HsdsController {
         'organizationId',
         'modifiedAfter',
         'postcode',
+        ...ORUK_SERVICE_FILTERS,
       ]),
     );
   }

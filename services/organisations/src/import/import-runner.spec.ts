@@ -68,6 +68,7 @@ function service(n: number, extra: Record<string, unknown> = {}): Record<string,
     id: `svc-${n}`,
     name: `Service ${n}`,
     status: 'active',
+    url: `https://services.example.org/svc-${n}`,
     organization: organization(Math.floor(n / 2)),
     attributes: [
       {
@@ -137,6 +138,7 @@ describe('runImport (nested HSDS services)', () => {
       id: 'svc-1',
       name: 'Service 1',
       status: 'active',
+      url: 'https://services.example.org/svc-1',
       organization_id: 'org-0',
       attributes: [{ id: 'attr-1', taxonomy_term_id: 'term-debt' }],
       phones: [{ id: 'ph-1', number: '01642 000000' }],
@@ -218,8 +220,20 @@ describe('runImport (nested HSDS services)', () => {
     const store = new FakeStore();
     await importAll(store, [service(1)]);
     const { report, journal } = await importAll(store, [
-      { id: 'svc-9', name: 'Nine', status: 'active', organization_id: 'org-0' },
-      { id: 'svc-10', name: 'Ten', status: 'active', organization_id: 'org-missing' },
+      {
+        id: 'svc-9',
+        name: 'Nine',
+        status: 'active',
+        url: 'https://nine.example.org/',
+        organization_id: 'org-0',
+      },
+      {
+        id: 'svc-10',
+        name: 'Ten',
+        status: 'active',
+        url: 'https://ten.example.org/',
+        organization_id: 'org-missing',
+      },
     ]);
     expect(report.counts.services.created).toBe(1);
     expect(reasonsFor(journal, 'services', 'svc-10')).toEqual([
@@ -261,6 +275,7 @@ describe('runImport (nested HSDS services)', () => {
     expect(report.counts.services).toMatchObject({ created: 1, quarantined: 3 });
     expect(reasonsFor(journal, 'services', 'svc-a').map((r) => [r.field, r.code])).toEqual([
       ['name', 'missing-required-field'],
+      ['url', 'missing-required-field'], // Open Referral UK requires service.url
       ['minimum_age', 'bad-type'],
       ['phones[0].number', 'missing-required-field'],
     ]);
@@ -274,8 +289,8 @@ describe('runImport (nested HSDS services)', () => {
   it('quarantines what the store itself rejects and goes on', async () => {
     const store = new FakeStore();
     const { report, journal } = await importAll(store, [
-      { id: 'bad id', name: 'x y', status: 'active' },
-      { id: 'svc-ok', name: 'Fine', status: 'active' },
+      { id: 'bad id', name: 'x y', status: 'active', url: 'https://xy.example.org/' },
+      { id: 'svc-ok', name: 'Fine', status: 'active', url: 'https://fine.example.org/' },
     ]);
     expect(report.counts.services).toMatchObject({ created: 1, quarantined: 1 });
     expect(reasonsFor(journal, 'services', 'bad id')[0]?.code).toBe('bad-format');

@@ -1,5 +1,5 @@
 import { ValidationError } from '@sp/errors';
-import { distanceMeters, hsdsPage, parseListQuery } from './hsds-query';
+import { bydayPattern, distanceMeters, hsdsPage, ORUK_SERVICE_FILTERS, parseListQuery } from './hsds-query';
 
 function fields(fn: () => unknown): string[] {
   try {
@@ -12,6 +12,42 @@ function fields(fn: () => unknown): string[] {
 }
 
 describe('HSDS list queries', () => {
+  it('parses the Open Referral UK service filters: ages, schedule times and day', () => {
+    expect(
+      parseListQuery(
+        { minimum_age: '18', maximum_age: '65.5', start_time: '09:30:00', end_time: '17:00', day: 'monday' },
+        ORUK_SERVICE_FILTERS,
+      ),
+    ).toEqual({
+      page: 1,
+      perPage: 50,
+      minimumAge: 18,
+      maximumAge: 65.5,
+      startTime: '09:30',
+      endTime: '17:00',
+      day: 'MO',
+    });
+    expect(parseListQuery({ day: 'Tu' }, ORUK_SERVICE_FILTERS).day).toBe('TU');
+  });
+
+  it('names every bad Open Referral UK filter in one refusal', () => {
+    expect(
+      fields(() =>
+        parseListQuery(
+          { minimum_age: '-1', maximum_age: 'old', start_time: '25:00', end_time: '9am', day: 'someday' },
+          ORUK_SERVICE_FILTERS,
+        ),
+      ),
+    ).toEqual(['day', 'end_time', 'maximum_age', 'minimum_age', 'start_time']);
+  });
+
+  it('matches a day in an RFC 5545 BYDAY list, with or without an occurrence', () => {
+    expect(bydayPattern('MO').test('MO,TU,WE')).toBe(true);
+    expect(bydayPattern('FR').test('2MO,-1FR')).toBe(true);
+    expect(bydayPattern('TU').test('TH,SA')).toBe(false);
+    expect(bydayPattern('SU').test('SUN')).toBe(false);
+  });
+
   it('parses paging, filters, postcode and proximity in meters or km', () => {
     expect(
       parseListQuery(

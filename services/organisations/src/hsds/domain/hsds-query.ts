@@ -19,6 +19,51 @@ export interface ListQuery extends Paging {
   proximityMeters?: number;
   parentId?: string;
   topOnly?: boolean;
+  /** ORUK: services whose minimum_age is at least this. */
+  minimumAge?: number;
+  /** ORUK: services whose maximum_age is at most this. */
+  maximumAge?: number;
+  /** ORUK: services with a schedule opening at or after this time (HH:MM). */
+  startTime?: string;
+  /** ORUK: services with a schedule closing at or before this time (HH:MM). */
+  endTime?: string;
+  /** ORUK: services with a schedule on this day (RFC 5545 two-letter code, MO-SU). */
+  day?: string;
+}
+
+/** The Open Referral UK filters of /services and /service_at_locations (schema/openapi.json). */
+export const ORUK_SERVICE_FILTERS: ReadonlyArray<keyof ListQuery> = [
+  'minimumAge',
+  'maximumAge',
+  'startTime',
+  'endTime',
+  'day',
+];
+
+const TIME = /^([01]\d|2[0-3]):([0-5]\d)(:[0-5]\d)?$/;
+const DAYS: Readonly<Record<string, string>> = {
+  MO: 'MO',
+  TU: 'TU',
+  WE: 'WE',
+  TH: 'TH',
+  FR: 'FR',
+  SA: 'SA',
+  SU: 'SU',
+  MONDAY: 'MO',
+  TUESDAY: 'TU',
+  WEDNESDAY: 'WE',
+  THURSDAY: 'TH',
+  FRIDAY: 'FR',
+  SATURDAY: 'SA',
+  SUNDAY: 'SU',
+};
+
+/**
+ * A pattern matching an RFC 5545 BYDAY list (`MO,TU`, `2MO,-1FR`) that includes `day`, with or
+ * without an occurrence number.
+ */
+export function bydayPattern(day: string): RegExp {
+  return new RegExp(`(^|,)\\s*[+-]?\\d*${day}\\s*(,|$)`, 'i');
 }
 
 export type RawQuery = Record<string, unknown>;
@@ -119,6 +164,45 @@ export function parseListQuery(raw: RawQuery, allowed: ReadonlyArray<keyof ListQ
       if (v !== 'true' && v !== 'false') {
         problems.push({ field: 'top_only', code: 'invalid', message: 'top_only must be true or false' });
       } else query.topOnly = v === 'true';
+    }
+  }
+  if (allowed.includes('minimumAge') || allowed.includes('maximumAge')) {
+    for (const [name, key] of [
+      ['minimum_age', 'minimumAge'],
+      ['maximum_age', 'maximumAge'],
+    ] as const) {
+      const v = text(name);
+      if (v === undefined) continue;
+      const n = Number(v);
+      if (!/^\d{1,3}(\.\d+)?$/.test(v.trim()) || !Number.isFinite(n) || n > 150) {
+        problems.push({ field: name, code: 'invalid', message: `${name} must be an age in years (0-150)` });
+      } else query[key] = n;
+    }
+  }
+  if (allowed.includes('startTime') || allowed.includes('endTime')) {
+    for (const [name, key] of [
+      ['start_time', 'startTime'],
+      ['end_time', 'endTime'],
+    ] as const) {
+      const v = text(name);
+      if (v === undefined) continue;
+      const m = TIME.exec(v.trim());
+      if (!m) {
+        problems.push({ field: name, code: 'invalid', message: `${name} must be a time of day, HH:MM` });
+      } else query[key] = `${m[1]}:${m[2]}`;
+    }
+  }
+  if (allowed.includes('day')) {
+    const v = text('day');
+    if (v !== undefined) {
+      const code = DAYS[v.trim().toUpperCase()];
+      if (!code) {
+        problems.push({
+          field: 'day',
+          code: 'invalid',
+          message: 'day must be a day of the week: MO, TU, WE, TH, FR, SA, SU (or its English name)',
+        });
+      } else query.day = code;
     }
   }
   if (allowed.includes('postcode')) {

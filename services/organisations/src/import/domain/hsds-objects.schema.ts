@@ -299,7 +299,9 @@ export const HSDS_OBJECTS: Readonly<Record<HsdsObjectName, HsdsObjectSpec>> = {
     },
   },
   service: {
-    required: ['id', 'name', 'status'],
+    // `url` is not required by HSDS 3.0 but by the Open Referral UK profile the directory
+    // publishes (docs/directory.md#open-referral-uk): a service without it is quarantined.
+    required: ['id', 'name', 'status', 'url'],
     fields: {
       id: { type: 'string', format: 'uuid' },
       organization_id: { type: 'string', format: 'uuid' },

@@ -17,6 +17,12 @@ describe('validateHsdsObject', () => {
     expect(service).not.toHaveProperty('email');
   });
 
+  it('quarantines a service without url: Open Referral UK requires it', () => {
+    expect(codes(validateHsdsObject('service', { id: 'svc-1', name: 'Walk', status: 'active' }, ''))).toEqual(
+      [['url', 'missing-required-field']],
+    );
+  });
+
   it('names every failing field with its code', () => {
     const reasons = validateHsdsObject(
       'service',
@@ -114,6 +120,7 @@ describe('decomposeService', () => {
       id: 'svc-1',
       name: 'S',
       status: 'active',
+      url: 'https://s.example.org/',
       organization_id: 'org-a',
       organization: { id: 'org-b', name: 'B', description: 'b' },
       service_at_locations: [
