@@ -50,11 +50,25 @@ describe('Open Referral UK conformance (/hsds)', () => {
   });
 
   it('declares HSDS 3.0 and the Open Referral UK profile by its documented URL', async () => {
-    expect(await get('/hsds')).toEqual({
+    const about = await get('/hsds');
+    expect(about).toEqual({
       version: '3.0',
       profile: 'https://open-referral-uk-profile.readthedocs.io/en/latest/',
-      openapi_url: '/docs-json',
+      openapi_url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/docs-json$/),
     });
+    // ORUK's openapi.json: `profile` and `openapi_url` are URIs (absolute); the URL answers the API.
+    const openapi = await request(t.http)
+      .get(new URL(String(about['openapi_url'])).pathname)
+      .expect(200);
+    expect(openapi.body).toMatchObject({ openapi: expect.stringMatching(/^3\./) });
+    expect(Object.keys((openapi.body as { paths: Json }).paths)).toEqual(
+      expect.arrayContaining([
+        '/hsds/services',
+        '/hsds/services/{id}',
+        '/hsds/taxonomies',
+        '/hsds/taxonomy_terms',
+      ]),
+    );
   });
 
   it('the profile defect handled is exactly the documented one (requirements of undefined properties)', () => {

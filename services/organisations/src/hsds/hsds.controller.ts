@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, UseInterceptors } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Public } from '@sp/identity';
 import { ORUK_SERVICE_FILTERS, parseListQuery, type HsdsPage, type RawQuery } from './domain/hsds-query';
@@ -53,12 +53,13 @@ export class HsdsController {
 
   @Get()
   @ApiOperation({ summary: 'About this API: HSDS version and profile' })
-  info(): Json {
+  info(@Req() req: { protocol: string; get(name: string): string | undefined }): Json {
     return {
       version: '3.0',
       // The Open Referral UK profile's documentation, as ORUK's own pages link it.
       profile: ORUK_PROFILE_URL,
-      openapi_url: '/docs-json',
+      // An absolute URL (ORUK's openapi.json: format uri), on the host the caller reached.
+      openapi_url: `${req.protocol}://${req.get('host') ?? 'localhost'}/docs-json`,
     };
   }
 
