@@ -18,8 +18,8 @@ export const SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING = '871731000000106';
 
 const CODE_SYSTEM_BASE = 'https://socialprescribing.example.org/CodeSystem';
 
-/** Our need taxonomy (codes in domain/need-taxonomy.ts), used in ServiceRequest.reasonCode. */
-export const NEED_SYSTEM = `${CODE_SYSTEM_BASE}/need`;
+/** Our need taxonomy (published with the need mapping in @sp/contracts), in ServiceRequest.reasonCode. */
+export { NEED_SYSTEM } from '@sp/contracts';
 /** Reasons for rejected, cancelled, on-hold and failed (REFERRAL_REASON_CODES), in Task.statusReason. */
 export const REASON_SYSTEM = `${CODE_SYSTEM_BASE}/referral-status-reason`;
 /** Coded outcomes in Task.output (what was done), and the output types below. */
