@@ -7,3 +7,10 @@ export { GroupCommit } from './group-commit';
 export type { BatchWriter, GroupCommitOptions } from './group-commit';
 export { DEFAULT_TRANSACTION_OPTIONS, inTransaction } from './transaction';
 export type { TransactionClient } from './transaction';
+export {
+  DEFAULT_TRANSACTION_ATTEMPTS,
+  DEFAULT_WRITE_ATTEMPTS,
+  retryOnConflict,
+  runInTransaction,
+} from './retrying-transaction';
+export type { TransactionPolicy } from './retrying-transaction';

@@ -4,8 +4,7 @@ import type { Connection } from 'mongoose';
 import { createEnvelope, type EventContract } from '@sp/contracts';
 import { DomainError, ValidationError } from '@sp/errors';
 import { eventMetaFromContext, outboxInsertFields, outboxUpdate, type OutboxRelay } from '@sp/messaging';
-import { collectionOf, isDuplicateKeyError } from '@sp/persistence';
-import { runInTransaction } from '../shared/transactions';
+import { collectionOf, isDuplicateKeyError, runInTransaction } from '@sp/persistence';
 import { directoryEventsFor } from './domain/directory-events';
 import {
   canonicalJson,

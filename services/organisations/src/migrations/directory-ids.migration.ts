@@ -4,11 +4,10 @@ import type { Connection } from 'mongoose';
 import { createEnvelope, isUuid, type EventContract } from '@sp/contracts';
 import { DomainError } from '@sp/errors';
 import { eventMetaFromContext, outboxEntriesFor } from '@sp/messaging';
-import { collectionOf, isDuplicateKeyError } from '@sp/persistence';
+import { collectionOf, isDuplicateKeyError, runInTransaction } from '@sp/persistence';
 import { directoryEventsFor } from '../hsds/domain/directory-events';
 import type { StoredRecord } from '../hsds/domain/hsds-record';
 import type { HsdsTable } from '../hsds/hsds-store.port';
-import { runInTransaction } from '../shared/transactions';
 import {
   rekeyFields,
   rekeyHsdsDocument,

@@ -4,7 +4,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { createEnvelope, ServiceCapacityChangedV1, type EventEnvelope } from '@sp/contracts';
 import { DomainError } from '@sp/errors';
 import { eventMetaFromContext, OutboxRelay, saveWithEvents } from '@sp/messaging';
-import { MONGO_CONNECTION } from '@sp/persistence';
+import { MONGO_CONNECTION, runInTransaction } from '@sp/persistence';
 import {
   capacityFingerprint,
   capacitySignals,
@@ -16,7 +16,6 @@ import {
   ServiceCapacityRepository,
   type ServiceCapacityDocument,
 } from '../capacity/service-capacity.repository';
-import { runInTransaction } from '../shared/transactions';
 import { submittedPerDay, trustAggregate } from '../trust/domain/trust-signals';
 import { ServiceTrustRepository } from '../trust/service-trust.repository';
 import { DirectoryChanges } from './directory-changes';

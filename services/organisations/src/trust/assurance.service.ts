@@ -9,7 +9,7 @@ import {
 } from '@sp/contracts';
 import { DomainError } from '@sp/errors';
 import { eventMetaFromContext, OutboxRelay, saveWithEvents } from '@sp/messaging';
-import { retryOnConflict } from '../shared/transactions';
+import { retryOnConflict } from '@sp/persistence';
 import { DirectoryChanges } from '../signals/directory-changes';
 import { DirectoryLookup } from '../signals/directory-lookup';
 import {

@@ -1,20 +1,17 @@
+// Transactions that re-decide on conflict a bounded number of times, then fail with the caller's
+// coded error (a 409 the client may retry), unlike `inTransaction`, which leaves retries to the
+// driver's `withTransaction` (up to 120 s). Use this where a caller must be told, quickly and with
+// a stable code, that concurrent writers kept winning.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ClientSession, TransactionOptions } from 'mongodb';
-import type { Connection } from 'mongoose';
-import { isDuplicateKeyError } from '@sp/persistence';
+import type { ClientSession } from 'mongodb';
+import { isDuplicateKeyError } from './duplicate-key';
+import { DEFAULT_TRANSACTION_OPTIONS, type TransactionClient } from './transaction';
 
 /** Attempts of one transaction before the caller's conflict error is thrown. */
 export const DEFAULT_TRANSACTION_ATTEMPTS = 10;
 
 /** Attempts of one optimistic (revision-conditional) read-decide-write. */
 export const DEFAULT_WRITE_ATTEMPTS = 10;
-
-// Snapshot reads, majority commit, on the primary: what a read-decide-write needs on a replica set.
-const TRANSACTION_OPTIONS: TransactionOptions = {
-  readConcern: { level: 'snapshot' },
-  writeConcern: { w: 'majority' },
-  readPreference: 'primary',
-};
 
 export interface TransactionPolicy {
   /** Error thrown when every attempt lost to a concurrent writer (give it a stable, retriable code). */
@@ -40,15 +37,16 @@ export interface TransactionPolicy {
  * else (notifications, relay kicks) for after this returns. Any other error aborts and is rethrown.
  */
 export async function runInTransaction<T>(
-  connection: Connection,
+  client: TransactionClient,
   work: (session: ClientSession) => Promise<T>,
   policy: TransactionPolicy,
 ): Promise<T> {
   const maxAttempts = policy.maxAttempts ?? DEFAULT_TRANSACTION_ATTEMPTS;
-  const session = connection.getClient().startSession();
+  const driver = 'getClient' in client ? client.getClient() : client;
+  const session = driver.startSession();
   try {
     for (let attempt = 1; ; attempt += 1) {
-      session.startTransaction(TRANSACTION_OPTIONS);
+      session.startTransaction(DEFAULT_TRANSACTION_OPTIONS);
       try {
         const result = await work(session);
         await commit(session);
