@@ -50,13 +50,13 @@ describe('contractRegistry', () => {
     expect(contractRegistry.get('org.socialprescribing.referral.gp-summary-issued.v1')?.topic).toBe(
       Topics.referralLifecycle,
     );
-    expect(contractRegistry.all()).toHaveLength(25);
+    expect(contractRegistry.all()).toHaveLength(28);
     expect(
       contractRegistry
         .topics()
         .map((t) => t.name)
         .sort(),
-    ).toEqual(['sp.organisations.directory.v1', 'sp.referrals.lifecycle.v1']);
+    ).toEqual(['sp.organisations.directory.v1', 'sp.referrals.lifecycle.v1', 'sp.referrals.teams.v1']);
     expect(contractRegistry.get('org.socialprescribing.nope.v1')).toBeUndefined();
   });
 

@@ -157,3 +157,25 @@ export {
   sdohCategory,
 } from './needs';
 export type { NeedCode, NeedTerm, SnomedNeedRow, SdohCategoryRow } from './needs';
+export {
+  ReferralAssignedV1Schema,
+  ReferralAssignedV1,
+  ASSIGNMENT_ACTIONS,
+  REASSIGNMENT_REASON_CODES,
+} from './events/referral.assigned.v1.event';
+export type {
+  ReferralAssignedV1Data,
+  AssignmentAction,
+  ReassignmentReasonCode,
+} from './events/referral.assigned.v1.event';
+export {
+  ReferralFirstContactMadeV1Schema,
+  ReferralFirstContactMadeV1,
+  CONTACT_METHODS,
+} from './events/referral.first-contact-made.v1.event';
+export type {
+  ReferralFirstContactMadeV1Data,
+  ContactMethod,
+} from './events/referral.first-contact-made.v1.event';
+export { TeamCaseloadChangedV1Schema, TeamCaseloadChangedV1 } from './events/team.caseload-changed.v1.event';
+export type { TeamCaseloadChangedV1Data } from './events/team.caseload-changed.v1.event';

@@ -5,6 +5,9 @@ import { OrganisationReinstatedV1 } from './events/organisation.reinstated.v1.ev
 import { OrganisationSuspendedV1 } from './events/organisation.suspended.v1.event';
 import { OrganisationUnverifiedV1 } from './events/organisation.unverified.v1.event';
 import { OrganisationVerifiedV1 } from './events/organisation.verified.v1.event';
+import { ReferralAssignedV1 } from './events/referral.assigned.v1.event';
+import { ReferralFirstContactMadeV1 } from './events/referral.first-contact-made.v1.event';
+import { TeamCaseloadChangedV1 } from './events/team.caseload-changed.v1.event';
 import { ReferralAcceptedV1 } from './events/referral.accepted.v1.event';
 import { ReferralCancelledV1 } from './events/referral.cancelled.v1.event';
 import { ReferralCompletedV1 } from './events/referral.completed.v1.event';
@@ -34,12 +37,14 @@ export const platformContracts: EventContract[] = [
   OrganisationUnverifiedV1 as EventContract,
   OrganisationVerifiedV1 as EventContract,
   ReferralAcceptedV1 as EventContract,
+  ReferralAssignedV1 as EventContract,
   ReferralCancelledV1 as EventContract,
   ReferralCompletedV1 as EventContract,
   ReferralConsentWithdrawnV1 as EventContract,
   ReferralEnteredInErrorV1 as EventContract,
   ReferralExpiredV1 as EventContract,
   ReferralFailedV1 as EventContract,
+  ReferralFirstContactMadeV1 as EventContract,
   ReferralGpSummaryIssuedV1 as EventContract,
   ReferralOnwardCreatedV1 as EventContract,
   ReferralPutOnHoldV1 as EventContract,
@@ -53,6 +58,7 @@ export const platformContracts: EventContract[] = [
   ServicePublishedV2 as EventContract,
   ServiceUpdatedV1 as EventContract,
   ServiceWithdrawnV1 as EventContract,
+  TeamCaseloadChangedV1 as EventContract,
 ];
 
 export const contractRegistry = new ContractRegistry(platformContracts);

@@ -16,6 +16,13 @@ export const Topics = {
       'Facts about referrals as they move through their lifecycle (submitted, accepted, declined, completed...).',
     key: 'referral id (referralId): all events of one referral land on one partition, in order',
   },
+  teams: {
+    name: 'sp.referrals.teams.v1',
+    partitions: 3,
+    description:
+      "Facts about receiving organisations' teams: how much of their workers' caseload limits is taken (no person, no patient).",
+    key: "organisation id (organisationId): one organisation's team figures stay in order",
+  },
   directory: {
     name: 'sp.organisations.directory.v1',
     partitions: 6,

@@ -1,5 +1,5 @@
-export { ROLES, isRole, assertSameOrganisation } from './principal';
-export type { Role, Principal } from './principal';
+export { ROLES, TEAM_ROLES, isRole, isTeamRole, assertSameOrganisation } from './principal';
+export type { Role, Principal, Person, TeamRole } from './principal';
 export { TokenIssuer, TOKEN_ALG, ACCESS_TOKEN_TYP } from './token-issuer';
 export type { TokenIssuerOptions, IssuedToken } from './token-issuer';
 export { TokenVerifier } from './token-verifier';

@@ -3,13 +3,40 @@ import { DomainError, ErrorCodes } from '@sp/errors';
 export const ROLES = ['referrer', 'link-worker', 'provider', 'ops'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Who is calling: an API client acting for one organisation, with one role. */
+/** A person's role within their organisation's team (link-worker team, VCS team). */
+export const TEAM_ROLES = ['worker', 'team-lead'] as const;
+export type TeamRole = (typeof TEAM_ROLES)[number];
+
+/**
+ * The human behind a request, when the token came from an organisation's identity provider
+ * (OIDC) rather than from our client-credentials endpoint. Staff identity, not patient data.
+ */
+export interface Person {
+  /** The identity provider's subject identifier (stable per person per issuer). */
+  sub: string;
+  /** The issuer that vouched for the person (`iss`). */
+  issuer: string;
+  /** Display name from the token, when the issuer sends one. */
+  name?: string;
+  teamRole: TeamRole;
+}
+
+/**
+ * Who is calling: an API client acting for one organisation, with one role; for a person signed
+ * in through their organisation's identity provider, also the person (clientId is then the
+ * portal application the person signed in to: `azp` / `client_id`).
+ */
 export interface Principal {
   clientId: string;
   organisationId: string;
   odsCode?: string;
   role: Role;
   scopes: string[];
+  person?: Person;
+}
+
+export function isTeamRole(value: unknown): value is TeamRole {
+  return typeof value === 'string' && (TEAM_ROLES as readonly string[]).includes(value);
 }
 
 export function isRole(value: unknown): value is Role {
