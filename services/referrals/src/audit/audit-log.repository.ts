@@ -11,7 +11,7 @@ import { BatchedInserter, collectionOf, MONGO_CONNECTION } from '@sp/persistence
 export type AuditOutcome = 'allowed' | 'denied' | 'refused';
 
 export interface AuditEntry {
-  actor: { clientId: string; organisationId: string; role: string };
+  actor: { clientId: string; organisationId: string; role: string; person?: { sub: string; name?: string } };
   /** referral.create | referral.create.replayed | referral.read | referral.search | referral.history | referral.<action> | referral.claim | referral.onward | referral.reroute | referral.consent-withdrawal | referral.expire | referral.remind | ... */
   action: string;
   referralId: string;

@@ -8,6 +8,15 @@ export interface Actor {
   organisationId: string;
   odsCode?: string;
   role: 'referrer' | 'link-worker' | 'provider' | 'ops';
+  /** The signed-in person, when the token came from an organisation's identity provider. */
+  person?: ActingPerson;
+}
+
+/** A member of staff acting through their organisation (staff identity, never patient data). */
+export interface ActingPerson {
+  sub: string;
+  name?: string;
+  teamRole: 'worker' | 'team-lead';
 }
 
 export interface IntakeFacts {

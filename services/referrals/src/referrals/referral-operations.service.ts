@@ -10,11 +10,8 @@ import type { Actor } from '../domain/referral-intake.rules';
 import { isServiceListed, meetsNeeds, targetServiceProblems } from '../domain/service-eligibility';
 import { ACTION_TARGET, transitionRefusal, type Action } from '../domain/task-lifecycle';
 import { audited } from './audited';
-import {
-  actorRef,
-  validationFailure,
-  type CreateReferralUseCase,
-} from './create-referral/create-referral.use-case';
+import { actorRef } from './actor-ref';
+import { validationFailure, type CreateReferralUseCase } from './create-referral/create-referral.use-case';
 import type { OnwardReferralUseCase, OnwardResult } from './onward-referral/onward-referral.use-case';
 import { guardChange, type ReferralAccessPolicy } from './referral-access.policy';
 import { ReferralErrors } from './referral-errors';

@@ -15,6 +15,8 @@ export interface ActorRef {
   clientId: string;
   organisationId: string;
   role: 'referrer' | 'link-worker' | 'provider' | 'ops' | 'system';
+  /** The person who acted, when signed in through their organisation's identity provider. */
+  person?: { sub: string; name?: string };
 }
 
 /** A coding as a client sent it (system and code; display kept for reading back, never in events). */

@@ -6,7 +6,7 @@ const iso = (d: Date | string | undefined): string | undefined =>
 export interface ReferralHistoryView {
   version: number;
   at: string;
-  by: { organisationId: string; role: string };
+  by: { organisationId: string; role: string; person?: { sub: string; name?: string } };
   action: string;
   from: string | null;
   to: string;
@@ -64,7 +64,11 @@ export function toHistoryView(r: ReferralDocument): ReferralHistoryView[] {
   return r.history.map((h) => ({
     version: h.version,
     at: new Date(h.at).toISOString(),
-    by: { organisationId: h.by.organisationId, role: h.by.role },
+    by: {
+      organisationId: h.by.organisationId,
+      role: h.by.role,
+      ...(h.by.person ? { person: { ...h.by.person } } : {}),
+    },
     action: h.action,
     from: h.from,
     to: h.to,

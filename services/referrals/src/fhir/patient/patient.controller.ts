@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '@sp/errors';
 import { CurrentPrincipal, Roles, type Principal } from '@sp/identity';
 import type { AuditLogRepository } from '../../audit/audit-log.repository';
-import { actorRef } from '../../referrals/create-referral/create-referral.use-case';
+import { actorRef } from '../../referrals/actor-ref';
 import type { ReferralDocument } from '../../referrals/referral.entity';
 import { REFERRAL_OPERATIONS, type ReferralOperations } from '../../referrals/referral-operations';
 import { FhirHttpInterceptor } from '../fhir-http';

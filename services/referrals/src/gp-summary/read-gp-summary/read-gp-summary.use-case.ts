@@ -2,7 +2,7 @@ import { DomainError } from '@sp/errors';
 import type { AuditLogRepository } from '../../audit/audit-log.repository';
 import type { Actor } from '../../domain/referral-intake.rules';
 import { partiesOf } from '../../domain/referral-access';
-import { actorRef } from '../../referrals/create-referral/create-referral.use-case';
+import { actorRef } from '../../referrals/actor-ref';
 import type { ReferralDocument } from '../../referrals/referral.entity';
 import type { ReferralRepository } from '../../referrals/referral.repository';
 import { summaryReaders, type GpSummary } from '../domain/gp-summary';

@@ -1,3 +1,4 @@
+import { actorRef } from '../actor-ref';
 import { createHash, randomUUID } from 'node:crypto';
 import { ValidationError, type FieldProblem } from '@sp/errors';
 import { outboxInsertFields, type OutboxRelay } from '@sp/messaging';
@@ -20,10 +21,6 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 export interface DeadlineSettings {
   deadlineHours: number;
   reminderBeforeHours: number;
-}
-
-export function actorRef(actor: Actor): ActorRef {
-  return { clientId: actor.clientId, organisationId: actor.organisationId, role: actor.role };
 }
 
 /** Field problems from the directory replica are 422 (well-formed, but the target cannot take it); others 400. */

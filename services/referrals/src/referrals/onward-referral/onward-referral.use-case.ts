@@ -12,8 +12,8 @@ import type { Actor } from '../../domain/referral-intake.rules';
 import { targetServiceProblems, type ReplicaService } from '../../domain/service-eligibility';
 import { ACTIVE_STATUSES, type Party } from '../../domain/task-lifecycle';
 import { audited } from '../audited';
+import { actorRef } from '../actor-ref';
 import {
-  actorRef,
   fingerprint,
   newReferralDocument,
   validationFailure,

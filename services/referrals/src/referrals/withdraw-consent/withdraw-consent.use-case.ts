@@ -4,7 +4,7 @@ import type { DeadlineQueue } from '../../deadline/deadline.queue';
 import type { Actor } from '../../domain/referral-intake.rules';
 import { isTerminal } from '../../domain/task-lifecycle';
 import { audited } from '../audited';
-import { actorRef } from '../create-referral/create-referral.use-case';
+import { actorRef } from '../actor-ref';
 import { guardChange, type ReferralAccessPolicy } from '../referral-access.policy';
 import { ReferralErrors } from '../referral-errors';
 import { consentWithdrawnEvent, statusChangeEvent } from '../referral-events';
