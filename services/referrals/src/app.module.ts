@@ -31,6 +31,7 @@ import {
   gpSummaryProviders,
 } from './gp-summary/gp-summary.wiring';
 import { ServiceConfigSchema, type ServiceConfig } from './service.config';
+import { caseRecordControllers, caseRecordProviders } from './case-record/case-record.wiring';
 
 /** Redis in readiness, deadline queue depths in /metrics. */
 @Injectable()
@@ -82,10 +83,12 @@ const deadlineSettings = (config: ServiceConfig) => ({
     DirectoryEventsConsumer,
     ...fhirControllers,
     ...gpSummaryControllers,
+    ...caseRecordControllers,
   ],
   providers: [
     ...fhirProviders,
     ...gpSummaryProviders,
+    ...caseRecordProviders,
     MongoReadiness,
     ReferralRepository,
     AuditLogRepository,
