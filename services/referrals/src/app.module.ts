@@ -32,6 +32,11 @@ import {
 } from './gp-summary/gp-summary.wiring';
 import { ServiceConfigSchema, type ServiceConfig } from './service.config';
 import { caseRecordControllers, caseRecordProviders } from './case-record/case-record.wiring';
+import {
+  CASELOAD_OUTBOX_COLLECTION,
+  caseloadControllers,
+  caseloadProviders,
+} from './caseload/caseload.wiring';
 
 /** Redis in readiness, deadline queue depths in /metrics. */
 @Injectable()
@@ -75,7 +80,9 @@ const deadlineSettings = (config: ServiceConfig) => ({
       inject: [SERVICE_CONFIG],
       useUrl: (config: ServiceConfig) => config.MONGO_URL,
     }),
-    OutboxRelayModule.forRoot({ collections: ['referrals', GP_SUMMARY_OUTBOX_COLLECTION] }),
+    OutboxRelayModule.forRoot({
+      collections: ['referrals', GP_SUMMARY_OUTBOX_COLLECTION, CASELOAD_OUTBOX_COLLECTION],
+    }),
   ],
   controllers: [
     ReferralsController,
@@ -84,11 +91,13 @@ const deadlineSettings = (config: ServiceConfig) => ({
     ...fhirControllers,
     ...gpSummaryControllers,
     ...caseRecordControllers,
+    ...caseloadControllers,
   ],
   providers: [
     ...fhirProviders,
     ...gpSummaryProviders,
     ...caseRecordProviders,
+    ...caseloadProviders,
     MongoReadiness,
     ReferralRepository,
     AuditLogRepository,

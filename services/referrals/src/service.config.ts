@@ -42,6 +42,13 @@ export const ServiceConfigSchema = Type.Object({
     description:
       'How long before the response deadline the referral.reminder-due event is emitted (fractions allowed; 0 = at the deadline)',
   }),
+  FIRST_CONTACT_TARGET_DAYS: Type.Number({
+    exclusiveMinimum: 0,
+    maximum: 365,
+    default: 7,
+    description:
+      'Days after a referral was accepted or assigned by which someone should have reached the patient; after that, with no first contact, GET /v1/caseload marks it overdue (fractions allowed)',
+  }),
 });
 
 export type ServiceConfig = Static<typeof ServiceConfigSchema>;

@@ -52,6 +52,28 @@ export interface ReferralHistoryEntry {
   reason?: { code: ReferralReasonCode; text?: string };
   /** Child referral id for onward-created. */
   childReferralId?: string;
+  /** assigned | reassigned | unassigned: who holds the referral now and who did before, and why. */
+  assignment?: AssignmentChange;
+}
+
+/** A change of who holds a referral within the owning organisation (a history entry's detail). */
+export interface AssignmentChange {
+  /** The assignment version after the change (1, 2, 3... per referral). */
+  version: number;
+  assignee?: { sub: string; name?: string };
+  previousAssignee?: { sub: string; name?: string };
+  /** REASSIGNMENT_REASON_CODES (@sp/contracts); the free text stays here, never in an event. */
+  reason?: { code: string; text?: string };
+}
+
+/** The person of the owning organisation who holds the referral (its case) now. */
+export interface ReferralAssignment {
+  assigneeSub: string;
+  assigneeName?: string;
+  assignedAt: Date;
+  assignedBy: ActorRef;
+  /** Assignment version (counts every assign, reassign and unassign of this referral). */
+  version: number;
 }
 
 /** A coded concept as the referrer sent it (FHIR CodeableConcept): codings, and text if any. */
@@ -111,6 +133,17 @@ export interface ReferralDocument {
   outcome?: { codes: string[]; note?: string; activities?: ResultingActivity[] };
   /** ONS4 at start and follow-up. */
   wellbeing?: { baseline?: Ons4; followUp?: Ons4 };
+  /**
+   * When the patient was first reached (the first `reached` contact's time, case record). Set
+   * once; later contacts and corrections leave it.
+   */
+  firstContactAt?: Date;
+  /**
+   * Case record: the end of the earliest due day among the support plan's open (planned or
+   * in-progress) actions; absent when none is open. Maintained with the actions (same
+   * transaction); the caseload's overdue filter reads it.
+   */
+  planNextDueAt?: Date;
   /** Response deadline: rejected with no-response if neither accepted nor rejected by then. */
   respondBy: Date;
   /** When the reminder is due. */
@@ -130,6 +163,13 @@ export interface ReferralDocument {
   createdAt: Date;
   updatedAt: Date;
   history: ReferralHistoryEntry[];
+  /**
+   * Who holds the referral in the owning organisation; null once unassigned (absent: never
+   * assigned). The last assignment version is kept in `assignmentVersion`.
+   */
+  assignment?: ReferralAssignment | null;
+  /** Assignment changes so far (the version of the latest assign, reassign or unassign). */
+  assignmentVersion?: number;
   outbox: OutboxEntry[];
   /** True while the outbox holds entries the relay has not published (set with outboxInsertFields / outboxUpdate). */
   outboxPending?: boolean;

@@ -1,4 +1,4 @@
-import type { ReferralDocument } from './referral.entity';
+import type { ReferralDocument, ReferralHistoryEntry } from './referral.entity';
 
 const iso = (d: Date | string | undefined): string | undefined =>
   d === undefined ? undefined : new Date(d).toISOString();
@@ -12,6 +12,8 @@ export interface ReferralHistoryView {
   to: string;
   reason?: { code: string; text?: string };
   childReferralId?: string;
+  /** assigned | reassigned | unassigned: to whom, from whom, why. */
+  assignment?: ReferralHistoryEntry['assignment'];
 }
 
 export interface ChildSummaryView {
@@ -74,6 +76,7 @@ export function toHistoryView(r: ReferralDocument): ReferralHistoryView[] {
     to: h.to,
     ...(h.reason ? { reason: h.reason } : {}),
     ...(h.childReferralId ? { childReferralId: h.childReferralId } : {}),
+    ...(h.assignment ? { assignment: h.assignment } : {}),
   }));
 }
 

@@ -1,5 +1,10 @@
 import type { Actor } from '../../domain/referral-intake.rules';
-import { decideAssignment, maySetCaseloadLimit, type AssigneeFacts } from './assignment.rules';
+import {
+  decideAssignment,
+  maySetCaseloadLimit,
+  type AssigneeFacts,
+  type AssignmentRequest,
+} from './assignment.rules';
 
 const org = 'org-lw';
 const lead: Actor = {
@@ -34,9 +39,9 @@ describe('decideAssignment', () => {
     });
   });
 
-  it.each([
+  it.each<[string, string | undefined, AssignmentRequest]>([
     ['assign someone else', undefined, { assigneeSub: 'bea' }],
-    ['take over a colleague’s referral', 'bea', { assigneeSub: 'ali', reasonCode: 'leave' as const }],
+    ['take over a colleague’s referral', 'bea', { assigneeSub: 'ali', reasonCode: 'leave' }],
     ['unassign a colleague', 'bea', {}],
   ])('refuses a worker who tries to %s (team lead required)', (_what, current, request) => {
     const decision = decideAssignment(ali, current, request, on(request.assigneeSub ?? 'x'));
