@@ -46,6 +46,13 @@ export const CommonConfigSchema = Type.Object({
     minLength: 1,
     description: 'Expected `aud` of access tokens',
   }),
+  OIDC_ISSUERS: Type.String({
+    default: '[]',
+    minLength: 2,
+    expectation: 'a JSON array of OIDC issuers (see docs/identity.md)',
+    description:
+      'Identity providers whose OIDC access tokens (people signed in to a portal) are accepted beside our own tokens: a JSON array of {issuer, jwksUrl, audience, algorithms?, tokenTypes?, claims?, organisationId?, odsCode?, role?, teamLeadValues?, allowOps?}. Checked at boot (@sp/identity parseOidcIssuers); docs/identity.md',
+  }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({
     default: 15000,
     minimum: 0,

@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       JWKS_URL: 'http://127.0.0.1:3002/.well-known/jwks.json',
       TOKEN_ISSUER: 'http://127.0.0.1:3002',
       TOKEN_AUDIENCE: 'social-prescribing',
+      OIDC_ISSUERS: '[]',
       SHUTDOWN_TIMEOUT_MS: 15000,
     });
   });

@@ -10,3 +10,19 @@ export { AuthGuard } from './nest/auth.guard';
 export { IdentityModule } from './nest/identity.module';
 export type { IdentityModuleOptions, IdentityModuleAsyncOptions } from './nest/identity.module';
 export type { JWK } from 'jose';
+export {
+  parseOidcIssuers,
+  OidcIssuerSchema,
+  OIDC_ALGORITHMS,
+  OIDC_TOKEN_TYPES,
+  DEFAULT_OIDC_ALGORITHMS,
+} from './oidc/oidc-issuers.config';
+export type {
+  OidcIssuer,
+  OidcIssuerInput,
+  OidcAlgorithm,
+  OidcTokenType,
+  ClaimPath,
+  ParseOidcIssuersOptions,
+} from './oidc/oidc-issuers.config';
+export { principalFromOidcClaims } from './oidc/oidc-claims';

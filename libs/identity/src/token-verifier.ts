@@ -1,13 +1,15 @@
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
-  errors,
+  decodeJwt,
   jwtVerify,
   type JWK,
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
-import { DomainError, ErrorCodes, isDomainError } from '@sp/errors';
+import { toAuthError, unauthenticated } from './auth-errors';
+import { OidcIssuerVerifier } from './oidc/oidc-issuer-verifier';
+import type { OidcIssuer } from './oidc/oidc-issuers.config';
 import { isRole, type Principal } from './principal';
 import { ACCESS_TOKEN_TYP, TOKEN_ALG } from './token-issuer';
 
@@ -18,6 +20,12 @@ export interface TokenVerifierOptions {
   jwks?: { keys: JWK[] };
   issuer: string;
   audience: string;
+  /**
+   * Identity providers whose OIDC access tokens are accepted too (people signed in to a portal),
+   * each with its own keys, audience and claim mapping (OIDC_ISSUERS, see parseOidcIssuers).
+   * A token is routed to its issuer by its `iss`, then verified strictly against that issuer.
+   */
+  oidcIssuers?: OidcIssuer[];
   /** Allowed clock skew between issuer and verifier; 5 s by default. */
   clockToleranceSeconds?: number;
   /**
@@ -31,48 +39,6 @@ export interface TokenVerifierOptions {
   verifiedCacheMaxEntries?: number;
   /** Clock, for tests. */
   now?: () => number;
-}
-
-function unauthenticated(message: string, cause?: unknown): DomainError {
-  return new DomainError(ErrorCodes.AUTH_UNAUTHENTICATED, message, { status: 401, cause });
-}
-
-/**
- * Turns jose's errors into a 401 whose message says what kind of problem the token has (so a
- * client can tell "get a new token" from "you are talking to the wrong API") without echoing
- * token contents, keys or stack details.
- */
-function toAuthError(err: unknown): DomainError {
-  if (isDomainError(err)) return err;
-  if (err instanceof errors.JWTExpired) return unauthenticated('Access token has expired', err);
-  if (err instanceof errors.JWTClaimValidationFailed) {
-    switch (err.claim) {
-      case 'aud':
-        return unauthenticated('Access token was not issued for this audience', err);
-      case 'iss':
-        return unauthenticated('Access token was not issued by a trusted issuer', err);
-      case 'nbf':
-      case 'iat':
-        return unauthenticated('Access token is not valid yet', err);
-      case 'typ':
-        return unauthenticated('Token is not an access token', err);
-      default:
-        return unauthenticated('Access token is missing required claims', err);
-    }
-  }
-  if (err instanceof errors.JOSEAlgNotAllowed || err instanceof errors.JOSENotSupported) {
-    return unauthenticated('Access token uses an algorithm that is not accepted', err);
-  }
-  if (err instanceof errors.JWSSignatureVerificationFailed || err instanceof errors.JWKSNoMatchingKey) {
-    return unauthenticated('Access token signature is invalid', err);
-  }
-  if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid) {
-    return unauthenticated('Access token is malformed', err);
-  }
-  if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) {
-    return unauthenticated('Access token could not be verified right now', err);
-  }
-  return unauthenticated('Access token could not be verified', err);
 }
 
 function toPrincipal(payload: JWTPayload): Principal {
@@ -95,9 +61,15 @@ function toPrincipal(payload: JWTPayload): Principal {
   return principal;
 }
 
-/** Verifies our ES256 access tokens and turns them into a Principal; every failure is AUTH.UNAUTHENTICATED (401). */
+/**
+ * Verifies access tokens and turns them into a Principal: our own ES256 client-credentials tokens
+ * (TOKEN_ISSUER) and, when configured, OIDC access tokens of trusted identity providers (people).
+ * A token is routed by its `iss` before any key is fetched; an unknown issuer is refused at once.
+ * Every failure is AUTH.UNAUTHENTICATED (401).
+ */
 export class TokenVerifier {
   private readonly keys: JWTVerifyGetKey;
+  private readonly oidc: Map<string, OidcIssuerVerifier>;
   private readonly clockTolerance: number;
   private readonly cacheMs: number;
   private readonly cacheMax: number;
@@ -119,6 +91,10 @@ export class TokenVerifier {
     } else {
       throw new Error('TokenVerifier needs jwksUrl or jwks');
     }
+    this.oidc = new Map((opts.oidcIssuers ?? []).map((i) => [i.issuer, new OidcIssuerVerifier(i)]));
+    if (this.oidc.has(opts.issuer)) {
+      throw new Error(`OIDC issuer ${opts.issuer} is the platform's own token issuer; it needs its own name`);
+    }
     this.clockTolerance = opts.clockToleranceSeconds ?? 5;
     this.cacheMs = Math.max(0, opts.verifiedCacheMs ?? 60_000);
     this.cacheMax = Math.max(1, opts.verifiedCacheMaxEntries ?? 10_000);
@@ -138,6 +114,17 @@ export class TokenVerifier {
 
   private async verifySignatureAndClaims(token: string): Promise<Principal> {
     try {
+      const iss = decodeJwt(token).iss;
+      const oidc = iss === undefined ? undefined : this.oidc.get(iss);
+      if (oidc) {
+        const verified = await oidc.verify(token, {
+          now: new Date(this.now()),
+          clockToleranceSeconds: this.clockTolerance,
+        });
+        this.remember(token, verified.principal, verified.exp);
+        return verified.principal;
+      }
+      if (iss !== this.opts.issuer) throw unauthenticated('Access token was not issued by a trusted issuer');
       const { payload } = await jwtVerify(token, this.keys, {
         algorithms: [TOKEN_ALG],
         issuer: this.opts.issuer,
@@ -167,5 +154,7 @@ export class TokenVerifier {
 
 /** A copy, so a caller that changes the principal it got cannot change what the next caller gets. */
 function clonePrincipal(p: Principal): Principal {
-  return { ...p, scopes: [...p.scopes] };
+  const copy: Principal = { ...p, scopes: [...p.scopes] };
+  if (p.person) copy.person = { ...p.person };
+  return copy;
 }

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { contractRegistry } from '@sp/contracts';
 import { loadConfig, parseBrokers } from '@sp/config';
-import { IdentityModule } from '@sp/identity';
+import { IdentityModule, parseOidcIssuers } from '@sp/identity';
 import { DeadLetterAdmin } from '@sp/messaging';
 import { createLogger } from '@sp/observability';
 import type { Logger } from 'pino';
@@ -45,7 +45,8 @@ function configProvider(opts: ServiceKitOptions): Provider {
 
 /**
  * Everything a service gets from the platform runtime: its config and logger as injectables,
- * authentication (IdentityModule from JWKS_URL / TOKEN_ISSUER / TOKEN_AUDIENCE), health and metrics
+ * authentication (IdentityModule from JWKS_URL / TOKEN_ISSUER / TOKEN_AUDIENCE, plus the people of the
+ * identity providers in OIDC_ISSUERS), health and metrics
  * endpoints with registries for the service's own checks and gauges, and the ops dead-letter API.
  * Import it once, in the service's root module; bootstrapService does the HTTP wiring.
  */
@@ -96,6 +97,8 @@ export class ServiceKitModule {
             jwksUrl: config.JWKS_URL,
             issuer: config.TOKEN_ISSUER,
             audience: config.TOKEN_AUDIENCE,
+            // A bad value is a ConfigError here, while the app is created: a clean boot failure.
+            oidcIssuers: parseOidcIssuers(config.OIDC_ISSUERS, { reservedIssuer: config.TOKEN_ISSUER }),
           }),
         }),
       ],
