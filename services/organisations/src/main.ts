@@ -8,6 +8,7 @@ void bootstrapService({
   module: AppModule,
   defaultPort: 3002,
   topics: [Topics.directory],
-  // Referral lifecycle events feed trust signals and live caseload (src/signals).
-  consumer: { groupId: 'organisations', topics: [Topics.referralLifecycle] },
+  // Referral lifecycle events feed trust signals and live caseload (src/signals); team caseload
+  // events cap capacity by the link workers' caseload limits (src/team-capacity).
+  consumer: { groupId: 'organisations', topics: [Topics.referralLifecycle, Topics.teams] },
 });

@@ -33,6 +33,7 @@ import { AssuranceService } from '../src/trust/assurance.service';
 import { ServiceTrustRepository } from '../src/trust/service-trust.repository';
 import { startTestApp, type TestApp, testUuid, termId, svcId, orgId } from './hsds-test-app';
 import { seedDirectory, startSignalsHarness, type SignalsHarness } from './trust-capacity-harness';
+import { TeamCaseloadRepository } from '../src/team-capacity/team-caseload.repository';
 
 jest.setTimeout(180_000);
 
@@ -246,6 +247,7 @@ describe('matching follows changes at once (capacity, referral events, evidence)
       new ServiceCapacityRepository(connection),
       new ServiceTrustRepository(connection),
       directory,
+      new TeamCaseloadRepository(connection),
       { kick: () => undefined },
     );
     await elsewhere.declare(target, id('org-target'), {

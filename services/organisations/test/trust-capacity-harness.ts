@@ -105,7 +105,12 @@ export async function startSignalsHarness(
     module: SignalsTestModule,
     topics: [Topics.directory],
     ...(consume
-      ? { consumer: { groupId: uniqueName('org-signals-test'), topics: [Topics.referralLifecycle] } }
+      ? {
+          consumer: {
+            groupId: uniqueName('org-signals-test'),
+            topics: [Topics.referralLifecycle, Topics.teams],
+          },
+        }
       : {}),
   });
   if (consume) {

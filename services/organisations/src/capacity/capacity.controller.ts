@@ -42,6 +42,7 @@ function capacityView(
         : null,
     caseload: doc?.caseload ?? 0,
     waitlistLength: doc?.waitlist.length ?? 0,
+    ...(signals?.teamHeadroom !== undefined ? { teamHeadroom: signals.teamHeadroom } : {}),
     ...(signals?.estimatedWaitDays !== undefined ? { estimatedWaitDays: signals.estimatedWaitDays } : {}),
     declared: doc?.declared ?? null,
   };

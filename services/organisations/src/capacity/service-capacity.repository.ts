@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { ClientSession, Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
 import type { OutboxEntry } from '@sp/messaging';
@@ -18,6 +18,8 @@ export interface ServiceCapacityDocument {
   caseload: number;
   waitlist: DerivedLoad['waitlist'];
   freedLast90Days: number;
+  /** The organisation's team headroom when last recomputed (null or absent: no caseload limit). */
+  teamHeadroom?: number | null;
   /** Fingerprint of the capacity last announced (no event when it would be the same). */
   announced?: string;
   /** When the capacity figures (declared or derived) last changed. */
@@ -29,11 +31,16 @@ export interface ServiceCapacityDocument {
 }
 
 @Injectable()
-export class ServiceCapacityRepository {
+export class ServiceCapacityRepository implements OnModuleInit {
   readonly collection: Collection<ServiceCapacityDocument>;
 
   constructor(@Inject(MONGO_CONNECTION) connection: Connection) {
     this.collection = collectionOf<ServiceCapacityDocument>(connection, 'service_capacity');
+  }
+
+  async onModuleInit(): Promise<void> {
+    // A team caseload change recomputes every service of the organisation.
+    await this.collection.createIndex({ organisationId: 1 }, { name: 'by_organisation' });
   }
 
   async find(serviceId: string, session?: ClientSession): Promise<ServiceCapacityDocument | null> {
@@ -51,6 +58,15 @@ export class ServiceCapacityRepository {
     await this.collection.updateOne({ _id: serviceId }, { $inc: { revision: 1 } }, { session });
   }
 
+  /** Services of the organisation that have a capacity document (sorted: claims in one order). */
+  async idsOfOrganisation(organisationId: string, session: ClientSession): Promise<string[]> {
+    const docs = await this.collection
+      .find({ organisationId }, { projection: { _id: 1 }, session })
+      .sort({ _id: 1 })
+      .toArray();
+    return docs.map((d) => d._id);
+  }
+
   async findMany(serviceIds: string[], session?: ClientSession): Promise<ServiceCapacityDocument[]> {
     if (serviceIds.length === 0) return [];
     return this.collection
@@ -65,7 +81,12 @@ export function signalsFromDoc(doc: ServiceCapacityDocument | null): CapacitySig
   if (!doc) return null;
   return capacitySignals(
     doc.declared,
-    { caseload: doc.caseload, freedLast90Days: doc.freedLast90Days, waitlistLength: doc.waitlist.length },
+    {
+      caseload: doc.caseload,
+      freedLast90Days: doc.freedLast90Days,
+      waitlistLength: doc.waitlist.length,
+      ...(typeof doc.teamHeadroom === 'number' ? { teamHeadroom: doc.teamHeadroom } : {}),
+    },
     new Date(doc.updatedAt).toISOString(),
   );
 }

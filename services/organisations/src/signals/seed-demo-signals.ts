@@ -8,6 +8,7 @@ import { ServiceTrustRepository } from '../trust/service-trust.repository';
 import { DirectoryLookup, profileOf } from './directory-lookup';
 import { ReferralRecordRepository } from './referral-record.repository';
 import { ServiceSignalsUpdater } from './service-signals.updater';
+import { TeamCaseloadRepository } from '../team-capacity/team-caseload.repository';
 
 export interface DemoSignalsResult {
   organisationsVerified: number;
@@ -45,6 +46,7 @@ export async function seedDemoSignals(connection: Connection, now = new Date()):
     capacityRepo,
     new ServiceTrustRepository(connection),
     directory,
+    new TeamCaseloadRepository(connection),
     noKick,
   );
   const result: DemoSignalsResult = { organisationsVerified: 0, evidenceRecorded: 0, capacityDeclared: 0 };

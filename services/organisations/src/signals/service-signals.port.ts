@@ -24,9 +24,14 @@ export interface CapacitySignals {
   status: CapacityStatus;
   unit?: string;
   maximum?: number;
-  /** Declared maximum minus live caseload (never below 0); absent when no maximum is declared. */
+  /**
+   * Declared maximum minus live caseload (never below 0), capped by the team headroom; absent when
+   * neither a maximum nor a team caseload limit is known.
+   */
   available?: number;
   caseload: number;
+  /** Places left under the caseload limits of the organisation's link workers (absent: no limit). */
+  teamHeadroom?: number;
   waitlistLength: number;
   estimatedWaitDays?: number;
   updated: string;

@@ -18,6 +18,8 @@ import {
 } from '../capacity/service-capacity.repository';
 import { submittedPerDay, trustAggregate } from '../trust/domain/trust-signals';
 import { ServiceTrustRepository } from '../trust/service-trust.repository';
+import { supersedes, teamHeadroomOf, type TeamCaseload } from '../team-capacity/domain/team-caseload';
+import { TeamCaseloadRepository } from '../team-capacity/team-caseload.repository';
 import { DirectoryChanges } from './directory-changes';
 import { DirectoryLookup } from './directory-lookup';
 import {
@@ -94,6 +96,7 @@ export class ServiceSignalsUpdater {
     private readonly capacity: ServiceCapacityRepository,
     private readonly trust: ServiceTrustRepository,
     private readonly directory: DirectoryLookup,
+    private readonly teams: TeamCaseloadRepository,
     @Inject(OutboxRelay) private readonly relay: Pick<OutboxRelay, 'kick'>,
     /** Told each recomputed capacity and trust (the matching snapshot follows them). */
     @Optional() private readonly changes?: DirectoryChanges,
@@ -115,10 +118,12 @@ export class ServiceSignalsUpdater {
         write: async () => {
           if (existing) return;
           // Full when submitted (from the service's records, this one not yet among them): it waits.
+          const doc = serviceId ? await this.capacity.find(serviceId, session) : null;
           const full = serviceId
             ? isFull(
-                (await this.capacity.find(serviceId, session))?.declared,
+                doc?.declared,
                 deriveLoad(await this.records.ofService(serviceId, session), now).caseload,
+                doc?.teamHeadroom ?? undefined,
               )
             : false;
           await this.records.write(eventId, recordFromSubmission(s, full), [], session);
@@ -153,6 +158,22 @@ export class ServiceSignalsUpdater {
         serviceIds: [before.serviceId],
         write: () =>
           this.records.write(eventId, { ...before, consentWithdrawn: true }, ['patientKey'], session),
+      };
+    });
+  }
+
+  /**
+   * The team's caseload changed: keep the newest figures (by teamVersion: a stale or repeated
+   * event changes nothing) and recompute every recorded service of the organisation, in one
+   * transaction. Two instances applying two versions at once both write the team document: one
+   * commits, the other runs again and finds its version stale or newer.
+   */
+  async onTeamCaseload(eventId: string, team: TeamCaseload, now = new Date()): Promise<void> {
+    await this.apply(now, [], async (session) => {
+      if (!supersedes(await this.teams.find(team.organisationId, session), team)) return null;
+      return {
+        serviceIds: await this.capacity.idsOfOrganisation(team.organisationId, session),
+        write: () => this.teams.save(eventId, team, now, session),
       };
     });
   }
@@ -241,8 +262,17 @@ export class ServiceSignalsUpdater {
       doc?.organisationId ??
       (await this.directory.service(serviceId))?.organization_id ??
       records.find((r) => r.organisationId)?.organisationId;
+    const team = organisationId ? await this.teams.find(organisationId, session) : null;
+    // A service recorded for the first time conflicts with a concurrent headroom change (which
+    // recomputes only the services already recorded): see TeamCaseloadRepository.touch.
+    if (!doc && team) await this.teams.touch(team._id, session);
+    const teamHeadroom = teamHeadroomOf(team);
     const load = deriveLoad(records, now);
-    const figures = { ...load, waitlistLength: load.waitlist.length };
+    const figures = {
+      ...load,
+      waitlistLength: load.waitlist.length,
+      ...(teamHeadroom !== undefined ? { teamHeadroom } : {}),
+    };
     const probe = capacitySignals(declared, figures, now.toISOString());
     const fingerprint = probe ? capacityFingerprint(probe) : undefined;
     const figuresChanged =
@@ -250,6 +280,7 @@ export class ServiceSignalsUpdater {
       !doc ||
       doc.caseload !== load.caseload ||
       doc.freedLast90Days !== load.freedLast90Days ||
+      (doc.teamHeadroom ?? undefined) !== teamHeadroom ||
       JSON.stringify(doc.waitlist) !== JSON.stringify(load.waitlist);
     const updatedAt = figuresChanged ? now : doc.updatedAt;
     const signals = capacitySignals(declared, figures, updatedAt.toISOString());
@@ -264,6 +295,8 @@ export class ServiceSignalsUpdater {
       caseload: load.caseload,
       waitlist: load.waitlist,
       freedLast90Days: load.freedLast90Days,
+      // null, not absent: the write is a $set, which would keep a limit the team no longer has.
+      teamHeadroom: teamHeadroom ?? null,
       ...(events.length > 0
         ? { announced: fingerprint }
         : doc?.announced

@@ -1,7 +1,8 @@
 // Trust, capacity, matching and postcodes, as the organisations app module includes them:
 //   controllers: [...signalsControllers], providers: [...signalsProviders]
 // plus 'assurance' and 'service_capacity' in OutboxRelayModule.forRoot({ collections }) and, in
-// main.ts, a consumer of Topics.referralLifecycle (group 'organisations') for ReferralEventsConsumer.
+// main.ts, a consumer of Topics.referralLifecycle and Topics.teams (group 'organisations') for
+// ReferralEventsConsumer and TeamCaseloadConsumer.
 // DirectoryChanges (the in-process change notifier the matching snapshot follows) is among the
 // providers; directory management and the import use case inject it too.
 import type { Provider, Type } from '@nestjs/common';
@@ -18,6 +19,8 @@ import { AssuranceService } from '../trust/assurance.service';
 import { EvidenceController } from '../trust/evidence.controller';
 import { EvidenceSweepJob } from '../trust/evidence-sweep.job';
 import { ServiceTrustRepository } from '../trust/service-trust.repository';
+import { TeamCaseloadConsumer } from '../team-capacity/team-caseload.consumer';
+import { TeamCaseloadRepository } from '../team-capacity/team-caseload.repository';
 import { DirectoryChanges } from './directory-changes';
 import { DirectoryLookup } from './directory-lookup';
 import { ReferralEventsConsumer } from './referral-events.consumer';
@@ -34,6 +37,7 @@ export const signalsControllers: Type<unknown>[] = [
   CapacityController,
   MatchController,
   ReferralEventsConsumer,
+  TeamCaseloadConsumer,
 ];
 
 export const signalsProviders: Provider[] = [
@@ -42,6 +46,7 @@ export const signalsProviders: Provider[] = [
   ReferralRecordRepository,
   ServiceCapacityRepository,
   ServiceTrustRepository,
+  TeamCaseloadRepository,
   AssuranceRepository,
   AssuranceService,
   EvidenceSweepJob,

@@ -12,6 +12,12 @@
 // - estimated wait for waitlist position p: from recent throughput, places freed (referrals leaving
 //   the caseload) in the last 90 days: ceil(p * 90 / freed). Without throughput: the declared
 //   typical wait (typicalWaitDays), if any. A service with places has no estimate (no wait).
+// - team headroom (from team.caseload-changed: places left under the caseload limits team leads set
+//   for the organisation's link workers; absent when no limit is set): people, not places, can be
+//   the bottleneck, so available = min(declared available, headroom), or the headroom alone when
+//   no maximum is declared; a headroom of 0 makes a declared service `waitlist` (never overriding
+//   a declared `no-capacity`). It is the organisation's, shared by its services: each shows it.
+//   A service that declared nothing stays unknown (null), whatever the team's headroom.
 import type { CapacityStatus } from '@sp/contracts';
 import type { CapacitySignals } from '../../signals/service-signals.port';
 import { ACTIVE_STATUSES, type ReferralRecord } from '../../signals/domain/referral-record';
@@ -54,18 +60,28 @@ export function deriveLoad(records: ReferralRecord[], now: Date): DerivedLoad {
   };
 }
 
+/** Places a new referral could take: declared room and team headroom, whichever is smaller. */
 export function availablePlaces(
   declared: DeclaredCapacity | undefined,
   caseload: number,
+  teamHeadroom?: number,
 ): number | undefined {
-  return declared?.maximum === undefined ? undefined : Math.max(0, declared.maximum - caseload);
+  if (!declared) return undefined;
+  const room = declared.maximum === undefined ? undefined : Math.max(0, declared.maximum - caseload);
+  if (teamHeadroom === undefined) return room;
+  const headroom = Math.max(0, teamHeadroom);
+  return room === undefined ? headroom : Math.min(room, headroom);
 }
 
 /** Whether a new referral would wait: no place is available (or the service declared itself closed). */
-export function isFull(declared: DeclaredCapacity | undefined, caseload: number): boolean {
+export function isFull(
+  declared: DeclaredCapacity | undefined,
+  caseload: number,
+  teamHeadroom?: number,
+): boolean {
   if (!declared) return false;
   if (declared.status === 'no-capacity' || declared.status === 'waitlist') return true;
-  return availablePlaces(declared, caseload) === 0;
+  return availablePlaces(declared, caseload, teamHeadroom) === 0;
 }
 
 export function estimateWaitDays(
@@ -77,21 +93,25 @@ export function estimateWaitDays(
   return typicalWaitDays;
 }
 
-export function effectiveStatus(declared: DeclaredCapacity, caseload: number): CapacityStatus {
+export function effectiveStatus(
+  declared: DeclaredCapacity,
+  caseload: number,
+  teamHeadroom?: number,
+): CapacityStatus {
   if (declared.status === 'no-capacity') return 'no-capacity';
-  if (availablePlaces(declared, caseload) === 0) return 'waitlist';
+  if (availablePlaces(declared, caseload, teamHeadroom) === 0) return 'waitlist';
   return declared.status;
 }
 
 /** The capacity shown on reads and announced in events; null when nothing was ever declared. */
 export function capacitySignals(
   declared: DeclaredCapacity | undefined,
-  load: Pick<DerivedLoad, 'caseload' | 'freedLast90Days'> & { waitlistLength: number },
+  load: Pick<DerivedLoad, 'caseload' | 'freedLast90Days'> & { waitlistLength: number; teamHeadroom?: number },
   updated: string,
 ): CapacitySignals | null {
   if (!declared) return null;
-  const status = effectiveStatus(declared, load.caseload);
-  const available = availablePlaces(declared, load.caseload);
+  const status = effectiveStatus(declared, load.caseload, load.teamHeadroom);
+  const available = availablePlaces(declared, load.caseload, load.teamHeadroom);
   const estimate =
     status === 'waitlist'
       ? estimateWaitDays(load.waitlistLength + 1, load.freedLast90Days, declared.typicalWaitDays)
@@ -102,6 +122,7 @@ export function capacitySignals(
     ...(declared.maximum !== undefined ? { maximum: declared.maximum } : {}),
     ...(available !== undefined ? { available } : {}),
     caseload: load.caseload,
+    ...(load.teamHeadroom !== undefined ? { teamHeadroom: load.teamHeadroom } : {}),
     waitlistLength: load.waitlistLength,
     ...(estimate !== undefined ? { estimatedWaitDays: estimate } : {}),
     updated,
