@@ -32,6 +32,7 @@ import {
 } from './gp-summary/gp-summary.wiring';
 import { ServiceConfigSchema, type ServiceConfig } from './service.config';
 import { caseRecordControllers, caseRecordProviders } from './case-record/case-record.wiring';
+import { CaseRecordRedactor } from './case-record/redaction/case-record-redactor';
 import {
   CASELOAD_OUTBOX_COLLECTION,
   caseloadControllers,
@@ -85,13 +86,15 @@ const deadlineSettings = (config: ServiceConfig) => ({
     }),
   ],
   controllers: [
+    // Before ReferralsController: its POST /v1/referrals/:id/:action would otherwise take
+    // POST /v1/referrals/:id/contacts and /notes (Express matches routes in registration order).
+    ...caseRecordControllers,
+    ...caseloadControllers,
     ReferralsController,
     AuditController,
     DirectoryEventsConsumer,
     ...fhirControllers,
     ...gpSummaryControllers,
-    ...caseRecordControllers,
-    ...caseloadControllers,
   ],
   providers: [
     ...fhirProviders,
@@ -167,14 +170,22 @@ const deadlineSettings = (config: ServiceConfig) => ({
     },
     {
       provide: WithdrawConsentUseCase,
-      inject: [ReferralRepository, ReferralAccessPolicy, AuditLogRepository, OutboxRelay, DeadlineQueue],
+      inject: [
+        ReferralRepository,
+        ReferralAccessPolicy,
+        AuditLogRepository,
+        OutboxRelay,
+        DeadlineQueue,
+        CaseRecordRedactor,
+      ],
       useFactory: (
         referrals: ReferralRepository,
         access: ReferralAccessPolicy,
         audit: AuditLogRepository,
         relay: OutboxRelay,
         deadlines: DeadlineQueue,
-      ) => new WithdrawConsentUseCase(referrals, access, audit, relay, deadlines),
+        caseRecords: CaseRecordRedactor,
+      ) => new WithdrawConsentUseCase(referrals, access, audit, relay, deadlines, caseRecords),
     },
     {
       provide: REFERRAL_OPERATIONS,

@@ -1,4 +1,24 @@
 import type { Provider, Type } from '@nestjs/common';
+import { OutboxRelay } from '@sp/messaging';
+import { AuditLogRepository } from '../audit/audit-log.repository';
+import { ReferralAccessPolicy } from '../referrals/referral-access.policy';
+import { ReferralRepository } from '../referrals/referral.repository';
+import { CaseRecordGate } from './case-record-gate';
+import { ContactRepository } from './contacts/contact.repository';
+import { ContactsController } from './contacts/contacts.controller';
+import { ContactsSection } from './contacts/contacts.section';
+import { CorrectContactUseCase } from './contacts/correct-contact/correct-contact.use-case';
+import { ListContactsUseCase } from './contacts/list-contacts/list-contacts.use-case';
+import { RecordContactUseCase } from './contacts/record-contact/record-contact.use-case';
+import { AddNoteUseCase } from './notes/add-note/add-note.use-case';
+import { DeleteNoteUseCase } from './notes/delete-note/delete-note.use-case';
+import { EditNoteUseCase } from './notes/edit-note/edit-note.use-case';
+import { ListNotesUseCase } from './notes/list-notes/list-notes.use-case';
+import { NoteRepository } from './notes/note.repository';
+import { NotesController } from './notes/notes.controller';
+import { NotesSection } from './notes/notes.section';
+import { CaseRecordController } from './read-case-record/case-record.controller';
+import { ReadCaseRecordUseCase } from './read-case-record/read-case-record.use-case';
 import { CaseRecordRedactor, type RedactablePart } from './redaction/case-record-redactor';
 import type { CaseRecordSection } from './read-case-record/case-record-section';
 
@@ -22,6 +42,9 @@ export const CASE_RECORD_SECTIONS = 'CASE_RECORD_SECTIONS';
 
 export const caseRecordControllers: Type<unknown>[] = [
   // Part 1: contacts, notes, whole record.
+  ContactsController,
+  NotesController,
+  CaseRecordController,
   // Part 2: what matters, needs, plan, wellbeing.
 ];
 
@@ -31,13 +54,77 @@ export const caseRecordFhirControllers: Type<unknown>[] = [
   // Part 2: CarePlan, Goal.
 ];
 
+type Gate = CaseRecordGate;
+type Audit = AuditLogRepository;
+
 export const caseRecordProviders: Provider[] = [
+  {
+    provide: CaseRecordGate,
+    inject: [ReferralAccessPolicy],
+    useFactory: (access: ReferralAccessPolicy) => new CaseRecordGate(access),
+  },
   // Part 1: contacts, notes, whole record.
+  ContactRepository,
+  NoteRepository,
+  {
+    provide: RecordContactUseCase,
+    inject: [CaseRecordGate, ContactRepository, ReferralRepository, AuditLogRepository, OutboxRelay],
+    useFactory: (g: Gate, c: ContactRepository, r: ReferralRepository, a: Audit, relay: OutboxRelay) =>
+      new RecordContactUseCase(g, c, r, a, relay),
+  },
+  {
+    provide: ListContactsUseCase,
+    inject: [CaseRecordGate, ContactRepository, AuditLogRepository],
+    useFactory: (g: Gate, c: ContactRepository, a: Audit) => new ListContactsUseCase(g, c, a),
+  },
+  {
+    provide: CorrectContactUseCase,
+    inject: [CaseRecordGate, ContactRepository, AuditLogRepository],
+    useFactory: (g: Gate, c: ContactRepository, a: Audit) => new CorrectContactUseCase(g, c, a),
+  },
+  {
+    provide: AddNoteUseCase,
+    inject: [CaseRecordGate, NoteRepository, AuditLogRepository],
+    useFactory: (g: Gate, n: NoteRepository, a: Audit) => new AddNoteUseCase(g, n, a),
+  },
+  {
+    provide: ListNotesUseCase,
+    inject: [CaseRecordGate, NoteRepository, AuditLogRepository],
+    useFactory: (g: Gate, n: NoteRepository, a: Audit) => new ListNotesUseCase(g, n, a),
+  },
+  {
+    provide: EditNoteUseCase,
+    inject: [CaseRecordGate, NoteRepository, AuditLogRepository],
+    useFactory: (g: Gate, n: NoteRepository, a: Audit) => new EditNoteUseCase(g, n, a),
+  },
+  {
+    provide: DeleteNoteUseCase,
+    inject: [CaseRecordGate, NoteRepository, AuditLogRepository],
+    useFactory: (g: Gate, n: NoteRepository, a: Audit) => new DeleteNoteUseCase(g, n, a),
+  },
+  {
+    provide: ContactsSection,
+    inject: [ContactRepository],
+    useFactory: (c: ContactRepository) => new ContactsSection(c),
+  },
+  {
+    provide: NotesSection,
+    inject: [NoteRepository],
+    useFactory: (n: NoteRepository) => new NotesSection(n),
+  },
+  {
+    provide: ReadCaseRecordUseCase,
+    inject: [CaseRecordGate, CASE_RECORD_SECTIONS, AuditLogRepository],
+    useFactory: (g: Gate, sections: CaseRecordSection[], a: Audit) =>
+      new ReadCaseRecordUseCase(g, sections, a),
+  },
   // Part 2: what matters, needs, plan, wellbeing.
   {
     provide: CASE_RECORD_REDACTABLE_PARTS,
     inject: [
       // Part 1 repositories.
+      ContactRepository,
+      NoteRepository,
       // Part 2 repositories.
     ],
     useFactory: (...parts: RedactablePart[]): RedactablePart[] => parts,
@@ -46,6 +133,8 @@ export const caseRecordProviders: Provider[] = [
     provide: CASE_RECORD_SECTIONS,
     inject: [
       // Part 1 sections.
+      ContactsSection,
+      NotesSection,
       // Part 2 sections.
     ],
     useFactory: (...sections: CaseRecordSection[]): CaseRecordSection[] => sections,

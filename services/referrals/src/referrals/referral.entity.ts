@@ -139,6 +139,11 @@ export interface ReferralDocument {
    */
   firstContactAt?: Date;
   /**
+   * When the patient was first reached (the first `reached` contact's time, case record). Set
+   * once; later contacts and corrections leave it.
+   */
+  firstContactAt?: Date;
+  /**
    * Case record: the end of the earliest due day among the support plan's open (planned or
    * in-progress) actions; absent when none is open. Maintained with the actions (same
    * transaction); the caseload's overdue filter reads it.

@@ -50,6 +50,8 @@ function setup() {
     referral('grandchild', 'requested', { parentReferralId: 'open' }),
   ]);
   const kicks: number[] = [];
+  /** Each redaction: the referral ids, and whether it ran before the commit (inside the transaction). */
+  const redactions: { ids: string[]; beforeCommit: boolean }[] = [];
   const useCase = new WithdrawConsentUseCase(
     referrals,
     {
@@ -61,6 +63,10 @@ function setup() {
     { record: async () => undefined },
     { kick: () => void kicks.push(1) },
     { cancel: async (id: string) => void referrals.log.push(`cancel ${id}`) },
+    {
+      redactForConsentWithdrawal: async (ids: string[]) =>
+        void redactions.push({ ids, beforeCommit: !referrals.log.includes('commit') }),
+    },
   );
   const withdraw = (expectedVersion?: number) =>
     useCase.execute(
@@ -69,7 +75,7 @@ function setup() {
     );
   const state = () =>
     [...referrals.docs.values()].map((r) => [r._id, r.status, r.version, r.consent.withdrawnAt ?? null]);
-  return { referrals, kicks, withdraw, state };
+  return { referrals, kicks, redactions, withdraw, state };
 }
 
 describe('WithdrawConsentUseCase', () => {
@@ -104,6 +110,12 @@ describe('WithdrawConsentUseCase', () => {
       'cancel grandchild',
     ]);
     expect(kicks).toHaveLength(1);
+  });
+
+  it("redacts every member's case record inside the transaction", async () => {
+    const { redactions, withdraw } = setup();
+    await withdraw();
+    expect(redactions).toEqual([{ ids: ['parent', 'open', 'rejected', 'grandchild'], beforeCommit: true }]);
   });
 
   it('a failure on one member leaves every member as it was and cancels no deadline', async () => {

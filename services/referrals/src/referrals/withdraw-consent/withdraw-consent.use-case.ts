@@ -1,5 +1,6 @@
 import type { OutboxRelay } from '@sp/messaging';
 import type { AuditLogRepository } from '../../audit/audit-log.repository';
+import type { CaseRecordRedactor } from '../../case-record/redaction/case-record-redactor';
 import type { DeadlineQueue } from '../../deadline/deadline.queue';
 import type { Actor } from '../../domain/referral-intake.rules';
 import { isTerminal } from '../../domain/task-lifecycle';
@@ -24,7 +25,9 @@ export interface WithdrawConsentInput {
  * `referral.consent-withdrawn` event (plus `referral.cancelled` when cancelled). The whole tree is
  * one transaction, so nobody ever sees half a tree withdrawn; a concurrent change to any member
  * (an onward referral adding a child, a move) makes the transaction retry on a fresh snapshot, so
- * a child added meanwhile is withdrawn too. Deadline jobs are cancelled after the commit.
+ * a child added meanwhile is withdrawn too. The free text of every member's case record (notes,
+ * contact summaries...) is removed in the same transaction (CaseRecordRedactor). Deadline jobs
+ * are cancelled after the commit.
  *
  * Recording it again answers 200 with the referral as it is and carries on down the tree: a tree
  * partly withdrawn before withdrawal was transactional is finished.
@@ -36,6 +39,7 @@ export class WithdrawConsentUseCase {
     private readonly audit: Pick<AuditLogRepository, 'record'>,
     private readonly relay: Pick<OutboxRelay, 'kick'>,
     private readonly deadlines: Pick<DeadlineQueue, 'cancel'>,
+    private readonly caseRecords: Pick<CaseRecordRedactor, 'redactForConsentWithdrawal'>,
   ) {}
 
   execute(input: WithdrawConsentInput, now = new Date()): Promise<ReferralDocument> {
@@ -51,7 +55,8 @@ export class WithdrawConsentUseCase {
         if (!top) throw ReferralErrors.notFound(referralId);
         let after: ReferralDocument = top;
         const withdrawn: string[] = [];
-        for (const member of await this.referrals.tree(top, session)) {
+        const members = await this.referrals.tree(top, session);
+        for (const member of members) {
           const isRoot = member._id === referralId;
           const decide = withdrawal(
             referralId,
@@ -69,6 +74,13 @@ export class WithdrawConsentUseCase {
           if (result?.changed) withdrawn.push(member._id);
           if (isRoot && result) after = result.referral;
         }
+        // The case records' free text goes in the same transaction (every member: a tree
+        // withdrawn before redaction existed is redacted when withdrawal is recorded again).
+        await this.caseRecords.redactForConsentWithdrawal(
+          members.map((m) => m._id),
+          session,
+          now,
+        );
         return { root: after, changed: withdrawn };
       });
 

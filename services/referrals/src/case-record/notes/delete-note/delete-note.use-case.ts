@@ -1,0 +1,46 @@
+import type { AuditLogRepository } from '../../../audit/audit-log.repository';
+import type { Actor } from '../../../domain/referral-intake.rules';
+import { actorRef } from '../../../referrals/actor-ref';
+import { audited } from '../../../referrals/audited';
+import { CaseRecordErrors } from '../../case-record.errors';
+import type { CaseRecordGate } from '../../case-record-gate';
+import { caseAuthorOf, mayEditEntry } from '../../domain/case-author';
+import type { NoteRepository } from '../note.repository';
+
+export interface DeleteNoteInput {
+  referralId: string;
+  noteId: string;
+  actor: Actor;
+  expectedVersion?: number;
+}
+
+/**
+ * Deletes a note (its author or a team lead): kept, marked deleted, for the audit trail; no read
+ * shows it again. Consent withdrawal still removes its text.
+ */
+export class DeleteNoteUseCase {
+  constructor(
+    private readonly gate: Pick<CaseRecordGate, 'open'>,
+    private readonly notes: Pick<NoteRepository, 'findOne' | 'softDelete'>,
+    private readonly audit: Pick<AuditLogRepository, 'record'>,
+  ) {}
+
+  execute(input: DeleteNoteInput, now = new Date()): Promise<void> {
+    return audited(this.audit, actorRef(input.actor), 'case.note.delete', input.referralId, async () => {
+      const { referral } = await this.gate.open(input.referralId, input.actor, 'write');
+      const note = await this.notes.findOne(referral._id, input.noteId);
+      if (!note) throw CaseRecordErrors.entryNotFound('note', input.noteId);
+      if (!mayEditEntry(note.author, input.actor)) throw CaseRecordErrors.notAuthor();
+      if (input.expectedVersion !== undefined && input.expectedVersion !== note.version)
+        throw CaseRecordErrors.versionMismatch(input.expectedVersion, note.version);
+      const deleted = await this.notes.softDelete(
+        referral._id,
+        note._id,
+        note.version,
+        now,
+        caseAuthorOf(input.actor),
+      );
+      if (!deleted) throw CaseRecordErrors.versionMismatch(note.version, note.version + 1);
+    });
+  }
+}

@@ -1,0 +1,45 @@
+import type { AuditLogRepository } from '../../../audit/audit-log.repository';
+import type { Actor } from '../../../domain/referral-intake.rules';
+import { actorRef } from '../../../referrals/actor-ref';
+import { audited } from '../../../referrals/audited';
+import { CaseRecordErrors } from '../../case-record.errors';
+import type { CaseRecordGate } from '../../case-record-gate';
+import { caseAuthorOf, mayEditEntry } from '../../domain/case-author';
+import type { CaseNoteDocument } from '../note.entity';
+import type { NoteRepository } from '../note.repository';
+
+export interface EditNoteInput {
+  referralId: string;
+  noteId: string;
+  actor: Actor;
+  text: string;
+  /** If-Match (412 when the note changed since). */
+  expectedVersion?: number;
+}
+
+/** Replaces a note's text (its author or a team lead). */
+export class EditNoteUseCase {
+  constructor(
+    private readonly gate: Pick<CaseRecordGate, 'open'>,
+    private readonly notes: Pick<NoteRepository, 'findOne' | 'edit'>,
+    private readonly audit: Pick<AuditLogRepository, 'record'>,
+  ) {}
+
+  execute(input: EditNoteInput, now = new Date()): Promise<CaseNoteDocument> {
+    return audited(this.audit, actorRef(input.actor), 'case.note.update', input.referralId, async () => {
+      const { referral } = await this.gate.open(input.referralId, input.actor, 'write');
+      const note = await this.notes.findOne(referral._id, input.noteId);
+      if (!note) throw CaseRecordErrors.entryNotFound('note', input.noteId);
+      if (!mayEditEntry(note.author, input.actor)) throw CaseRecordErrors.notAuthor();
+      if (input.expectedVersion !== undefined && input.expectedVersion !== note.version)
+        throw CaseRecordErrors.versionMismatch(input.expectedVersion, note.version);
+      const after = await this.notes.edit(referral._id, note._id, note.version, {
+        text: input.text,
+        updatedAt: now,
+        updatedBy: caseAuthorOf(input.actor),
+      });
+      if (!after) throw CaseRecordErrors.versionMismatch(note.version, note.version + 1);
+      return after;
+    });
+  }
+}
