@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { MongoModule } from '@sp/persistence';
 import { MongoReadiness, SERVICE_CONFIG, ServiceKitModule } from '@sp/service-kit';
+import { FirstContactMadeConsumer } from './first-contact/first-contact-made.consumer';
+import { FirstContactRepository } from './first-contact/first-contact.repository';
 import { ReferralCounterRepository } from './referral-stats/referral-counter.repository';
 import { ReferralEventsConsumer } from './referral-stats/referral-events.consumer';
 import { ReferralStatsController, ServiceStatsController } from './referral-stats/referral-stats.controller';
@@ -21,7 +23,12 @@ import { ServiceConfigSchema, type ServiceConfig } from './service.config';
       useUrl: (config: ServiceConfig) => config.MONGO_URL,
     }),
   ],
-  controllers: [ReferralStatsController, ServiceStatsController, ReferralEventsConsumer],
-  providers: [MongoReadiness, ReferralCounterRepository],
+  controllers: [
+    ReferralStatsController,
+    ServiceStatsController,
+    ReferralEventsConsumer,
+    FirstContactMadeConsumer,
+  ],
+  providers: [MongoReadiness, ReferralCounterRepository, FirstContactRepository],
 })
 export class AppModule {}

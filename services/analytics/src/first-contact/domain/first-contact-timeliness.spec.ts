@@ -1,0 +1,22 @@
+import { daysToFirstContact, nearestRankPercentile, timeToFirstContact } from './first-contact-timeliness';
+
+describe('time to first contact', () => {
+  it('measures fractional days from submission, never negative', () => {
+    expect(daysToFirstContact('2025-01-15T09:00:00.000Z', '2025-01-17T21:00:00.000Z')).toBe(2.5);
+    expect(daysToFirstContact('2025-01-15T09:00:00.000Z', '2025-01-15T08:00:00.000Z')).toBe(0);
+  });
+
+  it('takes percentiles by nearest rank (always an observed value)', () => {
+    const ten = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    expect(nearestRankPercentile(ten, 50)).toBe(5);
+    expect(nearestRankPercentile(ten, 90)).toBe(9);
+    expect(nearestRankPercentile([4], 90)).toBe(4);
+    expect(nearestRankPercentile([], 50)).toBeNull();
+  });
+
+  it('summarises count, median and 90th percentile, rounded to 0.01 day', () => {
+    expect(timeToFirstContact([3, 1 / 3, 2, 10])).toEqual({ count: 4, medianDays: 2, p90Days: 10 });
+    expect(timeToFirstContact([1 / 3])).toEqual({ count: 1, medianDays: 0.33, p90Days: 0.33 });
+    expect(timeToFirstContact([])).toEqual({ count: 0, medianDays: null, p90Days: null });
+  });
+});
