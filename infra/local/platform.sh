@@ -6,8 +6,10 @@
 #   Redis 7 (AOF, noeviction)             127.0.0.1:6379
 #   FHIR validator (HAPI FHIR 8.6.5)      127.0.0.1:8095  (test tool: R4 core + pinned Gravity
 #                                         terminology; the test suite validates what we emit)
+#   OpenID Connect provider (oidc-provider) 127.0.0.1:8096 (local people sign in to portals; its
+#                                         tokens are trusted through OIDC_ISSUERS; infra/local/oidc)
 #
-# Usage: infra/local/platform.sh provision|start|stop|reset|status|logs [kafka|secantus|redis|fhir-validator] [-f]
+# Usage: infra/local/platform.sh provision|start|stop|reset|status|logs [kafka|secantus|redis|fhir-validator|oidc] [-f]
 #
 # State (data, logs, pid files) lives in infra/local/.state/ (gitignored). Downloaded and built
 # artefacts are cached in ${SP_INFRA_CACHE:-$HOME/.cache/sp-infra} and shared across clones; the
@@ -45,11 +47,13 @@ KAFKA_CONTROLLER_PORT="${SP_KAFKA_CONTROLLER_PORT:-9093}"
 MONGO_PORT="${SP_MONGO_PORT:-27017}"
 REDIS_PORT="${SP_REDIS_PORT:-6379}"
 FHIR_VALIDATOR_PORT="${SP_FHIR_VALIDATOR_PORT:-8095}"
+OIDC_PORT="${SP_OIDC_PORT:-8096}"
 
 KAFKA_READY_TIMEOUT="${SP_KAFKA_READY_TIMEOUT:-90}"
 MONGO_READY_TIMEOUT="${SP_MONGO_READY_TIMEOUT:-60}"
 REDIS_READY_TIMEOUT="${SP_REDIS_READY_TIMEOUT:-30}"
 FHIR_VALIDATOR_READY_TIMEOUT="${SP_FHIR_VALIDATOR_READY_TIMEOUT:-180}"
+OIDC_READY_TIMEOUT="${SP_OIDC_READY_TIMEOUT:-30}"
 STOP_TIMEOUT="${SP_STOP_TIMEOUT:-30}"
 
 # Every process we start carries this marker in its environment, so a port held by one of our
@@ -575,6 +579,56 @@ start_fhir_validator() {
 }
 
 # ------------------------------------------------------------------------------------------------
+# OpenID Connect provider (oidc-provider from npm; infra/local/oidc/server.mjs). People, sessions
+# and grants live in its memory; its signing and cookie keys in $STATE/oidc/keys.json (made at the
+# first start, reused after). It runs the checkout's code: `start` restarts it when its sources or
+# the installed oidc-provider changed.
+
+OIDC_DIR="$LOCAL_DIR/oidc"
+OIDC_ISSUER="http://$HOST:$OIDC_PORT"
+
+provision_oidc() {
+  [ -f "$ROOT/node_modules/oidc-provider/package.json" ] && [ -f "$ROOT/node_modules/tsx/package.json" ] ||
+    die "oidc: the npm packages are not installed (oidc-provider, tsx); run \`npm install\` in $ROOT first"
+}
+
+oidc_code_hash() {
+  (cat "$OIDC_DIR"/*.mjs "$OIDC_DIR"/*.json "$ROOT/node_modules/oidc-provider/package.json") | sha256sum | cut -c1-16
+}
+
+probe_oidc() {
+  # the discovery document answers, for the issuer we expect
+  node -e '
+    fetch(process.argv[1] + "/.well-known/openid-configuration", { signal: AbortSignal.timeout(2000) })
+      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status)))))
+      .then((d) => process.exit(d.issuer === process.argv[1] ? 0 : 1), () => process.exit(1));' "$OIDC_ISSUER"
+}
+
+start_oidc() {
+  local running owner hash
+  hash="$(oidc_code_hash)"
+  running="$(our_pid oidc)"
+  if [ -n "$running" ] && [ "$(cat "$RUN/oidc.hash" 2>/dev/null)" != "$hash" ]; then
+    log "oidc: its code changed; restarting it (people created through /dev/people are forgotten)"
+    stop_pid oidc "$running"
+    rm -f "$RUN/oidc.pid"
+  fi
+  if [ -n "$(our_pid oidc)" ]; then
+    log "oidc: already running (pid $(our_pid oidc))"
+    return 0
+  fi
+  if port_open "$OIDC_PORT"; then
+    owner="$(claim_port oidc "$OIDC_PORT")"
+    log "oidc: port $OIDC_PORT served by another checkout (${owner#foreign-owner:}); reusing it"
+    return 0
+  fi
+  log "oidc: starting the local OpenID Connect provider on $OIDC_ISSUER (keys in ${STATE#"$ROOT"/}/oidc)"
+  echo "$hash" >"$RUN/oidc.hash"
+  SP_OIDC_PORT="$OIDC_PORT" SP_OIDC_HOST="$HOST" SP_OIDC_ISSUER="$OIDC_ISSUER" SP_OIDC_STATE_DIR="$STATE/oidc" \
+    start_detached oidc "$LOGS/oidc.log" node "$OIDC_DIR/server.mjs"
+}
+
+# ------------------------------------------------------------------------------------------------
 # commands
 
 cmd_provision() {
@@ -584,6 +638,7 @@ cmd_provision() {
   provision_kafka
   provision_secantus
   provision_fhir_validator
+  provision_oidc
 }
 
 # Earlier versions of this script ran FerretDB on PostgreSQL. A checkout that still has one of ours
@@ -607,19 +662,21 @@ cmd_start() {
   start_secantus
   start_redis
   start_fhir_validator
+  start_oidc
   local failed=0
   wait_until "redis" "$REDIS_READY_TIMEOUT" "$LOGS/redis.log" redis_ping || failed=1
   wait_until "secantusdb" "$MONGO_READY_TIMEOUT" "$LOGS/secantus.log" probe_mongo || failed=1
   wait_until "kafka" "$KAFKA_READY_TIMEOUT" "$LOGS/kafka.log" probe_kafka || failed=1
   wait_until "fhir-validator" "$FHIR_VALIDATOR_READY_TIMEOUT" "$LOGS/fhir-validator.log" probe_fhir_validator || failed=1
+  wait_until "oidc" "$OIDC_READY_TIMEOUT" "$LOGS/oidc.log" probe_oidc || failed=1
   [ "$failed" -eq 0 ] || die "infrastructure did not become ready (logs: infra/local/platform.sh logs <component>)"
-  log "all up in $((SECONDS - t0))s: kafka $HOST:$KAFKA_PORT, mongodb://$HOST:$MONGO_PORT (SecantusDB), redis://$HOST:$REDIS_PORT, FHIR validator http://$HOST:$FHIR_VALIDATOR_PORT"
+  log "all up in $((SECONDS - t0))s: kafka $HOST:$KAFKA_PORT, mongodb://$HOST:$MONGO_PORT (SecantusDB), redis://$HOST:$REDIS_PORT, FHIR validator http://$HOST:$FHIR_VALIDATOR_PORT, OIDC provider $OIDC_ISSUER"
 }
 
 cmd_stop() {
   local name pid
   retire_ferretdb
-  for name in kafka secantus redis fhir-validator; do
+  for name in kafka secantus redis fhir-validator oidc; do
     pid="$(our_pid "$name")"
     if [ -n "$pid" ]; then
       log "$name: stopping (pid $pid)"
@@ -634,8 +691,8 @@ cmd_stop() {
 cmd_reset() {
   # Throw away all data: Kafka topics, SecantusDB databases, Redis keys. Caches are kept.
   cmd_stop
-  rm -rf "$STATE/kafka" "$STATE/redis" "$STATE/secantus" "$STATE/ferretdb" "$LOGS" "$RUN"
-  log "state removed; the next start begins from empty Kafka, SecantusDB and Redis"
+  rm -rf "$STATE/kafka" "$STATE/redis" "$STATE/secantus" "$STATE/ferretdb" "$STATE/oidc" "$LOGS" "$RUN"
+  log "state removed; the next start begins from empty Kafka, SecantusDB and Redis, and new OIDC provider keys"
 }
 
 status_line() {
@@ -665,6 +722,7 @@ cmd_status() {
   status_line secantus "$HOST:$MONGO_PORT" probe_mongo || rc=1
   status_line redis "$HOST:$REDIS_PORT" redis_ping || rc=1
   status_line fhir-validator "$HOST:$FHIR_VALIDATOR_PORT" probe_fhir_validator || rc=1
+  status_line oidc "$HOST:$OIDC_PORT" probe_oidc || rc=1
   return "$rc"
 }
 
@@ -676,14 +734,15 @@ cmd_logs() {
     secantus | secantusdb | mongo) f="$LOGS/secantus.log" ;;
     redis) f="$LOGS/redis.log" ;;
     fhir-validator | validator) f="$LOGS/fhir-validator.log" ;;
+    oidc) f="$LOGS/oidc.log" ;;
     all)
-      for which in kafka secantus redis fhir-validator; do
+      for which in kafka secantus redis fhir-validator oidc; do
         echo "==> $which"
         cmd_logs "$which" || true
       done
       return 0
       ;;
-    *) die "unknown component '$which' (kafka|secantus|redis|fhir-validator)" ;;
+    *) die "unknown component '$which' (kafka|secantus|redis|fhir-validator|oidc)" ;;
   esac
   [ -f "$f" ] || die "no log yet at $f"
   tail -n "$lines" "${follow[@]}" "$f"
@@ -696,12 +755,12 @@ cmd_logs() {
 usage() {
   cat <<EOF
 usage: infra/local/platform.sh <command>
-  provision   install/build Kafka, SecantusDB, Redis, the FHIR validator (idempotent, cached in $CACHE)
+  provision   install/build Kafka, SecantusDB, Redis, the FHIR validator; check the OIDC provider's npm packages (idempotent, cached in $CACHE)
   start       provision if needed, start everything, wait until usable (no-op when running)
   stop        stop what this checkout started
-  reset       stop, then delete all data (Kafka log dirs, SecantusDB data, Redis AOF)
+  reset       stop, then delete all data (Kafka log dirs, SecantusDB data, Redis AOF, OIDC provider keys)
   status      show each component; exit 0 only when all of them are up
-  logs [kafka|secantus|redis|fhir-validator] [-f]   tail the logs (SP_LOG_LINES, default 100)
+  logs [kafka|secantus|redis|fhir-validator|oidc] [-f]   tail the logs (SP_LOG_LINES, default 100)
 EOF
 }
 

@@ -6,3 +6,13 @@ export { validateFhir, expectValidFhir, GRAVITY_DIR } from './fhir-validation';
 export { errorIssues, formatIssues } from './fhir-issues';
 export { validateFhirWithHapi, expectValidFhirByHapi, fromHapiOutcome } from './hapi-validator';
 export type { FhirIssue, FhirIssueSeverity } from './fhir-issues';
+export { createOidcPerson, localOidcIssuersEnv } from './oidc-people';
+export type { NewOidcPerson, OidcPerson } from './oidc-people';
+export {
+  oidcSignIn,
+  OidcSignInError,
+  LOCAL_OIDC_PORTAL_CLIENT,
+  LOCAL_OIDC_API_RESOURCE,
+  LOCAL_OIDC_OTHER_RESOURCE,
+} from './oidc-sign-in';
+export type { OidcSignIn, OidcSignInOptions } from './oidc-sign-in';

@@ -5,6 +5,7 @@ const DEFAULT_KAFKA_BROKERS = '127.0.0.1:9092';
 const DEFAULT_MONGO_URL = 'mongodb://127.0.0.1:27017/';
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 const DEFAULT_FHIR_VALIDATOR_URL = 'http://127.0.0.1:8095';
+const DEFAULT_OIDC_ISSUER_URL = 'http://127.0.0.1:8096';
 
 function env(...names: string[]): string | undefined {
   for (const name of names) {
@@ -34,6 +35,18 @@ export const testInfra = {
       env('TEST_FHIR_VALIDATOR_URL', 'FHIR_VALIDATOR_URL') ??
       (port ? `http://127.0.0.1:${port}` : DEFAULT_FHIR_VALIDATOR_URL)
     );
+  },
+  /** Local OpenID Connect provider of platform.sh (issuer URL); its port follows SP_OIDC_PORT. */
+  get oidcIssuerUrl(): string {
+    const port = env('SP_OIDC_PORT');
+    return (
+      env('TEST_OIDC_ISSUER', 'SP_OIDC_ISSUER') ??
+      (port ? `http://127.0.0.1:${port}` : DEFAULT_OIDC_ISSUER_URL)
+    );
+  },
+  /** Bearer token of the local provider's dev admin API (POST /dev/people). */
+  get oidcAdminToken(): string {
+    return env('SP_OIDC_ADMIN_TOKEN') ?? 'sp-local-oidc-admin';
   },
   /** The Mongo URL with `db` as its database, keeping its query. */
   mongoUrlFor(db: string): string {
