@@ -8,6 +8,7 @@ import {
   ServiceKitModule,
   RedisConnections,
 } from '@sp/service-kit';
+import { ReferralAssignedConsumer } from './assignments/referral-assigned.consumer';
 import { DeliveryQueue } from './delivery/delivery.queue';
 import { DeliveryWorker } from './delivery/delivery.worker';
 import { ReferralEventsConsumer } from './delivery/referral-events.consumer';
@@ -57,7 +58,13 @@ class QueueTelemetry {
       useUrl: (config: ServiceConfig) => config.MONGO_URL,
     }),
   ],
-  controllers: [InboxController, ReferralEventsConsumer, DirectoryEventsConsumer, GpSummaryIssuedConsumer],
+  controllers: [
+    InboxController,
+    ReferralEventsConsumer,
+    ReferralAssignedConsumer,
+    DirectoryEventsConsumer,
+    GpSummaryIssuedConsumer,
+  ],
   providers: [
     MongoReadiness,
     RedisConnections,

@@ -1,8 +1,9 @@
 /**
- * Who a notification goes to: an organisation directly, or whichever organisation runs a
- * directory service (resolved from this service's directory replica when the job runs).
+ * Who a notification goes to: an organisation directly (or one person of it: their subject at the
+ * organisation's identity provider), or whichever organisation runs a directory service (resolved
+ * from this service's directory replica when the job runs).
  */
-export type Recipient = { organisationId: string } | { serviceId: string };
+export type Recipient = { organisationId: string; personSub?: string } | { serviceId: string };
 
 /** A notification to deliver: ids only (the receiver reads details through an authorised API). */
 export interface DeliveryJobData {
@@ -12,13 +13,17 @@ export interface DeliveryJobData {
   referralId: string;
   recipient: Recipient;
   occurredAt: string;
+  /** Codes shown with the notification (an assignment's action and reason code). */
+  detail?: { action?: string; reasonCode?: string };
   trace: { correlationId: string; causationId: string; traceparent?: string };
 }
 
 export const DELIVERY_JOB_NAME = 'deliver-referral-notification';
 
 function recipientKey(recipient: Recipient): string {
-  return 'organisationId' in recipient ? `org-${recipient.organisationId}` : `svc-${recipient.serviceId}`;
+  if (!('organisationId' in recipient)) return `svc-${recipient.serviceId}`;
+  const person = recipient.personSub ? `-person-${recipient.personSub.replace(/:/g, '%3A')}` : '';
+  return `org-${recipient.organisationId}${person}`;
 }
 
 /**

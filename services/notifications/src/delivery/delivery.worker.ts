@@ -66,9 +66,13 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
           { retriable: true },
         );
       }
+      const personSub = 'personSub' in target ? target.personSub : undefined;
       const outcome = await this.inbox.deliver({
-        _id: `${job.data.eventId}:${recipient}`,
+        _id: `${job.data.eventId}:${recipient}${personSub ? `:${personSub}` : ''}`,
         recipientOrganisationId: recipient,
+        ...(personSub ? { recipientPersonSub: personSub } : {}),
+        ...(job.data.detail?.action ? { action: job.data.detail.action } : {}),
+        ...(job.data.detail?.reasonCode ? { reasonCode: job.data.detail.reasonCode } : {}),
         kind: job.data.kind,
         referralId: job.data.referralId,
         occurredAt: job.data.occurredAt,

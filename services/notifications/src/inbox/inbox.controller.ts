@@ -8,11 +8,18 @@ interface InboxItemView {
   id: string;
   kind: string;
   referralId: string;
+  /** Present when the notification is for one person (their subject identifier). */
+  recipientPersonSub?: string;
+  action?: string;
+  reasonCode?: string;
   occurredAt: string;
   deliveredAt: string;
 }
 
-/** An organisation's own notifications, newest first. */
+/**
+ * An organisation's own notifications, newest first. A signed-in person sees the organisation's
+ * notifications and their own (a handover addressed to them), not those addressed to a colleague.
+ */
 @ApiTags('notifications')
 @ApiBearerAuth()
 @Controller('v1/inbox')
@@ -34,12 +41,15 @@ export class InboxController {
         { field: 'limit', code: 'out_of_range', message: 'limit must be an integer from 1 to 500' },
       ]);
     }
-    const items = await this.inbox.forOrganisation(principal.organisationId, limit);
+    const items = await this.inbox.forOrganisation(principal.organisationId, limit, principal.person?.sub);
     return {
       items: items.map((n) => ({
         id: n._id,
         kind: n.kind,
         referralId: n.referralId,
+        ...(n.recipientPersonSub ? { recipientPersonSub: n.recipientPersonSub } : {}),
+        ...(n.action ? { action: n.action } : {}),
+        ...(n.reasonCode ? { reasonCode: n.reasonCode } : {}),
         occurredAt: n.occurredAt,
         deliveredAt: n.deliveredAt.toISOString(),
       })),

@@ -1,11 +1,17 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import type { Collection } from 'mongodb';
+import type { Collection, Filter } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { collectionOf, insertOnce, MONGO_CONNECTION } from '@sp/persistence';
 
 export interface InboxNotification {
-  _id: string; // `${eventId}:${recipientOrganisationId}`: one notification per event and recipient
+  /** `${eventId}:${recipientOrganisationId}[:${recipientPersonSub}]`: one per event and recipient. */
+  _id: string;
   recipientOrganisationId: string;
+  /** Addressed to one person of the organisation (their identity provider subject); else to all. */
+  recipientPersonSub?: string;
+  /** Codes of an assignment notice: what happened (assigned, reassigned) and the coded reason. */
+  action?: string;
+  reasonCode?: string;
   /** The event name, e.g. 'referral.accepted'. */
   kind: string;
   referralId: string;
@@ -70,11 +76,24 @@ export class InboxRepository implements OnModuleInit {
     return result.deletedCount;
   }
 
-  async forOrganisation(organisationId: string, limit: number): Promise<InboxNotification[]> {
-    return this.notifications
-      .find({ recipientOrganisationId: organisationId })
-      .sort({ deliveredAt: -1 })
-      .limit(limit)
-      .toArray();
+  /**
+   * The organisation's notifications, newest first. For a person (`personSub`): those addressed to
+   * the whole organisation and those addressed to them, never another person's. Without a person
+   * (the organisation's own system): all of them, each saying whom it is for.
+   */
+  async forOrganisation(
+    organisationId: string,
+    limit: number,
+    personSub?: string,
+  ): Promise<InboxNotification[]> {
+    const filter: Filter<InboxNotification> =
+      personSub === undefined
+        ? { recipientOrganisationId: organisationId }
+        : {
+            recipientOrganisationId: organisationId,
+            // Absent (the whole organisation) or this person.
+            $or: [{ recipientPersonSub: { $exists: false } }, { recipientPersonSub: personSub }],
+          };
+    return this.notifications.find(filter).sort({ deliveredAt: -1 }).limit(limit).toArray();
   }
 }

@@ -1,0 +1,237 @@
+// Handover notices, end to end through Kafka: the notifications service booted in-process on the
+// real Kafka, MongoDB and Redis consumes real `referral.assigned` events (as the referrals service
+// publishes them); the worker now holding the referral, and on a handover the worker who held it,
+// find an id-and-code notice in their inbox; a colleague does not; the organisation's own system
+// sees whom each notice is for; a redelivered event adds nothing.
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import { Kafka, logLevel } from 'kafkajs';
+import {
+  contractRegistry,
+  createEnvelope,
+  ReferralAssignedV1,
+  Topics,
+  type EventEnvelope,
+} from '@sp/contracts';
+import { TokenIssuer } from '@sp/identity';
+import { EventPublisher, ensureTopics } from '@sp/messaging';
+import { createLogger } from '@sp/observability';
+import { createServiceApp } from '@sp/service-kit';
+import { testInfra, uniqueName, waitFor } from '@sp/testing';
+import { AppModule } from '../src/app.module';
+import { DeliveryQueue as DeliveryQueue } from '../src/delivery/delivery.queue';
+
+jest.setTimeout(120_000);
+
+interface InboxItem {
+  id: string;
+  kind: string;
+  referralId: string;
+  recipientPersonSub?: string;
+  action?: string;
+  reasonCode?: string;
+  occurredAt: string;
+  deliveredAt: string;
+}
+
+const ISSUER = 'http://notifications-handover.test';
+const AUDIENCE = 'social-prescribing';
+
+/** A fresh consumer group starts at the end of the shared lifecycle topic (not every earlier run's events). */
+async function startGroupAtEnd(groupId: string): Promise<void> {
+  const topic = Topics.referralLifecycle;
+  await ensureTopics({ brokers: testInfra.kafkaBrokers, clientId: `test-${groupId}` }, [topic], {
+    logger: createLogger('test', 'warn'),
+  });
+  const admin = new Kafka({
+    clientId: `test-${groupId}`,
+    brokers: testInfra.kafkaBrokers,
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic.name);
+    await admin.setOffsets({
+      groupId,
+      topic: topic.name,
+      partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+describe('handover notices, end to end through Kafka', () => {
+  const run = uniqueName('notif-ho').replace(/-/g, '_');
+  const team = randomUUID();
+  const [ali, bea, chris] = [`ali-${run}`, `bea-${run}`, `chris-${run}`];
+  let app: INestApplication;
+  let url = '';
+  let jwks: Server;
+  let systemToken = '';
+  let publisher: EventPublisher;
+
+  beforeAll(async () => {
+    const keys = await TokenIssuer.generateKeyPair();
+    const issuer = new TokenIssuer({ privateJwk: keys.privateJwk, issuer: ISSUER, audience: AUDIENCE });
+    jwks = createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(issuer.jwks()));
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    // The organisation's own system: an API client with no person.
+    systemToken = (
+      await issuer.issue({ clientId: `system-${run}`, organisationId: team, role: 'link-worker', scopes: [] })
+    ).access_token;
+
+    const groupId = `notifications-${run}`;
+    await startGroupAtEnd(groupId);
+    Object.assign(process.env, {
+      MONGO_URL: testInfra.mongoUrlFor(`test_${run}_notifications`),
+      KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),
+      REDIS_URL: testInfra.redisUrl,
+      JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`,
+      TOKEN_ISSUER: ISSUER,
+      TOKEN_AUDIENCE: AUDIENCE,
+      LOG_LEVEL: 'warn',
+      KAFKA_GROUP_ID: groupId,
+      QUEUE_PREFIX: run,
+    });
+    ({ app } = await createServiceApp({
+      name: 'notifications',
+      module: AppModule,
+      consumer: { groupId: 'notifications', topics: [Topics.referralLifecycle] },
+    }));
+    await app.startAllMicroservices();
+    await app.listen(0, '127.0.0.1');
+    url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    publisher = new EventPublisher({ brokers: testInfra.kafkaBrokers, clientId: `test-${run}` });
+  });
+
+  afterAll(async () => {
+    await publisher?.disconnect();
+    await app?.close();
+    await new Promise<void>((resolve) => (jwks ? jwks.close(() => resolve()) : resolve()));
+  });
+
+  const inbox = async (token: string): Promise<InboxItem[]> => {
+    const response = await fetch(`${url}/v1/inbox?limit=500`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { items: InboxItem[] }).items;
+  };
+
+  const assigned = (
+    referralId: string,
+    version: number,
+    change: {
+      action: 'assigned' | 'reassigned';
+      assigneeSub: string;
+      previousAssigneeSub?: string;
+      reasonCode?: 'leave';
+    },
+  ): EventEnvelope =>
+    createEnvelope(
+      ReferralAssignedV1,
+      {
+        referralId,
+        ownerOrganisationId: team,
+        action: change.action,
+        assigneeSub: change.assigneeSub,
+        ...(change.previousAssigneeSub ? { previousAssigneeSub: change.previousAssigneeSub } : {}),
+        ...(change.reasonCode ? { reasonCode: change.reasonCode } : {}),
+        assignedBySub: chris,
+        assignmentVersion: version,
+        occurredAt: new Date().toISOString(),
+      },
+      { source: '/services/referrals', correlationId: run },
+    );
+
+  it('gives the assignee a notice, and on a handover both workers, once each, ids and codes only', async () => {
+    const referralId = randomUUID();
+    const first = assigned(referralId, 1, { action: 'assigned', assigneeSub: ali });
+    const handover = assigned(referralId, 2, {
+      action: 'reassigned',
+      assigneeSub: bea,
+      previousAssigneeSub: ali,
+      reasonCode: 'leave',
+    });
+    await publisher.publishEnvelopes([first, handover], contractRegistry);
+    // Redelivery of both (e.g. after a rebalance).
+    await publisher.publishEnvelopes([first, handover], contractRegistry);
+
+    const items = await waitFor(
+      async () => {
+        const all = (await inbox(systemToken)).filter((n) => n.referralId === referralId);
+        return all.length >= 3 ? all : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 250, description: 'three handover notices' },
+    );
+    const summary = items
+      .map((n) => [n.kind, n.recipientPersonSub, n.action, n.reasonCode ?? null])
+      .sort((a, b) => String(a).localeCompare(String(b)));
+    expect(summary).toEqual(
+      [
+        ['referral.assigned', ali, 'assigned', null],
+        ['referral.assigned', bea, 'reassigned', 'leave'],
+        ['referral.handed-over', ali, 'reassigned', 'leave'],
+      ].sort((a, b) => String(a).localeCompare(String(b))),
+    );
+    // Ids and codes only.
+    for (const n of items) {
+      expect(Object.keys(n).sort()).toEqual(
+        [
+          'action',
+          'deliveredAt',
+          'id',
+          'kind',
+          'occurredAt',
+          'recipientPersonSub',
+          'referralId',
+          'reasonCode',
+        ]
+          .filter((k) => k !== 'reasonCode' || n.reasonCode !== undefined)
+          .sort(),
+      );
+    }
+    // The redelivered events were taken from the topic after the first ones: once everything
+    // published has been handled, still three.
+    await waitFor(() => caughtUp(`notifications-${run}`), {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+      description: 'the consumer group has handled everything published',
+    });
+    await waitFor(
+      async () => {
+        const queue = await app.get(DeliveryQueue).depths();
+        return (queue['waiting'] ?? 0) + (queue['active'] ?? 0) + (queue['delayed'] ?? 0) === 0;
+      },
+      { timeoutMs: 30_000, intervalMs: 250, description: 'delivery queue drained' },
+    );
+    expect((await inbox(systemToken)).filter((n) => n.referralId === referralId)).toHaveLength(3);
+  });
+});
+
+/** Whether the group has committed every message of the lifecycle topic published so far. */
+async function caughtUp(groupId: string): Promise<boolean> {
+  const admin = new Kafka({
+    clientId: `test-${groupId}-lag`,
+    brokers: testInfra.kafkaBrokers,
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  await admin.connect();
+  try {
+    const topic = Topics.referralLifecycle.name;
+    const [high, [committed]] = await Promise.all([
+      admin.fetchTopicOffsets(topic),
+      admin.fetchOffsets({ groupId, topics: [topic] }),
+    ]);
+    const done = new Map(committed!.partitions.map((p) => [p.partition, Number(p.offset)]));
+    return high.every((h) => (done.get(h.partition) ?? -1) >= Number(h.high));
+  } finally {
+    await admin.disconnect();
+  }
+}
