@@ -22,6 +22,15 @@ stop_all_services # idempotent: a re-run restarts what is running
 
 port_busy() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
 
+# People sign in at the local OpenID Connect provider (platform.sh runs it): the services trust its
+# access tokens beside the client-credentials ones. A developer may set OIDC_ISSUERS to trust
+# another provider instead (docs/identity.md).
+OIDC_ISSUER_URL="http://127.0.0.1:${SP_OIDC_PORT:-8096}"
+SERVICE_OIDC_ISSUERS="${OIDC_ISSUERS:-}"
+if [ -z "$SERVICE_OIDC_ISSUERS" ]; then
+  SERVICE_OIDC_ISSUERS="[{\"issuer\":\"$OIDC_ISSUER_URL\",\"jwksUrl\":\"$OIDC_ISSUER_URL/jwks\",\"audience\":\"social-prescribing\"}]"
+fi
+
 launch() {
   local name="$1" port="${SERVICE_PORTS[$1]}" logfile="$SERVICE_LOGS/$1.log"
   if port_busy "$port"; then
@@ -30,7 +39,7 @@ launch() {
   [ -f "$logfile" ] && mv -f "$logfile" "$logfile.1"
   say "starting $name on :$port (log: ${logfile#"$REPO_ROOT"/})"
   # own session: survives this script and the terminal; pid written by the child itself
-  PORT="$port" setsid bash -c 'echo $$ >"$0"; exec "$@"' "$SERVICE_RUN/$name.pid" \
+  PORT="$port" OIDC_ISSUERS="$SERVICE_OIDC_ISSUERS" setsid bash -c 'echo $$ >"$0"; exec "$@"' "$SERVICE_RUN/$name.pid" \
     node -r ./tools/runtime/register-aliases.js "dist/services/$name/src/main.js" \
     </dev/null >>"$logfile" 2>&1 9>&- & # 9>&-: the service must not hold the start/stop lock
 }
@@ -90,7 +99,8 @@ cat <<INFO
   analytics           http://127.0.0.1:3004/docs      http://127.0.0.1:3004/metrics    http://127.0.0.1:3004/health/ready
 
   Infrastructure      Kafka 127.0.0.1:9092 · MongoDB wire (SecantusDB) mongodb://127.0.0.1:27017 · Redis redis://127.0.0.1:6379
-                      bash infra/local/platform.sh status | logs [kafka|secantus|redis]
+                      OpenID Connect provider $OIDC_ISSUER_URL (people sign in to portals)
+                      bash infra/local/platform.sh status | logs [kafka|secantus|redis|fhir-validator|oidc]
   Service logs        infra/local/.state/logs/<service>.log
 
   Demo API clients    infra/local/demo-clients.json (secrets regenerated on every start)
@@ -100,6 +110,12 @@ $clients
     SECRET=\$(node -p "require('./infra/local/demo-clients.json').clients.find(c => c.clientId === '$first_client').clientSecret")
     curl -s -X POST http://127.0.0.1:3002/oauth/token \\
       -d grant_type=client_credentials -d client_id=$first_client -d client_secret="\$SECRET"
+
+  Demo people         infra/local/oidc/demo-people.json (password $(node -p "require('./infra/local/oidc/demo-people.json').password"); docs/identity.md)
+                      ada.link, ben.link (link workers), cara.lead (team lead) at the PCN; one worker per VCS
+  Sign in as a person (authorization code + PKCE at the local provider) and call an API:
+    TOKEN=\$(npm run -s oidc:token -- cara.lead)
+    curl -s http://127.0.0.1:3001/v1/referrals -H "authorization: Bearer \$TOKEN"
 
   Stop everything:    bash scripts/stop.sh
 INFO
