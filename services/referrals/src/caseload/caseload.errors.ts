@@ -28,15 +28,6 @@ export const CaseloadErrors = {
     new DomainError('CASELOAD.MEMBER_NOT_FOUND', `No person ${sub} on your organisation's team roster`, {
       status: 404,
     }),
-  personRequired: () =>
-    new DomainError(
-      'CASELOAD.PERSON_REQUIRED',
-      'Sign in as a person to see your own caseload, or name an assignee',
-      {
-        status: 422,
-        problems: [{ field: 'assignee', code: 'required', message: 'Name an assignee (a sub, or none)' }],
-      },
-    ),
 };
 
 /** The HTTP-facing error for a refused assignment decision. */
@@ -47,13 +38,17 @@ export function assignmentRefusalError(refusal: AssignmentRefusal): DomainError 
     case 'OVERRIDE_NOT_PERMITTED':
       return CaseloadErrors.overrideNotPermitted(refusal.message);
     case 'REASON_REQUIRED':
-      return new ValidationError('The assignment is invalid', [
-        { field: refusal.field, code: 'required', message: refusal.message },
-      ]);
+      return new ValidationError(
+        'The assignment is invalid',
+        [{ field: refusal.field, code: 'required', message: refusal.message }],
+        { status: 422 },
+      );
     case 'NOT_ON_ROSTER':
-      return new ValidationError('The assignment is invalid', [
-        { field: refusal.field, code: 'not_on_roster', message: refusal.message },
-      ]);
+      return new ValidationError(
+        'The assignment is invalid',
+        [{ field: refusal.field, code: 'not_on_roster', message: refusal.message }],
+        { status: 422 },
+      );
     case 'LIMIT_REACHED':
       return CaseloadErrors.limitReached(refusal.limit, refusal.message);
   }
