@@ -2,7 +2,8 @@
 // real Kafka, MongoDB and Redis consumes real `referral.assigned` events (as the referrals service
 // publishes them); the worker now holding the referral, and on a handover the worker who held it,
 // find an id-and-code notice in their inbox; a colleague does not; the organisation's own system
-// sees whom each notice is for; a redelivered event adds nothing.
+// sees whom each notice is for; a redelivered event adds nothing. The workers are people signed in
+// at the local OpenID Connect provider (real authorization-code + PKCE sign-in, real tokens).
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +13,7 @@ import {
   contractRegistry,
   createEnvelope,
   ReferralAssignedV1,
+  ReferralSubmittedV1,
   Topics,
   type EventEnvelope,
 } from '@sp/contracts';
@@ -19,9 +21,17 @@ import { TokenIssuer } from '@sp/identity';
 import { EventPublisher, ensureTopics } from '@sp/messaging';
 import { createLogger } from '@sp/observability';
 import { createServiceApp } from '@sp/service-kit';
-import { testInfra, uniqueName, waitFor } from '@sp/testing';
+import {
+  createOidcPerson,
+  localOidcIssuersEnv,
+  oidcSignIn,
+  testInfra,
+  uniqueName,
+  waitFor,
+  type OidcPerson,
+} from '@sp/testing';
 import { AppModule } from '../src/app.module';
-import { DeliveryQueue as DeliveryQueue } from '../src/delivery/delivery.queue';
+import { DeliveryQueue } from '../src/delivery/delivery.queue';
 
 jest.setTimeout(120_000);
 
@@ -66,7 +76,7 @@ async function startGroupAtEnd(groupId: string): Promise<void> {
 describe('handover notices, end to end through Kafka', () => {
   const run = uniqueName('notif-ho').replace(/-/g, '_');
   const team = randomUUID();
-  const [ali, bea, chris] = [`ali-${run}`, `bea-${run}`, `chris-${run}`];
+  let people: Record<'ali' | 'bea' | 'cara' | 'chris', OidcPerson & { token: string }>;
   let app: INestApplication;
   let url = '';
   let jwks: Server;
@@ -86,6 +96,18 @@ describe('handover notices, end to end through Kafka', () => {
       await issuer.issue({ clientId: `system-${run}`, organisationId: team, role: 'link-worker', scopes: [] })
     ).access_token;
 
+    // Three workers and their team lead, signed in at the local OIDC provider.
+    const person = async (teamRole: 'worker' | 'team-lead') => {
+      const p = await createOidcPerson({ organisationId: team, role: 'link-worker', teamRole });
+      return { ...p, token: (await oidcSignIn(p.username, p.password)).accessToken };
+    };
+    people = {
+      ali: await person('worker'),
+      bea: await person('worker'),
+      cara: await person('worker'),
+      chris: await person('team-lead'),
+    };
+
     const groupId = `notifications-${run}`;
     await startGroupAtEnd(groupId);
     Object.assign(process.env, {
@@ -95,6 +117,7 @@ describe('handover notices, end to end through Kafka', () => {
       JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`,
       TOKEN_ISSUER: ISSUER,
       TOKEN_AUDIENCE: AUDIENCE,
+      OIDC_ISSUERS: localOidcIssuersEnv(),
       LOG_LEVEL: 'warn',
       KAFKA_GROUP_ID: groupId,
       QUEUE_PREFIX: run,
@@ -143,7 +166,7 @@ describe('handover notices, end to end through Kafka', () => {
         assigneeSub: change.assigneeSub,
         ...(change.previousAssigneeSub ? { previousAssigneeSub: change.previousAssigneeSub } : {}),
         ...(change.reasonCode ? { reasonCode: change.reasonCode } : {}),
-        assignedBySub: chris,
+        assignedBySub: people.chris.sub,
         assignmentVersion: version,
         occurredAt: new Date().toISOString(),
       },
@@ -152,6 +175,7 @@ describe('handover notices, end to end through Kafka', () => {
 
   it('gives the assignee a notice, and on a handover both workers, once each, ids and codes only', async () => {
     const referralId = randomUUID();
+    const [ali, bea] = [people.ali.sub, people.bea.sub];
     const first = assigned(referralId, 1, { action: 'assigned', assigneeSub: ali });
     const handover = assigned(referralId, 2, {
       action: 'reassigned',
@@ -212,6 +236,68 @@ describe('handover notices, end to end through Kafka', () => {
       { timeoutMs: 30_000, intervalMs: 250, description: 'delivery queue drained' },
     );
     expect((await inbox(systemToken)).filter((n) => n.referralId === referralId)).toHaveLength(3);
+  });
+
+  it("shows each signed-in worker their own notices and the team's, never a colleague's", async () => {
+    const referralId = randomUUID();
+    await publisher.publishEnvelopes(
+      [
+        // For the whole team: a new referral addressed to the organisation.
+        createEnvelope(
+          ReferralSubmittedV1,
+          {
+            referralId,
+            requesterOrganisationId: randomUUID(),
+            requesterOdsCode: 'A81001',
+            ownerOrganisationId: team,
+            needs: ['sp-need-loneliness'],
+            priority: 'routine',
+            status: 'requested',
+            patientKey: 'b5a2c96250612366ea272ffac6d9744aaf4b45aacd96aa7cfcb931ee3b558259',
+            occurredAt: new Date().toISOString(),
+          },
+          { source: '/services/referrals', correlationId: run },
+        ),
+        assigned(referralId, 1, { action: 'assigned', assigneeSub: people.ali.sub }),
+        assigned(referralId, 2, {
+          action: 'reassigned',
+          assigneeSub: people.bea.sub,
+          previousAssigneeSub: people.ali.sub,
+          reasonCode: 'leave',
+        }),
+      ],
+      contractRegistry,
+    );
+    const kindsOf = async (who: keyof typeof people) =>
+      (await inbox(people[who].token))
+        .filter((n) => n.referralId === referralId)
+        .map((n) => `${n.kind}${n.recipientPersonSub ? `@${n.recipientPersonSub}` : ''}`)
+        .sort();
+    await waitFor(async () => (await kindsOf('bea')).length === 2, {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+      description: "bea's notices",
+    });
+    await waitFor(async () => (await kindsOf('ali')).length === 3, {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+      description: "ali's notices",
+    });
+    expect(await kindsOf('ali')).toEqual(
+      [
+        'referral.submitted',
+        `referral.assigned@${people.ali.sub}`,
+        `referral.handed-over@${people.ali.sub}`,
+      ].sort(),
+    );
+    expect(await kindsOf('bea')).toEqual(
+      ['referral.submitted', `referral.assigned@${people.bea.sub}`].sort(),
+    );
+    // A colleague, and the team lead who made the change, see the team's notice only.
+    expect(await kindsOf('cara')).toEqual(['referral.submitted']);
+    expect(await kindsOf('chris')).toEqual(['referral.submitted']);
+    // The organisation's own system (no person) sees all of them, each saying whom it is for.
+    expect((await inbox(systemToken)).filter((n) => n.referralId === referralId)).toHaveLength(4);
   });
 });
 
