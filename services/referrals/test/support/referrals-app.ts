@@ -95,7 +95,7 @@ export async function bootReferrals(
   const { app } = await createServiceApp({
     name: 'referrals',
     module: AppModule,
-    topics: [Topics.referralLifecycle],
+    topics: [Topics.referralLifecycle, Topics.teams],
     consumer: { groupId: 'referrals', topics: [Topics.directory, Topics.referralLifecycle] },
   });
   await app.startAllMicroservices();
