@@ -18,6 +18,7 @@ import { createServiceApp, type ProblemDocument } from '@sp/service-kit';
 import { capabilityStatement, RESOURCE_CAPABILITIES } from '../src/fhir/capability-statement';
 import { fhirControllers, fhirProviders } from '../src/fhir/fhir.wiring';
 import { gpSummaryFhirControllers } from '../src/gp-summary/gp-summary.wiring';
+import { caseRecordFhirControllers } from '../src/case-record/case-record.wiring';
 import { returnPreference } from '../src/fhir/fhir-http';
 import { toOperationOutcome } from '../src/fhir/operation-outcome';
 import { PATIENT_KEYS, type PatientKeys } from '../src/fhir/patient-keys';
@@ -657,7 +658,11 @@ describe('CapabilityStatement truthfulness', () => {
   /** Every (method, path) the FHIR controllers serve. */
   function servedRoutes(): string[] {
     const routes: string[] = [];
-    for (const controller of [...fhirControllers, ...gpSummaryFhirControllers]) {
+    for (const controller of [
+      ...fhirControllers,
+      ...gpSummaryFhirControllers,
+      ...caseRecordFhirControllers,
+    ]) {
       const base = String(Reflect.getMetadata(PATH_METADATA, controller));
       const proto = controller.prototype as Record<string, unknown>;
       for (const name of Object.getOwnPropertyNames(proto)) {

@@ -3,6 +3,7 @@ import { OutboxRelay } from '@sp/messaging';
 import { AuditLogRepository } from '../audit/audit-log.repository';
 import { ReferralAccessPolicy } from '../referrals/referral-access.policy';
 import { ReferralRepository } from '../referrals/referral.repository';
+import { ContactCommunicationUseCase } from '../fhir/case-record/contact-communication.use-case';
 import { CaseRecordGate } from './case-record-gate';
 import { ContactRepository } from './contacts/contact.repository';
 import { ContactsController } from './contacts/contacts.controller';
@@ -21,6 +22,22 @@ import { CaseRecordController } from './read-case-record/case-record.controller'
 import { ReadCaseRecordUseCase } from './read-case-record/read-case-record.use-case';
 import { CaseRecordRedactor, type RedactablePart } from './redaction/case-record-redactor';
 import type { CaseRecordSection } from './read-case-record/case-record-section';
+import { carePlanFhirControllers, carePlanFhirProviders } from '../fhir/case-record/care-plan.wiring';
+import { NeedsSection } from './needs/list-needs/list-needs.use-case';
+import { NeedsController } from './needs/needs.controller';
+import { needsProviders } from './needs/needs.wiring';
+import { PlanActionRepository } from './plan/plan-action.repository';
+import { PlanController } from './plan/plan.controller';
+import { planProviders } from './plan/plan.wiring';
+import { PlanSection } from './plan/read-plan/read-plan.use-case';
+import { CaseStatementRepository } from './what-matters/case-statement.repository';
+import { ConcernsSection, WhatMattersSection } from './what-matters/list-statements/list-statements.use-case';
+import { WhatMattersController } from './what-matters/what-matters.controller';
+import { whatMattersProviders } from './what-matters/what-matters.wiring';
+import { WellbeingSection } from './wellbeing/list-measures/list-measures.use-case';
+import { WellbeingController } from './wellbeing/wellbeing.controller';
+import { wellbeingProviders } from './wellbeing/wellbeing.wiring';
+import { WellbeingMeasureRepository } from './wellbeing/wellbeing-measure.repository';
 
 /**
  * The case record (issue 10): what a link worker records while working a referral. Add both
@@ -46,12 +63,18 @@ export const caseRecordControllers: Type<unknown>[] = [
   NotesController,
   CaseRecordController,
   // Part 2: what matters, needs, plan, wellbeing.
+  WhatMattersController,
+  NeedsController,
+  PlanController,
+  WellbeingController,
+  ...carePlanFhirControllers,
 ];
 
 /** The case-record controllers serving /fhir routes (declared in the CapabilityStatement). */
 export const caseRecordFhirControllers: Type<unknown>[] = [
   // Part 1: Communication (contacts) is served by the gp-summary CommunicationController.
   // Part 2: CarePlan, Goal.
+  ...carePlanFhirControllers,
 ];
 
 type Gate = CaseRecordGate;
@@ -103,6 +126,13 @@ export const caseRecordProviders: Provider[] = [
     useFactory: (g: Gate, n: NoteRepository, a: Audit) => new DeleteNoteUseCase(g, n, a),
   },
   {
+    // FHIR Communication (contacts), served by the gp-summary CommunicationController.
+    provide: ContactCommunicationUseCase,
+    inject: [CaseRecordGate, ContactRepository, ReferralRepository, AuditLogRepository],
+    useFactory: (g: Gate, c: ContactRepository, r: ReferralRepository, a: Audit) =>
+      new ContactCommunicationUseCase(g, c, r, a),
+  },
+  {
     provide: ContactsSection,
     inject: [ContactRepository],
     useFactory: (c: ContactRepository) => new ContactsSection(c),
@@ -119,6 +149,11 @@ export const caseRecordProviders: Provider[] = [
       new ReadCaseRecordUseCase(g, sections, a),
   },
   // Part 2: what matters, needs, plan, wellbeing.
+  ...whatMattersProviders,
+  ...needsProviders,
+  ...planProviders,
+  ...wellbeingProviders,
+  ...carePlanFhirProviders,
   {
     provide: CASE_RECORD_REDACTABLE_PARTS,
     inject: [
@@ -126,6 +161,9 @@ export const caseRecordProviders: Provider[] = [
       ContactRepository,
       NoteRepository,
       // Part 2 repositories.
+      CaseStatementRepository,
+      PlanActionRepository,
+      WellbeingMeasureRepository,
     ],
     useFactory: (...parts: RedactablePart[]): RedactablePart[] => parts,
   },
@@ -136,6 +174,11 @@ export const caseRecordProviders: Provider[] = [
       ContactsSection,
       NotesSection,
       // Part 2 sections.
+      WhatMattersSection,
+      ConcernsSection,
+      NeedsSection,
+      PlanSection,
+      WellbeingSection,
     ],
     useFactory: (...sections: CaseRecordSection[]): CaseRecordSection[] => sections,
   },

@@ -1,4 +1,6 @@
 import { COMMUNICATION_SEARCH_PARAMS } from '../gp-summary/read-gp-summary/communication-search.request';
+import { CARE_PLAN_SEARCH_PARAMS } from './case-record/care-plan-search.request';
+import { GOAL_SEARCH_PARAMS } from './case-record/goal-search.request';
 import { FHIR_VERSION, FHIR_JSON, JSON_PATCH, NHS_NUMBER_SYSTEM, ODS_CODE_SYSTEM } from './fhir.constants';
 import { SERVICE_REQUEST_SEARCH_PARAMS } from './service-request-search';
 import { TASK_INCLUDES, TASK_SEARCH_PARAMS } from './task-search';
@@ -74,6 +76,28 @@ const COMMUNICATION_PARAM_DOCS: Record<
   ...COMMON_PARAM_DOCS,
 };
 
+const CARE_PLAN_PARAM_DOCS: Record<(typeof CARE_PLAN_SEARCH_PARAMS)[number], Omit<SearchParamDoc, 'name'>> = {
+  subject: {
+    type: 'reference',
+    documentation: "Patient/<id> (the pseudonymous patient key of Task.for): the patient's plans",
+  },
+  _id: {
+    type: 'token',
+    documentation: "The referral id (a CarePlan has its referral's id); up to 100 separated by commas",
+  },
+  _count: COMMON_PARAM_DOCS._count,
+  _offset: COMMON_PARAM_DOCS._offset,
+};
+
+const GOAL_PARAM_DOCS: Record<(typeof GOAL_SEARCH_PARAMS)[number], Omit<SearchParamDoc, 'name'>> = {
+  ...CARE_PLAN_PARAM_DOCS,
+  subject: {
+    type: 'reference',
+    documentation: 'Patient/<id> (the pseudonymous patient key of Task.for): what matters to that patient',
+  },
+  _id: { type: 'token', documentation: 'Goal ids; up to 100 separated by commas' },
+};
+
 function searchParams<P extends string>(
   params: readonly P[],
   docs: Record<P, Omit<SearchParamDoc, 'name'>>,
@@ -132,10 +156,17 @@ export const RESOURCE_CAPABILITIES: ResourceCapability[] = [
   },
   {
     type: 'Goal',
-    interactions: [],
-    searchParams: [],
+    interactions: ['read', 'search-type'],
+    searchParams: searchParams(GOAL_SEARCH_PARAMS, GOAL_PARAM_DOCS),
     documentation:
-      'Accepted with a new referral (Gravity SDOHCC Goal): a transaction entry or contained in the ServiceRequest, referenced from supportingInfo or the resource-pertainsToGoal extension; its description is kept with the referral. No Goal endpoint.',
+      'What matters to the person (case record, PRSB "what matters to me"): description.text in their words (after consent withdrawal a data-absent-reason masked), lifecycleStatus active, completed (achieved) or cancelled (no longer relevant), subject and expressedBy the patient, startDate when agreed, addresses the referral (ServiceRequest). Readable by the organisation holding the referral only (the referring practice 403, others 404); every read is audited. A Goal sent with a new referral (Gravity SDOHCC Goal: a transaction entry or contained in the ServiceRequest) is accepted and its description kept with the referral; it is not served here.',
+  },
+  {
+    type: 'CarePlan',
+    interactions: ['read', 'search-type'],
+    searchParams: searchParams(CARE_PLAN_SEARCH_PARAMS, CARE_PLAN_PARAM_DOCS),
+    documentation:
+      "A referral's support plan (case record), id the referral's id, once it has an action: intent plan, status from the referral (active, on-hold, completed, revoked), subject the patient, supportingInfo the ServiceRequest (R4 CarePlan.basedOn may only reference a CarePlan), goal the what-matters Goals, addresses the case's coded needs as contained Conditions (clinicalStatus active or resolved), one activity per agreed action (detail: status scheduled | in-progress | completed | cancelled, description, scheduledPeriod.end the due day, performer the owner; an onward referral in outcomeReference, as cpl-3 forbids reference with detail). Readable by the organisation holding the referral only (the referring practice 403, others 404); every read is audited.",
   },
 ];
 

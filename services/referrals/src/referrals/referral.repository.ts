@@ -223,6 +223,19 @@ export class ReferralRepository implements OnModuleInit {
     };
   }
 
+  /**
+   * Case record: the support plan's next due moment (the end of the earliest due day of an open
+   * action; absent when none is open), kept in step with the plan's actions inside `session`'s
+   * transaction. A denormalised query field: not part of the referral's version or history.
+   */
+  async setPlanNextDueAt(id: string, at: Date | undefined, session: ClientSession): Promise<void> {
+    await this.referrals.updateOne(
+      { _id: id },
+      at === undefined ? { $unset: { planNextDueAt: '' } } : { $set: { planNextDueAt: at } },
+      { session },
+    );
+  }
+
   /** The referral and all its descendants (onward referrals, their onward referrals...). */
   async tree(root: ReferralDocument, session?: ClientSession): Promise<ReferralDocument[]> {
     const all = [root];

@@ -27,6 +27,15 @@ export interface StatementInput {
   status?: string;
 }
 
+/** The fields the rules read, from a body whose shape may be wrong (others left out). */
+export function statementInput(text: unknown, recordedAt: Date | undefined, status: unknown): StatementInput {
+  return {
+    ...(typeof text === 'string' ? { text } : {}),
+    ...(recordedAt ? { recordedAt } : {}),
+    ...(typeof status === 'string' ? { status } : {}),
+  };
+}
+
 /** Every problem with a statement's fields as given (a new one or a change), each naming its field. */
 export function statementProblems(kind: StatementKind, input: StatementInput, now: Date): FieldProblem[] {
   const problems: FieldProblem[] = [];

@@ -105,6 +105,47 @@ function ownerProblems(owner: ActionOwner): FieldProblem[] {
   return problems;
 }
 
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/**
+ * The fields of a new action the rules can read, from a body whose shape may be wrong: anything
+ * of the wrong type is replaced by a value no rule objects to (its shape problem names it).
+ */
+export function readableAction(action: NewAction): NewAction {
+  const owner = (
+    typeof action.owner === 'object' && action.owner !== null ? action.owner : {}
+  ) as Partial<ActionOwner>;
+  const sub = str(owner.sub);
+  const organisationId = str(owner.organisationId);
+  const display = str(owner.display);
+  const onward = str(action.onwardReferralId);
+  return {
+    description: str(action.description) ?? 'x',
+    owner: {
+      kind: (OWNER_KINDS as readonly unknown[]).includes(owner.kind) ? (owner.kind as OwnerKind) : 'patient',
+      ...(sub !== undefined ? { sub } : {}),
+      ...(organisationId !== undefined ? { organisationId } : {}),
+      ...(display !== undefined ? { display } : {}),
+    },
+    dueDate: DAY.test(str(action.dueDate) ?? '') ? action.dueDate : '9999-12-31',
+    status: action.status,
+    ...(onward !== undefined ? { onwardReferralId: onward } : {}),
+  };
+}
+
+/** The fields of a change the rules can read (see readableAction). */
+export function readableChange(change: ActionChange): ActionChange {
+  const description = str(change.description);
+  const dueDate = str(change.dueDate);
+  const status = (ACTION_STATUSES as readonly unknown[]).includes(change.status) ? change.status : undefined;
+  return {
+    ...(description !== undefined ? { description } : {}),
+    ...(dueDate !== undefined && DAY.test(dueDate) ? { dueDate } : {}),
+    ...(status !== undefined ? { status } : {}),
+  };
+}
+
 /** Every problem with a new action created at `now` on a referral with these onward referrals. */
 export function newActionProblems(
   action: NewAction,

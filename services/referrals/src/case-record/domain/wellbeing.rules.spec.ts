@@ -33,7 +33,7 @@ describe('wellbeing measures: rules', () => {
       takenAt: string,
       createdAt: string,
       extra: Partial<MeasureFacts> = {},
-    ): MeasureFacts => ({
+    ): MeasureFacts & { id: string } => ({
       id,
       instrument: 'ons4',
       timepoint: 'baseline',

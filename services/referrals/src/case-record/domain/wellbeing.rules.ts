@@ -43,8 +43,12 @@ export function measureProblems(
   if (input.instrument === 'mycaw') {
     const scores = input.scores as MycawScores;
     for (const key of ['concern1', 'concern2'] as const) {
-      const text = scores[key]?.description;
-      if (text === undefined) continue;
+      const concern = scores[key] as unknown;
+      const text =
+        typeof concern === 'object' && concern !== null
+          ? (concern as { description?: unknown }).description
+          : undefined;
+      if (typeof text !== 'string') continue;
       if (text.trim() === '')
         problems.push({
           field: `scores.${key}.description`,
@@ -63,7 +67,6 @@ export function measureProblems(
 }
 
 export interface MeasureFacts {
-  id: string;
   instrument: Instrument;
   timepoint: Timepoint;
   takenAt: Date;

@@ -1,0 +1,52 @@
+import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { CurrentPrincipal, Roles, type Principal } from '@sp/identity';
+import { jsonBody, setEntryEtag } from '../case-record-http';
+import { ListMeasuresUseCase } from './list-measures/list-measures.use-case';
+import { RecordMeasureSchema } from './record-measure/record-measure.request';
+import { RecordMeasureUseCase } from './record-measure/record-measure.use-case';
+import { toMeasureView, type WellbeingMeasureView } from './wellbeing-measure.view';
+
+const ALL_ROLES = ['referrer', 'link-worker', 'provider', 'ops'] as const;
+
+/** Wellbeing measures: ONS4 and MYCaW, at baseline and follow-up. */
+@ApiTags('case record')
+@ApiBearerAuth()
+@Controller('v1/referrals/:id/wellbeing-measures')
+export class WellbeingController {
+  constructor(
+    private readonly record: RecordMeasureUseCase,
+    private readonly list: ListMeasuresUseCase,
+  ) {}
+
+  @Post()
+  @Roles(...ALL_ROLES)
+  @ApiOperation({
+    summary: 'Record a wellbeing measure (ons4 or mycaw; baseline or follow-up)',
+    description:
+      "ONS4 scores: lifeSatisfaction, worthwhile, happiness, anxiety (0-10). MYCaW: concern1 {description, score 0-6}, optional concern2, wellbeing 0-6. takenAt not in the future. The latest ONS4 of each timepoint is also the referral's wellbeing (referral.completed, analytics).",
+  })
+  @ApiBody({ schema: RecordMeasureSchema as unknown as Record<string, unknown> })
+  async create(
+    @Param('id') referralId: string,
+    @Req() request: Request,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<WellbeingMeasureView> {
+    const measure = await this.record.execute({ referralId, actor: principal, body: jsonBody(request) });
+    response.status(201);
+    setEntryEtag(response, measure);
+    return toMeasureView(measure);
+  }
+
+  @Get()
+  @Roles(...ALL_ROLES)
+  @ApiOperation({ summary: "The case's wellbeing measures in the order taken" })
+  async all(
+    @Param('id') referralId: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<{ items: WellbeingMeasureView[] }> {
+    return { items: (await this.list.execute(referralId, principal)).map(toMeasureView) };
+  }
+}
