@@ -335,12 +335,12 @@ describe('message back to the GP (FHIR Communication) end to end', () => {
       urls.a,
       'gp',
       'GET',
-      '/fhir/Communication?subject=Patient/x&_count=0&recipient:identifier=nope',
+      '/fhir/Communication?sender=Organization/x&_count=0&recipient:identifier=nope',
     );
     expect(bad.status).toBe(400);
     expect(bad.body.resourceType).toBe('OperationOutcome');
     const named = (bad.body.issue as Json[]).map((i) => (i.details.text as string).split(': ')[0]);
-    expect(named).toEqual(['subject', 'recipient:identifier', '_count']);
+    expect(named).toEqual(['sender', 'recipient:identifier', '_count']);
   });
 
   it('exactly once: one summary and one event per closed referral across instances and redeliveries', async () => {

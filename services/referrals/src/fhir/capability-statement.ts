@@ -67,10 +67,23 @@ const COMMUNICATION_PARAM_DOCS: Record<
   (typeof COMMUNICATION_SEARCH_PARAMS)[number],
   Omit<SearchParamDoc, 'name'>
 > = {
-  'based-on': { type: 'reference', documentation: 'ServiceRequest/<id>: the summary of that referral' },
+  'based-on': {
+    type: 'reference',
+    documentation: "ServiceRequest/<id>: that referral's summary and its contacts with the patient",
+  },
+  category: {
+    type: 'token',
+    documentation:
+      'http://terminology.hl7.org/CodeSystem/communication-category|notification (GP summaries) or https://socialprescribing.example.org/CodeSystem/communication-category|patient-contact (contacts with the patient); the code alone also matches; comma-separated for either',
+  },
+  subject: {
+    type: 'reference',
+    documentation:
+      "Patient/<id> (the pseudonymous patient key of Task.for): that patient's contacts (a GP summary's patient is contained, so subject finds contacts only)",
+  },
   recipient: {
     type: 'reference',
-    documentation: `Organization/<id> or an organisation id, or with the :identifier modifier recipient:identifier=${ODS_CODE_SYSTEM}|<ODS code> (a practice's summaries)`,
+    documentation: `Organization/<id> or an organisation id, or with the :identifier modifier recipient:identifier=${ODS_CODE_SYSTEM}|<ODS code> (a practice's summaries; recipient finds GP summaries only)`,
   },
   'recipient:identifier': { type: 'reference', documentation: 'Declared under recipient' },
   ...COMMON_PARAM_DOCS,
@@ -138,7 +151,8 @@ export const RESOURCE_CAPABILITIES: ResourceCapability[] = [
       (p, i, all) => all.findIndex((q) => q.name === p.name) === i,
     ),
     documentation:
-      'The message back to the GP (PRSB Social Prescribing Information Standard): a coded summary of a closed referral (completed, rejected, cancelled, failed or expired), issued once per referral to the practice that made it (the root referral for an onward one). topic and reasonCode carry the national SNOMED CT codes for the record (871731000000106 Referral to social prescribing service, 871711000000103 Social prescribing declined) with the coded status reason and outcomes; basedOn the ServiceRequest, about the Task, payload a plain-language account, the Task and the HealthcareService. Readable by the practice and the organisation that took the referral on or closed it (others: 404); every read is audited.',
+      'The message back to the GP (PRSB Social Prescribing Information Standard): a coded summary of a closed referral (completed, rejected, cancelled, failed or expired), issued once per referral to the practice that made it (the root referral for an onward one). topic and reasonCode carry the national SNOMED CT codes for the record (871731000000106 Referral to social prescribing service, 871711000000103 Social prescribing declined) with the coded status reason and outcomes; basedOn the ServiceRequest, about the Task, payload a plain-language account, the Task and the HealthcareService. Readable by the practice and the organisation that took the referral on or closed it (others: 404); every read is audited. ' +
+      'Also served here, category patient-contact: each contact (or attempt) with the patient recorded in the case record: status completed when the patient was reached, not-done with statusReason (contact-outcome: no-answer, declined, wrong-number) otherwise; medium the method (v3 ParticipationMode PHONE, FACE, VIDEOCONF, and always the platform contact-method code; a text message has no R4 ParticipationMode code); sent when; sender the person (identifier: their subject at the identity provider) or the organisation; subject and recipient the Patient (pseudonymous id); basedOn the ServiceRequest, partOf the Task; payload the summary text until consent withdrawal removes it. Readable by the organisation holding the referral only (the referring practice 403, others 404); every read is audited. Search returns GP summaries first, then contacts.',
   },
   {
     type: 'Procedure',

@@ -36,6 +36,8 @@ export const CONSENT_SCOPE_CODE = 'share-with-receiving-service';
 export const DIRECTORY_SERVICE_SYSTEM = 'https://socialprescribing.example.org/Id/service';
 /** Identifier system of platform organisation ids (when an organisation has no ODS code). */
 export const ORGANISATION_ID_SYSTEM = 'https://socialprescribing.example.org/Id/organisation';
+/** Identifier system of a person: their subject (`sub`) at their organisation's identity provider. */
+export const PERSON_SUB_SYSTEM = 'https://socialprescribing.example.org/Id/person-sub';
 
 /** ONS4 items as Task.output.type codes (valueInteger 0-10), with a suffix per occasion. */
 export const ONS4_ITEMS = ['lifeSatisfaction', 'worthwhile', 'happiness', 'anxiety'] as const;

@@ -10,3 +10,4 @@ export {
   type TestParty,
   type TokenServer,
 } from './tokens';
+export { readTopicFromNow, type TopicRecord } from './topic-reader';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import type { ClientSession, Collection } from 'mongodb';
+import type { ClientSession, Collection, Filter } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { collectionOf, MONGO_CONNECTION } from '@sp/persistence';
 import type { RedactablePart } from '../redaction/case-record-redactor';
@@ -9,6 +9,14 @@ export const CASE_CONTACTS_COLLECTION = 'case_contacts';
 
 /** A referral's contacts are few (tens); this bounds any one read. */
 const MAX_CONTACTS_PER_REFERRAL = 1000;
+
+/** A search of one organisation's contacts (FHIR Communication). */
+export interface ContactSearch {
+  organisationId: string;
+  referralIds?: string[];
+  updatedAfter?: Date;
+  updatedBefore?: Date;
+}
 
 export type ContactCorrection = Partial<
   Pick<CaseContactDocument, 'at' | 'method' | 'outcome' | 'summary' | 'updatedBy'>
@@ -25,6 +33,7 @@ export class ContactRepository implements OnModuleInit, RedactablePart {
 
   async onModuleInit(): Promise<void> {
     await this.contacts.createIndex({ referralId: 1, at: 1 }, { name: 'by_referral' });
+    await this.contacts.createIndex({ organisationId: 1, updatedAt: 1 }, { name: 'by_organisation' });
   }
 
   async insert(contact: CaseContactDocument, session?: ClientSession): Promise<void> {
@@ -42,6 +51,32 @@ export class ContactRepository implements OnModuleInit, RedactablePart {
 
   async findOne(referralId: string, contactId: string): Promise<CaseContactDocument | null> {
     return this.contacts.findOne({ _id: contactId, referralId });
+  }
+
+  async findById(contactId: string): Promise<CaseContactDocument | null> {
+    return this.contacts.findOne({ _id: contactId });
+  }
+
+  /** One page of an organisation's contacts, by last update (then id). */
+  async search(
+    q: ContactSearch,
+    offset: number,
+    count: number,
+  ): Promise<{ total: number; items: CaseContactDocument[] }> {
+    const filter: Filter<CaseContactDocument> = { organisationId: q.organisationId };
+    if (q.referralIds) filter.referralId = { $in: q.referralIds };
+    if (q.updatedAfter || q.updatedBefore)
+      filter.updatedAt = {
+        ...(q.updatedAfter ? { $gt: q.updatedAfter } : {}),
+        ...(q.updatedBefore ? { $lt: q.updatedBefore } : {}),
+      };
+    const [total, items] = await Promise.all([
+      this.contacts.countDocuments(filter),
+      count === 0
+        ? Promise.resolve([])
+        : this.contacts.find(filter).sort({ updatedAt: 1, _id: 1 }).skip(offset).limit(count).toArray(),
+    ]);
+    return { total, items };
   }
 
   /**

@@ -11,6 +11,7 @@ describe('Communication search parameters', () => {
         _count: '5',
       }),
     ).toEqual({
+      kinds: { gpSummaries: true, contacts: false },
       referralId: 'ref-1',
       recipientOdsCode: 'A81001',
       createdAfter: new Date('2026-12-01T00:00:00Z'),
@@ -19,6 +20,27 @@ describe('Communication search parameters', () => {
     });
     expect(parseCommunicationSearch({ recipient: 'Organization/org-gp' })).toMatchObject({
       recipientOrganisationId: 'org-gp',
+      kinds: { gpSummaries: true, contacts: false },
+    });
+  });
+
+  it('reads category (either kind, by code or system|code) and subject (contacts only)', () => {
+    const kinds = (query: Record<string, string>) => parseCommunicationSearch(query).kinds;
+    expect(kinds({})).toEqual({ gpSummaries: true, contacts: true });
+    expect(kinds({ category: 'notification' })).toEqual({ gpSummaries: true, contacts: false });
+    expect(
+      kinds({
+        category: 'https://socialprescribing.example.org/CodeSystem/communication-category|patient-contact',
+      }),
+    ).toEqual({ gpSummaries: false, contacts: true });
+    expect(
+      kinds({
+        category: 'http://terminology.hl7.org/CodeSystem/communication-category|notification,patient-contact',
+      }),
+    ).toEqual({ gpSummaries: true, contacts: true });
+    expect(parseCommunicationSearch({ subject: 'Patient/key-1' })).toMatchObject({
+      patientKey: 'key-1',
+      kinds: { gpSummaries: false, contacts: true },
     });
   });
 
@@ -26,7 +48,9 @@ describe('Communication search parameters', () => {
     let problems: { field: string }[] = [];
     try {
       parseCommunicationSearch({
-        subject: 'Patient/x',
+        sender: 'Organization/x',
+        category: 'http://example.org|patient-contact',
+        subject: 'Group/x',
         'based-on': 'Task/x',
         'recipient:identifier': 'https://example.org|A81001',
         _count: '0',
@@ -34,7 +58,14 @@ describe('Communication search parameters', () => {
     } catch (error) {
       problems = (error as { problems: { field: string }[] }).problems;
     }
-    expect(problems.map((p) => p.field)).toEqual(['subject', 'based-on', 'recipient:identifier', '_count']);
+    expect(problems.map((p) => p.field)).toEqual([
+      'sender',
+      'category',
+      'based-on',
+      'subject',
+      'recipient:identifier',
+      '_count',
+    ]);
   });
 
   it('is declared in the CapabilityStatement exactly as accepted (a modifier under its name)', () => {

@@ -1,4 +1,5 @@
 import { ValidationError, type FieldProblem } from '@sp/errors';
+import { CONTACT_CATEGORY } from '../../fhir/case-record/contact-communication.resource';
 import { ODS_CODE_SYSTEM } from '../../fhir/fhir.constants';
 import {
   lastUpdated,
@@ -8,10 +9,13 @@ import {
   unsupportedParams,
   type Query,
 } from '../../fhir/search-params';
+import { COMMUNICATION_CATEGORY_SYSTEM } from './gp-summary-to-communication';
 
 /** Search parameters of GET /fhir/Communication (declared in the CapabilityStatement). */
 export const COMMUNICATION_SEARCH_PARAMS = [
   'based-on',
+  'category',
+  'subject',
   'recipient',
   'recipient:identifier',
   '_lastUpdated',
@@ -19,7 +23,20 @@ export const COMMUNICATION_SEARCH_PARAMS = [
   '_offset',
 ] as const;
 
+/**
+ * The two kinds of Communication served at /fhir/Communication, by category: the GP summaries
+ * (HL7 communication-category `notification`) and contacts with the patient (platform
+ * `patient-contact`).
+ */
+export interface CommunicationKinds {
+  gpSummaries: boolean;
+  contacts: boolean;
+}
+
 export interface CommunicationSearch {
+  kinds: CommunicationKinds;
+  /** subject=Patient/<patient key> (contacts only: a GP summary's patient is contained). */
+  patientKey?: string;
   referralId?: string;
   recipientOrganisationId?: string;
   recipientOdsCode?: string;
@@ -33,7 +50,8 @@ export interface CommunicationSearch {
 export function parseCommunicationSearch(query: Query): CommunicationSearch {
   const problems: FieldProblem[] = [];
   unsupportedParams(query, COMMUNICATION_SEARCH_PARAMS, problems);
-  const search: Omit<CommunicationSearch, 'count' | 'offset'> = {};
+  const search: Omit<CommunicationSearch, 'count' | 'offset' | 'kinds'> = {};
+  const kinds = categories(single(query, 'category', problems), problems);
 
   const basedOn = referenceParam(
     query,
@@ -44,6 +62,12 @@ export function parseCommunicationSearch(query: Query): CommunicationSearch {
   );
   if (basedOn) search.referralId = basedOn.id;
 
+  const subject = referenceParam(query, 'subject', ['Patient'], 'subject is Patient/<id>', problems);
+  if (subject) {
+    search.patientKey = subject.id;
+    kinds.gpSummaries = false;
+  }
+
   const recipient = referenceParam(
     query,
     'recipient',
@@ -52,6 +76,9 @@ export function parseCommunicationSearch(query: Query): CommunicationSearch {
     problems,
   );
   if (recipient) search.recipientOrganisationId = recipient.id;
+  // A contact's recipient is the patient: recipient searches find GP summaries only.
+  if (search.recipientOrganisationId !== undefined || query['recipient:identifier'] !== undefined)
+    kinds.contacts = false;
 
   const byIdentifier = single(query, 'recipient:identifier', problems);
   if (byIdentifier !== undefined) {
@@ -70,5 +97,27 @@ export function parseCommunicationSearch(query: Query): CommunicationSearch {
   if (bounds.updatedBefore) search.createdBefore = bounds.updatedBefore;
   const { count, offset } = paging(query, problems);
   if (problems.length > 0) throw new ValidationError(problems);
-  return { ...search, count, offset };
+  return { ...search, kinds, count, offset };
+}
+
+/** category=[system|]code[,...]: which kinds are asked for (both when absent). */
+function categories(value: string | undefined, problems: FieldProblem[]): CommunicationKinds {
+  if (value === undefined) return { gpSummaries: true, contacts: true };
+  const kinds = { gpSummaries: false, contacts: false };
+  for (const token of value.split(',')) {
+    const [system, code] = token.includes('|') ? token.split('|', 2) : [undefined, token];
+    if (code === 'notification' && (system === undefined || system === COMMUNICATION_CATEGORY_SYSTEM))
+      kinds.gpSummaries = true;
+    else if (code === CONTACT_CATEGORY.code && (system === undefined || system === CONTACT_CATEGORY.system))
+      kinds.contacts = true;
+    else {
+      problems.push({
+        field: 'category',
+        code: 'value',
+        message: `category is ${COMMUNICATION_CATEGORY_SYSTEM}|notification (GP summaries) or ${CONTACT_CATEGORY.system}|${CONTACT_CATEGORY.code} (contacts with the patient)`,
+      });
+      break;
+    }
+  }
+  return kinds;
 }
