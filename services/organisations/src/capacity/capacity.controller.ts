@@ -14,6 +14,7 @@ import {
   type ServiceCapacityDocument,
 } from './service-capacity.repository';
 import { DirectoryIdPipe } from '../hsds/directory-id.pipe';
+import { actingPerson } from '../audit/acting-person';
 
 function serviceNotFound(id: string): DomainError {
   return new DomainError('SERVICE.NOT_FOUND', `No service with id ${id}`, { status: 404 });
@@ -44,8 +45,14 @@ function capacityView(
     waitlistLength: doc?.waitlist.length ?? 0,
     ...(signals?.teamHeadroom !== undefined ? { teamHeadroom: signals.teamHeadroom } : {}),
     ...(signals?.estimatedWaitDays !== undefined ? { estimatedWaitDays: signals.estimatedWaitDays } : {}),
-    declared: doc?.declared ?? null,
+    declared: doc?.declared ? declaredView(doc.declared) : null,
   };
+}
+
+/** Who declared is shown as the client; the person behind it stays in the record (audit). */
+function declaredView(declared: NonNullable<ServiceCapacityDocument['declared']>) {
+  const { updatedByPerson: _person, ...shown } = declared;
+  return shown;
 }
 
 @ApiTags('capacity')
@@ -81,6 +88,7 @@ export class CapacityController {
     const organisationId = service.organization_id ?? '';
     assertOrganisationAdmin(principal, organisationId);
     const request = declareCapacityValidator.parse(body, 'The capacity declaration is invalid');
+    const person = actingPerson(principal);
     const now = new Date();
     await this.updater.declare(
       id,
@@ -93,6 +101,7 @@ export class CapacityController {
         ...(request.typicalWaitDays !== undefined ? { typicalWaitDays: request.typicalWaitDays } : {}),
         updated: now.toISOString(),
         updatedBy: principal.clientId,
+        ...(person ? { updatedByPerson: person } : {}),
       },
       now,
     );

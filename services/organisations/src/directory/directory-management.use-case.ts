@@ -37,6 +37,7 @@ import {
   serviceAtLocationRecord,
   serviceRecord,
 } from './domain/hsds-mapping';
+import { actingPerson } from '../audit/acting-person';
 
 const v = {
   registerOrganisation: schemaValidator(RegisterOrganisationBody),
@@ -118,7 +119,8 @@ export class DirectoryManagement {
   }
 
   private provenance(principal: Principal): Provenance {
-    return { updatedBy: principal.clientId, source: 'management-api' };
+    const person = actingPerson(principal);
+    return { updatedBy: principal.clientId, source: 'management-api', ...(person ? { person } : {}) };
   }
 
   private async mustFind(table: HsdsTable, kind: string, id: string): Promise<StoredRecord> {

@@ -12,6 +12,8 @@
  * last_action_type, field_name, previous_value, replacement_value, updated_by), and organisation and
  * service changes write their directory events to the document's outbox in the same write.
  */
+import type { ActingPerson } from '../audit/acting-person';
+
 export type HsdsRecord = Record<string, unknown> & { id: string };
 
 export type HsdsTable =
@@ -22,6 +24,8 @@ export interface Provenance {
   updatedBy: string;
   /** Free-form source label for metadata (e.g. 'management-api', 'hsds-import'). */
   source: string;
+  /** The signed-in person behind the client, if any (kept in each metadata row's `sp.person`). */
+  person?: ActingPerson;
 }
 
 export interface HsdsWriteResult {

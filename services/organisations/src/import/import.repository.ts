@@ -4,11 +4,14 @@ import type { Connection } from 'mongoose';
 import { collectionOf, MONGO_CONNECTION } from '@sp/persistence';
 import type { QuarantineEntry } from './domain/quarantine-reason';
 import type { ImportJournal, ImportReport } from './import-runner';
+import type { ActingPerson } from '../audit/acting-person';
 
 /** Who started an import and what was sent. */
 export interface ImportOrigin {
   runner: 'service' | 'cli';
   requestedBy: string;
+  /** The signed-in person behind requestedBy, when there was one (audit). */
+  requestedByPerson?: ActingPerson;
   source: { name?: string; contentType?: string; bytes?: number };
 }
 

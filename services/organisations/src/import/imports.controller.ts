@@ -6,6 +6,7 @@ import { CurrentPrincipal, Roles, type Principal } from '@sp/identity';
 import type { ImportReport } from './import-runner';
 import { ImportRepository, type ImportDocument, type QuarantineDocument } from './import.repository';
 import { StartImportUseCase } from './start-import.use-case';
+import { actingPerson, type ActingPerson } from '../audit/acting-person';
 
 /** The route whose body the service kit leaves unparsed (add to ServiceKitModule.forRoot). */
 export const IMPORT_STREAMED_ROUTES = ['POST /v1/directory/imports'];
@@ -23,6 +24,7 @@ interface Page<T> {
 
 type ImportView = ImportReport & {
   requestedBy: string;
+  requestedByPerson?: ActingPerson;
   runner: 'service' | 'cli';
   source: ImportDocument['source'];
 };
@@ -55,10 +57,12 @@ export class ImportsController {
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) response: Response,
   ): Promise<{ importId: string; status: string; location: string }> {
+    const person = actingPerson(principal);
     const report = await this.startImport.execute({
       body: request,
       contentType: request.headers['content-type'],
       requestedBy: principal.clientId,
+      ...(person ? { requestedByPerson: person } : {}),
     });
     const location = `/v1/directory/imports/${report.importId}`;
     response.setHeader('Location', location);

@@ -15,6 +15,7 @@ import { DirectoryChanges } from '../signals/directory-changes';
 import { fileElements } from './import-source';
 import { initialReport, runImport, type ImportReport } from './import-runner';
 import { IMPORT_HEARTBEAT_MS, ImportRepository } from './import.repository';
+import type { ActingPerson } from '../audit/acting-person';
 
 /** Media types the import endpoint takes, and the format each means. */
 export const IMPORT_MEDIA_TYPES: Readonly<Record<string, 'json' | 'ndjson'>> = {
@@ -31,6 +32,7 @@ export interface StartImportCommand {
   body: Readable;
   contentType: string | undefined;
   requestedBy: string;
+  requestedByPerson?: ActingPerson;
 }
 
 function mediaTypeOf(contentType: string | undefined): string {
@@ -107,6 +109,7 @@ export class StartImportUseCase implements OnModuleInit, OnApplicationShutdown {
       await this.imports.begin(report, {
         runner: 'service',
         requestedBy: command.requestedBy,
+        ...(command.requestedByPerson ? { requestedByPerson: command.requestedByPerson } : {}),
         source: { contentType: mediaTypeOf(command.contentType), bytes },
       });
       // What the import wrote is announced when it ends (matching's snapshot follows it).

@@ -5,12 +5,15 @@ import type { EvidenceType } from '@sp/contracts';
 import type { OutboxEntry } from '@sp/messaging';
 import { collectionOf, MONGO_CONNECTION } from '@sp/persistence';
 import type { EvidenceRecord, Verification } from './domain/verification.rules';
+import type { ActingPerson } from '../audit/acting-person';
 
 /** Evidence an organisation admin submitted, waiting for operations to verify it. */
 export interface PendingEvidence {
   reference: string;
   expiresAt?: string;
   submittedBy: string;
+  /** The signed-in person behind submittedBy, when there was one (audit). */
+  submittedByPerson?: ActingPerson;
   submittedAt: string;
 }
 

@@ -20,6 +20,7 @@ import {
   type Verification,
 } from './domain/verification.rules';
 import { AssuranceRepository, type AssuranceDocument, type PendingEvidence } from './assurance.repository';
+import type { ActingPerson } from '../audit/acting-person';
 
 const SOURCE = '/services/organisations';
 
@@ -109,6 +110,7 @@ export class AssuranceService {
     type: EvidenceType,
     verifiedBy: string,
     now = new Date(),
+    verifiedByPerson?: ActingPerson,
   ): Promise<AssuranceDocument> {
     return this.write(organisationId, now, (doc) => {
       const pending = doc.pending[type];
@@ -117,6 +119,7 @@ export class AssuranceService {
       doc.evidence[type] = {
         reference: pending.reference,
         verifiedBy,
+        ...(verifiedByPerson ? { verifiedByPerson } : {}),
         verifiedAt: now.toISOString(),
         ...(pending.expiresAt ? { expiresAt: pending.expiresAt } : {}),
         status: 'current',
@@ -125,12 +128,24 @@ export class AssuranceService {
     });
   }
 
-  async revoke(organisationId: string, type: EvidenceType, revokedBy: string, now = new Date()) {
+  async revoke(
+    organisationId: string,
+    type: EvidenceType,
+    revokedBy: string,
+    now = new Date(),
+    revokedByPerson?: ActingPerson,
+  ) {
     return this.write(organisationId, now, (doc) => {
       const current = doc.evidence[type];
       if (!current)
         throw new DomainError('EVIDENCE.NOT_FOUND', `No ${type} evidence recorded`, { status: 404 });
-      doc.evidence[type] = { ...current, status: 'revoked', revokedBy, revokedAt: now.toISOString() };
+      doc.evidence[type] = {
+        ...current,
+        status: 'revoked',
+        revokedBy,
+        ...(revokedByPerson ? { revokedByPerson } : {}),
+        revokedAt: now.toISOString(),
+      };
     });
   }
 

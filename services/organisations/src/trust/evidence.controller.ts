@@ -7,6 +7,7 @@ import { AssuranceService } from './assurance.service';
 import type { AssuranceDocument } from './assurance.repository';
 import { parseEvidence, parseEvidenceType } from './evidence.request';
 import { DirectoryIdPipe } from '../hsds/directory-id.pipe';
+import { actingPerson } from '../audit/acting-person';
 
 /** Organisation admins: the organisation's own provider and link-worker clients. */
 export function assertOrganisationAdmin(principal: Principal, organisationId: string): void {
@@ -75,6 +76,7 @@ export class EvidenceController {
     const type = parseEvidenceType(typeText);
     const now = new Date();
     const request = parseEvidence(type, body, now);
+    const person = actingPerson(principal);
     await this.assurance.requireOrganisation(id);
     const doc =
       principal.role === 'ops'
@@ -84,6 +86,7 @@ export class EvidenceController {
             {
               reference: request.reference,
               verifiedBy: principal.clientId,
+              ...(person ? { verifiedByPerson: person } : {}),
               verifiedAt: now.toISOString(),
               ...(request.expiresAt ? { expiresAt: new Date(request.expiresAt).toISOString() } : {}),
               status: 'current',
@@ -97,6 +100,7 @@ export class EvidenceController {
               reference: request.reference,
               ...(request.expiresAt ? { expiresAt: new Date(request.expiresAt).toISOString() } : {}),
               submittedBy: principal.clientId,
+              ...(person ? { submittedByPerson: person } : {}),
               submittedAt: now.toISOString(),
             },
             now,
@@ -115,7 +119,10 @@ export class EvidenceController {
   ) {
     const type = parseEvidenceType(typeText);
     await this.assurance.requireOrganisation(id);
-    return view(id, await this.assurance.verifyPending(id, type, principal.clientId));
+    return view(
+      id,
+      await this.assurance.verifyPending(id, type, principal.clientId, new Date(), actingPerson(principal)),
+    );
   }
 
   @Delete(':type')
@@ -128,6 +135,9 @@ export class EvidenceController {
   ) {
     const type = parseEvidenceType(typeText);
     await this.assurance.requireOrganisation(id);
-    return view(id, await this.assurance.revoke(id, type, principal.clientId));
+    return view(
+      id,
+      await this.assurance.revoke(id, type, principal.clientId, new Date(), actingPerson(principal)),
+    );
   }
 }

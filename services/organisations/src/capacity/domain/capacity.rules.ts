@@ -22,6 +22,7 @@ import type { CapacityStatus } from '@sp/contracts';
 import type { CapacitySignals } from '../../signals/service-signals.port';
 import { ACTIVE_STATUSES, type ReferralRecord } from '../../signals/domain/referral-record';
 import { RECENT_DAYS } from '../../trust/domain/trust-signals';
+import type { ActingPerson } from '../../audit/acting-person';
 
 const DAY_MS = 86_400_000;
 
@@ -33,6 +34,8 @@ export interface DeclaredCapacity {
   typicalWaitDays?: number;
   updated: string;
   updatedBy: string;
+  /** The signed-in person who declared it, if any (audit: stored, not shown on capacity reads). */
+  updatedByPerson?: ActingPerson;
 }
 
 export interface DerivedLoad {

@@ -1,4 +1,5 @@
 import { derivedDirectoryId } from '@sp/contracts';
+import type { ActingPerson } from '../../audit/acting-person';
 import type { HsdsRecord, HsdsTable, Provenance } from '../hsds-store.port';
 import { canonicalJson, RESOURCE_TYPE } from './hsds-record';
 
@@ -14,7 +15,7 @@ export interface MetadataRow {
   previous_value: string;
   replacement_value: string;
   updated_by: string;
-  sp: { source: string; at: Date };
+  sp: { source: string; at: Date; person?: ActingPerson };
 }
 
 const MAX_VALUE = 2000;
@@ -46,7 +47,11 @@ export function metadataRows(input: {
     last_action_date: input.at.toISOString(),
     last_action_type: input.action,
     updated_by: input.provenance.updatedBy,
-    sp: { source: input.provenance.source, at: input.at },
+    sp: {
+      source: input.provenance.source,
+      at: input.at,
+      ...(input.provenance.person ? { person: input.provenance.person } : {}),
+    },
   };
   const row = (field: string, previous: string, replacement: string): MetadataRow => {
     const id = derivedDirectoryId(input.table, input.id, input.at.toISOString(), input.action, field);

@@ -11,6 +11,7 @@
 //   evidence is required (any it records is kept but not needed).
 // - verifiedUntil is the earliest expiry among the required evidence (absent when none expires).
 import { EVIDENCE_TYPES, type EvidenceType } from '@sp/contracts';
+import type { ActingPerson } from '../../audit/acting-person';
 
 export type EvidenceStatus = 'current' | 'revoked';
 
@@ -18,10 +19,13 @@ export type EvidenceStatus = 'current' | 'revoked';
 export interface EvidenceRecord {
   reference: string;
   verifiedBy: string;
+  /** The signed-in person behind verifiedBy / revokedBy, when there was one (audit). */
+  verifiedByPerson?: ActingPerson;
   verifiedAt: string;
   expiresAt?: string;
   status: EvidenceStatus;
   revokedBy?: string;
+  revokedByPerson?: ActingPerson;
   revokedAt?: string;
 }
 
