@@ -179,7 +179,7 @@ describe('case record part 2 (what matters, needs, plan, wellbeing, CarePlan, Go
       expect.objectContaining({ code: 'sp-need-loneliness', status: 'active' }),
     ]);
     expect(whole.body.plan.actions).toHaveLength(1);
-    expect(whole.body.wellbeingMeasures).toHaveLength(1);
+    expect(whole.body.wellbeing).toHaveLength(1);
 
     const audit = await database
       .collection('audit_log')

@@ -24,9 +24,9 @@ export class ListMeasuresUseCase {
   }
 }
 
-/** Section `wellbeingMeasures` of the whole record. */
+/** Section `wellbeing` of the whole record (the measures). */
 export class WellbeingSection implements CaseRecordSection {
-  readonly name = 'wellbeingMeasures';
+  readonly name = 'wellbeing';
   constructor(private readonly measures: Pick<WellbeingMeasureRepository, 'forReferral'>) {}
 
   async forReferral(referralId: string): Promise<unknown> {
