@@ -61,7 +61,7 @@ export function withTerms(view: Json, terms: ReadonlyMap<string, Json>): Json {
 /**
  * Trust and capacity on a service read. Capacity in the shape of HSDS 3.1 `service_capacity`
  * (`capacities`), plus platform extension fields prefixed `sp_` (HSDS allows extra fields):
- * `sp_capacity` (Gravity capacity status, live caseload, waitlist) and `sp_trust`.
+ * `sp_capacity` (Gravity capacity status, live caseload, waitlist, team headroom) and `sp_trust`.
  */
 export function withSignals(view: Json, serviceId: string, signals: ServiceSignals | undefined): Json {
   if (!signals) return view;
@@ -91,6 +91,8 @@ export function withSignals(view: Json, serviceId: string, signals: ServiceSigna
       status: c.status,
       caseload: c.caseload,
       waitlist_length: c.waitlistLength,
+      // Places left under the organisation's link workers' caseload limits (absent: no limit).
+      ...(c.teamHeadroom !== undefined ? { team_headroom: c.teamHeadroom } : {}),
       ...(c.estimatedWaitDays !== undefined ? { estimated_wait_days: c.estimatedWaitDays } : {}),
     };
   }
