@@ -11,7 +11,7 @@ import {
   PersonSubSchema,
   UnassignRequestSchema,
 } from './assign-referral/assignment.request';
-import { CaseloadQuerySchema } from './query-caseload/caseload.request';
+import { CaseloadQuerySchema, withStatusList } from './query-caseload/caseload.request';
 import { QueryCaseloadUseCase, type CaseloadPage } from './query-caseload/query-caseload.use-case';
 import { CaseloadLimitRequestSchema } from './set-caseload-limit/caseload-limit.request';
 import { SetCaseloadLimitUseCase } from './set-caseload-limit/set-caseload-limit.use-case';
@@ -197,12 +197,11 @@ export class CaseloadController {
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'offset', required: false })
   async list(@Query() raw: unknown, @CurrentPrincipal() principal: Principal): Promise<CaseloadPage> {
-    const q = caseloadQuery.parse(raw);
-    const status = q.status === undefined ? undefined : Array.isArray(q.status) ? q.status : [q.status];
+    const q = caseloadQuery.parse(withStatusList(raw));
     return this.caseload.execute(
       {
         ...(q.assignee !== undefined ? { assignee: q.assignee } : {}),
-        ...(status ? { status: status as TaskStatus[] } : {}),
+        ...(q.status ? { status: q.status as TaskStatus[] } : {}),
         ...(q.waitingForFirstContact ? { waitingForFirstContact: q.waitingForFirstContact === 'true' } : {}),
         ...(q.overdue ? { overdue: q.overdue === 'true' } : {}),
         limit: Number(q.limit ?? '20'),

@@ -4,11 +4,14 @@ import { OPEN_STATUSES } from '../caseload.repository';
 const OpenStatus = Type.Unsafe<string>({ type: 'string', enum: [...OPEN_STATUSES] });
 const Flag = Type.Unsafe<'true' | 'false'>({ type: 'string', enum: ['true', 'false'] });
 
-/** Query of GET /v1/caseload (strings as they arrive; `status` repeatable; unknown parameters refused). */
+/**
+ * Query of GET /v1/caseload (strings as they arrive, `status` always a list: see
+ * `withStatusList`; unknown parameters refused).
+ */
 export const CaseloadQuerySchema = Type.Object(
   {
     assignee: Type.Optional(Type.String({ minLength: 1, maxLength: 255, pattern: '^[A-Za-z0-9._:@|-]+$' })),
-    status: Type.Optional(Type.Union([OpenStatus, Type.Array(OpenStatus, { maxItems: 4 })])),
+    status: Type.Optional(Type.Array(OpenStatus, { maxItems: 4 })),
     waitingForFirstContact: Type.Optional(Flag),
     overdue: Type.Optional(Flag),
     limit: Type.Optional(Type.String({ pattern: '^([1-9]|[1-9][0-9]|100)$' })),
@@ -17,3 +20,10 @@ export const CaseloadQuerySchema = Type.Object(
   { additionalProperties: false },
 );
 export type CaseloadQueryParams = Static<typeof CaseloadQuerySchema>;
+
+/** `?status=a` arrives as a string, `?status=a&status=b` as a list: always a list for validation. */
+export function withStatusList(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null) return raw;
+  const status = (raw as Record<string, unknown>)['status'];
+  return typeof status === 'string' ? { ...raw, status: [status] } : raw;
+}
