@@ -237,6 +237,31 @@ describe('case record: contacts, notes, whole record, redaction (people signed i
       expect(events[0]!.raw).not.toContain(secret);
   });
 
+  it('reached contacts recorded at the same moment make exactly one first contact (one history entry, one event)', async () => {
+    const rid = await referral();
+    const whos = ['ali', 'bea', 'lead', 'ali', 'bea', 'lead'];
+    const replies = await Promise.all(
+      whos.map((who) => contact(who, rid, { at: iso(), method: 'phone', outcome: 'reached' })),
+    );
+    expect(replies.map((r) => r.status)).toEqual(whos.map(() => 201));
+    expect(await stored('case_contacts', rid)).toHaveLength(whos.length);
+    const doc = await database.collection('referrals').findOne({ _id: rid as never });
+    const firsts = (doc?.['history'] as { action: string }[]).filter((h) => h.action === 'first-contact');
+    expect(firsts).toHaveLength(1);
+    const times = replies.map((r) => r.body.at as string);
+    expect(times).toContainEqual((doc?.['firstContactAt'] as Date).toISOString());
+
+    expect((await api('lw', 'POST', `/v1/referrals/${rid}/start`)).status).toBe(200);
+    await waitFor(() => lifecycle.some((e) => e.type === STARTED && e.data['referralId'] === rid), {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+      description: 'referral.started',
+    });
+    const events = lifecycle.filter((e) => e.type === FIRST_CONTACT && e.data['referralId'] === rid);
+    expect(new Set(events.map((e) => e.id)).size).toBe(1);
+    expect(events[0]!.data['attemptsBefore']).toBe(0);
+  });
+
   it('bad contacts are refused naming every field, and nothing is stored', async () => {
     const rid = await referral();
     const shape = await contact('ali', rid, {
