@@ -106,6 +106,23 @@ describe('caseload queries (people signed in at the local OIDC provider)', () =>
     expect(overdue.body.items.find((i: { id: string }) => i.id === late).overdue).toEqual(['first-contact']);
     expect(idsOf(await w.caseload('ali', '?overdue=false', 'second'))).toEqual([mine]);
     expect(idsOf(await w.caseload('ali', '?overdue=true'))).toEqual([]);
+
+    // A support plan with an action due in six days: its next review shows, not yet overdue
+    // (a plan review is overdue once the earliest open action's due day has ended: unit-tested).
+    const dueDate = new Date(Date.now() + 6 * 86_400_000).toISOString().slice(0, 10);
+    const action = await w.api('ali', 'POST', `/v1/referrals/${late}/plan/actions`, {
+      description: 'Find a tea dance on the bus route',
+      owner: { kind: 'worker', sub: sub('ali') },
+      dueDate,
+      status: 'planned',
+    });
+    expect(action.status).toBe(201);
+    const planned = (await w.caseload('ali', '?overdue=true', 'second')).body.items.find(
+      (i: { id: string }) => i.id === late,
+    );
+    expect(planned.planNextDueAt).toEqual(expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/));
+    expect(new Date(planned.planNextDueAt).getTime()).toBeGreaterThan(Date.now() + 5 * 86_400_000);
+    expect(planned.overdue).toEqual(['first-contact']);
   });
 
   it('every referral returned is audited with the person who read it', async () => {
