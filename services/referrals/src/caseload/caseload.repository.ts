@@ -7,8 +7,8 @@ import type { ReferralDocument } from '../referrals/referral.entity';
 /** Statuses of a case the owning organisation is working on or will (not draft, not closed). */
 export const OPEN_STATUSES: readonly TaskStatus[] = ['requested', 'accepted', 'in-progress', 'on-hold'];
 
-/** A referral as the caseload reads it (first contact and plan review are kept by the case record). */
-export type CaseloadReferral = ReferralDocument & { firstContactAt?: Date; planNextDueAt?: Date };
+/** A referral as the caseload reads it (without NHS number, date of birth, note or outbox). */
+export type CaseloadReferral = ReferralDocument;
 
 const CASELOAD_PROJECTION = {
   outbox: 0,
