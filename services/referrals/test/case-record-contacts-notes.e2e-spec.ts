@@ -595,4 +595,37 @@ describe('case record: contacts, notes, whole record, redaction (people signed i
     expect(JSON.stringify(again)).not.toContain(TEXT.note);
     expect(again).toHaveLength(4);
   });
+
+  it('writes racing a consent withdrawal are either redacted by it or refused after it: no free text survives', async () => {
+    const rid = await referral();
+    const write = (i: number) =>
+      i % 2 === 0
+        ? api('ali', 'POST', `/v1/referrals/${rid}/notes`, { text: `${TEXT.note} #${i}` })
+        : contact('bea', rid, {
+            at: iso(),
+            method: 'phone',
+            outcome: 'no-answer',
+            summary: `${TEXT.voicemail} #${i}`,
+          });
+    // Writes start a few milliseconds apart and the withdrawal starts among them, so some land
+    // before it, some during it and some after it.
+    const writes: Promise<Reply>[] = [];
+    let withdrawal: Promise<Reply> | undefined;
+    for (let i = 0; i < 16; i += 1) {
+      if (i === 6) withdrawal = api('gp', 'POST', `/v1/referrals/${rid}/consent-withdrawal`);
+      writes.push(write(i));
+      await new Promise((resolve) => setTimeout(resolve, 15));
+    }
+    const replies = await Promise.all(writes);
+    expect((await withdrawal!).status).toBe(200);
+    for (const reply of replies) {
+      expect([201, 409]).toContain(reply.status);
+      if (reply.status === 409) expect(reply.body.code).toBe('CASE_RECORD.READ_ONLY');
+    }
+    const rows = [...(await stored('case_notes', rid)), ...(await stored('case_contacts', rid))];
+    expect(rows).toHaveLength(replies.filter((r) => r.status === 201).length);
+    const dump = JSON.stringify(rows);
+    expect(dump).not.toContain(TEXT.note);
+    expect(dump).not.toContain(TEXT.voicemail);
+  });
 });

@@ -5,6 +5,7 @@ import { ReferralAccessPolicy } from '../referrals/referral-access.policy';
 import { ReferralRepository } from '../referrals/referral.repository';
 import { ContactCommunicationUseCase } from '../fhir/case-record/contact-communication.use-case';
 import { CaseRecordGate } from './case-record-gate';
+import { CaseRecordTransaction } from './case-record-transaction';
 import { ContactRepository } from './contacts/contact.repository';
 import { ContactsController } from './contacts/contacts.controller';
 import { ContactsSection } from './contacts/contacts.section';
@@ -86,6 +87,12 @@ export const caseRecordProviders: Provider[] = [
     inject: [ReferralAccessPolicy],
     useFactory: (access: ReferralAccessPolicy) => new CaseRecordGate(access),
   },
+  {
+    // Every case-record write: one transaction holding the referral against consent withdrawal.
+    provide: CaseRecordTransaction,
+    inject: [ReferralRepository],
+    useFactory: (referrals: ReferralRepository) => new CaseRecordTransaction(referrals),
+  },
   // Part 1: contacts, notes, whole record.
   ContactRepository,
   NoteRepository,
@@ -102,13 +109,15 @@ export const caseRecordProviders: Provider[] = [
   },
   {
     provide: CorrectContactUseCase,
-    inject: [CaseRecordGate, ContactRepository, AuditLogRepository],
-    useFactory: (g: Gate, c: ContactRepository, a: Audit) => new CorrectContactUseCase(g, c, a),
+    inject: [CaseRecordGate, ContactRepository, CaseRecordTransaction, AuditLogRepository],
+    useFactory: (g: Gate, c: ContactRepository, t: CaseRecordTransaction, a: Audit) =>
+      new CorrectContactUseCase(g, c, t, a),
   },
   {
     provide: AddNoteUseCase,
-    inject: [CaseRecordGate, NoteRepository, AuditLogRepository],
-    useFactory: (g: Gate, n: NoteRepository, a: Audit) => new AddNoteUseCase(g, n, a),
+    inject: [CaseRecordGate, NoteRepository, CaseRecordTransaction, AuditLogRepository],
+    useFactory: (g: Gate, n: NoteRepository, t: CaseRecordTransaction, a: Audit) =>
+      new AddNoteUseCase(g, n, t, a),
   },
   {
     provide: ListNotesUseCase,
@@ -117,13 +126,15 @@ export const caseRecordProviders: Provider[] = [
   },
   {
     provide: EditNoteUseCase,
-    inject: [CaseRecordGate, NoteRepository, AuditLogRepository],
-    useFactory: (g: Gate, n: NoteRepository, a: Audit) => new EditNoteUseCase(g, n, a),
+    inject: [CaseRecordGate, NoteRepository, CaseRecordTransaction, AuditLogRepository],
+    useFactory: (g: Gate, n: NoteRepository, t: CaseRecordTransaction, a: Audit) =>
+      new EditNoteUseCase(g, n, t, a),
   },
   {
     provide: DeleteNoteUseCase,
-    inject: [CaseRecordGate, NoteRepository, AuditLogRepository],
-    useFactory: (g: Gate, n: NoteRepository, a: Audit) => new DeleteNoteUseCase(g, n, a),
+    inject: [CaseRecordGate, NoteRepository, CaseRecordTransaction, AuditLogRepository],
+    useFactory: (g: Gate, n: NoteRepository, t: CaseRecordTransaction, a: Audit) =>
+      new DeleteNoteUseCase(g, n, t, a),
   },
   {
     // FHIR Communication (contacts), served by the gp-summary CommunicationController.

@@ -139,10 +139,11 @@ export interface ReferralDocument {
    */
   firstContactAt?: Date;
   /**
-   * When the patient was first reached (the first `reached` contact's time, case record). Set
-   * once; later contacts and corrections leave it.
+   * Case-record writes taken on this referral (ReferralRepository.holdForCaseRecordWrite): a
+   * counter written in each write's transaction so that it conflicts with consent withdrawal's.
+   * Not a version: ETags and history ignore it.
    */
-  firstContactAt?: Date;
+  caseRecordWrites?: number;
   /**
    * Case record: the end of the earliest due day among the support plan's open (planned or
    * in-progress) actions; absent when none is open. Maintained with the actions (same

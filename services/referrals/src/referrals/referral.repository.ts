@@ -236,6 +236,23 @@ export class ReferralRepository implements OnModuleInit {
     );
   }
 
+  /**
+   * Takes the referral for a case-record write inside `session`'s transaction, unless consent was
+   * withdrawn: an increment of `caseRecordWrites` (no version change, no history, no event).
+   * Consent withdrawal writes the referral in its own transaction, so the two conflict and one is
+   * retried on a fresh snapshot: a case-record entry is either seen (and redacted) by the
+   * withdrawal or refused after it, never left behind with its free text. False when consent was
+   * withdrawn or there is no such referral.
+   */
+  async holdForCaseRecordWrite(id: string, session: ClientSession): Promise<boolean> {
+    const result = await this.referrals.updateOne(
+      { _id: id, 'consent.withdrawnAt': { $exists: false } } as Filter<ReferralDocument>,
+      { $inc: { caseRecordWrites: 1 } },
+      { session },
+    );
+    return result.matchedCount === 1;
+  }
+
   /** The referral and all its descendants (onward referrals, their onward referrals...). */
   async tree(root: ReferralDocument, session?: ClientSession): Promise<ReferralDocument[]> {
     const all = [root];

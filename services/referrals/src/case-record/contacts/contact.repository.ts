@@ -88,11 +88,12 @@ export class ContactRepository implements OnModuleInit, RedactablePart {
     contactId: string,
     version: number,
     change: ContactCorrection,
+    session: ClientSession,
   ): Promise<CaseContactDocument | null> {
     return this.contacts.findOneAndUpdate(
       { _id: contactId, referralId, version },
       { $set: { ...change, version: version + 1 } },
-      { returnDocument: 'after' },
+      { returnDocument: 'after', session },
     );
   }
 

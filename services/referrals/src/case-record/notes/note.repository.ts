@@ -23,8 +23,8 @@ export class NoteRepository implements OnModuleInit, RedactablePart {
     await this.notes.createIndex({ referralId: 1, createdAt: 1 }, { name: 'by_referral' });
   }
 
-  async insert(note: CaseNoteDocument): Promise<void> {
-    await this.notes.insertOne(note);
+  async insert(note: CaseNoteDocument, session: ClientSession): Promise<void> {
+    await this.notes.insertOne(note, { session });
   }
 
   /** The referral's notes not deleted, oldest first. */
@@ -47,11 +47,12 @@ export class NoteRepository implements OnModuleInit, RedactablePart {
     noteId: string,
     version: number,
     change: { text: string; updatedAt: Date; updatedBy: CaseAuthor },
+    session: ClientSession,
   ): Promise<CaseNoteDocument | null> {
     return this.notes.findOneAndUpdate(
       { _id: noteId, referralId, version, deletedAt: { $exists: false } },
       { $set: { ...change, version: version + 1 } },
-      { returnDocument: 'after' },
+      { returnDocument: 'after', session },
     );
   }
 
@@ -62,10 +63,12 @@ export class NoteRepository implements OnModuleInit, RedactablePart {
     version: number,
     at: Date,
     by: CaseAuthor,
+    session: ClientSession,
   ): Promise<boolean> {
     const result = await this.notes.updateOne(
       { _id: noteId, referralId, version, deletedAt: { $exists: false } },
       { $set: { deletedAt: at, updatedAt: at, updatedBy: by, version: version + 1 } },
+      { session },
     );
     return result.modifiedCount === 1;
   }

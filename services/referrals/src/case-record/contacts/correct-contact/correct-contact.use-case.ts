@@ -5,6 +5,7 @@ import { actorRef } from '../../../referrals/actor-ref';
 import { audited } from '../../../referrals/audited';
 import { CaseRecordErrors } from '../../case-record.errors';
 import type { CaseRecordGate } from '../../case-record-gate';
+import type { CaseRecordTransaction } from '../../case-record-transaction';
 import { caseAuthorOf, mayEditEntry } from '../../domain/case-author';
 import { contactTimeProblems, type ContactOutcome } from '../contact.rules';
 import type { CaseContactDocument } from '../contact.entity';
@@ -31,6 +32,7 @@ export class CorrectContactUseCase {
   constructor(
     private readonly gate: Pick<CaseRecordGate, 'open'>,
     private readonly contacts: Pick<ContactRepository, 'findOne' | 'correct'>,
+    private readonly tx: Pick<CaseRecordTransaction, 'run'>,
     private readonly audit: Pick<AuditLogRepository, 'record'>,
   ) {}
 
@@ -54,7 +56,9 @@ export class CorrectContactUseCase {
         ...(input.summary !== undefined ? { summary: input.summary } : {}),
         updatedBy: caseAuthorOf(input.actor),
       };
-      const after = await this.contacts.correct(referral._id, contact._id, contact.version, change);
+      const after = await this.tx.run(referral._id, (session) =>
+        this.contacts.correct(referral._id, contact._id, contact.version, change, session),
+      );
       if (!after) {
         const current = await this.contacts.findOne(referral._id, contact._id);
         throw CaseRecordErrors.versionMismatch(contact.version, current?.version ?? contact.version + 1);

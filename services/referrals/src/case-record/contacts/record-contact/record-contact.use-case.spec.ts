@@ -57,7 +57,10 @@ function setup() {
       insert: async (c) => void stored.push(c),
       forReferral: async (id) => stored.filter((c) => c.referralId === id),
     },
-    referrals,
+    Object.assign(referrals, {
+      // Held unless consent was withdrawn (the real one also conflicts with the withdrawal).
+      holdForCaseRecordWrite: async (id: string) => !referrals.get(id).consent.withdrawnAt,
+    }),
     {
       record: async (e) => void audit.push({ action: e.action, outcome: e.outcome, person: e.actor.person }),
     },

@@ -35,7 +35,10 @@ export class RecordContactUseCase {
   constructor(
     private readonly gate: Pick<CaseRecordGate, 'open'>,
     private readonly contacts: Pick<ContactRepository, 'insert' | 'forReferral'>,
-    private readonly referrals: Pick<ReferralRepository, 'inTransaction' | 'findById' | 'change'>,
+    private readonly referrals: Pick<
+      ReferralRepository,
+      'inTransaction' | 'holdForCaseRecordWrite' | 'findById' | 'change'
+    >,
     private readonly audit: Pick<AuditLogRepository, 'record'>,
     private readonly relay: Pick<OutboxRelay, 'kick'>,
   ) {}
@@ -61,9 +64,11 @@ export class RecordContactUseCase {
         version: 1,
       };
       const madeFirstContact = await this.referrals.inTransaction(async (session) => {
+        // Held against consent withdrawal (see CaseRecordTransaction).
+        if (!(await this.referrals.holdForCaseRecordWrite(referral._id, session)))
+          throw CaseRecordErrors.readOnly(referral._id);
         const current = await this.referrals.findById(referral._id, session);
-        if (!current) throw CaseRecordErrors.entryNotFound('referral', referral._id);
-        if (current.consent.withdrawnAt) throw CaseRecordErrors.readOnly(referral._id);
+        if (!current) throw CaseRecordErrors.readOnly(referral._id);
         const first = firstContact(
           contact,
           current.firstContactAt,

@@ -4,6 +4,7 @@ import type { Actor } from '../../../domain/referral-intake.rules';
 import { actorRef } from '../../../referrals/actor-ref';
 import { audited } from '../../../referrals/audited';
 import type { CaseRecordGate } from '../../case-record-gate';
+import type { CaseRecordTransaction } from '../../case-record-transaction';
 import { caseAuthorOf } from '../../domain/case-author';
 import type { CaseNoteDocument } from '../note.entity';
 import type { NoteRepository } from '../note.repository';
@@ -13,6 +14,7 @@ export class AddNoteUseCase {
   constructor(
     private readonly gate: Pick<CaseRecordGate, 'open'>,
     private readonly notes: Pick<NoteRepository, 'insert'>,
+    private readonly tx: Pick<CaseRecordTransaction, 'run'>,
     private readonly audit: Pick<AuditLogRepository, 'record'>,
   ) {}
 
@@ -32,7 +34,7 @@ export class AddNoteUseCase {
         updatedAt: now,
         version: 1,
       };
-      await this.notes.insert(note);
+      await this.tx.run(referral._id, (session) => this.notes.insert(note, session));
       return note;
     });
   }

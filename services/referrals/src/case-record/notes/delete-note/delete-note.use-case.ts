@@ -4,6 +4,7 @@ import { actorRef } from '../../../referrals/actor-ref';
 import { audited } from '../../../referrals/audited';
 import { CaseRecordErrors } from '../../case-record.errors';
 import type { CaseRecordGate } from '../../case-record-gate';
+import type { CaseRecordTransaction } from '../../case-record-transaction';
 import { caseAuthorOf, mayEditEntry } from '../../domain/case-author';
 import type { NoteRepository } from '../note.repository';
 
@@ -22,6 +23,7 @@ export class DeleteNoteUseCase {
   constructor(
     private readonly gate: Pick<CaseRecordGate, 'open'>,
     private readonly notes: Pick<NoteRepository, 'findOne' | 'softDelete'>,
+    private readonly tx: Pick<CaseRecordTransaction, 'run'>,
     private readonly audit: Pick<AuditLogRepository, 'record'>,
   ) {}
 
@@ -33,12 +35,9 @@ export class DeleteNoteUseCase {
       if (!mayEditEntry(note.author, input.actor)) throw CaseRecordErrors.notAuthor();
       if (input.expectedVersion !== undefined && input.expectedVersion !== note.version)
         throw CaseRecordErrors.versionMismatch(input.expectedVersion, note.version);
-      const deleted = await this.notes.softDelete(
-        referral._id,
-        note._id,
-        note.version,
-        now,
-        caseAuthorOf(input.actor),
+      const by = caseAuthorOf(input.actor);
+      const deleted = await this.tx.run(referral._id, (session) =>
+        this.notes.softDelete(referral._id, note._id, note.version, now, by, session),
       );
       if (!deleted) throw CaseRecordErrors.versionMismatch(note.version, note.version + 1);
     });

@@ -1,5 +1,7 @@
+import type { ClientSession } from 'mongodb';
 import type { Actor } from '../../../domain/referral-intake.rules';
 import type { ReferralDocument } from '../../../referrals/referral.entity';
+import { CaseRecordErrors } from '../../case-record.errors';
 import { CaseRecordGate } from '../../case-record-gate';
 import { caseAuthorOf } from '../../domain/case-author';
 import { DeleteNoteUseCase } from '../delete-note/delete-note.use-case';
@@ -61,13 +63,20 @@ function setup(withdrawn = false) {
   };
   const gate = new CaseRecordGate({ load: async () => ({ referral, parties: [] }) });
   const audit = { record: async () => undefined };
+  // The transaction holding the referral: refused once consent is withdrawn.
+  const tx = {
+    run: async <T>(_id: string, fn: (session: ClientSession) => Promise<T>): Promise<T> => {
+      if (withdrawn) throw CaseRecordErrors.readOnly('r1');
+      return fn({} as ClientSession);
+    },
+  };
   const edit = (noteId: string, actor: Actor, expectedVersion?: number) =>
-    new EditNoteUseCase(gate, repo, audit).execute(
+    new EditNoteUseCase(gate, repo, tx, audit).execute(
       { referralId: 'r1', noteId, actor, text: 'new text', ...(expectedVersion ? { expectedVersion } : {}) },
       now,
     );
   const remove = (noteId: string, actor: Actor) =>
-    new DeleteNoteUseCase(gate, repo, audit).execute({ referralId: 'r1', noteId, actor }, now);
+    new DeleteNoteUseCase(gate, repo, tx, audit).execute({ referralId: 'r1', noteId, actor }, now);
   return { notes, edit, remove };
 }
 

@@ -4,6 +4,7 @@ import { actorRef } from '../../../referrals/actor-ref';
 import { audited } from '../../../referrals/audited';
 import { CaseRecordErrors } from '../../case-record.errors';
 import type { CaseRecordGate } from '../../case-record-gate';
+import type { CaseRecordTransaction } from '../../case-record-transaction';
 import { caseAuthorOf, mayEditEntry } from '../../domain/case-author';
 import type { CaseNoteDocument } from '../note.entity';
 import type { NoteRepository } from '../note.repository';
@@ -22,6 +23,7 @@ export class EditNoteUseCase {
   constructor(
     private readonly gate: Pick<CaseRecordGate, 'open'>,
     private readonly notes: Pick<NoteRepository, 'findOne' | 'edit'>,
+    private readonly tx: Pick<CaseRecordTransaction, 'run'>,
     private readonly audit: Pick<AuditLogRepository, 'record'>,
   ) {}
 
@@ -33,11 +35,10 @@ export class EditNoteUseCase {
       if (!mayEditEntry(note.author, input.actor)) throw CaseRecordErrors.notAuthor();
       if (input.expectedVersion !== undefined && input.expectedVersion !== note.version)
         throw CaseRecordErrors.versionMismatch(input.expectedVersion, note.version);
-      const after = await this.notes.edit(referral._id, note._id, note.version, {
-        text: input.text,
-        updatedAt: now,
-        updatedBy: caseAuthorOf(input.actor),
-      });
+      const change = { text: input.text, updatedAt: now, updatedBy: caseAuthorOf(input.actor) };
+      const after = await this.tx.run(referral._id, (session) =>
+        this.notes.edit(referral._id, note._id, note.version, change, session),
+      );
       if (!after) throw CaseRecordErrors.versionMismatch(note.version, note.version + 1);
       return after;
     });
