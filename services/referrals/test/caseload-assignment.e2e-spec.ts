@@ -147,6 +147,13 @@ describe('team roster, caseload limits, assignment and handover (people signed i
 
     expect(idsOf(await w.caseload('bea'))).toContain(rid);
     expect(idsOf(await w.caseload('ali'))).not.toContain(rid);
+    // The referral itself says who holds it now.
+    const read = await w.api('ali', 'GET', `/v1/referrals/${rid}`);
+    expect(read.body.assignment).toMatchObject({
+      assigneeSub: sub('bea'),
+      assigneeName: 'Bea Jones',
+      version: 2,
+    });
     const history = (await w.api('bea', 'GET', `/v1/referrals/${rid}/history`)).body.history as {
       action: string;
       assignment?: unknown;

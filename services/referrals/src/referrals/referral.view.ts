@@ -55,6 +55,12 @@ export interface ReferralView {
   statusReason?: { code: string; text?: string };
   outcome?: { codes: string[]; note?: string };
   wellbeing?: ReferralDocument['wellbeing'];
+  /** Who in the owning organisation holds the case now (absent when nobody does). */
+  assignment?: { assigneeSub: string; assigneeName?: string; assignedAt: string; version: number };
+  /** When the patient was first reached (case record: the first `reached` contact). */
+  firstContactAt?: string;
+  /** Earliest due moment of the support plan's open actions (case record). */
+  planNextDueAt?: string;
   respondBy: string;
   remindAt: string;
   createdAt: string;
@@ -124,6 +130,18 @@ export function toReferralView(r: ReferralDocument, children?: ReferralDocument[
     ...(r.statusReason ? { statusReason: r.statusReason } : {}),
     ...(r.outcome ? { outcome: r.outcome } : {}),
     ...(r.wellbeing ? { wellbeing: r.wellbeing } : {}),
+    ...(r.assignment
+      ? {
+          assignment: {
+            assigneeSub: r.assignment.assigneeSub,
+            ...(r.assignment.assigneeName !== undefined ? { assigneeName: r.assignment.assigneeName } : {}),
+            assignedAt: iso(r.assignment.assignedAt)!,
+            version: r.assignment.version,
+          },
+        }
+      : {}),
+    ...(r.firstContactAt ? { firstContactAt: iso(r.firstContactAt)! } : {}),
+    ...(r.planNextDueAt ? { planNextDueAt: iso(r.planNextDueAt)! } : {}),
     respondBy: iso(r.respondBy)!,
     remindAt: iso(r.remindAt)!,
     createdAt: iso(r.createdAt)!,
