@@ -129,12 +129,18 @@ describe('docker-compose.yml', () => {
     expect(scriptMount).toBeDefined();
     const script = readFileSync(join(repoRoot, String(scriptMount).split(':')[0] ?? ''), 'utf8');
     expect(script).toContain('--create --if-not-exists');
-    const partitions = Number(/--partitions (\d+)/.exec(script)?.[1]);
+    // The script lists each topic as name:partitions.
+    const declared = new Map(
+      [...script.matchAll(/\b(sp\.[a-z0-9.-]+):(\d+)\b/g)].map((m) => [m[1], Number(m[2])] as const),
+    );
     const topics = contractRegistry.topics();
     expect(topics.length).toBeGreaterThan(0);
+    expect([...declared.keys()].sort()).toEqual(topics.map((t) => t.name).sort());
     for (const topic of topics) {
-      expect(script).toContain(topic.name);
-      expect({ topic: topic.name, partitions }).toEqual({ topic: topic.name, partitions: topic.partitions });
+      expect({ topic: topic.name, partitions: declared.get(topic.name) }).toEqual({
+        topic: topic.name,
+        partitions: topic.partitions,
+      });
       // the script derives the twin as "$topic.dlq"
       expect(deadLetterTopicName(topic.name)).toBe(`${topic.name}.dlq`);
     }
