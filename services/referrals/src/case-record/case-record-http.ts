@@ -1,34 +1,7 @@
-import type { Request, Response } from 'express';
-import { DomainError, ValidationError } from '@sp/errors';
+import type { Response } from 'express';
 
-/**
- * HTTP helpers shared by the case-record controllers: the JSON body (415 for another media
- * type), If-Match as a version, and the ETag of an entry.
- */
-export function jsonBody(request: Request): unknown {
-  if (request.headers['content-length'] === '0' && request.headers['transfer-encoding'] === undefined)
-    return undefined;
-  const type = request.is('application/json');
-  if (type === false) {
-    throw new DomainError('REQUEST.UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json', {
-      status: 415,
-      problems: [{ field: 'Content-Type', code: 'unsupported', message: 'Expected application/json' }],
-    });
-  }
-  return type === null ? undefined : (request.body as unknown);
-}
-
-/** If-Match: `W/"3"`, `"3"` or `3` -> 3; absent -> undefined. */
-export function ifMatchVersion(ifMatch: string | undefined): number | undefined {
-  if (ifMatch === undefined || ifMatch.trim() === '') return undefined;
-  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(ifMatch);
-  if (!match) {
-    throw new ValidationError('The If-Match header is invalid', [
-      { field: 'If-Match', code: 'invalid_format', message: 'Send the ETag you read, e.g. W/"3"' },
-    ]);
-  }
-  return Number(match[1]);
-}
+/** HTTP helpers of the case-record controllers: the service's JSON helpers and an entry's ETag. */
+export { ifMatchVersion, jsonBody } from '../http/json-http';
 
 export function setEntryEtag(response: Response, entry: { version: number }): void {
   response.setHeader('ETag', `W/"${entry.version}"`);

@@ -2,9 +2,9 @@ import { Controller, Delete, Get, Headers, Inject, Param, Put, Query, Req, Res }
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { TaskStatus } from '@sp/contracts';
-import { DomainError, ValidationError } from '@sp/errors';
 import { CurrentPrincipal, Roles, type Principal } from '@sp/identity';
 import { schemaValidator } from '@sp/validation';
+import { ifMatchVersion, jsonBody } from '../http/json-http';
 import { AssignReferralUseCase } from './assign-referral/assign-referral.use-case';
 import {
   AssignRequestSchema,
@@ -36,32 +36,6 @@ export interface AssignmentView {
     version: number;
   } | null;
   assignmentVersion: number;
-}
-
-/** The JSON body, refusing any other media type (415); undefined when there is none. */
-function jsonBody(request: Request): unknown {
-  if (request.headers['content-length'] === '0' && request.headers['transfer-encoding'] === undefined)
-    return undefined;
-  const type = request.is('application/json');
-  if (type === false) {
-    throw new DomainError('REQUEST.UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json', {
-      status: 415,
-      problems: [{ field: 'Content-Type', code: 'unsupported', message: 'Expected application/json' }],
-    });
-  }
-  return type === null ? undefined : (request.body as unknown);
-}
-
-/** If-Match: `W/"3"`, `"3"` or `3` -> 3. */
-function expectedVersion(ifMatch: string | undefined): number | undefined {
-  if (ifMatch === undefined || ifMatch.trim() === '') return undefined;
-  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(ifMatch);
-  if (!match) {
-    throw new ValidationError('The If-Match header is invalid', [
-      { field: 'If-Match', code: 'invalid_format', message: 'Send the ETag you read, e.g. W/"3"' },
-    ]);
-  }
-  return Number(match[1]);
 }
 
 function assignmentView(r: ReferralDocument): AssignmentView {
@@ -115,7 +89,7 @@ export class CaseloadController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<AssignmentView> {
     const body = assignBody.parse(jsonBody(request));
-    const version = expectedVersion(ifMatch);
+    const version = ifMatchVersion(ifMatch);
     const { referral } = await this.assign.execute({
       referralId: id,
       actor: principal,
@@ -145,7 +119,7 @@ export class CaseloadController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<AssignmentView> {
     const body = unassignBody.parse(jsonBody(request) ?? {});
-    const version = expectedVersion(ifMatch);
+    const version = ifMatchVersion(ifMatch);
     const { referral } = await this.assign.execute({
       referralId: id,
       actor: principal,

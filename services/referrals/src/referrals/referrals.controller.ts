@@ -25,6 +25,7 @@ import type { TaskStatus } from '@sp/contracts';
 import { DomainError, ValidationError } from '@sp/errors';
 import { CurrentPrincipal, Roles, type Principal } from '@sp/identity';
 import { schemaValidator } from '@sp/validation';
+import { ifMatchVersion, jsonBody } from '../http/json-http';
 import { ACTIONS, type Action } from '../domain/task-lifecycle';
 import {
   CreateReferralRequestSchema,
@@ -57,32 +58,6 @@ const actionBody = schemaValidator(ReferralActionRequestSchema);
 const claimBody = schemaValidator(ClaimRequestSchema);
 const listQuery = schemaValidator(ListReferralsQuerySchema);
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
-
-/** The JSON body, refusing any other media type (415); undefined when the request has no body. */
-function jsonBody(request: Request): unknown {
-  if (request.headers['content-length'] === '0' && request.headers['transfer-encoding'] === undefined)
-    return undefined;
-  const type = request.is('application/json');
-  if (type === false) {
-    throw new DomainError('REQUEST.UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json', {
-      status: 415,
-      problems: [{ field: 'Content-Type', code: 'unsupported', message: 'Expected application/json' }],
-    });
-  }
-  return type === null ? undefined : (request.body as unknown);
-}
-
-/** If-Match: `W/"3"`, `"3"` or `3` -> 3. */
-function expectedVersion(ifMatch: string | undefined): number | undefined {
-  if (ifMatch === undefined || ifMatch.trim() === '') return undefined;
-  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(ifMatch);
-  if (!match) {
-    throw new ValidationError('The If-Match header is invalid', [
-      { field: 'If-Match', code: 'invalid_format', message: 'Send the ETag you read, e.g. W/"3"' },
-    ]);
-  }
-  return Number(match[1]);
-}
 
 function idempotencyKey(key: string | undefined): string | undefined {
   if (key === undefined) return undefined;
@@ -232,7 +207,7 @@ export class ReferralsController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<ReferralView> {
     const body = claimBody.parse(jsonBody(request));
-    const version = expectedVersion(ifMatch);
+    const version = ifMatchVersion(ifMatch);
     const referral = await this.operations.claim({
       referralId: id,
       actor: principal,
@@ -308,7 +283,7 @@ export class ReferralsController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<ReferralView> {
     parseConsentWithdrawalRequest(jsonBody(request));
-    const version = expectedVersion(ifMatch);
+    const version = ifMatchVersion(ifMatch);
     const referral = await this.operations.withdrawConsent({
       referralId: id,
       actor: principal,
@@ -347,7 +322,7 @@ export class ReferralsController {
       });
     }
     const body = actionBody.parse(jsonBody(request) ?? {});
-    const version = expectedVersion(ifMatch);
+    const version = ifMatchVersion(ifMatch);
     const referral = await this.operations.transition({
       referralId: id,
       actor: principal,
