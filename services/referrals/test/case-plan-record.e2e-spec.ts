@@ -204,35 +204,43 @@ describe('case record part 2 (what matters, needs, plan, wellbeing, CarePlan, Go
     expect(seen('case.what-matters.create', org.vcsA, 'denied')).toBe(true);
   });
 
-  it('bad input is a 422 naming each field, and nothing is stored', async () => {
+  it('a malformed body is a 400 naming each malformed field, a rule broken a 422 naming each field; nothing is stored', async () => {
     const rid = await referral();
     const future = new Date(Date.now() + DAY).toISOString();
-    const cases: [string, unknown, string[]][] = [
+    const mycaw = { concern1: { description: 'Money', score: 4 }, wellbeing: 3 };
+    const cases: [string, string, unknown, number, string[]][] = [
+      // Shape: unknown fields, wrong codes or types, missing fields, too long, blank texts.
       [
+        'POST',
         'what-matters',
         { text: 'x'.repeat(2001), recordedAt: future, mood: 'low' },
-        ['mood', 'recordedAt', 'text'],
+        400,
+        ['mood', 'text'],
       ],
-      ['concerns', { text: '   ', status: 'achieved' }, ['status', 'text']],
-      ['needs', { code: 'not-a-need', status: 'active', at: future }, ['at', 'code']],
-      ['needs', { code: 'sp-need-debt', status: 'resolved' }, ['code']],
+      ['POST', 'concerns', { text: '   ', status: 'achieved' }, 400, ['status', 'text']],
+      ['POST', 'concerns', { text: 'x'.repeat(1001) }, 400, ['text']],
+      ['POST', 'needs', { code: 7, status: 'gone' }, 400, ['code', 'status']],
       [
-        'plan/actions',
-        {
-          description: 'Call the debt advice line',
-          owner: { kind: 'worker', display: 'y'.repeat(201) },
-          dueDate: dayFromNow(-2),
-          status: 'planned',
-          onwardReferralId: 'not-a-child',
-        },
-        ['dueDate', 'onwardReferralId', 'owner.display', 'owner.sub'],
-      ],
-      [
+        'POST',
         'plan/actions',
         { description: 'x', owner: { kind: 'boss' }, dueDate: 'soon', status: 'later' },
+        400,
         ['dueDate', 'owner.kind', 'status'],
       ],
       [
+        'POST',
+        'plan/actions',
+        {
+          description: ' ',
+          owner: { kind: 'worker', display: 'y'.repeat(201) },
+          dueDate: dayFromNow(-2),
+          status: 'planned',
+        },
+        400,
+        ['description', 'owner.display'],
+      ],
+      [
+        'POST',
         'wellbeing-measures',
         {
           instrument: 'mycaw',
@@ -240,9 +248,11 @@ describe('case record part 2 (what matters, needs, plan, wellbeing, CarePlan, Go
           takenAt: future,
           scores: { concern1: { description: 'Money', score: 7 }, wellbeing: -1 },
         },
-        ['scores.concern1.score', 'scores.wellbeing', 'takenAt'],
+        400,
+        ['scores.concern1.score', 'scores.wellbeing'],
       ],
       [
+        'POST',
         'wellbeing-measures',
         {
           instrument: 'ons4',
@@ -250,18 +260,49 @@ describe('case record part 2 (what matters, needs, plan, wellbeing, CarePlan, Go
           takenAt: new Date().toISOString(),
           scores: { happiness: 11 },
         },
+        400,
         ['scores.anxiety', 'scores.happiness', 'scores.lifeSatisfaction', 'scores.worthwhile', 'timepoint'],
       ],
-    ];
-    for (const [path, body, expected] of cases) {
-      const reply = await call('lw', 'POST', `/v1/referrals/${rid}/${path}`, body);
-      expect([path, reply.status, reply.headers.get('content-type')]).toEqual([
-        path,
+      ['POST', 'what-matters', undefined, 400, ['text']],
+      // Rules: well formed, but in the future, unknown to the taxonomy, not this case's...
+      ['POST', 'what-matters', { text: 'Sing again', recordedAt: future }, 422, ['recordedAt']],
+      ['POST', 'needs', { code: 'not-a-need', status: 'active', at: future }, 422, ['at', 'code']],
+      ['POST', 'needs', { code: 'sp-need-debt', status: 'resolved' }, 422, ['code']],
+      [
+        'POST',
+        'plan/actions',
+        {
+          description: 'Call the debt advice line',
+          owner: { kind: 'worker' },
+          dueDate: dayFromNow(-2),
+          status: 'planned',
+          onwardReferralId: 'not-a-child',
+        },
         422,
+        ['dueDate', 'onwardReferralId', 'owner.sub'],
+      ],
+      [
+        'POST',
+        'wellbeing-measures',
+        { instrument: 'mycaw', timepoint: 'baseline', takenAt: future, scores: mycaw },
+        422,
+        ['takenAt'],
+      ],
+    ];
+    for (const [method, path, body, status, expected] of cases) {
+      const reply = await call('lw', method, `/v1/referrals/${rid}/${path}`, body);
+      expect([path, reply.status, reply.body.code, reply.headers.get('content-type')]).toEqual([
+        path,
+        status,
+        'VALIDATION.FAILED',
         expect.stringContaining('application/problem+json'),
       ]);
-      expect([path, fields(reply)]).toEqual([path, expected]);
+      expect([path, status, fields(reply)]).toEqual([path, status, expected]);
     }
+    // A malformed body is refused before anything else is looked at, even for a referral the
+    // caller may not see.
+    const elsewhere = await call('vcsA', 'POST', `/v1/referrals/${rid}/what-matters`, { mood: 'low' });
+    expect(elsewhere.status).toBe(400);
     for (const collection of [
       'case_statements',
       'case_needs',
@@ -272,6 +313,17 @@ describe('case record part 2 (what matters, needs, plan, wellbeing, CarePlan, Go
     const after = await referralDoc(rid);
     expect(after.planNextDueAt).toBeUndefined();
     expect(after.wellbeing).toBeUndefined();
+
+    // Changes: an empty one or a status of the other kind is malformed (400); a move an action may
+    // not make is a broken rule (422).
+    const statement = await call('lw', 'POST', `/v1/referrals/${rid}/what-matters`, { text: 'Choir' });
+    const path = `/v1/referrals/${rid}/what-matters/${statement.body.id}`;
+    expect((await call('lw', 'PATCH', path, {})).status).toBe(400);
+    const otherKind = await call('lw', 'PATCH', path, { status: 'resolved' });
+    expect([otherKind.status, fields(otherKind)]).toEqual([400, ['status']]);
+    const future2 = await call('lw', 'PATCH', path, { recordedAt: future });
+    expect([future2.status, fields(future2)]).toEqual([422, ['recordedAt']]);
+    expect((await call('lw', 'GET', `/v1/referrals/${rid}/what-matters`)).body.items[0].version).toBe(1);
   });
 
   it('what matters and concerns: added, corrected (If-Match), marked achieved or no longer relevant', async () => {
@@ -308,7 +360,7 @@ describe('case record part 2 (what matters, needs, plan, wellbeing, CarePlan, Go
     expect(achieved.body).toMatchObject({ status: 'achieved', version: 3 });
     expect(achieved.body.statusChangedAt).toBeDefined();
     const wrongKind = await call('lw', 'PATCH', path, { status: 'resolved' });
-    expect([wrongKind.status, fields(wrongKind)]).toEqual([422, ['status']]);
+    expect([wrongKind.status, fields(wrongKind)]).toEqual([400, ['status']]);
     const concern = await call('lw', 'POST', `/v1/referrals/${rid}/concerns`, { text: 'Debt letters' });
     expect(
       (
@@ -733,5 +785,98 @@ describe('case record part 2 (what matters, needs, plan, wellbeing, CarePlan, Go
     expect(carePlan.body.status).toBe('revoked');
     expect(carePlan.body.activity[0].detail.description).toBeUndefined();
     await expectValidFhirByHapi(carePlan.body);
+  });
+
+  it('part-2 writes racing a consent withdrawal are either redacted by it or refused after it (409): no free text survives', async () => {
+    const rid = await referral();
+    const RACE = 'Racing text about her sister in Whitby';
+    const dueDate = dayFromNow(6);
+    // Entries the race changes (one PATCH each, so they never race one another).
+    const statements: string[] = [];
+    const actions: string[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const made = await call('lw', 'POST', `/v1/referrals/${rid}/what-matters`, { text: `Before ${i}` });
+      expect(made.status).toBe(201);
+      statements.push(made.body.id as string);
+      const action = await call('lw', 'POST', `/v1/referrals/${rid}/plan/actions`, {
+        description: `Before ${i}`,
+        owner: { kind: 'patient' },
+        dueDate,
+        status: 'planned',
+      });
+      expect(action.status).toBe(201);
+      actions.push(action.body.id as string);
+    }
+    const needCodes = ['sp-need-debt', 'sp-need-housing', 'sp-need-food', 'sp-need-benefits'];
+    const writes: (() => Promise<Reply>)[] = [
+      ...[0, 1, 2, 3].map(
+        (i) => () => call('lw', 'POST', `/v1/referrals/${rid}/what-matters`, { text: `${RACE} w${i}` }),
+      ),
+      ...[0, 1, 2, 3].map(
+        (i) => () => call('lw', 'POST', `/v1/referrals/${rid}/concerns`, { text: `${RACE} c${i}` }),
+      ),
+      ...[0, 1, 2, 3].map(
+        (i) => () =>
+          call('lw', 'POST', `/v1/referrals/${rid}/plan/actions`, {
+            description: `${RACE} a${i}`,
+            owner: { kind: 'organisation', organisationId: org.vcsA, display: `${RACE} o${i}` },
+            dueDate,
+            status: 'planned',
+          }),
+      ),
+      ...[0, 1, 2, 3].map(
+        (i) => () =>
+          call('lw', 'POST', `/v1/referrals/${rid}/wellbeing-measures`, {
+            instrument: 'mycaw',
+            timepoint: 'baseline',
+            takenAt: new Date().toISOString(),
+            scores: { concern1: { description: `${RACE} m${i}`, score: 3 }, wellbeing: 2 },
+          }),
+      ),
+      ...statements.map(
+        (sid, i) => () =>
+          call('lw', 'PATCH', `/v1/referrals/${rid}/what-matters/${sid}`, { text: `${RACE} p${i}` }),
+      ),
+      ...actions.map(
+        (aid, i) => () =>
+          call('lw', 'PATCH', `/v1/referrals/${rid}/plan/actions/${aid}`, { description: `${RACE} q${i}` }),
+      ),
+      ...needCodes.map(
+        (code) => () => call('lw', 'POST', `/v1/referrals/${rid}/needs`, { code, status: 'active' }),
+      ),
+    ];
+    // Interleave the kinds, start them a few milliseconds apart and the withdrawal among them, so
+    // some land before it, some during it and some after it.
+    const order = writes.map((w, i) => ({ w, key: (i * 7) % writes.length })).sort((a, b) => a.key - b.key);
+    const replies: Promise<Reply>[] = [];
+    let withdrawal: Promise<Reply> | undefined;
+    for (const [i, { w }] of order.entries()) {
+      if (i === 8) withdrawal = call('gp', 'POST', `/v1/referrals/${rid}/consent-withdrawal`, {});
+      replies.push(w());
+      await new Promise((resolve) => setTimeout(resolve, 12));
+    }
+    const answered = await Promise.all(replies);
+    expect((await withdrawal!).status).toBe(200);
+    for (const reply of answered) {
+      expect([200, 201, 409]).toContain(reply.status);
+      if (reply.status === 409) expect(reply.body.code).toBe('CASE_RECORD.READ_ONLY');
+    }
+    // Which writes land before the withdrawal and which are refused after it depends on timing
+    // (the withdrawal retries while write transactions hold the referral); each outcome is checked
+    // below. Without the hold, text written during the withdrawal survived it.
+    const rows = async (collection: string) =>
+      database.collection(collection).find({ referralId: rid }).toArray();
+    const [statementRows, actionRows, measureRows, needRows] = await Promise.all(
+      ['case_statements', 'case_plan_actions', 'case_wellbeing_measures', 'case_needs'].map(rows),
+    );
+    const createdCount = answered.filter((r) => r.status === 201).length;
+    expect(statementRows!.length + actionRows!.length + measureRows!.length + needRows!.length).toBe(
+      statements.length + actions.length + createdCount,
+    );
+    const dump = JSON.stringify([statementRows, actionRows, measureRows]);
+    expect(dump).not.toContain(RACE);
+    expect(dump).not.toContain('Before');
+    for (const row of [...statementRows!, ...actionRows!, ...measureRows!])
+      expect(row.redactedAt).toBeInstanceOf(Date);
   });
 });

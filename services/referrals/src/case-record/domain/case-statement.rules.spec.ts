@@ -1,28 +1,23 @@
-import { goalLifecycleStatus, statementProblems } from './case-statement.rules';
+import { goalLifecycleStatus, STATEMENT_TEXT_LIMITS, statementProblems } from './case-statement.rules';
 
 const now = new Date('2026-12-03T10:00:00Z');
 
 describe('what matters and concerns: rules', () => {
-  it('accepts a statement in the limits', () => {
-    expect(
-      statementProblems('what-matters', { text: 'Getting out to the allotment', recordedAt: now }, now),
-    ).toEqual([]);
+  it('accepts a statement agreed now, earlier, or within the clock tolerance', () => {
+    expect(statementProblems({ recordedAt: now }, now)).toEqual([]);
+    expect(statementProblems({ recordedAt: new Date('2026-11-01T10:00:00Z') }, now)).toEqual([]);
+    expect(statementProblems({ recordedAt: new Date('2026-12-03T10:01:00Z') }, now)).toEqual([]);
+    expect(statementProblems({}, now)).toEqual([]);
   });
 
-  it('names each problem: blank or long text, a future time, a status of the other kind', () => {
+  it('refuses a statement agreed in the future, naming recordedAt', () => {
     expect(
-      statementProblems(
-        'concern',
-        { text: 'x'.repeat(1001), recordedAt: new Date('2026-12-04T00:00:00Z'), status: 'achieved' },
-        now,
-      ).map((p) => [p.field, p.code]),
-    ).toEqual([
-      ['text', 'too_long'],
-      ['recordedAt', 'in_future'],
-      ['status', 'not_allowed'],
-    ]);
-    expect(statementProblems('what-matters', { text: '   ' }, now).map((p) => p.code)).toEqual(['blank']);
-    expect(statementProblems('what-matters', { text: 'x'.repeat(2000) }, now)).toEqual([]);
+      statementProblems({ recordedAt: new Date('2026-12-04T00:00:00Z') }, now).map((p) => [p.field, p.code]),
+    ).toEqual([['recordedAt', 'in_future']]);
+  });
+
+  it('what matters may be longer than a concern', () => {
+    expect(STATEMENT_TEXT_LIMITS).toEqual({ 'what-matters': 2000, concern: 1000 });
   });
 
   it('maps statuses to FHIR Goal.lifecycleStatus', () => {

@@ -16,52 +16,20 @@ export const STATEMENT_STATUSES = {
 } as const satisfies Record<StatementKind, readonly string[]>;
 export type StatementStatus = (typeof STATEMENT_STATUSES)[StatementKind][number];
 
-const LIMIT: Record<StatementKind, number> = {
+/** Longest text of each kind (stored as given). */
+export const STATEMENT_TEXT_LIMITS: Record<StatementKind, number> = {
   'what-matters': TEXT_LIMITS.whatMatters,
   concern: TEXT_LIMITS.concern,
 };
 
-export interface StatementInput {
-  text?: string;
-  recordedAt?: Date;
-  status?: string;
-}
-
-/** The fields the rules read, from a body whose shape may be wrong (others left out). */
-export function statementInput(text: unknown, recordedAt: Date | undefined, status: unknown): StatementInput {
-  return {
-    ...(typeof text === 'string' ? { text } : {}),
-    ...(recordedAt ? { recordedAt } : {}),
-    ...(typeof status === 'string' ? { status } : {}),
-  };
-}
-
-/** Every problem with a statement's fields as given (a new one or a change), each naming its field. */
-export function statementProblems(kind: StatementKind, input: StatementInput, now: Date): FieldProblem[] {
-  const problems: FieldProblem[] = [];
-  if (input.text !== undefined) {
-    if (input.text.trim() === '')
-      problems.push({ field: 'text', code: 'blank', message: 'text must not be blank' });
-    else if (input.text.length > LIMIT[kind])
-      problems.push({
-        field: 'text',
-        code: 'too_long',
-        message: `text must be at most ${LIMIT[kind]} characters`,
-      });
-  }
-  if (input.recordedAt !== undefined && isInFuture(input.recordedAt, now))
-    problems.push({
-      field: 'recordedAt',
-      code: 'in_future',
-      message: 'recordedAt must not be in the future',
-    });
-  if (input.status !== undefined && !(STATEMENT_STATUSES[kind] as readonly string[]).includes(input.status))
-    problems.push({
-      field: 'status',
-      code: 'not_allowed',
-      message: `status must be one of: ${STATEMENT_STATUSES[kind].join(', ')}`,
-    });
-  return problems;
+/**
+ * The rule problems of a well-formed statement (a new one or a change): when it was agreed may
+ * not be in the future. Its shape (text length, the statuses of its kind) is the request's.
+ */
+export function statementProblems(input: { recordedAt?: Date }, now: Date): FieldProblem[] {
+  return input.recordedAt !== undefined && isInFuture(input.recordedAt, now)
+    ? [{ field: 'recordedAt', code: 'in_future', message: 'recordedAt must not be in the future' }]
+    : [];
 }
 
 /** FHIR Goal.lifecycleStatus of a what-matters statement. */

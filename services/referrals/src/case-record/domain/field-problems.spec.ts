@@ -1,28 +1,32 @@
-import { readableDate, withRuleProblems } from './field-problems';
+import { blankTextProblems, mergeProblems } from './field-problems';
 
-describe('shape and rule problems together', () => {
-  it('names each field once, preferring its shape problem', () => {
-    const shape = [
+describe('problems of a request', () => {
+  it('names each field once, preferring the first list', () => {
+    const first = [
       { field: 'owner.kind', code: 'not_allowed', message: 'x' },
-      { field: 'status', code: 'not_allowed', message: 'x' },
+      { field: 'text', code: 'maxLength', message: 'x' },
     ];
-    const rules = [
-      { field: 'status', code: 'final', message: 'y' },
+    const more = [
+      { field: 'text', code: 'blank', message: 'y' },
       { field: 'owner.kind.x', code: 'y', message: 'y' },
-      { field: 'owner.sub', code: 'required', message: 'y' },
-      { field: 'dueDate', code: 'before_creation', message: 'y' },
+      { field: 'owner.display', code: 'blank', message: 'y' },
     ];
-    expect(withRuleProblems(shape, rules).map((p) => `${p.field}:${p.code}`)).toEqual([
+    expect(mergeProblems(first, more).map((p) => `${p.field}:${p.code}`)).toEqual([
       'owner.kind:not_allowed',
-      'status:not_allowed',
-      'owner.sub:required',
-      'dueDate:before_creation',
+      'text:maxLength',
+      'owner.display:blank',
     ]);
   });
 
-  it('reads only date-times it can parse', () => {
-    expect(readableDate('2026-12-03T10:00:00Z')?.toISOString()).toBe('2026-12-03T10:00:00.000Z');
-    expect(readableDate('soon')).toBeUndefined();
-    expect(readableDate(3)).toBeUndefined();
+  it('names texts holding only white space; empty, missing and non-text values are left to the schema', () => {
+    expect(
+      blankTextProblems({
+        text: ' \n\t',
+        description: 'Walk',
+        'owner.display': '',
+        other: 3,
+        gone: undefined,
+      }),
+    ).toEqual([{ field: 'text', code: 'blank', message: 'text must not be blank' }]);
   });
 });

@@ -41,27 +41,21 @@ describe('support plan: rules', () => {
     ]);
   });
 
-  it('names each owner and text problem', () => {
-    const problems = newActionProblems(
-      {
-        ...action,
-        description: ' ',
-        owner: { kind: 'organisation', sub: 'x', display: 'y'.repeat(201) },
-      },
-      now,
-      [],
-    );
+  it('names each owner id the kind needs or forbids', () => {
+    const problems = newActionProblems({ ...action, owner: { kind: 'organisation', sub: 'x' } }, now, []);
     expect(problems.map((p) => [p.field, p.code])).toEqual([
-      ['description', 'blank'],
       ['owner.sub', 'not_allowed'],
       ['owner.organisationId', 'required'],
-      ['owner.display', 'too_long'],
     ]);
     expect(
-      newActionProblems({ ...action, owner: { kind: 'worker' }, description: 'x'.repeat(1001) }, now, []).map(
-        (p) => p.field,
-      ),
-    ).toEqual(['description', 'owner.sub']);
+      newActionProblems({ ...action, owner: { kind: 'worker', organisationId: 'o' } }, now, []).map((p) => [
+        p.field,
+        p.code,
+      ]),
+    ).toEqual([
+      ['owner.sub', 'required'],
+      ['owner.organisationId', 'not_allowed'],
+    ]);
   });
 
   it('validates status moves; done and cancelled are final', () => {

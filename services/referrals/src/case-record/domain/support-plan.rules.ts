@@ -1,5 +1,4 @@
 import type { FieldProblem } from '@sp/errors';
-import { TEXT_LIMITS } from '../case-record.errors';
 import { endOfUkDay, ukDate } from './case-dates';
 
 /**
@@ -51,20 +50,6 @@ export interface ActionChange {
   status?: ActionStatus;
 }
 
-function descriptionProblems(description: string): FieldProblem[] {
-  if (description.trim() === '')
-    return [{ field: 'description', code: 'blank', message: 'description must not be blank' }];
-  if (description.length > TEXT_LIMITS.actionText)
-    return [
-      {
-        field: 'description',
-        code: 'too_long',
-        message: `description must be at most ${TEXT_LIMITS.actionText} characters`,
-      },
-    ];
-  return [];
-}
-
 function dueDateProblems(dueDate: string, createdAt: Date): FieldProblem[] {
   const created = ukDate(createdAt);
   return dueDate < created
@@ -96,67 +81,20 @@ function ownerProblems(owner: ActionOwner): FieldProblem[] {
       code: 'not_allowed',
       message: 'Only an organisation owner has an organisationId',
     });
-  if (owner.display !== undefined && owner.display.length > OWNER_DISPLAY_LIMIT)
-    problems.push({
-      field: 'owner.display',
-      code: 'too_long',
-      message: `owner.display must be at most ${OWNER_DISPLAY_LIMIT} characters`,
-    });
   return problems;
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-
 /**
- * The fields of a new action the rules can read, from a body whose shape may be wrong: anything
- * of the wrong type is replaced by a value no rule objects to (its shape problem names it).
+ * The rule problems of a well-formed new action created at `now` on a referral with these onward
+ * referrals: the owner's ids as its kind requires, the due day, the onward referral. (Its shape:
+ * text lengths, codes, formats, is the request's.)
  */
-export function readableAction(action: NewAction): NewAction {
-  const owner = (
-    typeof action.owner === 'object' && action.owner !== null ? action.owner : {}
-  ) as Partial<ActionOwner>;
-  const sub = str(owner.sub);
-  const organisationId = str(owner.organisationId);
-  const display = str(owner.display);
-  const onward = str(action.onwardReferralId);
-  return {
-    description: str(action.description) ?? 'x',
-    owner: {
-      kind: (OWNER_KINDS as readonly unknown[]).includes(owner.kind) ? (owner.kind as OwnerKind) : 'patient',
-      ...(sub !== undefined ? { sub } : {}),
-      ...(organisationId !== undefined ? { organisationId } : {}),
-      ...(display !== undefined ? { display } : {}),
-    },
-    dueDate: DAY.test(str(action.dueDate) ?? '') ? action.dueDate : '9999-12-31',
-    status: action.status,
-    ...(onward !== undefined ? { onwardReferralId: onward } : {}),
-  };
-}
-
-/** The fields of a change the rules can read (see readableAction). */
-export function readableChange(change: ActionChange): ActionChange {
-  const description = str(change.description);
-  const dueDate = str(change.dueDate);
-  const status = (ACTION_STATUSES as readonly unknown[]).includes(change.status) ? change.status : undefined;
-  return {
-    ...(description !== undefined ? { description } : {}),
-    ...(dueDate !== undefined && DAY.test(dueDate) ? { dueDate } : {}),
-    ...(status !== undefined ? { status } : {}),
-  };
-}
-
-/** Every problem with a new action created at `now` on a referral with these onward referrals. */
 export function newActionProblems(
   action: NewAction,
   now: Date,
   childReferralIds: readonly string[],
 ): FieldProblem[] {
-  const problems = [
-    ...descriptionProblems(action.description),
-    ...ownerProblems(action.owner),
-    ...dueDateProblems(action.dueDate, now),
-  ];
+  const problems = [...ownerProblems(action.owner), ...dueDateProblems(action.dueDate, now)];
   if (action.onwardReferralId !== undefined && !childReferralIds.includes(action.onwardReferralId))
     problems.push({
       field: 'onwardReferralId',
@@ -166,7 +104,7 @@ export function newActionProblems(
   return problems;
 }
 
-/** Every problem with changing an action (created at `createdAt`, now `status`). */
+/** The rule problems of a well-formed change of an action (created at `createdAt`, now `status`). */
 export function actionChangeProblems(
   current: { status: ActionStatus; createdAt: Date },
   change: ActionChange,
@@ -190,7 +128,6 @@ export function actionChangeProblems(
       code: 'invalid_move',
       message: `An action that is ${current.status} cannot become ${change.status} (allowed: ${ACTION_MOVES[current.status].join(', ')})`,
     });
-  if (change.description !== undefined) problems.push(...descriptionProblems(change.description));
   if (change.dueDate !== undefined) problems.push(...dueDateProblems(change.dueDate, current.createdAt));
   return problems;
 }

@@ -1,5 +1,4 @@
 import type { FieldProblem } from '@sp/errors';
-import { TEXT_LIMITS } from '../case-record.errors';
 import { isInFuture } from './case-dates';
 
 /**
@@ -32,38 +31,14 @@ export interface MycawScores {
   wellbeing: number;
 }
 
-/** Problems with when a measure was taken and with MYCaW concern texts, each naming its field. */
-export function measureProblems(
-  input: { takenAt: Date; instrument: Instrument; scores: unknown },
-  now: Date,
-): FieldProblem[] {
-  const problems: FieldProblem[] = [];
-  if (isInFuture(input.takenAt, now))
-    problems.push({ field: 'takenAt', code: 'in_future', message: 'takenAt must not be in the future' });
-  if (input.instrument === 'mycaw') {
-    const scores = input.scores as MycawScores;
-    for (const key of ['concern1', 'concern2'] as const) {
-      const concern = scores[key] as unknown;
-      const text =
-        typeof concern === 'object' && concern !== null
-          ? (concern as { description?: unknown }).description
-          : undefined;
-      if (typeof text !== 'string') continue;
-      if (text.trim() === '')
-        problems.push({
-          field: `scores.${key}.description`,
-          code: 'blank',
-          message: 'description must not be blank',
-        });
-      else if (text.length > TEXT_LIMITS.concern)
-        problems.push({
-          field: `scores.${key}.description`,
-          code: 'too_long',
-          message: `description must be at most ${TEXT_LIMITS.concern} characters`,
-        });
-    }
-  }
-  return problems;
+/**
+ * The rule problems of a well-formed measure: it may not be taken in the future. (Its shape:
+ * the scores of its instrument, the length of MYCaW concern texts, is the request's.)
+ */
+export function measureProblems(input: { takenAt: Date }, now: Date): FieldProblem[] {
+  return isInFuture(input.takenAt, now)
+    ? [{ field: 'takenAt', code: 'in_future', message: 'takenAt must not be in the future' }]
+    : [];
 }
 
 export interface MeasureFacts {

@@ -5,7 +5,7 @@ import { CurrentPrincipal, Roles, type Principal } from '@sp/identity';
 import { jsonBody, setEntryEtag } from '../case-record-http';
 import { toNeedView, type CaseNeedView } from './case-need.view';
 import { ListNeedsUseCase, type NeedsView } from './list-needs/list-needs.use-case';
-import { RecordNeedSchema } from './record-need/record-need.request';
+import { recordNeedRequest, RecordNeedSchema } from './record-need/record-need.request';
 import { RecordNeedUseCase } from './record-need/record-need.use-case';
 
 const ALL_ROLES = ['referrer', 'link-worker', 'provider', 'ops'] as const;
@@ -25,7 +25,7 @@ export class NeedsController {
   @ApiOperation({
     summary: 'Add a coded need (status active) or resolve an active one (status resolved)',
     description:
-      'code: a need taxonomy code (sp-need-...) or a SNOMED CT concept id. 201 with the new need, 200 with the resolved one; 422 naming the field for an unknown code, a time in the future, a code already active or not active.',
+      'code: a need taxonomy code (sp-need-...) or a SNOMED CT concept id. 201 with the new need, 200 with the resolved one; 400 naming each malformed field; 422 naming the field for an unknown code, a time in the future, a code already active or not active.',
   })
   @ApiBody({ schema: RecordNeedSchema as unknown as Record<string, unknown> })
   async create(
@@ -34,10 +34,13 @@ export class NeedsController {
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) response: Response,
   ): Promise<CaseNeedView> {
+    const body = recordNeedRequest.parse(jsonBody(request));
     const { need, created } = await this.record.execute({
       referralId,
       actor: principal,
-      body: jsonBody(request),
+      code: body.code,
+      status: body.status,
+      ...(body.at !== undefined ? { at: new Date(body.at) } : {}),
     });
     response.status(created ? 201 : 200);
     setEntryEtag(response, need);

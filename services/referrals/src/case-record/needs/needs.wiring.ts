@@ -1,7 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import { AuditLogRepository } from '../../audit/audit-log.repository';
-import { ReferralRepository } from '../../referrals/referral.repository';
 import { CaseRecordGate } from '../case-record-gate';
+import { CaseRecordTransaction } from '../case-record-transaction';
 import { CaseNeedRepository } from './case-need.repository';
 import { ListNeedsUseCase, NeedsSection } from './list-needs/list-needs.use-case';
 import { RecordNeedUseCase } from './record-need/record-need.use-case';
@@ -11,13 +11,13 @@ export const needsProviders: Provider[] = [
   CaseNeedRepository,
   {
     provide: RecordNeedUseCase,
-    inject: [CaseRecordGate, CaseNeedRepository, ReferralRepository, AuditLogRepository],
+    inject: [CaseRecordGate, CaseNeedRepository, CaseRecordTransaction, AuditLogRepository],
     useFactory: (
       gate: CaseRecordGate,
       repo: CaseNeedRepository,
-      referrals: ReferralRepository,
+      tx: CaseRecordTransaction,
       audit: AuditLogRepository,
-    ) => new RecordNeedUseCase(gate, repo, referrals, audit),
+    ) => new RecordNeedUseCase(gate, repo, tx, audit),
   },
   {
     provide: ListNeedsUseCase,

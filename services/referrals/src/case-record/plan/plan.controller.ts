@@ -5,7 +5,12 @@ import { CurrentPrincipal, Roles, type Principal } from '@sp/identity';
 import { ifMatchVersion, jsonBody, setEntryEtag } from '../case-record-http';
 import { AddActionUseCase } from './add-action/add-action.use-case';
 import { ChangeActionUseCase } from './change-action/change-action.use-case';
-import { ActionChangeSchema, NewActionSchema } from './plan-action.request';
+import {
+  ActionChangeSchema,
+  NewActionSchema,
+  parseActionChange,
+  parseNewAction,
+} from './plan-action.request';
 import { toActionView, type PlanActionView } from './plan-action.view';
 import { ReadPlanUseCase, type PlanView } from './read-plan/read-plan.use-case';
 
@@ -34,7 +39,7 @@ export class PlanController {
   @ApiOperation({
     summary: 'Add an agreed action',
     description:
-      'dueDate is a UK calendar day, not before today; onwardReferralId must be an onward referral of this referral. 422 naming each field otherwise.',
+      'A malformed body is 400 naming each field. dueDate is a UK calendar day, not before today; the owner has the ids its kind needs; onwardReferralId must be an onward referral of this referral: 422 naming each field otherwise.',
   })
   @ApiBody({ schema: NewActionSchema as unknown as Record<string, unknown> })
   async create(
@@ -43,7 +48,18 @@ export class PlanController {
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) response: Response,
   ): Promise<PlanActionView> {
-    const action = await this.add.execute({ referralId, actor: principal, body: jsonBody(request) });
+    const body = parseNewAction(jsonBody(request));
+    const action = await this.add.execute({
+      referralId,
+      actor: principal,
+      action: {
+        description: body.description,
+        owner: body.owner,
+        dueDate: body.dueDate,
+        status: body.status,
+        ...(body.onwardReferralId !== undefined ? { onwardReferralId: body.onwardReferralId } : {}),
+      },
+    });
     response.status(201);
     response.setHeader('Location', `/v1/referrals/${referralId}/plan/actions/${action._id}`);
     setEntryEtag(response, action);
@@ -67,13 +83,13 @@ export class PlanController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<PlanActionView> {
-    const body = jsonBody(request);
+    const body = parseActionChange(jsonBody(request));
     const version = ifMatchVersion(ifMatch);
     const action = await this.change.execute({
       referralId,
       actionId,
       actor: principal,
-      body,
+      change: body,
       ...(version !== undefined ? { expectedVersion: version } : {}),
     });
     setEntryEtag(response, action);

@@ -2,6 +2,7 @@ import type { Provider } from '@nestjs/common';
 import { AuditLogRepository } from '../../audit/audit-log.repository';
 import { ReferralRepository } from '../../referrals/referral.repository';
 import { CaseRecordGate } from '../case-record-gate';
+import { CaseRecordTransaction } from '../case-record-transaction';
 import { AddActionUseCase } from './add-action/add-action.use-case';
 import { ChangeActionUseCase } from './change-action/change-action.use-case';
 import { PlanActionRepository } from './plan-action.repository';
@@ -16,15 +17,27 @@ export const planProviders: Provider[] = [
   PlanActionRepository,
   {
     provide: AddActionUseCase,
-    inject: [CaseRecordGate, PlanActionRepository, ReferralRepository, AuditLogRepository],
-    useFactory: (g: Gate, a: Actions, r: ReferralRepository, audit: Audit) =>
-      new AddActionUseCase(g, a, r, audit),
+    inject: [
+      CaseRecordGate,
+      PlanActionRepository,
+      CaseRecordTransaction,
+      ReferralRepository,
+      AuditLogRepository,
+    ],
+    useFactory: (g: Gate, a: Actions, t: CaseRecordTransaction, r: ReferralRepository, audit: Audit) =>
+      new AddActionUseCase(g, a, t, r, audit),
   },
   {
     provide: ChangeActionUseCase,
-    inject: [CaseRecordGate, PlanActionRepository, ReferralRepository, AuditLogRepository],
-    useFactory: (g: Gate, a: Actions, r: ReferralRepository, audit: Audit) =>
-      new ChangeActionUseCase(g, a, r, audit),
+    inject: [
+      CaseRecordGate,
+      PlanActionRepository,
+      CaseRecordTransaction,
+      ReferralRepository,
+      AuditLogRepository,
+    ],
+    useFactory: (g: Gate, a: Actions, t: CaseRecordTransaction, r: ReferralRepository, audit: Audit) =>
+      new ChangeActionUseCase(g, a, t, r, audit),
   },
   {
     provide: ReadPlanUseCase,

@@ -2,6 +2,7 @@ import type { Provider } from '@nestjs/common';
 import { AuditLogRepository } from '../../audit/audit-log.repository';
 import { ReferralRepository } from '../../referrals/referral.repository';
 import { CaseRecordGate } from '../case-record-gate';
+import { CaseRecordTransaction } from '../case-record-transaction';
 import { ListMeasuresUseCase, WellbeingSection } from './list-measures/list-measures.use-case';
 import { RecordMeasureUseCase } from './record-measure/record-measure.use-case';
 import { WellbeingMeasureRepository } from './wellbeing-measure.repository';
@@ -15,9 +16,15 @@ export const wellbeingProviders: Provider[] = [
   WellbeingMeasureRepository,
   {
     provide: RecordMeasureUseCase,
-    inject: [CaseRecordGate, WellbeingMeasureRepository, ReferralRepository, AuditLogRepository],
-    useFactory: (g: Gate, m: Measures, r: ReferralRepository, a: Audit) =>
-      new RecordMeasureUseCase(g, m, r, a),
+    inject: [
+      CaseRecordGate,
+      WellbeingMeasureRepository,
+      CaseRecordTransaction,
+      ReferralRepository,
+      AuditLogRepository,
+    ],
+    useFactory: (g: Gate, m: Measures, t: CaseRecordTransaction, r: ReferralRepository, a: Audit) =>
+      new RecordMeasureUseCase(g, m, t, r, a),
   },
   {
     provide: ListMeasuresUseCase,

@@ -27,8 +27,8 @@ export class CaseStatementRepository implements OnModuleInit, RedactablePart {
     );
   }
 
-  async insert(statement: CaseStatementDocument): Promise<void> {
-    await this.statements.insertOne(statement);
+  async insert(statement: CaseStatementDocument, session: ClientSession): Promise<void> {
+    await this.statements.insertOne(statement, { session });
   }
 
   /** The referral's statements of one kind, oldest first. */
@@ -76,11 +76,12 @@ export class CaseStatementRepository implements OnModuleInit, RedactablePart {
     version: number,
     set: Partial<Pick<CaseStatementDocument, 'text' | 'status' | 'recordedAt' | 'statusChangedAt'>> &
       Pick<CaseStatementDocument, 'updatedAt' | 'updatedBy'>,
+    session: ClientSession,
   ): Promise<CaseStatementDocument | null> {
     return this.statements.findOneAndUpdate(
       { _id: id, version, redactedAt: { $exists: false } },
       { $set: { ...set, version: version + 1 } },
-      { returnDocument: 'after' },
+      { returnDocument: 'after', session },
     );
   }
 

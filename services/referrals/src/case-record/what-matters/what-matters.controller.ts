@@ -6,7 +6,12 @@ import { ifMatchVersion, jsonBody, setEntryEtag } from '../case-record-http';
 import type { StatementKind } from '../domain/case-statement.rules';
 import { AddStatementUseCase } from './add-statement/add-statement.use-case';
 import { ChangeStatementUseCase } from './change-statement/change-statement.use-case';
-import { NewStatementSchema, StatementChangeSchema } from './case-statement.request';
+import {
+  NEW_STATEMENT_SCHEMAS,
+  parseNewStatement,
+  parseStatementChange,
+  STATEMENT_CHANGE_SCHEMAS,
+} from './case-statement.request';
 import { toStatementView, type CaseStatementView } from './case-statement.view';
 import { ListStatementsUseCase } from './list-statements/list-statements.use-case';
 
@@ -31,7 +36,7 @@ export class WhatMattersController {
   @Post('what-matters')
   @Roles(...ALL_ROLES)
   @ApiOperation({ summary: 'Record what matters to the person (their words, as agreed)' })
-  @ApiBody({ schema: NewStatementSchema as unknown as Record<string, unknown> })
+  @ApiBody({ schema: NEW_STATEMENT_SCHEMAS['what-matters'] as unknown as Record<string, unknown> })
   addWhatMatters(
     @Param('id') referralId: string,
     @Req() request: Request,
@@ -57,7 +62,7 @@ export class WhatMattersController {
     summary: 'Correct a what-matters statement or change its status (active, achieved, no-longer-relevant)',
   })
   @ApiHeader({ name: 'If-Match', required: false })
-  @ApiBody({ schema: StatementChangeSchema as unknown as Record<string, unknown> })
+  @ApiBody({ schema: STATEMENT_CHANGE_SCHEMAS['what-matters'] as unknown as Record<string, unknown> })
   changeWhatMatters(
     @Param('id') referralId: string,
     @Param('entryId') entryId: string,
@@ -72,7 +77,7 @@ export class WhatMattersController {
   @Post('concerns')
   @Roles(...ALL_ROLES)
   @ApiOperation({ summary: "Record a concern (the person's words, as agreed)" })
-  @ApiBody({ schema: NewStatementSchema as unknown as Record<string, unknown> })
+  @ApiBody({ schema: NEW_STATEMENT_SCHEMAS.concern as unknown as Record<string, unknown> })
   addConcern(
     @Param('id') referralId: string,
     @Req() request: Request,
@@ -96,7 +101,7 @@ export class WhatMattersController {
   @Roles(...ALL_ROLES)
   @ApiOperation({ summary: 'Correct a concern or change its status (active, resolved, no-longer-relevant)' })
   @ApiHeader({ name: 'If-Match', required: false })
-  @ApiBody({ schema: StatementChangeSchema as unknown as Record<string, unknown> })
+  @ApiBody({ schema: STATEMENT_CHANGE_SCHEMAS.concern as unknown as Record<string, unknown> })
   changeConcern(
     @Param('id') referralId: string,
     @Param('entryId') entryId: string,
@@ -115,8 +120,15 @@ export class WhatMattersController {
     principal: Principal,
     response: Response,
   ): Promise<CaseStatementView> {
-    const body = jsonBody(request);
-    const statement = await this.add.execute({ referralId, kind, actor: principal, body });
+    const body = parseNewStatement(kind, jsonBody(request));
+    const statement = await this.add.execute({
+      referralId,
+      kind,
+      actor: principal,
+      text: body.text,
+      ...(body.recordedAt !== undefined ? { recordedAt: new Date(body.recordedAt) } : {}),
+      ...(body.status !== undefined ? { status: body.status } : {}),
+    });
     response.status(201);
     response.setHeader('Location', `/v1/referrals/${referralId}/${PATHS[kind]}/${statement._id}`);
     setEntryEtag(response, statement);
@@ -140,14 +152,18 @@ export class WhatMattersController {
     ifMatch: string | undefined,
     response: Response,
   ): Promise<CaseStatementView> {
-    const body = jsonBody(request);
+    const body = parseStatementChange(kind, jsonBody(request));
     const version = ifMatchVersion(ifMatch);
     const statement = await this.change.execute({
       referralId,
       kind,
       statementId,
       actor: principal,
-      body,
+      change: {
+        ...(body.text !== undefined ? { text: body.text } : {}),
+        ...(body.recordedAt !== undefined ? { recordedAt: new Date(body.recordedAt) } : {}),
+        ...(body.status !== undefined ? { status: body.status } : {}),
+      },
       ...(version !== undefined ? { expectedVersion: version } : {}),
     });
     setEntryEtag(response, statement);

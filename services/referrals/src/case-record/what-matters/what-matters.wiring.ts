@@ -1,6 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import { AuditLogRepository } from '../../audit/audit-log.repository';
 import { CaseRecordGate } from '../case-record-gate';
+import { CaseRecordTransaction } from '../case-record-transaction';
 import { AddStatementUseCase } from './add-statement/add-statement.use-case';
 import { ChangeStatementUseCase } from './change-statement/change-statement.use-case';
 import { CaseStatementRepository } from './case-statement.repository';
@@ -15,9 +16,13 @@ export const whatMattersProviders: Provider[] = [
   CaseStatementRepository,
   {
     provide: AddStatementUseCase,
-    inject: [CaseRecordGate, CaseStatementRepository, AuditLogRepository],
-    useFactory: (gate: CaseRecordGate, repo: CaseStatementRepository, audit: AuditLogRepository) =>
-      new AddStatementUseCase(gate, repo, audit),
+    inject: [CaseRecordGate, CaseStatementRepository, CaseRecordTransaction, AuditLogRepository],
+    useFactory: (
+      gate: CaseRecordGate,
+      repo: CaseStatementRepository,
+      tx: CaseRecordTransaction,
+      audit: AuditLogRepository,
+    ) => new AddStatementUseCase(gate, repo, tx, audit),
   },
   {
     provide: ListStatementsUseCase,
@@ -27,9 +32,13 @@ export const whatMattersProviders: Provider[] = [
   },
   {
     provide: ChangeStatementUseCase,
-    inject: [CaseRecordGate, CaseStatementRepository, AuditLogRepository],
-    useFactory: (gate: CaseRecordGate, repo: CaseStatementRepository, audit: AuditLogRepository) =>
-      new ChangeStatementUseCase(gate, repo, audit),
+    inject: [CaseRecordGate, CaseStatementRepository, CaseRecordTransaction, AuditLogRepository],
+    useFactory: (
+      gate: CaseRecordGate,
+      repo: CaseStatementRepository,
+      tx: CaseRecordTransaction,
+      audit: AuditLogRepository,
+    ) => new ChangeStatementUseCase(gate, repo, tx, audit),
   },
   {
     provide: WhatMattersSection,

@@ -2,7 +2,8 @@ import type { CaseNeedDocument } from '../../case-record/needs/case-need.entity'
 import type { PlanActionDocument } from '../../case-record/plan/plan-action.entity';
 import type { CaseStatementDocument } from '../../case-record/what-matters/case-statement.entity';
 import { expectValidFhir } from '@sp/testing';
-import { carePlanStatus, PERSON_SUB_SYSTEM, toCarePlan, type CarePlanParts } from './care-plan.resource';
+import { PERSON_SUB_SYSTEM } from '../fhir.constants';
+import { carePlanStatus, toCarePlan, type CarePlanParts } from './care-plan.resource';
 
 const t = (iso: string) => new Date(iso);
 const author = { clientId: 'portal', organisationId: 'org-lw', person: { sub: 'ali', name: 'Ali' } };

@@ -5,12 +5,10 @@ import type { PlanActionDocument } from '../../case-record/plan/plan-action.enti
 import type { CaseStatementDocument } from '../../case-record/what-matters/case-statement.entity';
 import { activityStatus, type ActionOwner } from '../../case-record/domain/support-plan.rules';
 import type { ReferralDocument } from '../../referrals/referral.entity';
-import { NEED_SYSTEM, SNOMED_CT } from '../fhir.constants';
+import { NEED_SYSTEM, PERSON_SUB_SYSTEM, SNOMED_CT } from '../fhir.constants';
 import { patientReference } from '../outputs/procedure';
 import { organisationReference } from '../referral-to-fhir';
 
-/** Identifier system of a person's subject at their organisation's identity provider (action owners). */
-export const PERSON_SUB_SYSTEM = 'https://socialprescribing.example.org/Id/person-sub';
 const CONDITION_CLINICAL = 'http://terminology.hl7.org/CodeSystem/condition-clinical';
 
 export interface CarePlanParts {

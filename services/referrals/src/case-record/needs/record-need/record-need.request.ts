@@ -17,4 +17,5 @@ export const RecordNeedSchema = Type.Object(
 );
 export type RecordNeedRequest = Static<typeof RecordNeedSchema>;
 
+/** The well-formed body, or a 400 VALIDATION.FAILED naming every malformed field. */
 export const recordNeedRequest = schemaValidator(RecordNeedSchema);

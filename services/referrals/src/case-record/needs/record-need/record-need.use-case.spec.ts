@@ -1,6 +1,7 @@
 import type { ClientSession } from 'mongodb';
 import type { Actor } from '../../../domain/referral-intake.rules';
 import type { ReferralDocument } from '../../../referrals/referral.entity';
+import { CaseRecordErrors } from '../../case-record.errors';
 import type { CaseNeedDocument } from '../case-need.entity';
 import { RecordNeedUseCase } from './record-need.use-case';
 
@@ -12,7 +13,7 @@ const person = (sub: string, teamRole: 'worker' | 'team-lead'): Actor => ({
   person: { sub, teamRole },
 });
 
-function setup(opts: { duplicateOnInsert?: boolean } = {}) {
+function setup(opts: { duplicateOnInsert?: boolean; withdrawn?: boolean } = {}) {
   const referral = { _id: 'ref-1' } as unknown as ReferralDocument;
   const needs: CaseNeedDocument[] = [];
   const useCase = new RecordNeedUseCase(
@@ -29,7 +30,12 @@ function setup(opts: { duplicateOnInsert?: boolean } = {}) {
         return need;
       },
     },
-    { inTransaction: async (fn) => fn({} as ClientSession) },
+    {
+      run: async (referralId, fn) => {
+        if (opts.withdrawn) throw CaseRecordErrors.readOnly(referralId);
+        return fn({} as ClientSession);
+      },
+    },
     { record: async () => undefined },
   );
   return { useCase, needs };
@@ -42,7 +48,8 @@ describe('RecordNeedUseCase', () => {
       {
         referralId: 'ref-1',
         actor: person('ali', 'worker'),
-        body: { code: 'sp-need-debt', status: 'active' },
+        code: 'sp-need-debt',
+        status: 'active',
       },
       now,
     );
@@ -55,7 +62,8 @@ describe('RecordNeedUseCase', () => {
         {
           referralId: 'ref-1',
           actor: person('bea', 'worker'),
-          body: { code: 'sp-need-debt', status: 'resolved' },
+          code: 'sp-need-debt',
+          status: 'resolved',
         },
         now,
       ),
@@ -64,7 +72,8 @@ describe('RecordNeedUseCase', () => {
       {
         referralId: 'ref-1',
         actor: person('lee', 'team-lead'),
-        body: { code: 'sp-need-debt', status: 'resolved' },
+        code: 'sp-need-debt',
+        status: 'resolved',
       },
       now,
     );
@@ -79,7 +88,8 @@ describe('RecordNeedUseCase', () => {
         {
           referralId: 'ref-1',
           actor: person('ali', 'worker'),
-          body: { code: 'sp-need-debt', status: 'active' },
+          code: 'sp-need-debt',
+          status: 'active',
         },
         now,
       ),
@@ -89,20 +99,37 @@ describe('RecordNeedUseCase', () => {
     });
   });
 
-  it('names a bad status and an unknown code together', async () => {
+  it('names an unknown code and a future time together (422) and stores nothing', async () => {
     const { useCase, needs } = setup();
     await expect(
       useCase.execute(
-        { referralId: 'ref-1', actor: person('ali', 'worker'), body: { code: 'nope', status: 'gone' } },
+        {
+          referralId: 'ref-1',
+          actor: person('ali', 'worker'),
+          code: 'nope',
+          status: 'active',
+          at: new Date('2026-12-04T10:00:00Z'),
+        },
         now,
       ),
     ).rejects.toMatchObject({
       status: 422,
       problems: [
-        expect.objectContaining({ field: 'status' }),
         expect.objectContaining({ field: 'code', code: 'unknown_code' }),
+        expect.objectContaining({ field: 'at', code: 'in_future' }),
       ],
     });
+    expect(needs).toEqual([]);
+  });
+
+  it('stores nothing when the hold finds consent withdrawn (409)', async () => {
+    const { useCase, needs } = setup({ withdrawn: true });
+    await expect(
+      useCase.execute(
+        { referralId: 'ref-1', actor: person('ali', 'worker'), code: 'sp-need-debt', status: 'active' },
+        now,
+      ),
+    ).rejects.toMatchObject({ code: 'CASE_RECORD.READ_ONLY', status: 409 });
     expect(needs).toEqual([]);
   });
 });

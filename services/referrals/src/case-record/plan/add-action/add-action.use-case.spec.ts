@@ -1,18 +1,21 @@
 import type { ClientSession } from 'mongodb';
 import type { Actor } from '../../../domain/referral-intake.rules';
 import type { ReferralDocument } from '../../../referrals/referral.entity';
+import { CaseRecordErrors } from '../../case-record.errors';
+import type { NewAction } from '../../domain/support-plan.rules';
 import type { PlanActionDocument } from '../plan-action.entity';
 import { AddActionUseCase } from './add-action.use-case';
 
 const now = new Date('2026-12-03T10:00:00Z');
 const client: Actor = { clientId: 'lw', organisationId: 'org-lw', role: 'link-worker' };
 
-function setup() {
+function setup(opts: { withdrawn?: boolean } = {}) {
   const referral = { _id: 'ref-1', childReferralIds: ['child-1'] } as unknown as ReferralDocument;
   const actions: PlanActionDocument[] = [];
   const nextDue: (Date | undefined)[] = [];
   const sessions: ClientSession[] = [];
   const session = { id: 'tx' } as unknown as ClientSession;
+  const held: string[] = [];
   const useCase = new AddActionUseCase(
     { open: async () => ({ referral, access: 'write' as const }) },
     {
@@ -26,7 +29,13 @@ function setup() {
       },
     },
     {
-      inTransaction: async (fn) => fn(session),
+      run: async (referralId, fn) => {
+        held.push(referralId);
+        if (opts.withdrawn) throw CaseRecordErrors.readOnly(referralId);
+        return fn(session);
+      },
+    },
+    {
       setPlanNextDueAt: async (_id, at, s) => {
         sessions.push(s);
         nextDue.push(at);
@@ -34,10 +43,10 @@ function setup() {
     },
     { record: async () => undefined },
   );
-  return { useCase, actions, nextDue, sessions, session };
+  return { useCase, actions, nextDue, sessions, session, held };
 }
 
-const body = (extra: Record<string, unknown> = {}) => ({
+const body = (extra: Partial<NewAction> = {}): NewAction => ({
   description: 'Call the befriending service together',
   owner: { kind: 'patient' },
   dueDate: '2026-12-10',
@@ -46,19 +55,19 @@ const body = (extra: Record<string, unknown> = {}) => ({
 });
 
 describe('AddActionUseCase', () => {
-  it('stores the action and the referral’s next due moment in one transaction', async () => {
-    const { useCase, actions, nextDue, sessions, session } = setup();
-    await useCase.execute({ referralId: 'ref-1', actor: client, body: body() }, now);
+  it('stores the action and the referral’s next due moment in one transaction holding the referral', async () => {
+    const { useCase, actions, nextDue, sessions, session, held } = setup();
+    await useCase.execute({ referralId: 'ref-1', actor: client, action: body() }, now);
     await useCase.execute(
       {
         referralId: 'ref-1',
         actor: client,
-        body: body({ dueDate: '2026-12-05', onwardReferralId: 'child-1' }),
+        action: body({ dueDate: '2026-12-05', onwardReferralId: 'child-1' }),
       },
       now,
     );
     await useCase.execute(
-      { referralId: 'ref-1', actor: client, body: body({ dueDate: '2026-12-04', status: 'done' }) },
+      { referralId: 'ref-1', actor: client, action: body({ dueDate: '2026-12-04', status: 'done' }) },
       now,
     );
     expect(actions.map((a) => a.status)).toEqual(['planned', 'planned', 'done']);
@@ -69,6 +78,16 @@ describe('AddActionUseCase', () => {
       '2026-12-06T00:00:00.000Z',
     ]);
     expect(new Set(sessions)).toEqual(new Set([session]));
+    expect(held).toEqual(['ref-1', 'ref-1', 'ref-1']);
+  });
+
+  it('stores nothing when the hold finds consent withdrawn (409 CASE_RECORD.READ_ONLY)', async () => {
+    const { useCase, actions, nextDue } = setup({ withdrawn: true });
+    await expect(
+      useCase.execute({ referralId: 'ref-1', actor: client, action: body() }, now),
+    ).rejects.toMatchObject({ code: 'CASE_RECORD.READ_ONLY', status: 409 });
+    expect(actions).toEqual([]);
+    expect(nextDue).toEqual([]);
   });
 
   it('refuses a due date before today and an action that is not an onward referral of this one', async () => {
@@ -78,7 +97,7 @@ describe('AddActionUseCase', () => {
         {
           referralId: 'ref-1',
           actor: client,
-          body: body({ dueDate: '2026-12-02', onwardReferralId: 'other' }),
+          action: body({ dueDate: '2026-12-02', onwardReferralId: 'other' }),
         },
         now,
       ),

@@ -1,7 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Ons4Scores, StringEnum } from '@sp/contracts';
-import type { FieldProblem } from '@sp/errors';
+import { ValidationError, type FieldProblem } from '@sp/errors';
 import { schemaValidator } from '@sp/validation';
+import { TEXT_LIMITS } from '../../case-record.errors';
+import { blankTextProblems, mergeProblems } from '../../domain/field-problems';
 import { INSTRUMENTS, TIMEPOINTS } from '../../domain/wellbeing.rules';
 
 /** Body of POST /v1/referrals/{id}/wellbeing-measures; scores are checked by instrument. */
@@ -18,7 +20,10 @@ export type RecordMeasureRequest = Static<typeof RecordMeasureSchema>;
 
 const MycawScore = Type.Integer({ minimum: 0, maximum: 6 });
 const MycawConcern = Type.Object(
-  { description: Type.Optional(Type.String({ minLength: 1 })), score: MycawScore },
+  {
+    description: Type.Optional(Type.String({ minLength: 1, maxLength: TEXT_LIMITS.concern })),
+    score: MycawScore,
+  },
   { additionalProperties: false },
 );
 
@@ -35,7 +40,10 @@ const scoresOf = {
   mycaw: schemaValidator(MycawScoresSchema),
 };
 
-/** Every problem with the body, scores named under `scores.` for the instrument given. */
+const field = (value: unknown, key: string): unknown =>
+  typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+
+/** Every malformed field of the body, scores named under `scores.` for the instrument given. */
 export function recordMeasureProblems(body: unknown): FieldProblem[] {
   const problems = envelope.problems(body ?? {});
   const b = (body ?? {}) as Partial<RecordMeasureRequest>;
@@ -48,5 +56,19 @@ export function recordMeasureProblems(body: unknown): FieldProblem[] {
         message: `scores.${p.message}`,
       })),
     );
-  return problems;
+  const blank =
+    b.instrument === 'mycaw'
+      ? blankTextProblems({
+          'scores.concern1.description': field(field(b.scores, 'concern1'), 'description'),
+          'scores.concern2.description': field(field(b.scores, 'concern2'), 'description'),
+        })
+      : [];
+  return mergeProblems(problems, blank);
+}
+
+/** The body of a measure, or a 400 VALIDATION.FAILED naming every malformed field. */
+export function parseRecordMeasure(body: unknown): RecordMeasureRequest {
+  const problems = recordMeasureProblems(body);
+  if (problems.length > 0) throw new ValidationError('The request is invalid', problems);
+  return body as RecordMeasureRequest;
 }

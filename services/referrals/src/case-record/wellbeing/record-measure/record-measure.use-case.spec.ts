@@ -2,8 +2,9 @@ import type { ClientSession } from 'mongodb';
 import type { Actor } from '../../../domain/referral-intake.rules';
 import type { ReferralDocument } from '../../../referrals/referral.entity';
 import type { ChangeDecision } from '../../../referrals/referral.repository';
+import { CaseRecordErrors } from '../../case-record.errors';
 import type { WellbeingMeasureDocument } from '../wellbeing-measure.entity';
-import { RecordMeasureUseCase } from './record-measure.use-case';
+import { RecordMeasureUseCase, type RecordMeasureInput } from './record-measure.use-case';
 
 const now = new Date('2026-12-03T10:00:00Z');
 const worker: Actor = {
@@ -14,7 +15,7 @@ const worker: Actor = {
 };
 const ons4 = (lifeSatisfaction: number) => ({ lifeSatisfaction, worthwhile: 5, happiness: 5, anxiety: 5 });
 
-function setup(existing: WellbeingMeasureDocument[] = []) {
+function setup(existing: WellbeingMeasureDocument[] = [], opts: { withdrawn?: boolean } = {}) {
   const referral = {
     _id: 'ref-1',
     status: 'in-progress',
@@ -33,7 +34,12 @@ function setup(existing: WellbeingMeasureDocument[] = []) {
       forReferral: async () => stored,
     },
     {
-      inTransaction: async (fn) => fn(session),
+      run: async (referralId, fn) => {
+        if (opts.withdrawn) throw CaseRecordErrors.readOnly(referralId);
+        return fn(session);
+      },
+    },
+    {
       change: async (_id, decide) => {
         changes.push(decide(referral));
         return { referral, changed: true };
@@ -44,10 +50,12 @@ function setup(existing: WellbeingMeasureDocument[] = []) {
   return { useCase, stored, changes, audit };
 }
 
-const body = (extra: Record<string, unknown> = {}) => ({
+const input = (extra: Partial<RecordMeasureInput> = {}): RecordMeasureInput => ({
+  referralId: 'ref-1',
+  actor: worker,
   instrument: 'ons4',
   timepoint: 'baseline',
-  takenAt: '2026-12-03T09:00:00Z',
+  takenAt: new Date('2026-12-03T09:00:00Z'),
   scores: ons4(3),
   ...extra,
 });
@@ -55,7 +63,7 @@ const body = (extra: Record<string, unknown> = {}) => ({
 describe('RecordMeasureUseCase', () => {
   it('records an ONS4 measure by the person and makes it the referral’s baseline (history, no event)', async () => {
     const { useCase, stored, changes, audit } = setup();
-    const measure = await useCase.execute({ referralId: 'ref-1', actor: worker, body: body() }, now);
+    const measure = await useCase.execute(input(), now);
     expect(stored).toEqual([measure]);
     expect(measure).toMatchObject({
       instrument: 'ons4',
@@ -90,47 +98,34 @@ describe('RecordMeasureUseCase', () => {
       createdAt: new Date('2026-12-03T09:31:00Z'),
     } as WellbeingMeasureDocument;
     const { useCase, stored, changes } = setup([later]);
-    await useCase.execute({ referralId: 'ref-1', actor: worker, body: body() }, now);
+    await useCase.execute(input(), now);
     await useCase.execute(
-      {
-        referralId: 'ref-1',
-        actor: worker,
-        body: body({
-          instrument: 'mycaw',
-          scores: { concern1: { description: 'Money', score: 4 }, wellbeing: 3 },
-        }),
-      },
+      input({ instrument: 'mycaw', scores: { concern1: { description: 'Money', score: 4 }, wellbeing: 3 } }),
       now,
     );
     expect(stored).toHaveLength(3);
     expect(changes).toEqual([]);
   });
 
-  it('refuses bad input naming each field (422) and stores nothing', async () => {
+  it('refuses a measure taken in the future (422 naming takenAt), audited, and stores nothing', async () => {
     const { useCase, stored, audit } = setup();
     await expect(
-      useCase.execute(
-        {
-          referralId: 'ref-1',
-          actor: worker,
-          body: {
-            instrument: 'mycaw',
-            timepoint: 'baseline',
-            takenAt: '2026-12-05T00:00:00Z',
-            scores: { concern1: { score: 9 } },
-          },
-        },
-        now,
-      ),
+      useCase.execute(input({ takenAt: new Date('2026-12-05T00:00:00Z') }), now),
     ).rejects.toMatchObject({
       status: 422,
-      problems: [
-        expect.objectContaining({ field: 'scores.wellbeing' }),
-        expect.objectContaining({ field: 'scores.concern1.score' }),
-        expect.objectContaining({ field: 'takenAt', code: 'in_future' }),
-      ],
+      problems: [expect.objectContaining({ field: 'takenAt', code: 'in_future' })],
     });
     expect(stored).toEqual([]);
     expect(audit).toEqual([expect.objectContaining({ outcome: 'refused', code: 'VALIDATION.FAILED' })]);
+  });
+
+  it('stores nothing and leaves the referral alone when the hold finds consent withdrawn (409)', async () => {
+    const { useCase, stored, changes } = setup([], { withdrawn: true });
+    await expect(useCase.execute(input(), now)).rejects.toMatchObject({
+      code: 'CASE_RECORD.READ_ONLY',
+      status: 409,
+    });
+    expect(stored).toEqual([]);
+    expect(changes).toEqual([]);
   });
 });

@@ -7,18 +7,28 @@ import type { ActorRef, ReferralDocument } from '../../../referrals/referral.ent
 import type { ChangeDecision, ReferralRepository } from '../../../referrals/referral.repository';
 import { CaseRecordErrors } from '../../case-record.errors';
 import type { CaseRecordGate } from '../../case-record-gate';
+import type { CaseRecordTransaction } from '../../case-record-transaction';
 import { caseAuthorOf } from '../../domain/case-author';
 import {
   latestOns4,
   measureProblems,
+  type Instrument,
   type MycawScores,
   type Ons4Scores,
   type Timepoint,
 } from '../../domain/wellbeing.rules';
-import { readableDate, withRuleProblems } from '../../domain/field-problems';
 import type { WellbeingMeasureDocument } from '../wellbeing-measure.entity';
 import type { WellbeingMeasureRepository } from '../wellbeing-measure.repository';
-import { recordMeasureProblems, type RecordMeasureRequest } from './record-measure.request';
+
+export interface RecordMeasureInput {
+  referralId: string;
+  actor: Actor;
+  /** The well-formed measure (see record-measure.request.ts: scores checked for the instrument). */
+  instrument: Instrument;
+  timepoint: Timepoint;
+  takenAt: Date;
+  scores: Ons4Scores | MycawScores;
+}
 
 const REFERRAL_FIELD: Record<Timepoint, 'baseline' | 'followUp'> = {
   baseline: 'baseline',
@@ -44,51 +54,41 @@ function wellbeingSync(timepoint: Timepoint, scores: Ons4Scores, by: ActorRef, n
 }
 
 /**
- * Records a wellbeing measure (ONS4 or MYCaW, baseline or follow-up). An ONS4 measure that is
- * now the latest of its timepoint also becomes the referral's `wellbeing.baseline` / `followUp`
- * (what referral.completed and analytics report), in the same transaction.
+ * Records a wellbeing measure (ONS4 or MYCaW, baseline or follow-up): 422 naming `takenAt` when
+ * it is in the future. An ONS4 measure that is now the latest of its timepoint also becomes the
+ * referral's `wellbeing.baseline` / `followUp` (what referral.completed and analytics report), in
+ * the same transaction, held against consent withdrawal (CaseRecordTransaction).
  */
 export class RecordMeasureUseCase {
   constructor(
     private readonly gate: Pick<CaseRecordGate, 'open'>,
     private readonly measures: Pick<WellbeingMeasureRepository, 'insert' | 'forReferral'>,
-    private readonly referrals: Pick<ReferralRepository, 'inTransaction' | 'change'>,
+    private readonly tx: Pick<CaseRecordTransaction, 'run'>,
+    private readonly referrals: Pick<ReferralRepository, 'change'>,
     private readonly audit: Pick<AuditLogRepository, 'record'>,
   ) {}
 
-  execute(
-    input: { referralId: string; actor: Actor; body: unknown },
-    now = new Date(),
-  ): Promise<WellbeingMeasureDocument> {
+  execute(input: RecordMeasureInput, now = new Date()): Promise<WellbeingMeasureDocument> {
     const { referralId, actor } = input;
     const by = actorRef(actor);
     return audited(this.audit, by, 'case.wellbeing-measure.create', referralId, async () => {
       const { referral } = await this.gate.open(referralId, actor, 'write');
-      const body = (input.body ?? {}) as RecordMeasureRequest;
-      const readable = readableDate(body.takenAt);
-      const problems = withRuleProblems(
-        recordMeasureProblems(input.body),
-        measureProblems(
-          { takenAt: readable ?? now, instrument: body.instrument, scores: body.scores ?? {} },
-          now,
-        ),
-      );
+      const problems = measureProblems({ takenAt: input.takenAt }, now);
       if (problems.length > 0) throw CaseRecordErrors.invalid(problems);
-      const takenAt = readable ?? now;
       const measure: WellbeingMeasureDocument = {
         _id: randomUUID(),
         referralId: referral._id,
         organisationId: actor.organisationId,
-        instrument: body.instrument,
-        timepoint: body.timepoint,
-        takenAt,
-        scores: body.scores as unknown as Ons4Scores | MycawScores,
+        instrument: input.instrument,
+        timepoint: input.timepoint,
+        takenAt: input.takenAt,
+        scores: input.scores,
         author: caseAuthorOf(actor),
         createdAt: now,
         updatedAt: now,
         version: 1,
       };
-      await this.referrals.inTransaction(async (session) => {
+      await this.tx.run(referral._id, async (session) => {
         await this.measures.insert(measure, session);
         if (measure.instrument !== 'ons4') return;
         const latest = latestOns4(await this.measures.forReferral(referral._id, session), measure.timepoint);

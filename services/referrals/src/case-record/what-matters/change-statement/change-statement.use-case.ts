@@ -4,41 +4,42 @@ import { actorRef } from '../../../referrals/actor-ref';
 import { audited } from '../../../referrals/audited';
 import { CaseRecordErrors } from '../../case-record.errors';
 import type { CaseRecordGate } from '../../case-record-gate';
+import type { CaseRecordTransaction } from '../../case-record-transaction';
 import { caseAuthorOf, mayEditEntry } from '../../domain/case-author';
 import {
-  statementInput,
   statementProblems,
   type StatementKind,
   type StatementStatus,
 } from '../../domain/case-statement.rules';
-import { readableDate, withRuleProblems } from '../../domain/field-problems';
 import type { CaseStatementDocument } from '../case-statement.entity';
 import type { CaseStatementRepository } from '../case-statement.repository';
-import { statementChangeProblems, type StatementChangeRequest } from '../case-statement.request';
 
 export interface ChangeStatementInput {
   referralId: string;
   kind: StatementKind;
   statementId: string;
   actor: Actor;
-  body: unknown;
+  /** The well-formed change (see case-statement.request.ts): at least one field. */
+  change: { text?: string; recordedAt?: Date; status?: StatementStatus };
   /** If-Match (412 when the statement changed since). */
   expectedVersion?: number;
 }
 
 /**
  * Corrects a statement (text, when agreed) or changes its status (achieved, resolved, no longer
- * relevant, active again): its author or a team lead.
+ * relevant, active again): its author or a team lead. The change is held against consent
+ * withdrawal (CaseRecordTransaction).
  */
 export class ChangeStatementUseCase {
   constructor(
     private readonly gate: Pick<CaseRecordGate, 'open'>,
     private readonly statements: Pick<CaseStatementRepository, 'findOne' | 'change'>,
+    private readonly tx: Pick<CaseRecordTransaction, 'run'>,
     private readonly audit: Pick<AuditLogRepository, 'record'>,
   ) {}
 
   execute(input: ChangeStatementInput, now = new Date()): Promise<CaseStatementDocument> {
-    const { referralId, kind, actor } = input;
+    const { referralId, kind, actor, change } = input;
     return audited(this.audit, actorRef(actor), `case.${kind}.update`, referralId, async () => {
       const { referral } = await this.gate.open(referralId, actor, 'write');
       const current = await this.statements.findOne(referral._id, kind, input.statementId);
@@ -46,21 +47,26 @@ export class ChangeStatementUseCase {
       if (!mayEditEntry(current.author, actor)) throw CaseRecordErrors.notAuthor();
       if (input.expectedVersion !== undefined && input.expectedVersion !== current.version)
         throw CaseRecordErrors.versionMismatch(input.expectedVersion, current.version);
-      const body = (input.body ?? {}) as StatementChangeRequest;
-      const recordedAt = readableDate(body.recordedAt);
-      const problems = withRuleProblems(
-        statementChangeProblems(input.body),
-        statementProblems(kind, statementInput(body.text, recordedAt, body.status), now),
+      const problems = statementProblems(
+        change.recordedAt !== undefined ? { recordedAt: change.recordedAt } : {},
+        now,
       );
       if (problems.length > 0) throw CaseRecordErrors.invalid(problems);
-      const status = body.status as StatementStatus | undefined;
-      const after = await this.statements.change(current._id, current.version, {
-        ...(body.text !== undefined ? { text: body.text } : {}),
-        ...(recordedAt ? { recordedAt } : {}),
-        ...(status !== undefined && status !== current.status ? { status, statusChangedAt: now } : {}),
-        updatedAt: now,
-        updatedBy: caseAuthorOf(actor),
-      });
+      const { status } = change;
+      const after = await this.tx.run(referral._id, (session) =>
+        this.statements.change(
+          current._id,
+          current.version,
+          {
+            ...(change.text !== undefined ? { text: change.text } : {}),
+            ...(change.recordedAt !== undefined ? { recordedAt: change.recordedAt } : {}),
+            ...(status !== undefined && status !== current.status ? { status, statusChangedAt: now } : {}),
+            updatedAt: now,
+            updatedBy: caseAuthorOf(actor),
+          },
+          session,
+        ),
+      );
       if (!after) throw CaseRecordErrors.versionMismatch(current.version, current.version + 1);
       return after;
     });
