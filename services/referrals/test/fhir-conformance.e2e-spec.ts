@@ -1,7 +1,8 @@
 /**
  * FHIR R4 conformance of everything the referrals FHIR API emits, on the real stack (Kafka,
  * MongoDB, Redis; the service booted in-process as in fhir.e2e-spec.ts). A realistic flow — intake
- * by transaction and by POST, reads, accept/start/complete, history, searches, refusals — and
+ * by transaction and by POST, reads, accept/start/complete, history, searches, the case record's
+ * CarePlan, Goal and Communication views (before and after consent withdrawal), refusals — and
  * every response body (whatever its status), plus every FHIR request body the fixtures send, is
  * validated by HAPI's FHIR validator (platform.sh) against the R4 core definitions and the pinned
  * Gravity terminology, and by the in-process checks of @sp/testing (docs/conformance-testing.md).
@@ -276,6 +277,83 @@ describe('FHIR R4 conformance of the referrals FHIR API', () => {
     await fhir('gp', 'GET', `/fhir/ServiceRequest?_id=${rid}`);
   });
 
+  it('the case record: the support plan as a CarePlan, what matters as Goals, contacts as Communications', async () => {
+    const rid = idFromLocation(
+      (await fhir('gp', 'POST', '/fhir', bundleFor(svc.a))).body.entry[1].response.location,
+    );
+    const accepted = await patch(
+      'vcsA',
+      `/fhir/Task/${rid}`,
+      [{ op: 'replace', path: '/status', value: 'accepted' }],
+      'W/"1"',
+    );
+    expect(accepted.status).toBe(200);
+    // The case record is written through the JSON API by the organisation holding the referral.
+    const write = async (path: string, body: unknown) => {
+      const res = await send(`${base}/v1/referrals/${rid}/${path}`, {
+        method: 'POST',
+        token: tokens.vcsA,
+        body,
+      });
+      expect([path, res.status]).toEqual([path, 201]);
+      return res.body as { id: string };
+    };
+    const goal = await write('what-matters', { text: 'Back to the allotment by spring' });
+    await write('what-matters', { text: 'See her grandson more' });
+    await write('needs', { code: 'sp-need-loneliness', status: 'active' });
+    await write('plan/actions', {
+      description: 'Visit the allotment society together',
+      owner: { kind: 'organisation', organisationId: org.vcsA, display: 'Allotment society' },
+      dueDate: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10),
+      status: 'planned',
+    });
+    await write('plan/actions', {
+      description: 'Phone her grandson',
+      owner: { kind: 'patient' },
+      dueDate: new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10),
+      status: 'in-progress',
+    });
+    const contact = await write('contacts', {
+      at: new Date().toISOString(),
+      method: 'phone',
+      outcome: 'reached',
+      summary: 'Talked about the allotment',
+    });
+    await write('contacts', { at: new Date().toISOString(), method: 'video', outcome: 'no-answer' });
+
+    const carePlan = await fhir('vcsA', 'GET', `/fhir/CarePlan/${rid}`);
+    expect([carePlan.status, carePlan.body.resourceType]).toEqual([200, 'CarePlan']);
+    const subject = carePlan.body.subject.reference as string;
+    const plans = await fhir('vcsA', 'GET', `/fhir/CarePlan?subject=${subject}&_count=1`);
+    expect([plans.body.type, plans.body.entry[0].resource.resourceType]).toEqual(['searchset', 'CarePlan']);
+    const read = await fhir('vcsA', 'GET', `/fhir/Goal/${goal.id}`);
+    expect([read.status, read.body.resourceType]).toEqual([200, 'Goal']);
+    const goals = await fhir('vcsA', 'GET', `/fhir/Goal?subject=${subject}`);
+    expect(goals.body.total).toBe(2);
+    const communication = await fhir('vcsA', 'GET', `/fhir/Communication/${contact.id}`);
+    expect([communication.status, communication.body.resourceType]).toEqual([200, 'Communication']);
+    const contacts = await fhir(
+      'vcsA',
+      'GET',
+      `/fhir/Communication?based-on=ServiceRequest/${rid}&category=patient-contact`,
+    );
+    expect(contacts.body.total).toBe(2);
+    // Refusals of the case record: the referring practice, anyone else.
+    expect((await fhir('gp', 'GET', `/fhir/CarePlan/${rid}`)).status).toBe(403);
+    expect((await fhir('vcsB', 'GET', `/fhir/Goal/${goal.id}`)).status).toBe(404);
+
+    // After consent withdrawal the views are redacted (masked texts, a revoked plan), still valid.
+    const withdrawn = await send(`${base}/v1/referrals/${rid}/consent-withdrawal`, {
+      method: 'POST',
+      token: tokens.gp,
+      body: {},
+    });
+    expect(withdrawn.status).toBe(200);
+    expect((await fhir('vcsA', 'GET', `/fhir/CarePlan/${rid}`)).body.status).toBe('revoked');
+    await fhir('vcsA', 'GET', `/fhir/Goal/${goal.id}`);
+    await fhir('vcsA', 'GET', `/fhir/Communication/${contact.id}`);
+  });
+
   it('refusals are valid OperationOutcomes', async () => {
     const rid = idFromLocation(
       (await fhir('gp', 'POST', '/fhir', bundleFor(svc.a))).body.entry[1].response.location,
@@ -322,6 +400,9 @@ describe('FHIR R4 conformance of the referrals FHIR API', () => {
       'Task',
       'Patient',
       'OperationOutcome',
+      'CarePlan',
+      'Goal',
+      'Communication',
     ]) {
       expect(kinds).toContain(kind);
     }
