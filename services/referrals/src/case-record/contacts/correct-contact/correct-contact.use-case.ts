@@ -1,4 +1,5 @@
 import type { ContactMethod } from '@sp/contracts';
+import { changeableEntry } from '../../domain/entry-change';
 import type { AuditLogRepository } from '../../../audit/audit-log.repository';
 import type { Actor } from '../../../domain/referral-intake.rules';
 import { actorRef } from '../../../referrals/actor-ref';
@@ -6,7 +7,7 @@ import { audited } from '../../../referrals/audited';
 import { CaseRecordErrors } from '../../case-record.errors';
 import type { CaseRecordGate } from '../../case-record-gate';
 import type { CaseRecordTransaction } from '../../case-record-transaction';
-import { caseAuthorOf, mayEditEntry } from '../../domain/case-author';
+import { caseAuthorOf } from '../../domain/case-author';
 import { contactTimeProblems, type ContactOutcome } from '../contact.rules';
 import type { CaseContactDocument } from '../contact.entity';
 import type { ContactCorrection, ContactRepository } from '../contact.repository';
@@ -39,11 +40,13 @@ export class CorrectContactUseCase {
   execute(input: CorrectContactInput, now = new Date()): Promise<CaseContactDocument> {
     return audited(this.audit, actorRef(input.actor), 'case.contact.update', input.referralId, async () => {
       const { referral } = await this.gate.open(input.referralId, input.actor, 'write');
-      const contact = await this.contacts.findOne(referral._id, input.contactId);
-      if (!contact) throw CaseRecordErrors.entryNotFound('contact', input.contactId);
-      if (!mayEditEntry(contact.author, input.actor)) throw CaseRecordErrors.notAuthor();
-      if (input.expectedVersion !== undefined && input.expectedVersion !== contact.version)
-        throw CaseRecordErrors.versionMismatch(input.expectedVersion, contact.version);
+      const contact = changeableEntry(
+        'contact',
+        input.contactId,
+        await this.contacts.findOne(referral._id, input.contactId),
+        input.actor,
+        input.expectedVersion,
+      );
       if (input.at) {
         const problems = contactTimeProblems(input.at, referral.createdAt, now);
         if (problems.length > 0) throw CaseRecordErrors.invalid(problems);

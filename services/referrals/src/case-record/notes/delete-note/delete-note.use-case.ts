@@ -1,11 +1,12 @@
 import type { AuditLogRepository } from '../../../audit/audit-log.repository';
+import { changeableEntry } from '../../domain/entry-change';
 import type { Actor } from '../../../domain/referral-intake.rules';
 import { actorRef } from '../../../referrals/actor-ref';
 import { audited } from '../../../referrals/audited';
 import { CaseRecordErrors } from '../../case-record.errors';
 import type { CaseRecordGate } from '../../case-record-gate';
 import type { CaseRecordTransaction } from '../../case-record-transaction';
-import { caseAuthorOf, mayEditEntry } from '../../domain/case-author';
+import { caseAuthorOf } from '../../domain/case-author';
 import type { NoteRepository } from '../note.repository';
 
 export interface DeleteNoteInput {
@@ -30,11 +31,13 @@ export class DeleteNoteUseCase {
   execute(input: DeleteNoteInput, now = new Date()): Promise<void> {
     return audited(this.audit, actorRef(input.actor), 'case.note.delete', input.referralId, async () => {
       const { referral } = await this.gate.open(input.referralId, input.actor, 'write');
-      const note = await this.notes.findOne(referral._id, input.noteId);
-      if (!note) throw CaseRecordErrors.entryNotFound('note', input.noteId);
-      if (!mayEditEntry(note.author, input.actor)) throw CaseRecordErrors.notAuthor();
-      if (input.expectedVersion !== undefined && input.expectedVersion !== note.version)
-        throw CaseRecordErrors.versionMismatch(input.expectedVersion, note.version);
+      const note = changeableEntry(
+        'note',
+        input.noteId,
+        await this.notes.findOne(referral._id, input.noteId),
+        input.actor,
+        input.expectedVersion,
+      );
       const by = caseAuthorOf(input.actor);
       const deleted = await this.tx.run(referral._id, (session) =>
         this.notes.softDelete(referral._id, note._id, note.version, now, by, session),

@@ -1,4 +1,5 @@
 import type { AuditLogRepository } from '../../../audit/audit-log.repository';
+import { changeableEntry } from '../../domain/entry-change';
 import type { Actor } from '../../../domain/referral-intake.rules';
 import { actorRef } from '../../../referrals/actor-ref';
 import { audited } from '../../../referrals/audited';
@@ -6,7 +7,7 @@ import type { ReferralRepository } from '../../../referrals/referral.repository'
 import { CaseRecordErrors } from '../../case-record.errors';
 import type { CaseRecordGate } from '../../case-record-gate';
 import type { CaseRecordTransaction } from '../../case-record-transaction';
-import { caseAuthorOf, mayEditEntry } from '../../domain/case-author';
+import { caseAuthorOf } from '../../domain/case-author';
 import { actionChangeProblems, planNextDueAt, type ActionChange } from '../../domain/support-plan.rules';
 import type { PlanActionDocument } from '../plan-action.entity';
 import type { PlanActionRepository } from '../plan-action.repository';
@@ -39,11 +40,13 @@ export class ChangeActionUseCase {
     const { referralId, actor, change } = input;
     return audited(this.audit, actorRef(actor), 'case.plan-action.update', referralId, async () => {
       const { referral } = await this.gate.open(referralId, actor, 'write');
-      const current = await this.actions.findOne(referral._id, input.actionId);
-      if (!current) throw CaseRecordErrors.entryNotFound('plan action', input.actionId);
-      if (!mayEditEntry(current.author, actor)) throw CaseRecordErrors.notAuthor();
-      if (input.expectedVersion !== undefined && input.expectedVersion !== current.version)
-        throw CaseRecordErrors.versionMismatch(input.expectedVersion, current.version);
+      const current = changeableEntry(
+        'plan action',
+        input.actionId,
+        await this.actions.findOne(referral._id, input.actionId),
+        actor,
+        input.expectedVersion,
+      );
       const problems = actionChangeProblems(current, change);
       if (problems.length > 0) throw CaseRecordErrors.invalid(problems);
       const closing =

@@ -1,11 +1,12 @@
 import type { AuditLogRepository } from '../../../audit/audit-log.repository';
+import { changeableEntry } from '../../domain/entry-change';
 import type { Actor } from '../../../domain/referral-intake.rules';
 import { actorRef } from '../../../referrals/actor-ref';
 import { audited } from '../../../referrals/audited';
 import { CaseRecordErrors } from '../../case-record.errors';
 import type { CaseRecordGate } from '../../case-record-gate';
 import type { CaseRecordTransaction } from '../../case-record-transaction';
-import { caseAuthorOf, mayEditEntry } from '../../domain/case-author';
+import { caseAuthorOf } from '../../domain/case-author';
 import {
   statementProblems,
   type StatementKind,
@@ -42,11 +43,13 @@ export class ChangeStatementUseCase {
     const { referralId, kind, actor, change } = input;
     return audited(this.audit, actorRef(actor), `case.${kind}.update`, referralId, async () => {
       const { referral } = await this.gate.open(referralId, actor, 'write');
-      const current = await this.statements.findOne(referral._id, kind, input.statementId);
-      if (!current) throw CaseRecordErrors.entryNotFound(kind, input.statementId);
-      if (!mayEditEntry(current.author, actor)) throw CaseRecordErrors.notAuthor();
-      if (input.expectedVersion !== undefined && input.expectedVersion !== current.version)
-        throw CaseRecordErrors.versionMismatch(input.expectedVersion, current.version);
+      const current = changeableEntry(
+        kind,
+        input.statementId,
+        await this.statements.findOne(referral._id, kind, input.statementId),
+        actor,
+        input.expectedVersion,
+      );
       const problems = statementProblems(
         change.recordedAt !== undefined ? { recordedAt: change.recordedAt } : {},
         now,
