@@ -155,14 +155,15 @@ describe('case management across the platform: people, caseloads, handover, case
       [`analytics-${run}`, `notifications-${run}`],
       [Topics.referralLifecycle.name, Topics.directory.name],
     );
-    services.push(
-      await startService('organisations', {
-        ...common,
-        PORT: String(organisationsPort),
-        MONGO_URL: mongoFor('organisations'),
-        KAFKA_GROUP_ID: `organisations-${run}`,
-      }),
-    );
+    // Each process is kept as soon as it is up, so afterAll stops it even if another fails to start.
+    const start = async (name: RunningService['name'], env: NodeJS.ProcessEnv): Promise<void> => {
+      services.push(await startService(name, { ...common, ...env }));
+    };
+    await start('organisations', {
+      PORT: String(organisationsPort),
+      MONGO_URL: mongoFor('organisations'),
+      KAFKA_GROUP_ID: `organisations-${run}`,
+    });
     // The demo seed gives the operator's client (platform-ops); the run's network is its own.
     const clientsFile = join(tmpdir(), `${run}-demo-clients.json`);
     const [seed] = await Promise.all([
@@ -171,29 +172,18 @@ describe('case management across the platform: people, caseloads, handover, case
         MONGO_URL: mongoFor('organisations'),
         DEMO_CLIENTS_FILE: clientsFile,
       }),
-      (async () =>
-        services.push(
-          ...(await Promise.all([
-            startService('referrals', {
-              ...common,
-              MONGO_URL: mongoFor('referrals'),
-              KAFKA_GROUP_ID: `referrals-${run}`,
-              QUEUE_PREFIX: `${run}_referrals`,
-            }),
-            startService('analytics', {
-              ...common,
-              MONGO_URL: mongoFor('analytics'),
-              KAFKA_GROUP_ID: `analytics-${run}`,
-            }),
-            startService('notifications', {
-              ...common,
-              MONGO_URL: mongoFor('notifications'),
-              KAFKA_GROUP_ID: `notifications-${run}`,
-              QUEUE_PREFIX: `${run}_notifications`,
-              DELIVERY_BACKOFF_MS: '200',
-            }),
-          ])),
-        ))(),
+      start('referrals', {
+        MONGO_URL: mongoFor('referrals'),
+        KAFKA_GROUP_ID: `referrals-${run}`,
+        QUEUE_PREFIX: `${run}_referrals`,
+      }),
+      start('analytics', { MONGO_URL: mongoFor('analytics'), KAFKA_GROUP_ID: `analytics-${run}` }),
+      start('notifications', {
+        MONGO_URL: mongoFor('notifications'),
+        KAFKA_GROUP_ID: `notifications-${run}`,
+        QUEUE_PREFIX: `${run}_notifications`,
+        DELIVERY_BACKOFF_MS: '200',
+      }),
     ]);
     expect({ code: seed.code, output: seed.code === 0 ? '' : seed.output }).toEqual({ code: 0, output: '' });
     const { clients } = JSON.parse(await readFile(clientsFile, 'utf8')) as {
