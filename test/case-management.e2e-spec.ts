@@ -31,8 +31,8 @@ import {
   provisionApiClient,
   referWhenDirectoryReady,
   registerRunNetwork,
-  startGroupsAtTopicsEnd,
 } from './support/case-management';
+import { startGroupsAtTopicsEnd } from './support/kafka-groups';
 import { call, type HttpAnswer } from './support/scale-out';
 import { freePort, runToCompletion, startService, type RunningService } from './support/service-process';
 

@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
-import { directoryIdForSlug } from '@sp/contracts';
+import { directoryIdForSlug, Topics } from '@sp/contracts';
 import { testInfra, uniqueName, waitFor } from '@sp/testing';
+import { startGroupsAtTopicsEnd } from './support/kafka-groups';
 import { runToCompletion, startService, type RunningService, freePort } from './support/service-process';
 
 /** The demo network's records by slug (demo-network.ts): the directory names them by these UUIDs. */
@@ -61,6 +62,13 @@ describe('walking skeleton: referral -> outbox -> Kafka -> analytics and notific
   }
 
   beforeAll(async () => {
+    // Analytics and notifications read only what this run produces (the shared topics hold every
+    // earlier run's events; reading them all first takes minutes on a long-lived machine). The
+    // referrals group reads the directory from the beginning: its replica needs the whole directory.
+    await startGroupsAtTopicsEnd(
+      [`analytics-${run}`, `notifications-${run}`],
+      [Topics.referralLifecycle.name, Topics.directory.name],
+    );
     const organisationsPort = await freePort();
     organisationsUrl = `http://127.0.0.1:${organisationsPort}`;
     const common = {
