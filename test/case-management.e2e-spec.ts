@@ -20,6 +20,7 @@ import {
   createOidcPerson,
   localOidcIssuersEnv,
   oidcSignIn,
+  startGroupsAtTopicsEnd,
   testInfra,
   uniqueName,
   waitFor,
@@ -32,7 +33,6 @@ import {
   referWhenDirectoryReady,
   registerRunNetwork,
 } from './support/case-management';
-import { startGroupsAtTopicsEnd } from './support/kafka-groups';
 import { call, type HttpAnswer } from './support/scale-out';
 import { freePort, runToCompletion, startService, type RunningService } from './support/service-process';
 
@@ -153,7 +153,7 @@ describe('case management across the platform: people, caseloads, handover, case
     // the organisations and referrals groups read the shared topics from the beginning.
     await startGroupsAtTopicsEnd(
       [`analytics-${run}`, `notifications-${run}`],
-      [Topics.referralLifecycle.name, Topics.directory.name],
+      [Topics.referralLifecycle, Topics.directory],
     );
     // Each process is kept as soon as it is up, so afterAll stops it even if another fails to start.
     const start = async (name: RunningService['name'], env: NodeJS.ProcessEnv): Promise<void> => {

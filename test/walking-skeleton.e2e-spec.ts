@@ -11,8 +11,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
 import { directoryIdForSlug, Topics } from '@sp/contracts';
-import { testInfra, uniqueName, waitFor } from '@sp/testing';
-import { startGroupsAtTopicsEnd } from './support/kafka-groups';
+import { startGroupsAtTopicsEnd, testInfra, uniqueName, waitFor } from '@sp/testing';
 import { runToCompletion, startService, type RunningService, freePort } from './support/service-process';
 
 /** The demo network's records by slug (demo-network.ts): the directory names them by these UUIDs. */
@@ -67,7 +66,7 @@ describe('walking skeleton: referral -> outbox -> Kafka -> analytics and notific
     // referrals group reads the directory from the beginning: its replica needs the whole directory.
     await startGroupsAtTopicsEnd(
       [`analytics-${run}`, `notifications-${run}`],
-      [Topics.referralLifecycle.name, Topics.directory.name],
+      [Topics.referralLifecycle, Topics.directory],
     );
     const organisationsPort = await freePort();
     organisationsUrl = `http://127.0.0.1:${organisationsPort}`;

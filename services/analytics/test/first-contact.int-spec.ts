@@ -16,11 +16,10 @@ import {
   type EventEnvelope,
 } from '@sp/contracts';
 import { TokenIssuer, type Principal } from '@sp/identity';
-import { EventPublisher, ensureTopics } from '@sp/messaging';
-import { createLogger } from '@sp/observability';
+import { EventPublisher } from '@sp/messaging';
 import { connectMongo } from '@sp/persistence';
 import { createServiceApp } from '@sp/service-kit';
-import { testInfra, uniqueName, waitFor } from '@sp/testing';
+import { startGroupsAtTopicsEnd, testInfra, uniqueName, waitFor } from '@sp/testing';
 import { AppModule } from '../src/app.module';
 
 jest.setTimeout(120_000);
@@ -37,28 +36,6 @@ interface Timeliness {
 }
 
 /** A fresh consumer group starts at the end of the shared lifecycle topic (not earlier runs' events). */
-async function startGroupAtEnd(groupId: string): Promise<void> {
-  const topic = Topics.referralLifecycle;
-  await ensureTopics({ brokers: testInfra.kafkaBrokers, clientId: `test-${groupId}` }, [topic], {
-    logger: createLogger('test', 'warn'),
-  });
-  const admin = new Kafka({
-    clientId: `test-${groupId}`,
-    brokers: testInfra.kafkaBrokers,
-    logLevel: logLevel.NOTHING,
-  }).admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(topic.name);
-    await admin.setOffsets({
-      groupId,
-      topic: topic.name,
-      partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })),
-    });
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 /** Whether the group has committed every message of the lifecycle topic published so far. */
 async function caughtUp(groupId: string): Promise<boolean> {
@@ -115,7 +92,7 @@ describe('time to first contact, end to end through Kafka', () => {
     };
 
     const groupId = `analytics-${run}`;
-    await startGroupAtEnd(groupId);
+    await startGroupsAtTopicsEnd([groupId], [Topics.referralLifecycle]);
     Object.assign(process.env, {
       MONGO_URL: testInfra.mongoUrlFor(database),
       KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),

@@ -5,13 +5,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import { createEnvelope, contractRegistry, ReferralGpSummaryIssuedV1, Topics } from '@sp/contracts';
 import { TokenIssuer, type Principal } from '@sp/identity';
-import { EventPublisher, ensureTopics } from '@sp/messaging';
-import { createLogger } from '@sp/observability';
+import { EventPublisher } from '@sp/messaging';
 import { createServiceApp } from '@sp/service-kit';
-import { testInfra, uniqueName, waitFor } from '@sp/testing';
+import { startGroupsAtTopicsEnd, testInfra, uniqueName, waitFor } from '@sp/testing';
 import { AppModule } from '../src/app.module';
 
 jest.setTimeout(120_000);
@@ -24,30 +22,6 @@ interface InboxItem {
 
 const ISSUER = 'http://notifications-gp-summary.test';
 const AUDIENCE = 'social-prescribing';
-
-/** A fresh consumer group starts at the end of the shared lifecycle topic (not every earlier run's events). */
-async function startGroupAtEnd(groupId: string): Promise<void> {
-  const topic = Topics.referralLifecycle;
-  await ensureTopics({ brokers: testInfra.kafkaBrokers, clientId: `test-${groupId}` }, [topic], {
-    logger: createLogger('test', 'warn'),
-  });
-  const admin = new Kafka({
-    clientId: `test-${groupId}`,
-    brokers: testInfra.kafkaBrokers,
-    logLevel: logLevel.NOTHING,
-  }).admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(topic.name);
-    await admin.setOffsets({
-      groupId,
-      topic: topic.name,
-      partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })),
-    });
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 describe('GP summary notification, end to end through Kafka', () => {
   const run = uniqueName('notif-gps').replace(/-/g, '_');
@@ -79,7 +53,7 @@ describe('GP summary notification, end to end through Kafka', () => {
     };
 
     const groupId = `notifications-${run}`;
-    await startGroupAtEnd(groupId);
+    await startGroupsAtTopicsEnd([groupId], [Topics.referralLifecycle]);
     Object.assign(process.env, {
       MONGO_URL: testInfra.mongoUrlFor(`test_${run}_notifications`),
       KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),

@@ -18,17 +18,17 @@ import {
   type EventEnvelope,
 } from '@sp/contracts';
 import { TokenIssuer } from '@sp/identity';
-import { EventPublisher, ensureTopics } from '@sp/messaging';
-import { createLogger } from '@sp/observability';
+import { EventPublisher } from '@sp/messaging';
 import { createServiceApp } from '@sp/service-kit';
 import {
   createOidcPerson,
   localOidcIssuersEnv,
   oidcSignIn,
+  startGroupsAtTopicsEnd,
   testInfra,
+  type OidcPerson,
   uniqueName,
   waitFor,
-  type OidcPerson,
 } from '@sp/testing';
 import { AppModule } from '../src/app.module';
 import { DeliveryQueue } from '../src/delivery/delivery.queue';
@@ -48,30 +48,6 @@ interface InboxItem {
 
 const ISSUER = 'http://notifications-handover.test';
 const AUDIENCE = 'social-prescribing';
-
-/** A fresh consumer group starts at the end of the shared lifecycle topic (not every earlier run's events). */
-async function startGroupAtEnd(groupId: string): Promise<void> {
-  const topic = Topics.referralLifecycle;
-  await ensureTopics({ brokers: testInfra.kafkaBrokers, clientId: `test-${groupId}` }, [topic], {
-    logger: createLogger('test', 'warn'),
-  });
-  const admin = new Kafka({
-    clientId: `test-${groupId}`,
-    brokers: testInfra.kafkaBrokers,
-    logLevel: logLevel.NOTHING,
-  }).admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(topic.name);
-    await admin.setOffsets({
-      groupId,
-      topic: topic.name,
-      partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })),
-    });
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 describe('handover notices, end to end through Kafka', () => {
   const run = uniqueName('notif-ho').replace(/-/g, '_');
@@ -109,7 +85,7 @@ describe('handover notices, end to end through Kafka', () => {
     };
 
     const groupId = `notifications-${run}`;
-    await startGroupAtEnd(groupId);
+    await startGroupsAtTopicsEnd([groupId], [Topics.referralLifecycle]);
     Object.assign(process.env, {
       MONGO_URL: testInfra.mongoUrlFor(`test_${run}_notifications`),
       KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),

@@ -1,11 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import { Topics } from '@sp/contracts';
-import { ensureTopics } from '@sp/messaging';
-import { createLogger } from '@sp/observability';
 import { createServiceApp } from '@sp/service-kit';
-import { testInfra, uniqueName } from '@sp/testing';
+import { startGroupsAtTopicsEnd, testInfra, uniqueName } from '@sp/testing';
 import { AppModule } from '../../src/app.module';
 import type { TokenServer } from './tokens';
 
@@ -30,30 +27,7 @@ export interface ReferralsApp {
  * service joining the first one's group) is left as it is.
  */
 async function startGroupAtEnd(groupId: string, topic: (typeof Topics)[keyof typeof Topics]): Promise<void> {
-  // On a fresh broker the topic does not exist until a service creates it at boot: create it
-  // first (as the services do), so there is an end to start from.
-  await ensureTopics({ brokers: testInfra.kafkaBrokers, clientId: `test-${groupId}` }, [topic], {
-    logger: createLogger('test', 'warn'),
-  });
-  const kafka = new Kafka({
-    clientId: `test-${groupId}`,
-    brokers: testInfra.kafkaBrokers,
-    logLevel: logLevel.NOTHING,
-  });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic.name] });
-    if (committed && committed.partitions.every((p) => Number(p.offset) >= 0)) return;
-    const offsets = await admin.fetchTopicOffsets(topic.name);
-    await admin.setOffsets({
-      groupId,
-      topic: topic.name,
-      partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })),
-    });
-  } finally {
-    await admin.disconnect();
-  }
+  await startGroupsAtTopicsEnd([groupId], [topic], { onlyGroupsWithoutOffsets: true });
 }
 
 /**
