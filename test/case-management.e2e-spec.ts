@@ -401,14 +401,26 @@ describe('case management across the platform: people, caseloads, handover, case
   });
 
   it('Bea works the case: contacts, a note, what matters and a plan action read back as one record; the practice may not read it', async () => {
-    const at = (secondsAgo: number) => new Date(Date.now() - secondsAgo * 1000).toISOString();
     const post = async (path: string, body: unknown) => {
       const answer = await referrals(as('bea'), 'POST', `/v1/referrals/${referralId}/${path}`, body);
-      expect({ path, status: answer.status }).toEqual({ path, status: 201 });
+      // The problem document is in the failure message when it is not a 201.
+      expect({
+        path,
+        status: answer.status,
+        ...(answer.status === 201 ? {} : { body: answer.body }),
+      }).toEqual({
+        path,
+        status: 201,
+      });
       return answer.body;
     };
-    const noAnswerAt = at(2);
-    const reachedAt = at(1);
+    // Contacts happen after the referral was submitted and not in the future (422 otherwise): take
+    // two moments between its submission and now (the steps before may take well under a second).
+    const submitted = await referrals<{ createdAt: string }>(as('bea'), 'GET', `/v1/referrals/${referralId}`);
+    const since = Date.parse(submitted.body.createdAt);
+    const span = Date.now() - since;
+    const noAnswerAt = new Date(since + Math.floor(span / 3)).toISOString();
+    const reachedAt = new Date(since + Math.floor((2 * span) / 3)).toISOString();
     await post('contacts', { at: noAnswerAt, method: 'phone', outcome: 'no-answer', summary: TEXT.noAnswer });
     await post('contacts', { at: reachedAt, method: 'phone', outcome: 'reached', summary: TEXT.reached });
     await post('notes', { text: TEXT.note });
