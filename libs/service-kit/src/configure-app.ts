@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { PinoNestLogger } from '@sp/observability';
 import type { Logger } from 'pino';
@@ -30,10 +31,14 @@ export interface ConfiguredApp {
  * body-parser error carries the correlation id), then telemetry, then body parsing with limits,
  * then Nest's routes; errors end in the problem+json filter. Call before `app.init()`.
  */
-/** The service's ERROR_RENDERERS, if its root module provides any. */
+/**
+ * The service's ERROR_RENDERERS, if its root module provides any. Asked through ModuleRef, not
+ * `app.get`: NestFactory wraps the app's methods in an exceptions zone that logs every error they
+ * throw, so a service without renderers would log a spurious "could not find" error at boot.
+ */
 function errorRenderers(app: INestApplication): ErrorRenderer[] {
   try {
-    return app.get<ErrorRenderer[]>(ERROR_RENDERERS, { strict: false });
+    return app.get(ModuleRef).get<ErrorRenderer[]>(ERROR_RENDERERS, { strict: false });
   } catch {
     return [];
   }
