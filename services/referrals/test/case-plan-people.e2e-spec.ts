@@ -4,79 +4,24 @@
  * worker changes only their own entries (what matters, concerns, needs, plan actions), a team lead
  * any; the organisation's API client acting with no person changes only its own person-less
  * entries; a person of another organisation is not told the referral exists. Every entry and audit
- * record names the person. Real Kafka, MongoDB and Redis.
+ * record names the person. Real Kafka, MongoDB and Redis. Set-up: support/case-record-world.ts.
  */
-import type { INestApplication } from '@nestjs/common';
-import { MongoClient, type Db } from 'mongodb';
-import {
-  createOidcPerson,
-  expectValidFhirByHapi,
-  localOidcIssuersEnv,
-  oidcSignIn,
-  testInfra,
-} from '@sp/testing';
-import {
-  bootReferrals,
-  DirectoryFeed,
-  send,
-  startTokenServer,
-  testPrincipals,
-  testRun,
-  waitForReplica,
-  type Reply,
-  type TokenServer,
-} from './support';
+import { expectValidFhirByHapi } from '@sp/testing';
+import { send } from './support';
+import { CaseRecordWorld, dayFromNow } from './support/case-record-world';
 
-const { run, id } = testRun('cpp');
-const ISSUER = 'http://case-plan-people-e2e.test';
-
-const org = {
-  gp: id('org-gp'),
-  otherGp: id('org-gp-other'),
-  lw: id('org-lw'),
-  vcsA: id('org-vcs-a'),
-  vcsB: id('org-vcs-b'),
-  vcsC: id('org-vcs-c'),
-  ops: id('org-platform'),
-};
-const svc = { lw: id('svc-lw') };
-
-const DAY = 24 * 60 * 60 * 1000;
-const dayFromNow = (days: number): string => new Date(Date.now() + days * DAY).toISOString().slice(0, 10);
+const world = new CaseRecordWorld('cpp', {
+  lwListing: { taxonomyTermIds: ['sp-need-loneliness'] },
+  people: ['ali', 'bea', 'lead', 'vic'],
+});
+const { org } = world;
+const { api: call } = world;
+/** A referral Ali (a worker of the link-worker organisation) accepted. */
+const referral = (): Promise<string> => world.referral('ali');
 
 describe('case record part 2 written by people signed in through the organisation’s identity provider', () => {
-  let tokenServer: TokenServer;
-  let app: INestApplication;
-  let url = '';
-  let mongo: MongoClient;
-  let database: Db;
-  /** Client tokens (gp, lw...) and people's tokens (ali, bea, lead, vic) by name. */
-  const tokens: Record<string, string> = {};
-  const subs: Record<string, string> = {};
-  const db = `test_${run}_referrals`;
-
-  const call = (who: string, method: string, path: string, body?: unknown, headers = {}): Promise<Reply> =>
-    send(`${url}${path}`, { method, token: tokens[who], body, headers });
-
-  async function referral(): Promise<string> {
-    const created = await call('gp', 'POST', '/v1/referrals', {
-      patient: { nhsNumber: '9434765919', givenName: 'Ada', familyName: 'Lovelace', birthDate: '1950-12-10' },
-      requesterOdsCode: 'A81001',
-      targetServiceId: svc.lw,
-      needs: ['sp-need-loneliness'],
-      priority: 'routine',
-      consent: {
-        given: true,
-        recordedBy: 'Dr Jones',
-        recordedAt: new Date().toISOString(),
-        scope: 'share-with-receiving-service',
-      },
-    });
-    expect(created.status).toBe(201);
-    const rid = created.body.id as string;
-    expect((await call('ali', 'POST', `/v1/referrals/${rid}/accept`, {})).status).toBe(200);
-    return rid;
-  }
+  beforeAll(() => world.start(), 240_000);
+  afterAll(() => world.stop(), 60_000);
 
   /** Ali's entries on a new referral: what matters, a concern, a need and a plan action. */
   async function alisEntries(rid: string) {
@@ -90,7 +35,7 @@ describe('case record part 2 written by people signed in through the organisatio
     });
     const action = await call('ali', 'POST', `/v1/referrals/${rid}/plan/actions`, {
       description: 'Find a tea dance on the bus route',
-      owner: { kind: 'worker', sub: subs.ali, display: 'Ali Khan' },
+      owner: { kind: 'worker', sub: world.sub('ali'), display: 'Ali Khan' },
       dueDate: dayFromNow(6),
       status: 'planned',
     });
@@ -104,40 +49,9 @@ describe('case record part 2 written by people signed in through the organisatio
     };
   }
 
-  beforeAll(async () => {
-    tokenServer = await startTokenServer(ISSUER);
-    Object.assign(tokens, await tokenServer.tokensFor(testPrincipals(org)));
-    mongo = await MongoClient.connect(testInfra.mongoUrl, { maxPoolSize: 4 });
-    database = mongo.db(db);
-    ({ app, url } = await bootReferrals(db, tokenServer, { OIDC_ISSUERS: localOidcIssuersEnv() }));
-    await new DirectoryFeed(run)
-      .organisation(org.lw)
-      .service(svc.lw, org.lw, { taxonomyTermIds: ['sp-need-loneliness'] })
-      .publish();
-    await waitForReplica(mongo, db, { services: [svc.lw], verifiedOrganisations: [org.lw] });
-    const people: [string, string, 'worker' | 'team-lead', string, 'link-worker' | 'provider'][] = [
-      ['ali', 'Ali Khan', 'worker', org.lw, 'link-worker'],
-      ['bea', 'Bea Jones', 'worker', org.lw, 'link-worker'],
-      ['lead', 'Chris Lead', 'team-lead', org.lw, 'link-worker'],
-      ['vic', 'Vic Other', 'team-lead', org.vcsA, 'provider'],
-    ];
-    for (const [key, name, teamRole, organisationId, role] of people) {
-      const login = await createOidcPerson({ organisationId, role, teamRole, name });
-      const signedIn = await oidcSignIn(login.username, login.password);
-      tokens[key] = signedIn.accessToken;
-      subs[key] = signedIn.sub;
-    }
-  }, 240_000);
-
-  afterAll(async () => {
-    await app?.close();
-    await mongo?.close();
-    await tokenServer?.close();
-  }, 60_000);
-
   it('each entry and each audit record names the person who wrote or read it', async () => {
     const rid = await referral();
-    const ali = { sub: subs.ali, name: 'Ali Khan' };
+    const ali = { sub: world.sub('ali'), name: 'Ali Khan' };
     const entries = await alisEntries(rid);
     expect(entries.bodies.whatMatters.by).toEqual({
       clientId: expect.any(String),
@@ -157,11 +71,14 @@ describe('case record part 2 written by people signed in through the organisatio
     const history = await call('ali', 'GET', `/v1/referrals/${rid}/history`);
     expect(history.body.history.at(-1)).toMatchObject({ action: 'wellbeing-recorded', by: { person: ali } });
     expect((await call('bea', 'GET', `/v1/referrals/${rid}/plan`)).status).toBe(200);
-    const goal = await send(`${url}/fhir/Goal/${entries.goalId}`, { method: 'GET', token: tokens.bea });
+    const goal = await send(`${world.url}/fhir/Goal/${entries.goalId}`, {
+      method: 'GET',
+      token: world.tokenOf('bea'),
+    });
     expect(goal.status).toBe(200);
     await expectValidFhirByHapi(goal.body);
 
-    const audit = await database.collection('audit_log').find({ referralId: rid }).toArray();
+    const audit = await world.database.collection('audit_log').find({ referralId: rid }).toArray();
     const by = (sub: string, action: string) =>
       audit.some((a) => a.action === action && a.actor.person?.sub === sub && a.outcome === 'allowed');
     for (const action of [
@@ -171,9 +88,9 @@ describe('case record part 2 written by people signed in through the organisatio
       'case.plan-action.create',
       'case.wellbeing-measure.create',
     ])
-      expect([action, by(subs.ali!, action)]).toEqual([action, true]);
-    expect(by(subs.bea!, 'case.plan.read')).toBe(true);
-    expect(by(subs.bea!, 'case.goal.read')).toBe(true);
+      expect([action, by(world.sub('ali'), action)]).toEqual([action, true]);
+    expect(by(world.sub('bea'), 'case.plan.read')).toBe(true);
+    expect(by(world.sub('bea'), 'case.goal.read')).toBe(true);
   });
 
   it('a worker changes only their own entries; another worker is refused (403) and nothing changes', async () => {
@@ -192,28 +109,30 @@ describe('case record part 2 written by people signed in through the organisatio
     ];
     for (const reply of refused)
       expect([reply.status, reply.body.code]).toEqual([403, 'CASE_RECORD.NOT_AUTHOR']);
-    const statement = await database.collection('case_statements').findOne({ _id: entries.goalId as never });
+    const statement = await world.database
+      .collection('case_statements')
+      .findOne({ _id: entries.goalId as never });
     expect(statement).toMatchObject({ text: 'Dancing again', version: 1 });
-    expect(await database.collection('case_needs').findOne({ referralId: rid })).not.toHaveProperty(
+    expect(await world.database.collection('case_needs').findOne({ referralId: rid })).not.toHaveProperty(
       'resolvedAt',
     );
     expect((await call('ali', 'GET', `/v1/referrals/${rid}/plan`)).body.actions[0].status).toBe('planned');
-    const audit = await database
+    const audit = await world.database
       .collection('audit_log')
-      .find({ referralId: rid, outcome: 'refused', 'actor.person.sub': subs.bea })
+      .find({ referralId: rid, outcome: 'refused', 'actor.person.sub': world.sub('bea') })
       .toArray();
     expect(audit.map((a) => a.code)).toEqual(Array(4).fill('CASE_RECORD.NOT_AUTHOR'));
 
     // Her own entries she changes.
     const own = await call('ali', 'PATCH', entries.whatMatters, { text: 'Dancing again, with friends' });
     expect(own.status).toBe(200);
-    expect(own.body.updatedBy.person.sub).toBe(subs.ali);
+    expect(own.body.updatedBy.person.sub).toBe(world.sub('ali'));
   });
 
   it('a team lead changes anyone’s entries; the change names the lead', async () => {
     const rid = await referral();
     const entries = await alisEntries(rid);
-    const lead = { sub: subs.lead, name: 'Chris Lead' };
+    const lead = { sub: world.sub('lead'), name: 'Chris Lead' };
     const corrected = await call(
       'lead',
       'PATCH',
@@ -224,7 +143,7 @@ describe('case record part 2 written by people signed in through the organisatio
     expect(corrected.status).toBe(200);
     expect(corrected.body).toMatchObject({
       status: 'achieved',
-      by: { person: { sub: subs.ali } },
+      by: { person: { sub: world.sub('ali') } },
       updatedBy: { person: lead },
     });
     const done = await call('lead', 'PATCH', entries.action, { status: 'done' });
@@ -237,12 +156,12 @@ describe('case record part 2 written by people signed in through the organisatio
     expect(resolved.status).toBe(200);
     expect(resolved.body).toMatchObject({
       status: 'resolved',
-      addedBy: { person: { sub: subs.ali } },
+      addedBy: { person: { sub: world.sub('ali') } },
       resolvedBy: { person: lead },
     });
     // No open action left: the referral is no longer due.
     expect(
-      (await database.collection('referrals').findOne({ _id: rid as never }))?.planNextDueAt,
+      (await world.database.collection('referrals').findOne({ _id: rid as never }))?.planNextDueAt,
     ).toBeUndefined();
   });
 
@@ -259,9 +178,10 @@ describe('case record part 2 written by people signed in through the organisatio
       const gp = await call('gp', method, path, body);
       expect([path, gp.status, gp.body.code]).toEqual([path, 403, 'CASE_RECORD.FORBIDDEN']);
     }
-    expect((await send(`${url}/fhir/CarePlan/${rid}`, { method: 'GET', token: tokens.vic })).status).toBe(
-      404,
-    );
-    expect(await database.collection('case_statements').countDocuments({ referralId: rid })).toBe(2);
+    expect(
+      (await send(`${world.url}/fhir/CarePlan/${rid}`, { method: 'GET', token: world.tokenOf('vic') }))
+        .status,
+    ).toBe(404);
+    expect(await world.database.collection('case_statements').countDocuments({ referralId: rid })).toBe(2);
   });
 });
