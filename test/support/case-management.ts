@@ -3,11 +3,9 @@
 // the raw records of a referral on the lifecycle topic.
 import { randomBytes, scrypt as scryptCallback } from 'node:crypto';
 import { promisify } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
-import { Topics } from '@sp/contracts';
-import { testInfra, uniqueName, waitFor } from '@sp/testing';
-import { call, uniqueOdsCode, type HttpAnswer } from './scale-out';
+import { waitFor } from '@sp/testing';
+import { call, lifecycleMessagesOf, uniqueOdsCode, type HttpAnswer } from './scale-out';
 
 const scrypt = promisify(scryptCallback) as (
   password: string,
@@ -179,42 +177,10 @@ export async function referWhenDirectoryReady(
  * from the beginning up to the end offsets seen when called.
  */
 export async function lifecycleBytesOf(referralId: string): Promise<Array<{ type: string; bytes: string }>> {
-  const kafka = new Kafka({
-    clientId: 'e2e-case-reader',
-    brokers: testInfra.kafkaBrokers,
-    logLevel: logLevel.NOTHING,
-  });
-  const topic = Topics.referralLifecycle.name;
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = new Map(
-    (await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)] as const),
-  );
-  await admin.disconnect();
-  const reached = new Set([...ends].filter(([, end]) => end === 0n).map(([p]) => p));
-  const found: Array<{ type: string; bytes: string }> = [];
-  const consumer = kafka.consumer({ groupId: uniqueName('e2e-case-reader') });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ partition, message }) => {
-        if (message.key?.toString() === referralId) {
-          const headers = Object.entries(message.headers ?? {}).map(([k, v]) => `${k}=${String(v)}`);
-          found.push({
-            type: String(message.headers?.['ce_type'] ?? ''),
-            bytes: `${referralId} ${message.value?.toString() ?? ''} ${headers.join(' ')}`,
-          });
-        }
-        if (BigInt(message.offset) + 1n >= (ends.get(partition) ?? 0n)) reached.add(partition);
-      },
-    });
-    await waitFor(() => reached.size === ends.size, {
-      timeoutMs: 60_000,
-      description: 'the lifecycle topic read to its end offsets',
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return found;
+  return (await lifecycleMessagesOf(new Set([referralId]))).map((m) => ({
+    type: m.headers['ce_type'] ?? '',
+    bytes: `${referralId} ${m.value} ${Object.entries(m.headers)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  }));
 }

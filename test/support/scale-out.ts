@@ -152,11 +152,18 @@ export interface LifecycleRecord {
   data: Record<string, unknown>;
 }
 
+/** One record of the lifecycle topic as it was written: key, value and headers as strings. */
+export interface RawLifecycleMessage {
+  referralId: string;
+  value: string;
+  headers: Record<string, string>;
+}
+
 /**
  * Every record of the given referrals on the lifecycle topic, read from the beginning up to the
  * end offsets seen when called (so it ends, however much history the shared topic holds).
  */
-export async function lifecycleRecordsOf(referralIds: Set<string>): Promise<LifecycleRecord[]> {
+export async function lifecycleMessagesOf(referralIds: Set<string>): Promise<RawLifecycleMessage[]> {
   const topic = Topics.referralLifecycle.name;
   const admin = kafka('e2e-admin').admin();
   await admin.connect();
@@ -165,7 +172,7 @@ export async function lifecycleRecordsOf(referralIds: Set<string>): Promise<Life
   );
   await admin.disconnect();
   const consumer = kafka('e2e-reader').consumer({ groupId: uniqueName('e2e-reader') });
-  const found: LifecycleRecord[] = [];
+  const found: RawLifecycleMessage[] = [];
   const reached = new Set([...ends].filter(([, end]) => end === 0n).map(([p]) => p));
   await consumer.connect();
   try {
@@ -173,13 +180,13 @@ export async function lifecycleRecordsOf(referralIds: Set<string>): Promise<Life
     await consumer.run({
       eachMessage: async ({ partition, message }) => {
         const key = message.key?.toString() ?? '';
-        if (referralIds.has(key) && message.value) {
-          const headers = message.headers ?? {};
+        if (referralIds.has(key)) {
           found.push({
             referralId: key,
-            id: String(headers['ce_id']),
-            type: String(headers['ce_type']),
-            data: JSON.parse(message.value.toString()) as Record<string, unknown>,
+            value: message.value?.toString() ?? '',
+            headers: Object.fromEntries(
+              Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)] as const),
+            ),
           });
         }
         if (BigInt(message.offset) + 1n >= (ends.get(partition) ?? 0n)) reached.add(partition);
@@ -193,6 +200,18 @@ export async function lifecycleRecordsOf(referralIds: Set<string>): Promise<Life
     await consumer.disconnect();
   }
   return found;
+}
+
+/** The given referrals' lifecycle events (CloudEvents id, type and data), in topic order per referral. */
+export async function lifecycleRecordsOf(referralIds: Set<string>): Promise<LifecycleRecord[]> {
+  return (await lifecycleMessagesOf(referralIds))
+    .filter((m) => m.value !== '')
+    .map((m) => ({
+      referralId: m.referralId,
+      id: String(m.headers['ce_id']),
+      type: String(m.headers['ce_type']),
+      data: JSON.parse(m.value) as Record<string, unknown>,
+    }));
 }
 
 /** A Prometheus counter's value summed over the series whose labels contain every given label. */

@@ -16,5 +16,5 @@ export {
   LOCAL_OIDC_OTHER_RESOURCE,
 } from './oidc-sign-in';
 export type { OidcSignIn, OidcSignInOptions } from './oidc-sign-in';
-export { startGroupsAtTopicsEnd } from './kafka-groups';
+export { groupCaughtUp, startGroupsAtTopicsEnd } from './kafka-groups';
 export type { StartGroupsAtEndOptions } from './kafka-groups';

@@ -89,3 +89,26 @@ async function retryWhileRetriable(fn: () => Promise<void>, timeoutMs: number): 
     }
   }
 }
+
+/**
+ * Whether consumer group `groupId` has committed every record of `topic` published so far (a
+ * partition it never committed on counts as behind unless it is empty).
+ */
+export async function groupCaughtUp(groupId: string, topic: TopicDefinition): Promise<boolean> {
+  const admin = new Kafka({
+    clientId: 'test-group-lag',
+    brokers: testInfra.kafkaBrokers,
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  await admin.connect();
+  try {
+    const [high, [committed]] = await Promise.all([
+      admin.fetchTopicOffsets(topic.name),
+      admin.fetchOffsets({ groupId, topics: [topic.name] }),
+    ]);
+    const done = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    return high.every((h) => (done.get(h.partition) ?? -1) >= Number(h.high));
+  } finally {
+    await admin.disconnect();
+  }
+}

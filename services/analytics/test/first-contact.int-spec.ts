@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import {
   contractRegistry,
   createEnvelope,
@@ -19,7 +18,7 @@ import { TokenIssuer, type Principal } from '@sp/identity';
 import { EventPublisher } from '@sp/messaging';
 import { connectMongo } from '@sp/persistence';
 import { createServiceApp } from '@sp/service-kit';
-import { startGroupsAtTopicsEnd, testInfra, uniqueName, waitFor } from '@sp/testing';
+import { groupCaughtUp, startGroupsAtTopicsEnd, testInfra, uniqueName, waitFor } from '@sp/testing';
 import { AppModule } from '../src/app.module';
 
 jest.setTimeout(120_000);
@@ -33,29 +32,6 @@ interface Timeliness {
   count: number;
   medianDays: number | null;
   p90Days: number | null;
-}
-
-/** A fresh consumer group starts at the end of the shared lifecycle topic (not earlier runs' events). */
-
-/** Whether the group has committed every message of the lifecycle topic published so far. */
-async function caughtUp(groupId: string): Promise<boolean> {
-  const admin = new Kafka({
-    clientId: `test-${groupId}-lag`,
-    brokers: testInfra.kafkaBrokers,
-    logLevel: logLevel.NOTHING,
-  }).admin();
-  await admin.connect();
-  try {
-    const topic = Topics.referralLifecycle.name;
-    const [high, [committed]] = await Promise.all([
-      admin.fetchTopicOffsets(topic),
-      admin.fetchOffsets({ groupId, topics: [topic] }),
-    ]);
-    const done = new Map(committed!.partitions.map((p) => [p.partition, Number(p.offset)]));
-    return high.every((h) => (done.get(h.partition) ?? -1) >= Number(h.high));
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 describe('time to first contact, end to end through Kafka', () => {
@@ -183,7 +159,7 @@ describe('time to first contact, end to end through Kafka', () => {
       intervalMs: 250,
       description: 'the new referral recorded',
     });
-    await waitFor(() => caughtUp(`analytics-${run}`), {
+    await waitFor(() => groupCaughtUp(`analytics-${run}`, Topics.referralLifecycle), {
       timeoutMs: 60_000,
       intervalMs: 250,
       description: 'the consumer group has handled everything published',

@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
-import { Kafka, logLevel } from 'kafkajs';
 import {
   contractRegistry,
   createEnvelope,
@@ -22,6 +21,7 @@ import { EventPublisher } from '@sp/messaging';
 import { createServiceApp } from '@sp/service-kit';
 import {
   createOidcPerson,
+  groupCaughtUp,
   localOidcIssuersEnv,
   oidcSignIn,
   startGroupsAtTopicsEnd,
@@ -199,7 +199,7 @@ describe('handover notices, end to end through Kafka', () => {
     }
     // The redelivered events were taken from the topic after the first ones: once everything
     // published has been handled, still three.
-    await waitFor(() => caughtUp(`notifications-${run}`), {
+    await waitFor(() => groupCaughtUp(`notifications-${run}`, Topics.referralLifecycle), {
       timeoutMs: 60_000,
       intervalMs: 250,
       description: 'the consumer group has handled everything published',
@@ -276,24 +276,3 @@ describe('handover notices, end to end through Kafka', () => {
     expect((await inbox(systemToken)).filter((n) => n.referralId === referralId)).toHaveLength(4);
   });
 });
-
-/** Whether the group has committed every message of the lifecycle topic published so far. */
-async function caughtUp(groupId: string): Promise<boolean> {
-  const admin = new Kafka({
-    clientId: `test-${groupId}-lag`,
-    brokers: testInfra.kafkaBrokers,
-    logLevel: logLevel.NOTHING,
-  }).admin();
-  await admin.connect();
-  try {
-    const topic = Topics.referralLifecycle.name;
-    const [high, [committed]] = await Promise.all([
-      admin.fetchTopicOffsets(topic),
-      admin.fetchOffsets({ groupId, topics: [topic] }),
-    ]);
-    const done = new Map(committed!.partitions.map((p) => [p.partition, Number(p.offset)]));
-    return high.every((h) => (done.get(h.partition) ?? -1) >= Number(h.high));
-  } finally {
-    await admin.disconnect();
-  }
-}
