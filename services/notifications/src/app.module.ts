@@ -13,10 +13,15 @@ import { DeliveryQueue } from './delivery/delivery.queue';
 import { DeliveryWorker } from './delivery/delivery.worker';
 import { ReferralEventsConsumer } from './delivery/referral-events.consumer';
 import { DirectoryEventsConsumer } from './directory-replica/directory-events.consumer';
+import { NoticeChannels } from './dispatch/notice-channels';
+import { ReferralEventTaps } from './dispatch/referral-event-taps';
+import { ListNotificationsController } from './notification-status/list-notifications/list-notifications.controller';
+import { NotificationStatusRepository } from './notification-status/notification-status.repository';
 import { GpSummaryIssuedConsumer } from './gp-summary/gp-summary-issued.consumer';
 import { ServiceReplicaRepository } from './directory-replica/service-replica.repository';
 import { InboxController } from './inbox/inbox.controller';
 import { InboxRepository } from './inbox/inbox.repository';
+import { NotifyClient } from './notify/notify-client';
 import { QueueNames } from './queues/queue-names';
 import { ServiceConfigSchema, type ServiceConfig } from './service.config';
 
@@ -60,6 +65,7 @@ class QueueTelemetry {
   ],
   controllers: [
     InboxController,
+    ListNotificationsController,
     ReferralEventsConsumer,
     ReferralAssignedConsumer,
     DirectoryEventsConsumer,
@@ -71,6 +77,10 @@ class QueueTelemetry {
     DeliveryQueue,
     DeliveryWorker,
     InboxRepository,
+    NotifyClient,
+    NoticeChannels,
+    ReferralEventTaps,
+    NotificationStatusRepository,
     ServiceReplicaRepository,
     QueueTelemetry,
   ],

@@ -13,8 +13,10 @@ export interface DeliveryJobData {
   referralId: string;
   recipient: Recipient;
   occurredAt: string;
-  /** Codes shown with the notification (an assignment's action and reason code). */
-  detail?: { action?: string; reasonCode?: string };
+  /** CloudEvents type of the event (absent on jobs queued before it was recorded). */
+  eventType?: string;
+  /** Codes shown with the notification: an assignment's action; the coded reason; the Task status after the event. */
+  detail?: { action?: string; reasonCode?: string; status?: string };
   trace: { correlationId: string; causationId: string; traceparent?: string };
 }
 

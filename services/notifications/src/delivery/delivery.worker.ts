@@ -6,10 +6,14 @@ import {
 } from '@nestjs/common';
 import { Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
+import { eventTypeFor } from '@sp/contracts';
 import { DomainError } from '@sp/errors';
 import { createLogger, traceContext } from '@sp/observability';
 import { SERVICE_CONFIG, RedisConnections } from '@sp/service-kit';
+import { NoticeChannels } from '../dispatch/notice-channels';
+import { isCritical, noticeId, type OrganisationNotice } from '../dispatch/organisation-notice';
 import { ServiceReplicaRepository } from '../directory-replica/service-replica.repository';
+import { NotificationStatusRepository } from '../notification-status/notification-status.repository';
 import { InboxRepository, type DeliveryOutcome } from '../inbox/inbox.repository';
 import { QueueNames } from '../queues/queue-names';
 import type { ServiceConfig } from '../service.config';
@@ -31,6 +35,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     private readonly redis: RedisConnections,
     private readonly replica: ServiceReplicaRepository,
     private readonly inbox: InboxRepository,
+    private readonly channels: NoticeChannels,
+    private readonly statuses: NotificationStatusRepository,
   ) {
     this.logger = createLogger('notifications', config.LOG_LEVEL).child({ component: 'delivery-worker' });
   }
@@ -83,8 +89,41 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
         { jobId: job.id, referralId: job.data.referralId, recipient, outcome },
         'notification delivered',
       );
+      // The outward channels take organisation-level notices (a person's handover notice stays in
+      // the inbox). A retried job hands the notice over again: every channel is idempotent per notice.
+      if (outcome !== 'redacted' && personSub === undefined) {
+        const notice = this.noticeOf(job.data, recipient);
+        await this.statuses.record({
+          noticeId: notice.id,
+          organisationId: recipient,
+          referralId: notice.referralId,
+          kind: notice.kind,
+          channel: 'inbox',
+          target: 'inbox',
+          status: 'delivered',
+        });
+        await this.channels.dispatchAll(notice);
+      }
       return outcome;
     });
+  }
+
+  private noticeOf(data: DeliveryJobData, organisationId: string): OrganisationNotice {
+    const status = data.detail?.status;
+    const reasonCode = data.detail?.reasonCode;
+    return {
+      id: noticeId(data.eventId, organisationId),
+      eventId: data.eventId,
+      kind: data.kind,
+      eventType: data.eventType ?? eventTypeFor(data.kind, 1),
+      referralId: data.referralId,
+      organisationId,
+      ...(status ? { status } : {}),
+      ...(reasonCode ? { reasonCode } : {}),
+      occurredAt: data.occurredAt,
+      critical: isCritical(data.kind, reasonCode),
+      trace: data.trace,
+    };
   }
 
   /** Stop taking jobs and let active ones finish before Redis closes. */

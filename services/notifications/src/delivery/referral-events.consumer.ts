@@ -17,11 +17,19 @@ import {
   type ReferralConsentWithdrawnV1Data,
 } from '@sp/contracts';
 import type { EventContext } from '@sp/messaging';
+import { ReferralEventTaps } from '../dispatch/referral-event-taps';
 import { InboxRepository } from '../inbox/inbox.repository';
 import { DeliveryQueue } from './delivery.queue';
 import { recipientsFor, type RoutableEvent } from './notification-routing';
 
-type ReferralEvent = RoutableEvent & { referralId: string; occurredAt: string };
+type ReferralEvent = RoutableEvent & {
+  referralId: string;
+  occurredAt: string;
+  /** Task status after the event: `toStatus` on a status change, `status` on submission. */
+  toStatus?: string;
+  status?: string;
+  reasonCode?: string;
+};
 
 /**
  * Turns referral events into delivery jobs, one per recipient (see notification-routing.ts); the
@@ -32,6 +40,7 @@ export class ReferralEventsConsumer {
   constructor(
     private readonly deliveries: DeliveryQueue,
     private readonly inbox: InboxRepository,
+    private readonly taps: ReferralEventTaps,
   ) {}
 
   @EventPattern(ReferralSubmittedV1.type)
@@ -99,24 +108,52 @@ export class ReferralEventsConsumer {
    * that consent withdrawal causes); every other notification about the referral is deleted.
    */
   @EventPattern(ReferralConsentWithdrawnV1.type)
-  async onConsentWithdrawn(@Payload() data: ReferralConsentWithdrawnV1Data): Promise<void> {
+  async onConsentWithdrawn(
+    @Payload() data: ReferralConsentWithdrawnV1Data,
+    @Ctx() ctx: EventContext,
+  ): Promise<void> {
     await this.inbox.redactReferral(data.referralId, [ReferralCancelledV1.name]);
+    await this.taps.publish({
+      kind: ReferralConsentWithdrawnV1.name,
+      eventId: ctx.envelope.id,
+      eventType: ctx.envelope.type,
+      data: { ...data },
+      trace: traceOf(ctx),
+    });
   }
 
   private async notify(kind: string, data: ReferralEvent, ctx: EventContext): Promise<void> {
+    const status = data.toStatus ?? data.status;
+    const detail = {
+      ...(status ? { status } : {}),
+      ...(data.reasonCode ? { reasonCode: data.reasonCode } : {}),
+    };
     await this.deliveries.enqueue(
       recipientsFor(kind, data).map((recipient) => ({
         kind,
         eventId: ctx.envelope.id,
+        eventType: ctx.envelope.type,
         referralId: data.referralId,
         recipient,
         occurredAt: data.occurredAt,
-        trace: {
-          correlationId: ctx.envelope.correlationid,
-          causationId: ctx.envelope.id,
-          ...(ctx.envelope.traceparent ? { traceparent: ctx.envelope.traceparent } : {}),
-        },
+        ...(Object.keys(detail).length > 0 ? { detail } : {}),
+        trace: traceOf(ctx),
       })),
     );
+    await this.taps.publish({
+      kind,
+      eventId: ctx.envelope.id,
+      eventType: ctx.envelope.type,
+      data: { ...data },
+      trace: traceOf(ctx),
+    });
   }
+}
+
+function traceOf(ctx: EventContext): { correlationId: string; causationId: string; traceparent?: string } {
+  return {
+    correlationId: ctx.envelope.correlationid,
+    causationId: ctx.envelope.id,
+    ...(ctx.envelope.traceparent ? { traceparent: ctx.envelope.traceparent } : {}),
+  };
 }
