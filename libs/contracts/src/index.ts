@@ -15,6 +15,11 @@ export {
 } from './events/organisation.registered.v1.event';
 export type { OrganisationRegisteredV1Data } from './events/organisation.registered.v1.event';
 export {
+  OrganisationContactEmailChangedV1Schema,
+  OrganisationContactEmailChangedV1,
+} from './events/organisation.contact-email-changed.v1.event';
+export type { OrganisationContactEmailChangedV1Data } from './events/organisation.contact-email-changed.v1.event';
+export {
   OrganisationReinstatedV1Schema,
   OrganisationReinstatedV1,
 } from './events/organisation.reinstated.v1.event';

@@ -1,5 +1,6 @@
 import { ContractRegistry } from './contract-registry';
 import type { EventContract } from './event-contract';
+import { OrganisationContactEmailChangedV1 } from './events/organisation.contact-email-changed.v1.event';
 import { OrganisationRegisteredV1 } from './events/organisation.registered.v1.event';
 import { OrganisationReinstatedV1 } from './events/organisation.reinstated.v1.event';
 import { OrganisationSuspendedV1 } from './events/organisation.suspended.v1.event';
@@ -31,6 +32,7 @@ import { ServiceWithdrawnV1 } from './events/service.withdrawn.v1.event';
 
 /** Every event contract of the platform. A new contract is added here, and nowhere else. */
 export const platformContracts: EventContract[] = [
+  OrganisationContactEmailChangedV1 as EventContract,
   OrganisationRegisteredV1 as EventContract,
   OrganisationReinstatedV1 as EventContract,
   OrganisationSuspendedV1 as EventContract,

@@ -53,6 +53,8 @@ export interface DemoLocation {
 export const demoOrganisations: DemoOrganisation[] = [
   {
     id: 'org-riverside-practice',
+    // Contact email (HSDS organization.email): where the platform emails it (Mailpit locally).
+    email: 'referrals@riverside-practice.example.org',
     name: 'Riverside Medical Practice',
     description: 'GP practice in central Middlesbrough.',
     kind: 'gp-practice',
@@ -60,6 +62,7 @@ export const demoOrganisations: DemoOrganisation[] = [
   },
   {
     id: 'org-hillview-surgery',
+    email: 'referrals@hillview-surgery.example.org',
     name: 'Hillview Surgery',
     description: 'GP practice in Stockton-on-Tees.',
     kind: 'gp-practice',
@@ -67,6 +70,7 @@ export const demoOrganisations: DemoOrganisation[] = [
   },
   {
     id: 'org-tees-valley-pcn',
+    email: 'social-prescribing@tees-valley-pcn.example.org',
     name: 'Tees Valley PCN Social Prescribing',
     description: "The Primary Care Network's social prescribing link-worker team.",
     kind: 'link-worker-service',
@@ -74,6 +78,7 @@ export const demoOrganisations: DemoOrganisation[] = [
   },
   {
     id: 'org-befriend-tees',
+    email: 'referrals@befriend-tees.example.org',
     name: 'Befriend Tees',
     description: 'Volunteer befriending for isolated older people across Teesside.',
     kind: 'vcs',
@@ -82,6 +87,7 @@ export const demoOrganisations: DemoOrganisation[] = [
   },
   {
     id: 'org-money-matters',
+    email: 'referrals@money-matters.example.org',
     name: 'Money Matters Advice',
     description: 'Independent debt and welfare benefits advice.',
     kind: 'vcs',
@@ -89,6 +95,7 @@ export const demoOrganisations: DemoOrganisation[] = [
   },
   {
     id: 'org-green-steps',
+    email: 'walks@green-steps.example.org',
     name: 'Green Steps Walking Group',
     description: 'Volunteer-led health walks in parks around Middlesbrough.',
     kind: 'vcs',
@@ -96,6 +103,7 @@ export const demoOrganisations: DemoOrganisation[] = [
   },
   {
     id: 'org-tees-food-network',
+    email: 'hello@tees-food-network.example.org',
     name: 'Tees Food Network',
     description: 'Community pantries and cooking sessions in Stockton and Middlesbrough.',
     kind: 'vcs',
@@ -103,6 +111,7 @@ export const demoOrganisations: DemoOrganisation[] = [
   },
   {
     id: 'org-carers-together',
+    email: 'referrals@carers-together.example.org',
     name: 'Carers Together',
     description: 'Support for unpaid carers in the Tees Valley.',
     kind: 'vcs',

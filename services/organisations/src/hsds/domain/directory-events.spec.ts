@@ -98,4 +98,28 @@ describe('directory events', () => {
     ]);
     expect(directoryEventsFor('locations', null, active, at)).toEqual([]);
   });
+
+  it("tells when an organisation's contact email is set, changed or removed, and not otherwise", () => {
+    const org = (email?: string): StoredRecord => ({
+      _id: 'o',
+      id: 'o',
+      sp: { kind: 'vcs' },
+      ...(email !== undefined ? { email } : {}),
+    });
+    const emailEvents = (previous: StoredRecord | null, next: StoredRecord) =>
+      directoryEventsFor('organizations', previous, next, at)
+        .filter((e) => e.contract.name === 'organisation.contact-email-changed')
+        .map((e) => e.data);
+    expect(emailEvents(null, org('a@example.org'))).toEqual([
+      { organisationId: 'o', email: 'a@example.org', occurredAt: at },
+    ]);
+    expect(emailEvents(null, org())).toEqual([]);
+    expect(emailEvents(org('a@example.org'), org('a@example.org'))).toEqual([]);
+    expect(emailEvents(org('a@example.org'), org('b@example.org'))).toEqual([
+      { organisationId: 'o', email: 'b@example.org', occurredAt: at },
+    ]);
+    expect(emailEvents(org('a@example.org'), org())).toEqual([{ organisationId: 'o', occurredAt: at }]);
+    // An imported feed's malformed value is not an address.
+    expect(emailEvents(null, org('not an address'))).toEqual([]);
+  });
 });

@@ -1,10 +1,12 @@
 import {
+  OrganisationContactEmailChangedV1,
   OrganisationReinstatedV1,
   OrganisationRegisteredV1,
   OrganisationSuspendedV1,
   ServicePublishedV2,
   ServiceUpdatedV1,
   ServiceWithdrawnV1,
+  type OrganisationContactEmailChangedV1Data,
   type OrganisationRegisteredV1Data,
   type OrganisationReinstatedV1Data,
   type OrganisationSuspendedV1Data,
@@ -30,6 +32,7 @@ export type DirectoryEvent =
   | { contract: typeof OrganisationRegisteredV1; data: OrganisationRegisteredV1Data }
   | { contract: typeof OrganisationSuspendedV1; data: OrganisationSuspendedV1Data }
   | { contract: typeof OrganisationReinstatedV1; data: OrganisationReinstatedV1Data }
+  | { contract: typeof OrganisationContactEmailChangedV1; data: OrganisationContactEmailChangedV1Data }
   | { contract: typeof ServicePublishedV2; data: ServicePublishedV2Data }
   | { contract: typeof ServiceUpdatedV1; data: ServiceUpdatedV1Data }
   | { contract: typeof ServiceWithdrawnV1; data: ServiceWithdrawnV1Data };
@@ -80,7 +83,8 @@ const isPublished = (r: StoredRecord | null): boolean =>
 
 /**
  * The directory events a write owes, from the record before (null: new) and after:
- * - organisations: registered when new; suspended / reinstated when `sp.status` flips;
+ * - organisations: registered when new; suspended / reinstated when `sp.status` flips; contact
+ *   email changed when its `email` is set, changed or removed (notifications emails it);
  * - services: published (v2) when new and published, or when a withdrawn one is published again;
  *   updated when a published service's listing changed; withdrawn when it leaves the directory.
  * Other tables have no events. Pure: no clock, no I/O.
@@ -131,7 +135,24 @@ function organisationEvents(
   if (previous !== null && before === 'suspended' && after !== 'suspended') {
     events.push({ contract: OrganisationReinstatedV1, data: { organisationId, occurredAt } });
   }
+  const emailBefore = contactEmailOf(previous);
+  const emailAfter = contactEmailOf(next);
+  if (emailBefore !== emailAfter) {
+    events.push({
+      contract: OrganisationContactEmailChangedV1,
+      data: { organisationId, ...(emailAfter !== undefined ? { email: emailAfter } : {}), occurredAt },
+    });
+  }
   return events;
+}
+
+// What the contract accepts as an address (the management API checks `format: email` earlier; an
+// imported feed's malformed value is left out rather than failing the write).
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function contactEmailOf(record: StoredRecord | null): string | undefined {
+  const email = record?.['email'];
+  return typeof email === 'string' && email.length <= 254 && EMAIL.test(email) ? email : undefined;
 }
 
 function serviceEvents(
