@@ -22,6 +22,7 @@ import { ServiceReplicaRepository } from './directory-replica/service-replica.re
 import { InboxController } from './inbox/inbox.controller';
 import { InboxRepository } from './inbox/inbox.repository';
 import { NotifyClient } from './notify/notify-client';
+import { NotifyClient } from './notify/notify-client';
 import { QueueNames } from './queues/queue-names';
 import { ServiceConfigSchema, type ServiceConfig } from './service.config';
 
@@ -77,6 +78,7 @@ class QueueTelemetry {
     DeliveryQueue,
     DeliveryWorker,
     InboxRepository,
+    NotifyClient,
     NotifyClient,
     NoticeChannels,
     ReferralEventTaps,
