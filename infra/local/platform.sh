@@ -8,13 +8,17 @@
 #                                         terminology; the test suite validates what we emit)
 #   OpenID Connect provider (oidc-provider) 127.0.0.1:8096 (local people sign in to portals; its
 #                                         tokens are trusted through OIDC_ISSUERS; infra/local/oidc)
+#   Mailpit 1.33.1 (SMTP sink)            127.0.0.1:1025  SMTP (any credentials accepted)
+#                                         127.0.0.1:8025  web UI and API: every email the platform sends
+#   Fake GOV.UK Notify                    127.0.0.1:8097  (test server enforcing Notify's API;
+#                                         infra/local/notify-fake)
 #
-# Usage: infra/local/platform.sh provision|start|stop|reset|status|logs [kafka|secantus|redis|fhir-validator|oidc] [-f]
+# Usage: infra/local/platform.sh provision|start|stop|reset|status|logs [kafka|secantus|redis|fhir-validator|oidc|mailpit|notify-fake] [-f]
 #
 # State (data, logs, pid files) lives in infra/local/.state/ (gitignored). Downloaded and built
 # artefacts are cached in ${SP_INFRA_CACHE:-$HOME/.cache/sp-infra} and shared across clones; the
-# cache is reused when present and rebuilt from the registries (apt, Maven Central, crates.io) when
-# not.
+# cache is reused when present and rebuilt from the registries (apt, Maven Central, crates.io, the
+# Go module proxy) when not.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -40,6 +44,13 @@ SECANTUS_BUILD_UNITS=210
 # hash of its sources, so a change to them builds a new one.
 FHIR_VALIDATOR_SRC="$LOCAL_DIR/fhir-validator"
 FHIR_VALIDATOR_DEFINITIONS="$ROOT/standards/gravity"
+# Mailpit: built from its Go module with `go install` (the cache key is the version).
+MAILPIT_VERSION=1.33.1
+MAILPIT_ROOT="$CACHE/mailpit-$MAILPIT_VERSION"
+MAILPIT_BIN="$MAILPIT_ROOT/bin/mailpit"
+# Measured on a 2-core machine with an empty Go module cache (2026-12-03): 69 s to download the
+# modules and compile, 62 s to rebuild with the modules cached.
+MAILPIT_BUILD_SECONDS=70
 
 HOST=127.0.0.1
 KAFKA_PORT="${SP_KAFKA_PORT:-9092}"
@@ -48,12 +59,17 @@ MONGO_PORT="${SP_MONGO_PORT:-27017}"
 REDIS_PORT="${SP_REDIS_PORT:-6379}"
 FHIR_VALIDATOR_PORT="${SP_FHIR_VALIDATOR_PORT:-8095}"
 OIDC_PORT="${SP_OIDC_PORT:-8096}"
+SMTP_PORT="${SP_SMTP_PORT:-1025}"
+MAILPIT_PORT="${SP_MAILPIT_PORT:-8025}"
+NOTIFY_FAKE_PORT="${SP_NOTIFY_FAKE_PORT:-8097}"
 
 KAFKA_READY_TIMEOUT="${SP_KAFKA_READY_TIMEOUT:-90}"
 MONGO_READY_TIMEOUT="${SP_MONGO_READY_TIMEOUT:-60}"
 REDIS_READY_TIMEOUT="${SP_REDIS_READY_TIMEOUT:-30}"
 FHIR_VALIDATOR_READY_TIMEOUT="${SP_FHIR_VALIDATOR_READY_TIMEOUT:-180}"
 OIDC_READY_TIMEOUT="${SP_OIDC_READY_TIMEOUT:-30}"
+MAILPIT_READY_TIMEOUT="${SP_MAILPIT_READY_TIMEOUT:-30}"
+NOTIFY_FAKE_READY_TIMEOUT="${SP_NOTIFY_FAKE_READY_TIMEOUT:-30}"
 STOP_TIMEOUT="${SP_STOP_TIMEOUT:-30}"
 
 # Every process we start carries this marker in its environment, so a port held by one of our
@@ -629,6 +645,146 @@ start_oidc() {
 }
 
 # ------------------------------------------------------------------------------------------------
+# Mailpit (SMTP sink with a web UI and an API; github.com/axllent/mailpit). Every email the
+# platform sends locally lands here: a developer reads it at http://127.0.0.1:8025, tests read it
+# through /api/v1/search. Messages live in $STATE/mailpit/mailpit.db (the newest
+# SP_MAILPIT_MAX_MESSAGES are kept); `reset` deletes them.
+
+MAILPIT_UI="http://$HOST:$MAILPIT_PORT"
+
+mailpit_ok() {
+  local out
+  [ -x "$MAILPIT_BIN" ] && out="$("$MAILPIT_BIN" version --no-release-check 2>/dev/null)" && [[ "$out" == *"v$MAILPIT_VERSION"* ]]
+}
+
+require_go() {
+  if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
+    export PATH="/usr/local/go/bin:$PATH"
+  fi
+  command -v go >/dev/null 2>&1 || apt_install golang-go
+}
+
+provision_mailpit() {
+  if mailpit_ok; then
+    log "mailpit $MAILPIT_VERSION: binary cached at $MAILPIT_BIN"
+    return 0
+  fi
+  require_go
+  mkdir -p "$CACHE" "$LOGS"
+  local buildlog="$LOGS/mailpit-build.log" tmp="$CACHE/.mailpit-$MAILPIT_VERSION.tmp.$$" t0=$SECONDS rc=0
+  log "mailpit $MAILPIT_VERSION: building with go install (first run only; measured ~$MAILPIT_BUILD_SECONDS s on 2 cores; log: $buildlog)"
+  rm -rf "$tmp"
+  # The Go module proxy serves the pinned version with its go.sum-checked dependencies; the module
+  # and build caches (GOMODCACHE, GOCACHE) make a rebuild fast.
+  # -X ...config.Version: what the release build stamps (without it the binary reports "dev").
+  GOBIN="$tmp/bin" CGO_ENABLED=0 go install -ldflags "-s -w -X github.com/axllent/mailpit/config.Version=v$MAILPIT_VERSION" \
+    "github.com/axllent/mailpit@v$MAILPIT_VERSION" >"$buildlog" 2>&1 || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    tail -n 40 "$buildlog" >&2
+    rm -rf "$tmp"
+    die "mailpit: go install failed (exit $rc; full log: $buildlog)"
+  fi
+  rm -rf "$MAILPIT_ROOT"
+  mv "$tmp" "$MAILPIT_ROOT" # atomic: a half-finished build never looks complete
+  mailpit_ok || die "built Mailpit binary does not report v$MAILPIT_VERSION"
+  log "mailpit $MAILPIT_VERSION: built $MAILPIT_BIN in $((SECONDS - t0))s"
+}
+
+probe_mailpit() {
+  # the API answers with its version, and the SMTP port accepts connections
+  node -e '
+    fetch(process.argv[1] + "/api/v1/info", { signal: AbortSignal.timeout(2000) })
+      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status)))))
+      .then((d) => { console.log("v" + String(d.Version).replace(/^v/, "") + ", " + d.Messages + " messages"); process.exit(d.Version ? 0 : 1); }, () => process.exit(1));' \
+    "$MAILPIT_UI" && port_open "$SMTP_PORT"
+}
+
+start_mailpit() {
+  local running owner
+  running="$(our_pid mailpit)"
+  if [ -n "$running" ] && [ "$(readlink "/proc/$running/exe" 2>/dev/null)" != "$MAILPIT_BIN" ]; then
+    log "mailpit: running another build; restarting it with $MAILPIT_VERSION"
+    stop_pid mailpit "$running"
+    rm -f "$RUN/mailpit.pid"
+  fi
+  if [ -n "$(our_pid mailpit)" ]; then
+    log "mailpit: already running (pid $(our_pid mailpit))"
+    return 0
+  fi
+  if port_open "$MAILPIT_PORT"; then
+    owner="$(claim_port mailpit "$MAILPIT_PORT")"
+    log "mailpit: port $MAILPIT_PORT served by another checkout (${owner#foreign-owner:}); reusing it"
+    return 0
+  fi
+  if port_open "$SMTP_PORT"; then
+    owner="$(claim_port smtp "$SMTP_PORT")"
+    die "mailpit: SMTP port $SMTP_PORT is held by another checkout's Mailpit but $MAILPIT_PORT is not; stop it first"
+  fi
+  mkdir -p "$STATE/mailpit"
+  log "mailpit: starting on smtp://$HOST:$SMTP_PORT (UI and API $MAILPIT_UI)"
+  # --smtp-auth-accept-any + --smtp-auth-allow-insecure: an SMTP_URL with credentials (as a real
+  # relay needs) works against it over plain SMTP. --disable-version-check: no call to GitHub.
+  start_detached mailpit "$LOGS/mailpit.log" "$MAILPIT_BIN" \
+    --smtp "$HOST:$SMTP_PORT" \
+    --listen "$HOST:$MAILPIT_PORT" \
+    --database "$STATE/mailpit/mailpit.db" \
+    --max "${SP_MAILPIT_MAX_MESSAGES:-5000}" \
+    --smtp-auth-accept-any \
+    --smtp-auth-allow-insecure \
+    --disable-version-check
+}
+
+# ------------------------------------------------------------------------------------------------
+# Fake GOV.UK Notify (infra/local/notify-fake/server.mjs): a local HTTP server that enforces Notify's
+# documented API (JWT bearer auth, request bodies, error shapes, rate limiting) and lets tests read
+# what it received. GOV.UK Notify itself cannot run locally. Like the OIDC provider, `start`
+# restarts it when its code changed.
+
+NOTIFY_FAKE_DIR="$LOCAL_DIR/notify-fake"
+NOTIFY_FAKE_URL="http://$HOST:$NOTIFY_FAKE_PORT"
+
+notify_fake_present() { [ -f "$NOTIFY_FAKE_DIR/server.mjs" ]; }
+
+notify_fake_code_hash() {
+  find "$NOTIFY_FAKE_DIR" -maxdepth 2 -type f \( -name '*.mjs' -o -name '*.json' \) -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-16
+}
+
+probe_notify_fake() {
+  # an HTTP answer on its port (any status: without a token Notify's API answers 403)
+  node -e '
+    fetch(process.argv[1] + "/_fake/health", { signal: AbortSignal.timeout(2000) })
+      .then((r) => process.exit(r.status < 500 ? 0 : 1), () => process.exit(1));' "$NOTIFY_FAKE_URL"
+}
+
+start_notify_fake() {
+  local running owner hash
+  if ! notify_fake_present; then
+    log "notify-fake: $NOTIFY_FAKE_DIR/server.mjs not in this checkout; not starting it"
+    return 0
+  fi
+  hash="$(notify_fake_code_hash)"
+  running="$(our_pid notify-fake)"
+  if [ -n "$running" ] && [ "$(cat "$RUN/notify-fake.hash" 2>/dev/null)" != "$hash" ]; then
+    log "notify-fake: its code changed; restarting it (what it received so far is forgotten)"
+    stop_pid notify-fake "$running"
+    rm -f "$RUN/notify-fake.pid"
+  fi
+  if [ -n "$(our_pid notify-fake)" ]; then
+    log "notify-fake: already running (pid $(our_pid notify-fake))"
+    return 0
+  fi
+  if port_open "$NOTIFY_FAKE_PORT"; then
+    owner="$(claim_port notify_fake "$NOTIFY_FAKE_PORT")"
+    log "notify-fake: port $NOTIFY_FAKE_PORT served by another checkout (${owner#foreign-owner:}); reusing it"
+    return 0
+  fi
+  log "notify-fake: starting the fake GOV.UK Notify API on $NOTIFY_FAKE_URL"
+  echo "$hash" >"$RUN/notify-fake.hash"
+  SP_NOTIFY_FAKE_PORT="$NOTIFY_FAKE_PORT" SP_NOTIFY_FAKE_HOST="$HOST" SP_NOTIFY_FAKE_STATE_DIR="$STATE/notify-fake" \
+    start_detached notify-fake "$LOGS/notify-fake.log" node "$NOTIFY_FAKE_DIR/server.mjs"
+}
+
+# ------------------------------------------------------------------------------------------------
 # commands
 
 cmd_provision() {
@@ -639,6 +795,7 @@ cmd_provision() {
   provision_secantus
   provision_fhir_validator
   provision_oidc
+  provision_mailpit
 }
 
 # Earlier versions of this script ran FerretDB on PostgreSQL. A checkout that still has one of ours
@@ -663,20 +820,26 @@ cmd_start() {
   start_redis
   start_fhir_validator
   start_oidc
+  start_mailpit
+  start_notify_fake
   local failed=0
   wait_until "redis" "$REDIS_READY_TIMEOUT" "$LOGS/redis.log" redis_ping || failed=1
   wait_until "secantusdb" "$MONGO_READY_TIMEOUT" "$LOGS/secantus.log" probe_mongo || failed=1
   wait_until "kafka" "$KAFKA_READY_TIMEOUT" "$LOGS/kafka.log" probe_kafka || failed=1
   wait_until "fhir-validator" "$FHIR_VALIDATOR_READY_TIMEOUT" "$LOGS/fhir-validator.log" probe_fhir_validator || failed=1
   wait_until "oidc" "$OIDC_READY_TIMEOUT" "$LOGS/oidc.log" probe_oidc || failed=1
+  wait_until "mailpit" "$MAILPIT_READY_TIMEOUT" "$LOGS/mailpit.log" probe_mailpit || failed=1
+  if notify_fake_present; then
+    wait_until "notify-fake" "$NOTIFY_FAKE_READY_TIMEOUT" "$LOGS/notify-fake.log" probe_notify_fake || failed=1
+  fi
   [ "$failed" -eq 0 ] || die "infrastructure did not become ready (logs: infra/local/platform.sh logs <component>)"
-  log "all up in $((SECONDS - t0))s: kafka $HOST:$KAFKA_PORT, mongodb://$HOST:$MONGO_PORT (SecantusDB), redis://$HOST:$REDIS_PORT, FHIR validator http://$HOST:$FHIR_VALIDATOR_PORT, OIDC provider $OIDC_ISSUER"
+  log "all up in $((SECONDS - t0))s: kafka $HOST:$KAFKA_PORT, mongodb://$HOST:$MONGO_PORT (SecantusDB), redis://$HOST:$REDIS_PORT, FHIR validator http://$HOST:$FHIR_VALIDATOR_PORT, OIDC provider $OIDC_ISSUER, SMTP smtp://$HOST:$SMTP_PORT (mail UI $MAILPIT_UI)$(notify_fake_present && echo ", fake GOV.UK Notify $NOTIFY_FAKE_URL")"
 }
 
 cmd_stop() {
   local name pid
   retire_ferretdb
-  for name in kafka secantus redis fhir-validator oidc; do
+  for name in kafka secantus redis fhir-validator oidc mailpit notify-fake; do
     pid="$(our_pid "$name")"
     if [ -n "$pid" ]; then
       log "$name: stopping (pid $pid)"
@@ -689,10 +852,11 @@ cmd_stop() {
 }
 
 cmd_reset() {
-  # Throw away all data: Kafka topics, SecantusDB databases, Redis keys. Caches are kept.
+  # Throw away all data: Kafka topics, SecantusDB databases, Redis keys, mail. Caches are kept.
   cmd_stop
-  rm -rf "$STATE/kafka" "$STATE/redis" "$STATE/secantus" "$STATE/ferretdb" "$STATE/oidc" "$LOGS" "$RUN"
-  log "state removed; the next start begins from empty Kafka, SecantusDB and Redis, and new OIDC provider keys"
+  rm -rf "$STATE/kafka" "$STATE/redis" "$STATE/secantus" "$STATE/ferretdb" "$STATE/oidc" "$STATE/mailpit" \
+    "$STATE/notify-fake" "$LOGS" "$RUN"
+  log "state removed; the next start begins from empty Kafka, SecantusDB, Redis and Mailpit, and new OIDC provider keys"
 }
 
 status_line() {
@@ -723,6 +887,10 @@ cmd_status() {
   status_line redis "$HOST:$REDIS_PORT" redis_ping || rc=1
   status_line fhir-validator "$HOST:$FHIR_VALIDATOR_PORT" probe_fhir_validator || rc=1
   status_line oidc "$HOST:$OIDC_PORT" probe_oidc || rc=1
+  status_line mailpit "$HOST:$MAILPIT_PORT" probe_mailpit || rc=1
+  if notify_fake_present; then
+    status_line notify-fake "$HOST:$NOTIFY_FAKE_PORT" probe_notify_fake || rc=1
+  fi
   return "$rc"
 }
 
@@ -735,14 +903,16 @@ cmd_logs() {
     redis) f="$LOGS/redis.log" ;;
     fhir-validator | validator) f="$LOGS/fhir-validator.log" ;;
     oidc) f="$LOGS/oidc.log" ;;
+    mailpit | mail) f="$LOGS/mailpit.log" ;;
+    notify-fake | notify) f="$LOGS/notify-fake.log" ;;
     all)
-      for which in kafka secantus redis fhir-validator oidc; do
+      for which in kafka secantus redis fhir-validator oidc mailpit notify-fake; do
         echo "==> $which"
         cmd_logs "$which" || true
       done
       return 0
       ;;
-    *) die "unknown component '$which' (kafka|secantus|redis|fhir-validator|oidc)" ;;
+    *) die "unknown component '$which' (kafka|secantus|redis|fhir-validator|oidc|mailpit|notify-fake)" ;;
   esac
   [ -f "$f" ] || die "no log yet at $f"
   tail -n "$lines" "${follow[@]}" "$f"
@@ -755,12 +925,12 @@ cmd_logs() {
 usage() {
   cat <<EOF
 usage: infra/local/platform.sh <command>
-  provision   install/build Kafka, SecantusDB, Redis, the FHIR validator; check the OIDC provider's npm packages (idempotent, cached in $CACHE)
+  provision   install/build Kafka, SecantusDB, Redis, the FHIR validator, Mailpit; check the OIDC provider's npm packages (idempotent, cached in $CACHE)
   start       provision if needed, start everything, wait until usable (no-op when running)
   stop        stop what this checkout started
-  reset       stop, then delete all data (Kafka log dirs, SecantusDB data, Redis AOF, OIDC provider keys)
+  reset       stop, then delete all data (Kafka log dirs, SecantusDB data, Redis AOF, OIDC provider keys, Mailpit messages)
   status      show each component; exit 0 only when all of them are up
-  logs [kafka|secantus|redis|fhir-validator|oidc] [-f]   tail the logs (SP_LOG_LINES, default 100)
+  logs [kafka|secantus|redis|fhir-validator|oidc|mailpit|notify-fake] [-f]   tail the logs (SP_LOG_LINES, default 100)
 EOF
 }
 
