@@ -17,6 +17,8 @@ import { NoticeChannels } from './dispatch/notice-channels';
 import { ReferralEventTaps } from './dispatch/referral-event-taps';
 import { ListNotificationsController } from './notification-status/list-notifications/list-notifications.controller';
 import { NotificationStatusRepository } from './notification-status/notification-status.repository';
+import { ReferralRegisterRepository } from './referral-register/referral-register.repository';
+import { ReferralRegisterTap } from './referral-register/referral-register.tap';
 import { GpSummaryIssuedConsumer } from './gp-summary/gp-summary-issued.consumer';
 import { ServiceReplicaRepository } from './directory-replica/service-replica.repository';
 import { InboxController } from './inbox/inbox.controller';
@@ -83,6 +85,8 @@ class QueueTelemetry {
     NoticeChannels,
     ReferralEventTaps,
     NotificationStatusRepository,
+    ReferralRegisterRepository,
+    ReferralRegisterTap,
     ServiceReplicaRepository,
     QueueTelemetry,
   ],

@@ -3,7 +3,14 @@
  * organisation's identity provider), or whichever organisation runs a directory service (resolved
  * from this service's directory replica when the job runs).
  */
-export type Recipient = { organisationId: string; personSub?: string } | { serviceId: string };
+export type Recipient =
+  | { organisationId: string; personSub?: string }
+  | { serviceId: string }
+  /**
+   * The organisation that made the first referral of an onward chain (resolved from the referral
+   * register when the job runs), unless it is one of `except` (already told directly).
+   */
+  | { rootRequesterOf: string; except: string[] };
 
 /** A notification to deliver: ids only (the receiver reads details through an authorised API). */
 export interface DeliveryJobData {
@@ -23,6 +30,7 @@ export interface DeliveryJobData {
 export const DELIVERY_JOB_NAME = 'deliver-referral-notification';
 
 function recipientKey(recipient: Recipient): string {
+  if ('rootRequesterOf' in recipient) return `root-of-${recipient.rootRequesterOf}`;
   if (!('organisationId' in recipient)) return `svc-${recipient.serviceId}`;
   const person = recipient.personSub ? `-person-${recipient.personSub.replace(/:/g, '%3A')}` : '';
   return `org-${recipient.organisationId}${person}`;

@@ -14,6 +14,7 @@ import { NoticeChannels } from '../dispatch/notice-channels';
 import { isCritical, noticeId, type OrganisationNotice } from '../dispatch/organisation-notice';
 import { ServiceReplicaRepository } from '../directory-replica/service-replica.repository';
 import { NotificationStatusRepository } from '../notification-status/notification-status.repository';
+import { ReferralRegisterRepository } from '../referral-register/referral-register.repository';
 import { InboxRepository, type DeliveryOutcome } from '../inbox/inbox.repository';
 import { QueueNames } from '../queues/queue-names';
 import type { ServiceConfig } from '../service.config';
@@ -37,6 +38,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     private readonly inbox: InboxRepository,
     private readonly channels: NoticeChannels,
     private readonly statuses: NotificationStatusRepository,
+    private readonly register: ReferralRegisterRepository,
   ) {
     this.logger = createLogger('notifications', config.LOG_LEVEL).child({ component: 'delivery-worker' });
   }
@@ -60,10 +62,27 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   async process(job: Job<DeliveryJobData>): Promise<DeliveryOutcome> {
     return traceContext.run(job.data.trace, async () => {
       const target = job.data.recipient;
-      const recipient =
-        'organisationId' in target
-          ? target.organisationId
-          : await this.replica.organisationOf(target.serviceId);
+      let referralId = job.data.referralId;
+      let recipient: string | undefined;
+      if ('rootRequesterOf' in target) {
+        const root = await this.register.rootOf(target.rootRequesterOf);
+        if (!root) {
+          throw new DomainError(
+            'NOTIFICATION.RECIPIENT_UNKNOWN',
+            `The first referral of ${target.rootRequesterOf}'s chain is not in the referral register yet`,
+            { retriable: true },
+          );
+        }
+        // Already told directly (it made this referral, or the change): nothing more to deliver.
+        if (target.except.includes(root.requesterOrganisationId)) return 'already-delivered';
+        recipient = root.requesterOrganisationId;
+        referralId = root.referralId; // the first referrer reads its own referral
+      } else {
+        recipient =
+          'organisationId' in target
+            ? target.organisationId
+            : await this.replica.organisationOf(target.serviceId);
+      }
       if (!recipient) {
         const serviceId = 'serviceId' in target ? target.serviceId : '';
         throw new DomainError(
@@ -80,19 +99,16 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
         ...(job.data.detail?.action ? { action: job.data.detail.action } : {}),
         ...(job.data.detail?.reasonCode ? { reasonCode: job.data.detail.reasonCode } : {}),
         kind: job.data.kind,
-        referralId: job.data.referralId,
+        referralId,
         occurredAt: job.data.occurredAt,
         deliveredAt: new Date(),
         correlationId: job.data.trace.correlationId,
       });
-      this.logger.info(
-        { jobId: job.id, referralId: job.data.referralId, recipient, outcome },
-        'notification delivered',
-      );
+      this.logger.info({ jobId: job.id, referralId, recipient, outcome }, 'notification delivered');
       // The outward channels take organisation-level notices (a person's handover notice stays in
       // the inbox). A retried job hands the notice over again: every channel is idempotent per notice.
       if (outcome !== 'redacted' && personSub === undefined) {
-        const notice = this.noticeOf(job.data, recipient);
+        const notice = this.noticeOf({ ...job.data, referralId }, recipient);
         await this.statuses.record({
           noticeId: notice.id,
           organisationId: recipient,

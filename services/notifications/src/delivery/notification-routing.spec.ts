@@ -1,4 +1,4 @@
-import { recipientsFor } from './notification-routing';
+import { onwardOutcomeRecipient, recipientsFor } from './notification-routing';
 
 const gp = 'org-gp';
 const vcs = 'org-vcs';
@@ -59,5 +59,25 @@ describe('recipientsFor', () => {
 
   it('ignores events that notify nobody', () => {
     expect(recipientsFor('referral.onward-created', { requesterOrganisationId: gp })).toEqual([]);
+  });
+
+  describe('onward outcomes', () => {
+    const pcn = 'org-pcn';
+    const child = { requesterOrganisationId: pcn, ownerOrganisationId: vcs, parentReferralId: 'ref-parent' };
+
+    it('tells the first referrer of the chain how an onward referral ended', () => {
+      for (const kind of ['referral.completed', 'referral.failed', 'referral.rejected', 'referral.expired']) {
+        expect(onwardOutcomeRecipient(kind, { ...child, actor: { organisationId: vcs } })).toEqual({
+          rootRequesterOf: 'ref-parent',
+          except: [pcn, vcs],
+        });
+      }
+    });
+
+    it('says nothing for referrals made directly, or for steps that are not outcomes', () => {
+      expect(onwardOutcomeRecipient('referral.completed', { requesterOrganisationId: gp })).toBeUndefined();
+      expect(onwardOutcomeRecipient('referral.accepted', child)).toBeUndefined();
+      expect(onwardOutcomeRecipient('referral.started', child)).toBeUndefined();
+    });
   });
 });

@@ -2,7 +2,9 @@ import type { Recipient } from './delivery.job';
 
 /** The fields of a referral lifecycle event that decide who hears about it. */
 export interface RoutableEvent {
+  referralId?: string;
   requesterOrganisationId: string;
+  parentReferralId?: string;
   targetServiceId?: string;
   ownerOrganisationId?: string;
   actor?: { organisationId: string };
@@ -45,4 +47,31 @@ export function recipientsFor(kind: string, e: RoutableEvent): Recipient[] {
 
 function sameOrganisation(r: Recipient, actor?: { organisationId: string }): boolean {
   return actor !== undefined && 'organisationId' in r && r.organisationId === actor.organisationId;
+}
+
+/** Outcomes of an onward referral that the organisation behind the first referral is told about. */
+export const ONWARD_OUTCOME_KINDS: readonly string[] = [
+  'referral.rejected',
+  'referral.completed',
+  'referral.failed',
+  'referral.expired',
+  'referral.cancelled',
+];
+
+/** The notice kind that tells the first referrer how an onward referral made from theirs ended. */
+export const ONWARD_OUTCOME_KIND = 'referral.onward-outcome';
+
+/**
+ * The onward-outcome notice for an event, if any: when an onward referral (one with a parent) ends,
+ * the organisation that made the first referral of the chain hears how (a GP hears how the
+ * befriending their link worker arranged ended), unless it is a party to this one (told directly) or made the change.
+ */
+export function onwardOutcomeRecipient(kind: string, e: RoutableEvent): Recipient | undefined {
+  if (!e.parentReferralId || !ONWARD_OUTCOME_KINDS.includes(kind)) return undefined;
+  const except = [
+    e.requesterOrganisationId,
+    ...(e.ownerOrganisationId ? [e.ownerOrganisationId] : []),
+    ...(e.actor ? [e.actor.organisationId] : []),
+  ];
+  return { rootRequesterOf: e.parentReferralId, except: [...new Set(except)] };
 }

@@ -11,16 +11,25 @@ import {
   ReferralPutOnHoldV1,
   ReferralRejectedV1,
   ReferralReminderDueV1,
+  ReferralOnwardCreatedV1,
   ReferralResumedV1,
   ReferralStartedV1,
   ReferralSubmittedV1,
   type ReferralConsentWithdrawnV1Data,
+  type ReferralOnwardCreatedV1Data,
 } from '@sp/contracts';
 import type { EventContext } from '@sp/messaging';
 import { ReferralEventTaps } from '../dispatch/referral-event-taps';
 import { InboxRepository } from '../inbox/inbox.repository';
 import { DeliveryQueue } from './delivery.queue';
-import { recipientsFor, type RoutableEvent } from './notification-routing';
+import { ServiceReplicaRepository } from '../directory-replica/service-replica.repository';
+import {
+  ONWARD_OUTCOME_KIND,
+  onwardOutcomeRecipient,
+  recipientsFor,
+  type RoutableEvent,
+} from './notification-routing';
+import type { DeliveryJobData, Recipient } from './delivery.job';
 
 type ReferralEvent = RoutableEvent & {
   referralId: string;
@@ -29,6 +38,8 @@ type ReferralEvent = RoutableEvent & {
   toStatus?: string;
   status?: string;
   reasonCode?: string;
+  /** Submitted events: the coded needs (open referrals go to organisations that meet them). */
+  needs?: string[];
 };
 
 /**
@@ -41,6 +52,7 @@ export class ReferralEventsConsumer {
     private readonly deliveries: DeliveryQueue,
     private readonly inbox: InboxRepository,
     private readonly taps: ReferralEventTaps,
+    private readonly replica: ServiceReplicaRepository,
   ) {}
 
   @EventPattern(ReferralSubmittedV1.type)
@@ -98,6 +110,21 @@ export class ReferralEventsConsumer {
     return this.notify(ReferralCancelledV1.name, data, ctx);
   }
 
+  /** No notice of its own (the child's submission follows); the referral register links the two. */
+  @EventPattern(ReferralOnwardCreatedV1.type)
+  async onOnwardCreated(
+    @Payload() data: ReferralOnwardCreatedV1Data,
+    @Ctx() ctx: EventContext,
+  ): Promise<void> {
+    await this.taps.publish({
+      kind: ReferralOnwardCreatedV1.name,
+      eventId: ctx.envelope.id,
+      eventType: ctx.envelope.type,
+      data: { ...data },
+      trace: traceOf(ctx),
+    });
+  }
+
   @EventPattern(ReferralEnteredInErrorV1.type)
   onEnteredInError(@Payload() data: ReferralEvent, @Ctx() ctx: EventContext): Promise<void> {
     return this.notify(ReferralEnteredInErrorV1.name, data, ctx);
@@ -128,18 +155,37 @@ export class ReferralEventsConsumer {
       ...(status ? { status } : {}),
       ...(data.reasonCode ? { reasonCode: data.reasonCode } : {}),
     };
-    await this.deliveries.enqueue(
-      recipientsFor(kind, data).map((recipient) => ({
-        kind,
+    const job = (
+      jobKind: string,
+      recipient: Recipient,
+      extra: DeliveryJobData['detail'] = {},
+    ): DeliveryJobData => {
+      const jobDetail = { ...detail, ...extra };
+      return {
+        kind: jobKind,
         eventId: ctx.envelope.id,
         eventType: ctx.envelope.type,
         referralId: data.referralId,
         recipient,
         occurredAt: data.occurredAt,
-        ...(Object.keys(detail).length > 0 ? { detail } : {}),
+        ...(Object.keys(jobDetail).length > 0 ? { detail: jobDetail } : {}),
         trace: traceOf(ctx),
-      })),
-    );
+      };
+    };
+    const recipients = recipientsFor(kind, data);
+    // An open referral (no service, no owner) goes to the organisations that could claim it.
+    if (kind === ReferralSubmittedV1.name && recipients.length === 0 && data.needs) {
+      const claimants = await this.replica.organisationsMeeting(data.needs);
+      recipients.push(
+        ...claimants
+          .filter((o) => o !== data.requesterOrganisationId)
+          .map((organisationId) => ({ organisationId })),
+      );
+    }
+    const jobs = recipients.map((recipient) => job(kind, recipient));
+    const onward = onwardOutcomeRecipient(kind, data);
+    if (onward) jobs.push(job(ONWARD_OUTCOME_KIND, onward, { action: kind }));
+    await this.deliveries.enqueue(jobs);
     await this.taps.publish({
       kind,
       eventId: ctx.envelope.id,
