@@ -206,6 +206,7 @@ describe('closed-loop routing, end to end through Kafka', () => {
       ReferralCompletedV1,
       {
         ...ReferralCompletedV1.example,
+        version: 5,
         referralId: child,
         parentReferralId: parent,
         requesterOrganisationId: org.pcn,
