@@ -26,6 +26,10 @@ import { ReferralsController } from './referrals/referrals.controller';
 import { WithdrawConsentUseCase } from './referrals/withdraw-consent/withdraw-consent.use-case';
 import { fhirControllers, fhirProviders } from './fhir/fhir.wiring';
 import {
+  fhirSubscriptionControllers,
+  fhirSubscriptionProviders,
+} from './fhir-subscriptions/fhir-subscriptions.wiring';
+import {
   GP_SUMMARY_OUTBOX_COLLECTION,
   gpSummaryControllers,
   gpSummaryProviders,
@@ -94,10 +98,12 @@ const deadlineSettings = (config: ServiceConfig) => ({
     AuditController,
     DirectoryEventsConsumer,
     ...fhirControllers,
+    ...fhirSubscriptionControllers,
     ...gpSummaryControllers,
   ],
   providers: [
     ...fhirProviders,
+    ...fhirSubscriptionProviders,
     ...gpSummaryProviders,
     ...caseRecordProviders,
     ...caseloadProviders,

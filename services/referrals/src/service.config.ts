@@ -1,9 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { CommonConfigSchema, loadConfig, secret } from '@sp/config';
+import { FhirSubscriptionsConfigProperties } from './fhir-subscriptions/fhir-subscriptions.config';
 
 /** Every environment variable the referrals service reads, with its default. */
 export const ServiceConfigSchema = Type.Object({
   ...CommonConfigSchema.properties,
+  ...FhirSubscriptionsConfigProperties,
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3001, description: 'HTTP port' }),
   MONGO_URL: Type.String({
     default: 'mongodb://127.0.0.1:27017/sp_referrals',

@@ -1,3 +1,4 @@
+import { SUBSCRIPTION_CAPABILITY } from '../fhir-subscriptions/subscription-capability';
 import { COMMUNICATION_SEARCH_PARAMS } from '../gp-summary/read-gp-summary/communication-search.request';
 import { CARE_PLAN_SEARCH_PARAMS } from './case-record/care-plan-search.request';
 import { GOAL_SEARCH_PARAMS } from './case-record/goal-search.request';
@@ -214,19 +215,23 @@ export function capabilityStatement(base: string, now: Date): Record<string, unk
           description:
             'Every endpoint but /fhir/metadata needs a bearer token. A practice sees its own referrals, a provider those of its services (and open ones it may claim), ops all.',
         },
-        resource: RESOURCE_CAPABILITIES.map((r) => ({
-          type: r.type,
-          documentation: r.documentation,
-          // R4: an empty array is not allowed; a resource only accepted inside others has none
-          ...(r.interactions.length > 0 ? { interaction: r.interactions.map((code) => ({ code })) } : {}),
-          ...(r.versioning ? { versioning: r.versioning } : {}),
-          ...(r.interactions.includes('read') ? { readHistory: r.interactions.includes('vread') } : {}),
-          ...(r.conditionalCreate !== undefined ? { conditionalCreate: r.conditionalCreate } : {}),
-          ...(r.conditionalUpdate !== undefined ? { conditionalUpdate: r.conditionalUpdate } : {}),
-          ...(r.interactions.includes('update') ? { updateCreate: false } : {}),
-          ...(r.searchInclude ? { searchInclude: [...r.searchInclude] } : {}),
-          ...(r.searchParams.length > 0 ? { searchParam: r.searchParams } : {}),
-        })),
+        resource: [
+          ...RESOURCE_CAPABILITIES.map((r) => ({
+            type: r.type,
+            documentation: r.documentation,
+            // R4: an empty array is not allowed; a resource only accepted inside others has none
+            ...(r.interactions.length > 0 ? { interaction: r.interactions.map((code) => ({ code })) } : {}),
+            ...(r.versioning ? { versioning: r.versioning } : {}),
+            ...(r.interactions.includes('read') ? { readHistory: r.interactions.includes('vread') } : {}),
+            ...(r.conditionalCreate !== undefined ? { conditionalCreate: r.conditionalCreate } : {}),
+            ...(r.conditionalUpdate !== undefined ? { conditionalUpdate: r.conditionalUpdate } : {}),
+            ...(r.interactions.includes('update') ? { updateCreate: false } : {}),
+            ...(r.searchInclude ? { searchInclude: [...r.searchInclude] } : {}),
+            ...(r.searchParams.length > 0 ? { searchParam: r.searchParams } : {}),
+          })),
+          // Topic-based Subscriptions (R4 backport): see src/fhir-subscriptions.
+          SUBSCRIPTION_CAPABILITY,
+        ],
         interaction: [
           {
             code: 'transaction',

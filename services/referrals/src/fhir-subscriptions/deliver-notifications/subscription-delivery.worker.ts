@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import { SERVICE_CONFIG, SERVICE_LOGGER, RedisConnections } from '@sp/service-kit';
+import type { ServiceConfig } from '../../service.config';
+import { notificationBundle, type NotificationInput } from '../domain/notification-bundle';
+import type { StoredSubscription } from '../domain/subscription';
+import { FhirSubscriptionRepository } from '../fhir-subscription.repository';
+import { RestHookSender } from './rest-hook.sender';
+import { FHIR_SUBSCRIPTION_QUEUE_NAME, SubscriptionDeliveryQueue } from './subscription-delivery.queue';
+import type { SubscriptionJobData } from './subscription-delivery.job';
+
+/**
+ * Sends handshakes, heartbeats and event notifications. A failed POST throws, so BullMQ retries
+ * it with backoff; every failed attempt counts towards FHIR_SUBSCRIPTION_ERROR_AFTER_FAILURES,
+ * after which the subscription goes to status error and its jobs stop. A handshake that fails on
+ * its last attempt sets error too. Jobs of a subscription no longer active are dropped.
+ */
+@Injectable()
+export class SubscriptionDeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private worker?: Worker<SubscriptionJobData>;
+
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    private readonly redis: RedisConnections,
+    private readonly subscriptions: FhirSubscriptionRepository,
+    private readonly queue: SubscriptionDeliveryQueue,
+    private readonly sender: RestHookSender,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.worker = new Worker<SubscriptionJobData>(FHIR_SUBSCRIPTION_QUEUE_NAME, (job) => this.process(job), {
+      connection: this.redis.worker,
+      prefix: this.config.QUEUE_PREFIX,
+      concurrency: 10,
+    });
+    this.worker.on('failed', (job, error) =>
+      this.logger.warn(
+        { jobId: job?.id, kind: job?.data.kind, attemptsMade: job?.attemptsMade, err: error.message },
+        'FHIR subscription notification failed',
+      ),
+    );
+  }
+
+  async process(job: Job<SubscriptionJobData>): Promise<string> {
+    const data = job.data;
+    const sub = await this.subscriptions.findById(data.subscriptionId);
+    const wanted = data.kind === 'handshake' ? 'requested' : 'active';
+    if (!sub || sub.deletedAt || sub.status !== wanted) {
+      if (data.kind === 'heartbeat') await this.queue.stopHeartbeat(data.subscriptionId);
+      return 'dropped';
+    }
+    const now = new Date();
+    const bundle = notificationBundle(this.input(sub, data, now));
+    const timeoutMs = (sub.timeoutSeconds ?? this.config.FHIR_SUBSCRIPTION_DEFAULT_TIMEOUT_SECONDS) * 1000;
+    const result = await this.sender.post(sub.endpoint, sub.headers, bundle, timeoutMs);
+    if (result.ok) {
+      await this.succeeded(sub, data, now);
+      return 'sent';
+    }
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    const status = await this.subscriptions.recordFailure(
+      sub._id,
+      result.reason,
+      this.config.FHIR_SUBSCRIPTION_ERROR_AFTER_FAILURES,
+      now,
+      data.kind === 'handshake' && lastAttempt,
+    );
+    if (status === 'error') {
+      await this.queue.stopHeartbeat(sub._id);
+      if (data.kind === 'event') await this.subscriptions.markEvent(data.eventKey, 'failed', now);
+      throw new UnrecoverableError(`subscription ${sub._id} is now in error: ${result.reason}`);
+    }
+    if (data.kind === 'event' && lastAttempt)
+      await this.subscriptions.markEvent(data.eventKey, 'failed', now);
+    throw new Error(result.reason);
+  }
+
+  private input(sub: StoredSubscription, data: SubscriptionJobData, now: Date): NotificationInput {
+    const common = { base: sub.base, subscriptionId: sub._id, statusId: randomUUID(), now };
+    if (data.kind === 'handshake')
+      return { ...common, status: 'requested', type: 'handshake', eventsSinceStart: 0 };
+    if (data.kind === 'heartbeat')
+      return { ...common, status: 'active', type: 'heartbeat', eventsSinceStart: sub.eventCount };
+    return {
+      ...common,
+      status: 'active',
+      type: 'event-notification',
+      eventsSinceStart: Math.max(sub.eventCount, data.eventNumber),
+      event: {
+        number: data.eventNumber,
+        timestamp: new Date(data.occurredAt),
+        taskId: data.referralId,
+        created: data.created,
+      },
+    };
+  }
+
+  private async succeeded(sub: StoredSubscription, data: SubscriptionJobData, now: Date): Promise<void> {
+    if (data.kind === 'handshake') {
+      if ((await this.subscriptions.activate(sub._id, now)) && sub.heartbeatSeconds !== undefined)
+        await this.queue.startHeartbeat(sub._id, sub.heartbeatSeconds);
+      return;
+    }
+    await this.subscriptions.recordSuccess(sub._id);
+    if (data.kind === 'event') await this.subscriptions.markEvent(data.eventKey, 'sent', now);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+  }
+}
