@@ -16,6 +16,7 @@ import {
   ServicePublishedV2,
   Topics,
   type EventEnvelope,
+  type ReferralCompletedV1Data,
 } from '@sp/contracts';
 import { TokenIssuer } from '@sp/identity';
 import { EventPublisher } from '@sp/messaging';
@@ -205,8 +206,7 @@ describe('closed-loop routing, end to end through Kafka', () => {
     const completed = createEnvelope(
       ReferralCompletedV1,
       {
-        ...ReferralCompletedV1.example,
-        version: 5,
+        ...(ReferralCompletedV1.example as ReferralCompletedV1Data),
         referralId: child,
         parentReferralId: parent,
         requesterOrganisationId: org.pcn,
