@@ -55,6 +55,8 @@ MAILPIT_BUILD_SECONDS=70
 HOST=127.0.0.1
 KAFKA_PORT="${SP_KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${SP_KAFKA_CONTROLLER_PORT:-9093}"
+# SASL_PLAINTEXT (SCRAM) listener for partner event streams: ACLs decide what each partner reads
+KAFKA_SASL_PORT="${SP_KAFKA_SASL_PORT:-9094}"
 MONGO_PORT="${SP_MONGO_PORT:-27017}"
 REDIS_PORT="${SP_REDIS_PORT:-6379}"
 FHIR_VALIDATOR_PORT="${SP_FHIR_VALIDATOR_PORT:-8095}"
@@ -454,10 +456,10 @@ write_kafka_conf() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@$HOST:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://$HOST:$KAFKA_PORT,CONTROLLER://$HOST:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$HOST:$KAFKA_PORT
+listeners=PLAINTEXT://$HOST:$KAFKA_PORT,CONTROLLER://$HOST:$KAFKA_CONTROLLER_PORT,PARTNER://$HOST:$KAFKA_SASL_PORT
+advertised.listeners=PLAINTEXT://$HOST:$KAFKA_PORT,PARTNER://$HOST:$KAFKA_SASL_PORT
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,PARTNER:SASL_PLAINTEXT
 inter.broker.listener.name=PLAINTEXT
 log.dirs=$STATE/kafka/data
 num.partitions=6
@@ -470,6 +472,16 @@ transaction.state.log.min.isr=1
 min.insync.replicas=1
 # tests join groups often; do not wait for more members
 group.initial.rebalance.delay.ms=0
+# Partner event streams: partners connect to PARTNER (SASL_PLAINTEXT, SCRAM users made through the
+# admin API by the notifications service) and ACLs let each read only its own topics and groups.
+# Locally the internal services and the controller stay on PLAINTEXT as ANONYMOUS, a super user;
+# production puts internal services on SASL with their own users (docs/notifications/partner-streams.md).
+listener.name.partner.sasl.enabled.mechanisms=SCRAM-SHA-512,SCRAM-SHA-256
+listener.name.partner.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.partner.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:ANONYMOUS
+allow.everyone.if.no.acl.found=false
 EOF
   cat >"$STATE/kafka/log4j.properties" <<EOF
 log4j.rootLogger=INFO, file
@@ -508,12 +520,25 @@ format_kafka_storage() {
   kafka_tool kafka.tools.StorageTool format -t "$uuid" -c "$STATE/kafka/server.properties" >/dev/null
 }
 
+kafka_conf_hash() { sha256sum <"$STATE/kafka/server.properties" | cut -c1-16; }
+
 start_kafka() {
+  local running owner hash
+  # The broker reads its configuration once, at start: a running broker of ours whose generated
+  # configuration changed (e.g. a new listener) is restarted on it. Its data is kept: topics,
+  # offsets, SCRAM users and ACLs live in the log dirs and the metadata log.
+  write_kafka_conf
+  hash="$(kafka_conf_hash)"
+  running="$(our_pid kafka)"
+  if [ -n "$running" ] && [ "$(cat "$RUN/kafka.conf.hash" 2>/dev/null)" != "$hash" ]; then
+    log "kafka: its configuration changed; restarting it (data kept)"
+    stop_pid kafka "$running"
+    rm -f "$RUN/kafka.pid"
+  fi
   if [ -n "$(our_pid kafka)" ]; then
     log "kafka: already running (pid $(our_pid kafka))"
     return 0
   fi
-  local owner
   if port_open "$KAFKA_PORT"; then
     owner="$(claim_port kafka "$KAFKA_PORT")"
     log "kafka: port $KAFKA_PORT served by another checkout (${owner#foreign-owner:}); reusing it"
@@ -523,9 +548,9 @@ start_kafka() {
     owner="$(claim_port kafka "$KAFKA_CONTROLLER_PORT")"
     die "kafka: controller port $KAFKA_CONTROLLER_PORT is held by another checkout's broker but $KAFKA_PORT is not; stop that broker first"
   fi
-  write_kafka_conf
   format_kafka_storage
-  log "kafka: starting $KAFKA_VERSION (KRaft) on $HOST:$KAFKA_PORT"
+  log "kafka: starting $KAFKA_VERSION (KRaft) on $HOST:$KAFKA_PORT (partners: SASL_PLAINTEXT $HOST:$KAFKA_SASL_PORT)"
+  echo "$hash" >"$RUN/kafka.conf.hash"
   start_detached kafka "$LOGS/kafka.out" java -Xms512m -Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
     -Djava.awt.headless=true \
     -Dlog4j.configuration="file:$STATE/kafka/log4j.properties" \
