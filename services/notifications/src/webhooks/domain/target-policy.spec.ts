@@ -1,0 +1,67 @@
+import { addressProblems, parseAllowedRanges, parseTargetUrl, rangeOf, refusalOf } from './target-policy';
+
+const strict = { allowedRanges: new Set<string>(), allowHttp: false };
+
+describe('webhook target policy (SSRF guard)', () => {
+  it.each([
+    ['127.0.0.1', 'loopback'],
+    ['::1', 'loopback'],
+    ['10.1.2.3', 'private'],
+    ['172.16.0.9', 'private'],
+    ['192.168.1.1', 'private'],
+    ['169.254.169.254', 'linkLocal'],
+    ['fe80::1', 'linkLocal'],
+    ['fd12:3456::1', 'uniqueLocal'],
+    ['224.0.0.1', 'multicast'],
+    ['ff02::1', 'multicast'],
+    ['0.0.0.0', 'unspecified'],
+    ['::', 'unspecified'],
+    ['100.64.0.1', 'carrierGradeNat'],
+    ['::ffff:10.0.0.1', 'private'],
+    ['::ffff:127.0.0.1', 'loopback'],
+  ])('refuses %s (%s) by default', (address, range) => {
+    expect(rangeOf(address)).toBe(range);
+    expect(refusalOf(address, strict)).toBe(`${address} is a ${range} address`);
+  });
+
+  it.each(['93.184.215.14', '2606:2800:21f:cb07:6820:80da:af6b:8b2c', '::ffff:93.184.215.14'])(
+    'allows the public unicast address %s',
+    (address) => {
+      expect(refusalOf(address, strict)).toBeUndefined();
+    },
+  );
+
+  it('allows a range only when configuration names it', () => {
+    const local = { allowedRanges: parseAllowedRanges(' loopback , '), allowHttp: true };
+    expect(refusalOf('127.0.0.1', local)).toBeUndefined();
+    expect(refusalOf('::1', local)).toBeUndefined();
+    expect(refusalOf('10.0.0.1', local)).toBe('10.0.0.1 is a private address');
+  });
+
+  it('refuses a host when any one of its addresses is not public', () => {
+    const problems = addressProblems('mixed.example', ['93.184.215.14', '10.0.0.7'], strict);
+    expect(problems).toEqual([
+      expect.objectContaining({
+        field: 'url',
+        code: 'private_target',
+        message: expect.stringContaining('10.0.0.7 is a private address'),
+      }),
+    ]);
+    expect(addressProblems('public.example', ['93.184.215.14'], strict)).toEqual([]);
+    expect(addressProblems('nowhere.example', [], strict)[0]!.code).toBe('unresolvable');
+  });
+
+  it('checks the URL: absolute, https unless allowed, no credentials or fragment', () => {
+    const codes = (url: string, policy = strict) => {
+      const parsed = parseTargetUrl(url, policy);
+      return parsed.ok ? [] : parsed.problems.map((p) => p.code);
+    };
+    expect(codes('not a url')).toEqual(['invalid_url']);
+    expect(codes('ftp://partner.example/x')).toEqual(['invalid_scheme']);
+    expect(codes('http://partner.example/x')).toEqual(['https_required']);
+    expect(codes('http://partner.example/x', { ...strict, allowHttp: true })).toEqual([]);
+    expect(codes('https://user:pw@partner.example/x#top')).toEqual(['credentials_in_url', 'fragment_in_url']);
+    const ok = parseTargetUrl('https://[::1]:8443/hook', strict);
+    expect(ok.ok && ok.host).toBe('::1');
+  });
+});
