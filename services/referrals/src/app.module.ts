@@ -24,6 +24,7 @@ import { ReferralOperationsService } from './referrals/referral-operations.servi
 import { ReferralRepository } from './referrals/referral.repository';
 import { ReferralsController } from './referrals/referrals.controller';
 import { WithdrawConsentUseCase } from './referrals/withdraw-consent/withdraw-consent.use-case';
+import { patientContactControllers, patientContactProviders } from './patient-contact/patient-contact.wiring';
 import { fhirControllers, fhirProviders } from './fhir/fhir.wiring';
 import {
   fhirSubscriptionControllers,
@@ -96,6 +97,7 @@ const deadlineSettings = (config: ServiceConfig) => ({
     ...caseloadControllers,
     ReferralsController,
     AuditController,
+    ...patientContactControllers,
     DirectoryEventsConsumer,
     ...fhirControllers,
     ...fhirSubscriptionControllers,
@@ -107,6 +109,7 @@ const deadlineSettings = (config: ServiceConfig) => ({
     ...gpSummaryProviders,
     ...caseRecordProviders,
     ...caseloadProviders,
+    ...patientContactProviders,
     MongoReadiness,
     ReferralRepository,
     AuditLogRepository,

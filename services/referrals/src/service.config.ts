@@ -1,10 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { CommonConfigSchema, loadConfig, secret } from '@sp/config';
+import { PatientContactConfigProperties } from './patient-contact/patient-contact.config';
 import { FhirSubscriptionsConfigProperties } from './fhir-subscriptions/fhir-subscriptions.config';
 
 /** Every environment variable the referrals service reads, with its default. */
 export const ServiceConfigSchema = Type.Object({
   ...CommonConfigSchema.properties,
+  ...PatientContactConfigProperties,
   ...FhirSubscriptionsConfigProperties,
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3001, description: 'HTTP port' }),
   MONGO_URL: Type.String({

@@ -18,6 +18,8 @@ export interface AuditEntry {
   outcome: AuditOutcome;
   /** Error code when refused or denied. */
   code?: string;
+  /** Why patient data was read, when the reader must say (e.g. 'patient-notification'). */
+  purpose?: string;
 }
 
 export interface AuditDocument extends AuditEntry {

@@ -39,6 +39,7 @@ import { WellbeingSection } from './wellbeing/list-measures/list-measures.use-ca
 import { WellbeingController } from './wellbeing/wellbeing.controller';
 import { wellbeingProviders } from './wellbeing/wellbeing.wiring';
 import { WellbeingMeasureRepository } from './wellbeing/wellbeing-measure.repository';
+import { PatientContactRedactor } from '../patient-contact/patient-contact.redactor';
 
 /**
  * The case record (issue 10): what a link worker records while working a referral. Add both
@@ -175,6 +176,8 @@ export const caseRecordProviders: Provider[] = [
       CaseStatementRepository,
       PlanActionRepository,
       WellbeingMeasureRepository,
+      // The patient's contact details (patient-contact/), kept on the referral.
+      PatientContactRedactor,
     ],
     useFactory: (...parts: RedactablePart[]): RedactablePart[] => parts,
   },

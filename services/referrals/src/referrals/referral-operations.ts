@@ -2,6 +2,7 @@ import type { ReferralReasonCode, TaskStatus } from '@sp/contracts';
 import type { Actor } from '../domain/referral-intake.rules';
 import type { Action } from '../domain/task-lifecycle';
 import type { Ons4, Priority, ReferralDocument, ReferralReasons, ResultingActivity } from './referral.entity';
+import type { PatientContact } from '../patient-contact/domain/patient-telecom';
 
 /**
  * The application boundary of the referrals service: the JSON API (`/v1/referrals`) and the FHIR
@@ -23,6 +24,8 @@ export interface ReferralIntake {
   priority: Priority;
   consent: { given: boolean; recordedBy: string; recordedAt: string; scope: string };
   doNotContact?: boolean;
+  /** The patient's mobile and email for patient notifications (validated, normalised). */
+  patientContact?: PatientContact;
   note?: string;
   identifiers?: { system: string; value: string }[];
   /** FHIR intake: the Conditions and Goals behind the needs (stored, never in events). */

@@ -1,5 +1,6 @@
 import type { ReferralReasonCode, TaskStatus } from '@sp/contracts';
 import type { OutboxEntry } from '@sp/messaging';
+import type { PatientContact } from '../patient-contact/domain/patient-telecom';
 
 export type ReferralStatus = TaskStatus;
 export type Priority = 'routine' | 'urgent' | 'asap' | 'stat';
@@ -125,6 +126,11 @@ export interface ReferralDocument {
     withdrawnBy?: ActorRef;
   };
   doNotContact: boolean;
+  /**
+   * The patient's mobile (E.164) and email, for patient notifications through GOV.UK Notify: read
+   * only through the audited internal API, never in events, removed on consent withdrawal.
+   */
+  patientContact?: PatientContact;
   /** Referrer's free-text note for the receiver (never leaves this service in an event). */
   note?: string;
   /** Task.statusReason of the latest reasoned move. */

@@ -24,6 +24,7 @@ import {
   readPriority,
   readRequesterOds,
 } from './service-request.reader';
+import { readPatientTelecom } from './patient-telecom.reader';
 
 /** A new referral from its ServiceRequest (patient and consent resolved within the payload). */
 export function readIntake(
@@ -38,6 +39,7 @@ export function readIntake(
   checkCommonRequest(resource, path, problems);
   const patientRef = resolvePatient(resource.subject, `${path}.subject`, scope, problems);
   const patient = patientRef ? readPatient(patientRef, problems, expressions) : NO_PATIENT;
+  const patientContact = patientRef ? readPatientTelecom(patientRef, problems) : undefined;
   expressions.set('requesterOdsCode', `${path}.requester`);
   const requesterOdsCode = readRequesterOds(resource.requester, `${path}.requester`, scope, problems) ?? '';
   expressions.set('targetServiceId', `${path}.performer`);
@@ -80,6 +82,7 @@ export function readIntake(
     priority,
     consent,
     doNotContact,
+    ...(patientContact ? { patientContact } : {}),
     ...(note !== undefined ? { note } : {}),
     ...(identifiers.length > 0 ? { identifiers } : {}),
     ...(reasons.conditions.length > 0 || reasons.goals.length > 0

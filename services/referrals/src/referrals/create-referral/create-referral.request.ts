@@ -1,5 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { ValidationError } from '@sp/errors';
 import { schemaValidator } from '@sp/validation';
+import { patientContactFromIntake } from '../../patient-contact/patient-contact.intake';
 import type { ReferralIntake } from '../referral-operations';
 
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:-]+$' });
@@ -13,6 +15,16 @@ export const CreateReferralRequestSchema = Type.Object(
         givenName: Type.String({ minLength: 1, maxLength: 100 }),
         familyName: Type.String({ minLength: 1, maxLength: 100 }),
         birthDate: Type.String({ format: 'date' }),
+        /** For patient notifications (GOV.UK Notify): a UK mobile and/or an email address. */
+        telecom: Type.Optional(
+          Type.Object(
+            {
+              mobile: Type.Optional(Type.String({ minLength: 1, maxLength: 30 })),
+              email: Type.Optional(Type.String({ minLength: 3, maxLength: 254 })),
+            },
+            { additionalProperties: false },
+          ),
+        ),
       },
       { additionalProperties: false },
     ),
@@ -51,9 +63,15 @@ const validator = schemaValidator(CreateReferralRequestSchema);
 
 /** The JSON body as the intake the operations take (throws VALIDATION.FAILED naming every field). */
 export function parseCreateReferralRequest(body: unknown): ReferralIntake {
-  const r = validator.parse(body);
+  // Schema problems and contact-detail problems in one answer.
+  const contact = patientContactFromIntake(telecomOf(body));
+  const problems = [...validator.problems(body), ...contact.problems];
+  if (problems.length > 0) throw new ValidationError('The request is invalid', problems);
+  const r = body as CreateReferralRequest;
+  const { telecom: _telecom, ...patient } = r.patient;
   return {
-    patient: r.patient,
+    patient,
+    ...(contact.contact ? { patientContact: contact.contact } : {}),
     requesterOdsCode: r.requesterOdsCode,
     ...(r.targetServiceId !== undefined ? { targetServiceId: r.targetServiceId } : {}),
     needs: r.needs,
@@ -62,4 +80,9 @@ export function parseCreateReferralRequest(body: unknown): ReferralIntake {
     ...(r.doNotContact !== undefined ? { doNotContact: r.doNotContact } : {}),
     ...(r.note !== undefined ? { note: r.note } : {}),
   };
+}
+
+function telecomOf(body: unknown): unknown {
+  const patient = (body as { patient?: unknown } | null)?.patient;
+  return patient && typeof patient === 'object' ? (patient as { telecom?: unknown }).telecom : undefined;
 }

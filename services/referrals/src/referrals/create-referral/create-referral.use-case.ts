@@ -128,6 +128,7 @@ export class CreateReferralUseCase {
         patientKey: patientKeyFor(nhsNumber, this.settings.patientKeySecret),
         consent: { ...intake.consent, recordedAt: new Date(intake.consent.recordedAt) },
         doNotContact: intake.doNotContact ?? false,
+        ...(intake.patientContact ? { patientContact: intake.patientContact } : {}),
         ...(intake.note !== undefined ? { note: intake.note } : {}),
         ...(intake.identifiers !== undefined ? { identifiers: intake.identifiers } : {}),
         ...(intake.reasons !== undefined ? { reasons: intake.reasons } : {}),
