@@ -24,7 +24,7 @@ import { ServiceReplicaRepository } from './directory-replica/service-replica.re
 import { InboxController } from './inbox/inbox.controller';
 import { InboxRepository } from './inbox/inbox.repository';
 import { NotifyClient } from './notify/notify-client';
-import { NotifyClient } from './notify/notify-client';
+import { EMAIL_CONTROLLERS, EMAIL_PROVIDERS } from './email/email.wiring';
 import { QueueNames } from './queues/queue-names';
 import { ServiceConfigSchema, type ServiceConfig } from './service.config';
 
@@ -67,6 +67,7 @@ class QueueTelemetry {
     }),
   ],
   controllers: [
+    ...EMAIL_CONTROLLERS,
     InboxController,
     ListNotificationsController,
     ReferralEventsConsumer,
@@ -75,12 +76,12 @@ class QueueTelemetry {
     GpSummaryIssuedConsumer,
   ],
   providers: [
+    ...EMAIL_PROVIDERS,
     MongoReadiness,
     RedisConnections,
     DeliveryQueue,
     DeliveryWorker,
     InboxRepository,
-    NotifyClient,
     NotifyClient,
     NoticeChannels,
     ReferralEventTaps,

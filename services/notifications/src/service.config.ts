@@ -1,11 +1,15 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { CommonConfigSchema, loadConfig } from '@sp/config';
 import { NotifyConfigProperties } from './notify/notify.config';
+import { EmailConfigProperties } from './email/email.config';
+import { TemplatesConfigProperties } from './templates/templates.config';
 
 /** Every environment variable the notifications service reads, with its default. */
 export const ServiceConfigSchema = Type.Object({
   ...CommonConfigSchema.properties,
   ...NotifyConfigProperties,
+  ...EmailConfigProperties,
+  ...TemplatesConfigProperties,
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3003, description: 'HTTP port' }),
   MONGO_URL: Type.String({
     default: 'mongodb://127.0.0.1:27017/sp_notifications',

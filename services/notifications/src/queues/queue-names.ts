@@ -4,4 +4,6 @@
  */
 export const QueueNames = {
   delivery: 'notifications-delivery',
+  email: 'notifications-email',
+  digest: 'notifications-digest',
 } as const;
