@@ -193,4 +193,83 @@ describe('organisation email through SMTP (Mailpit)', () => {
     await waitForMail(vcs.email, 2, 'a later email');
     expect((await mailTo(vcs.email)).filter((m) => m.Subject.includes('webhook'))).toHaveLength(1);
   });
+
+  it('lists the templates with their versions and previews one: escaped HTML, 422 naming missing fields, 404 unknown', async () => {
+    const token = await world.token('any-org', 'provider');
+    const list = await world.api<{
+      items: Array<{
+        name: string;
+        latestVersion: number;
+        versions: Array<{ version: number; personalisation: string[] }>;
+      }>;
+    }>('GET', '/v1/notification-templates', token);
+    expect(list.status).toBe(200);
+    const names = list.body.items.map((t) => t.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'referral-submitted',
+        'referral-rejected',
+        'daily-digest',
+        'webhook-endpoint-disabled',
+      ]),
+    );
+    expect(list.body.items.find((t) => t.name === 'referral-rejected')).toMatchObject({
+      latestVersion: 1,
+      versions: [
+        { version: 1, personalisation: ['occurredAt', 'reasonCode', 'referralId', 'referralUrl', 'status'] },
+      ],
+    });
+
+    const personalisation = {
+      referralId: 'r-<b>1</b>',
+      reasonCode: 'no-capacity',
+      status: 'rejected',
+      occurredAt: 'now',
+      referralUrl: 'http://127.0.0.1:3001/v1/referrals/r-1',
+    };
+    const preview = await world.api<{ subject: string; text: string; html: string; version: number }>(
+      'POST',
+      '/v1/notification-templates/referral-rejected/preview',
+      token,
+      { personalisation, version: 1 },
+    );
+    expect(preview.status).toBe(200);
+    expect(preview.body.subject).toBe('Referral r-<b>1</b> was rejected');
+    expect(preview.body.text).toContain('Reason code: no-capacity');
+    expect(preview.body.html).toContain('r-&lt;b&gt;1&lt;/b&gt;');
+    expect(preview.body.html).not.toContain('<b>1</b>');
+
+    const missing = await world.api<{ errors: Array<{ field: string }> }>(
+      'POST',
+      '/v1/notification-templates/referral-rejected/preview',
+      token,
+      { personalisation: { referralId: 'r-1' } },
+    );
+    expect(missing.status).toBe(422);
+    expect(missing.body.errors.map((e) => e.field)).toEqual([
+      'personalisation.occurredAt',
+      'personalisation.reasonCode',
+      'personalisation.referralUrl',
+      'personalisation.status',
+    ]);
+    expect(
+      (await world.api('POST', '/v1/notification-templates/nope/preview', token, { personalisation: {} }))
+        .status,
+    ).toBe(404);
+    expect(
+      (
+        await world.api('POST', '/v1/notification-templates/referral-rejected/preview', token, {
+          personalisation,
+          version: 9,
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await world.api('POST', '/v1/notification-templates/referral-rejected/preview', token, {
+          personalisation: 'x',
+        })
+      ).status,
+    ).toBe(400);
+  });
 });

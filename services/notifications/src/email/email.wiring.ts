@@ -4,6 +4,7 @@ import { NotifyClient } from '../notify/notify-client';
 import type { ServiceConfig } from '../service.config';
 import { NotificationPreferencesController } from '../preferences/notification-preferences.controller';
 import { NotificationPreferencesRepository } from '../preferences/notification-preferences.repository';
+import { NotificationTemplatesController } from '../templates/notification-templates.controller';
 import { TemplateRegistry } from '../templates/template.registry';
 import { ContactAddressResolver } from './contact-address/contact-address.resolver';
 import { OrganisationContactEventsConsumer } from './contact-address/organisation-contact-events.consumer';
@@ -40,4 +41,5 @@ export const EMAIL_PROVIDERS: Provider[] = [
 export const EMAIL_CONTROLLERS: Type[] = [
   OrganisationContactEventsConsumer,
   NotificationPreferencesController,
+  NotificationTemplatesController,
 ];
