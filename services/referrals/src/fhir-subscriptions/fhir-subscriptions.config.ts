@@ -7,10 +7,11 @@ export const FhirSubscriptionsConfigProperties = {
     description:
       'Accept http:// rest-hook endpoints (the local platform sets true; production keeps https only)',
   }),
-  FHIR_SUBSCRIPTION_ALLOW_PRIVATE_TARGETS: Type.Boolean({
-    default: false,
+  FHIR_SUBSCRIPTION_ALLOW_PRIVATE_TARGETS: Type.String({
+    default: '',
+    pattern: '^[A-Za-z0-9, ]*$',
     description:
-      'Accept endpoints on private, loopback and link-local addresses (SSRF guard off; the local platform sets true so a developer can subscribe their own machine)',
+      'Address ranges a rest-hook endpoint may target besides public unicast, comma-separated ipaddr.js range names (loopback, private, linkLocal, uniqueLocal, ...), as WEBHOOK_ALLOW_PRIVATE_TARGETS of the notifications service. Empty in production; the local platform sets loopback so a developer can subscribe their own machine',
   }),
   FHIR_SUBSCRIPTION_DEFAULT_TIMEOUT_SECONDS: Type.Integer({
     minimum: 1,

@@ -140,7 +140,7 @@ export async function subscriptionsWorld(prefix: string): Promise<SubscriptionsW
   const mongo = await MongoClient.connect(testInfra.mongoUrl, { maxPoolSize: 4 });
   const { app, url: base }: { app: INestApplication; url: string } = await bootReferrals(db, tokenServer, {
     FHIR_SUBSCRIPTION_ALLOW_HTTP: 'true',
-    FHIR_SUBSCRIPTION_ALLOW_PRIVATE_TARGETS: 'true',
+    FHIR_SUBSCRIPTION_ALLOW_PRIVATE_TARGETS: 'loopback',
     FHIR_SUBSCRIPTION_MIN_HEARTBEAT_SECONDS: '1',
     FHIR_SUBSCRIPTION_ATTEMPTS: '3',
     FHIR_SUBSCRIPTION_BACKOFF_MS: '100',

@@ -2,7 +2,12 @@ import { lookup } from 'node:dns/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { SERVICE_CONFIG } from '@sp/service-kit';
 import type { ServiceConfig } from '../../service.config';
-import { addressAllowed, endpointProblems, type EndpointPolicy } from '../domain/endpoint-guard';
+import {
+  addressAllowed,
+  endpointProblems,
+  parseAllowedRanges,
+  type EndpointPolicy,
+} from '../domain/endpoint-guard';
 
 export type SendResult = { ok: true; status: number } | { ok: false; reason: string };
 
@@ -18,7 +23,7 @@ export class RestHookSender {
   constructor(@Inject(SERVICE_CONFIG) config: ServiceConfig) {
     this.policy = {
       allowHttp: config.FHIR_SUBSCRIPTION_ALLOW_HTTP,
-      allowPrivateTargets: config.FHIR_SUBSCRIPTION_ALLOW_PRIVATE_TARGETS,
+      allowedRanges: parseAllowedRanges(config.FHIR_SUBSCRIPTION_ALLOW_PRIVATE_TARGETS),
     };
   }
 

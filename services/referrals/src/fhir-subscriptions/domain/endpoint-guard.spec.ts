@@ -1,7 +1,7 @@
-import { addressAllowed, endpointProblems } from './endpoint-guard';
+import { addressAllowed, endpointProblems, parseAllowedRanges } from './endpoint-guard';
 
-const strict = { allowHttp: false, allowPrivateTargets: false };
-const local = { allowHttp: true, allowPrivateTargets: true };
+const strict = { allowHttp: false, allowedRanges: new Set<string>() };
+const local = { allowHttp: true, allowedRanges: parseAllowedRanges('loopback') };
 
 describe('rest-hook endpoint guard (SSRF)', () => {
   it('accepts public https endpoints', () => {
@@ -30,6 +30,8 @@ describe('rest-hook endpoint guard (SSRF)', () => {
   it('a deployment may allow http and loopback (the local platform)', () => {
     expect(endpointProblems('http://127.0.0.1:9999/hook', local)).toEqual([]);
     expect(addressAllowed('127.0.0.1', local)).toBe(true);
+    expect(addressAllowed('10.1.2.3', local)).toBe(false);
+    expect(endpointProblems('http://localhost:9999/hook', local)).toEqual([]);
     expect(endpointProblems('ftp://127.0.0.1/hook', local)[0]).toMatch(/https or http/);
   });
 });

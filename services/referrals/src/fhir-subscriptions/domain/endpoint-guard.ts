@@ -11,21 +11,28 @@ import ipaddr from 'ipaddr.js';
 
 export interface EndpointPolicy {
   allowHttp: boolean;
-  allowPrivateTargets: boolean;
+  /** ipaddr.js range names allowed besides public 'unicast' (e.g. 'loopback'); empty in production. */
+  allowedRanges: ReadonlySet<string>;
 }
 
-/** ipaddr.js ranges that are public on the internet; every other range is refused. */
-const PUBLIC_RANGES = new Set(['unicast']);
+/** 'loopback, private' -> the set of range names (the format of WEBHOOK_ALLOW_PRIVATE_TARGETS too). */
+export function parseAllowedRanges(text: string): Set<string> {
+  return new Set(
+    text
+      .split(',')
+      .map((r) => r.trim())
+      .filter((r) => r.length > 0),
+  );
+}
 
-/** Whether an IP address may be reached under the policy (not an IP: false). */
+/**
+ * Whether an IP address may be reached under the policy (not an IP: false). IPv4-mapped IPv6
+ * addresses are judged as the IPv4 address they carry.
+ */
 export function addressAllowed(address: string, policy: EndpointPolicy): boolean {
   if (!ipaddr.isValid(address)) return false;
-  let parsed = ipaddr.parse(address);
-  if (parsed.kind() === 'ipv6') {
-    const v6 = parsed as ipaddr.IPv6;
-    if (v6.isIPv4MappedAddress()) parsed = v6.toIPv4Address();
-  }
-  return policy.allowPrivateTargets || PUBLIC_RANGES.has(parsed.range());
+  const range = ipaddr.process(address).range();
+  return range === 'unicast' || policy.allowedRanges.has(range);
 }
 
 /** Problems of an endpoint URL (empty: acceptable as far as the URL shows). */
@@ -48,7 +55,7 @@ export function endpointProblems(endpoint: string, policy: EndpointPolicy): stri
   if (ipaddr.isValid(host)) {
     if (!addressAllowed(host, policy))
       problems.push(`channel.endpoint ${host} is a private, loopback or link-local address`);
-  } else if (!policy.allowPrivateTargets && (host === 'localhost' || host.endsWith('.localhost')))
+  } else if (!policy.allowedRanges.has('loopback') && (host === 'localhost' || host.endsWith('.localhost')))
     problems.push('channel.endpoint localhost is a loopback address');
   return problems;
 }

@@ -5,7 +5,7 @@ const now = new Date('2026-12-03T10:00:00Z');
 const vcs = { organisationId: 'org-vcs', role: 'provider' as const };
 const limits: SubscriptionLimits = {
   allowHttp: false,
-  allowPrivateTargets: false,
+  allowedRanges: new Set<string>(),
   minHeartbeatSeconds: 60,
   maxTimeoutSeconds: 30,
 };
@@ -120,7 +120,7 @@ describe('a Subscription as POSTed (R4 backport profile)', () => {
   });
 
   it('the local platform may allow http and loopback endpoints', () => {
-    const local = { ...limits, allowHttp: true, allowPrivateTargets: true };
+    const local = { ...limits, allowHttp: true, allowedRanges: new Set(['loopback']) };
     const { problems } = parseSubscription(
       subscription({}, { endpoint: 'http://127.0.0.1:8123/hook' }),
       vcs,

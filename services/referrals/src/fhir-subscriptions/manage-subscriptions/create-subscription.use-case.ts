@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, ValidationError } from '@sp/errors';
 import type { ServiceConfig } from '../../service.config';
+import { parseAllowedRanges } from '../domain/endpoint-guard';
 import type { StoredSubscription } from '../domain/subscription';
 import { parseSubscription } from '../domain/subscription-request';
 import type { FilterSubscriber } from '../domain/task-filter';
@@ -41,7 +42,7 @@ export class CreateSubscriptionUseCase {
       { organisationId: subscriber.organisationId, role: subscriber.role },
       {
         allowHttp: this.config.FHIR_SUBSCRIPTION_ALLOW_HTTP,
-        allowPrivateTargets: this.config.FHIR_SUBSCRIPTION_ALLOW_PRIVATE_TARGETS,
+        allowedRanges: parseAllowedRanges(this.config.FHIR_SUBSCRIPTION_ALLOW_PRIVATE_TARGETS),
         minHeartbeatSeconds: this.config.FHIR_SUBSCRIPTION_MIN_HEARTBEAT_SECONDS,
         maxTimeoutSeconds: this.config.FHIR_SUBSCRIPTION_MAX_TIMEOUT_SECONDS,
       },
