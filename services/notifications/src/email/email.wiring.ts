@@ -2,6 +2,11 @@ import type { Provider, Type } from '@nestjs/common';
 import { SERVICE_CONFIG } from '@sp/service-kit';
 import { NotifyClient } from '../notify/notify-client';
 import type { ServiceConfig } from '../service.config';
+import { DigestReferralsRepository } from '../digest/digest-referrals.repository';
+import { DigestFeed } from '../digest/digest.feed';
+import { DigestScheduler } from '../digest/run-digest/digest.scheduler';
+import { RunDigestController } from '../digest/run-digest/run-digest.controller';
+import { RunDigestUseCase } from '../digest/run-digest/run-digest.use-case';
 import { NotificationPreferencesController } from '../preferences/notification-preferences.controller';
 import { NotificationPreferencesRepository } from '../preferences/notification-preferences.repository';
 import { NotificationTemplatesController } from '../templates/notification-templates.controller';
@@ -26,7 +31,10 @@ const emailSenderProvider: Provider = {
       : new SmtpEmailSender(config.SMTP_URL, config.SMTP_FROM, config.EMAIL_SEND_TIMEOUT_MS),
 };
 
-/** Organisation email: contact addresses, the mailer and its queue worker, the email notice channel. */
+/**
+ * Organisation email: preferences, templates, contact addresses, the mailer and its queue worker,
+ * the email notice channel, the daily digest (its read model, schedule and ops trigger).
+ */
 export const EMAIL_PROVIDERS: Provider[] = [
   NotificationPreferencesRepository,
   TemplateRegistry,
@@ -36,10 +44,15 @@ export const EMAIL_PROVIDERS: Provider[] = [
   OrganisationMailer,
   EmailWorker,
   EmailNoticeChannel,
+  DigestReferralsRepository,
+  DigestFeed,
+  RunDigestUseCase,
+  DigestScheduler,
 ];
 
 export const EMAIL_CONTROLLERS: Type[] = [
   OrganisationContactEventsConsumer,
   NotificationPreferencesController,
   NotificationTemplatesController,
+  RunDigestController,
 ];
