@@ -27,6 +27,10 @@ import { WithdrawConsentUseCase } from './referrals/withdraw-consent/withdraw-co
 import { patientContactControllers, patientContactProviders } from './patient-contact/patient-contact.wiring';
 import { fhirControllers, fhirProviders } from './fhir/fhir.wiring';
 import {
+  FHIR_SUBSCRIPTION_QUEUE_NAME,
+  SubscriptionDeliveryQueue,
+} from './fhir-subscriptions/deliver-notifications/subscription-delivery.queue';
+import {
   fhirSubscriptionControllers,
   fhirSubscriptionProviders,
 } from './fhir-subscriptions/fhir-subscriptions.wiring';
@@ -52,17 +56,23 @@ class QueueTelemetry {
     gauges: MetricsGaugeRegistry,
     redis: RedisConnections,
     deadlines: DeadlineQueue,
+    subscriptionDeliveries: SubscriptionDeliveryQueue,
   ) {
     health.register('redis', () => redis.ping());
     gauges.register({
       name: 'sp_queue_jobs',
       help: 'BullMQ jobs per queue and state',
       labelNames: ['queue', 'state'],
-      collect: async () =>
-        Object.entries(await deadlines.depths()).map(([state, value]) => ({
+      collect: async () => [
+        ...Object.entries(await deadlines.depths()).map(([state, value]) => ({
           labels: { queue: DEADLINE_QUEUE_NAME, state },
           value,
         })),
+        ...Object.entries(await subscriptionDeliveries.depths()).map(([state, value]) => ({
+          labels: { queue: FHIR_SUBSCRIPTION_QUEUE_NAME, state },
+          value,
+        })),
+      ],
     });
   }
 }

@@ -45,6 +45,13 @@ export class FhirSubscriptionRepository implements OnModuleInit {
     await this.subscriptions.insertOne(sub);
   }
 
+  /** Subscriptions requested or active (not deleted), for reconciliation at start-up. */
+  async live(): Promise<StoredSubscription[]> {
+    return this.subscriptions
+      .find({ status: { $in: ['requested', 'active'] }, deletedAt: { $exists: false } })
+      .toArray();
+  }
+
   async findById(id: string): Promise<StoredSubscription | null> {
     return this.subscriptions.findOne({ _id: id });
   }

@@ -5,8 +5,9 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
+import { counter } from '@sp/observability';
 import { SERVICE_CONFIG, SERVICE_LOGGER, RedisConnections } from '@sp/service-kit';
 import type { ServiceConfig } from '../../service.config';
 import { notificationBundle, type NotificationInput } from '../domain/notification-bundle';
@@ -15,6 +16,15 @@ import { FhirSubscriptionRepository } from '../fhir-subscription.repository';
 import { RestHookSender } from './rest-hook.sender';
 import { FHIR_SUBSCRIPTION_QUEUE_NAME, SubscriptionDeliveryQueue } from './subscription-delivery.queue';
 import type { SubscriptionJobData } from './subscription-delivery.job';
+
+const notifications = counter<'type' | 'result'>({
+  name: 'sp_fhir_subscription_notifications_total',
+  help: 'FHIR subscription notification attempts by type (handshake, heartbeat, event) and result (sent, failed, dropped)',
+  labelNames: ['type', 'result'],
+});
+
+/** Attempts in flight per subscription in this instance: a hanging endpoint holds at most this many workers. */
+const MAX_IN_FLIGHT_PER_SUBSCRIPTION = 2;
 
 /**
  * Sends handshakes, heartbeats and event notifications. A failed POST throws, so BullMQ retries
@@ -25,6 +35,7 @@ import type { SubscriptionJobData } from './subscription-delivery.job';
 @Injectable()
 export class SubscriptionDeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private worker?: Worker<SubscriptionJobData>;
+  private readonly inFlight = new Map<string, number>();
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
@@ -36,17 +47,68 @@ export class SubscriptionDeliveryWorker implements OnApplicationBootstrap, Befor
   ) {}
 
   onApplicationBootstrap(): void {
-    this.worker = new Worker<SubscriptionJobData>(FHIR_SUBSCRIPTION_QUEUE_NAME, (job) => this.process(job), {
-      connection: this.redis.worker,
-      prefix: this.config.QUEUE_PREFIX,
-      concurrency: 10,
-    });
+    this.worker = new Worker<SubscriptionJobData>(
+      FHIR_SUBSCRIPTION_QUEUE_NAME,
+      (job, token) => this.run(job, token),
+      {
+        connection: this.redis.worker,
+        prefix: this.config.QUEUE_PREFIX,
+        concurrency: 10,
+      },
+    );
     this.worker.on('failed', (job, error) =>
       this.logger.warn(
         { jobId: job?.id, kind: job?.data.kind, attemptsMade: job?.attemptsMade, err: error.message },
         'FHIR subscription notification failed',
       ),
     );
+    // In the background: start-up does not wait for it.
+    void this.reconcile().catch((error: unknown) =>
+      this.logger.warn(
+        { err: error },
+        'FHIR subscription reconciliation failed; it runs again at the next start',
+      ),
+    );
+  }
+
+  /**
+   * Restores what Redis should hold for the stored subscriptions (handshakes of requested ones,
+   * heartbeat schedulers of active ones): idempotent (job and scheduler ids derive from the
+   * subscription), so this only brings back jobs lost with Redis data.
+   */
+  async reconcile(): Promise<number> {
+    let restored = 0;
+    for (const sub of await this.subscriptions.live()) {
+      if (sub.status === 'requested') await this.queue.handshake(sub._id);
+      else if (sub.heartbeatSeconds !== undefined)
+        await this.queue.startHeartbeat(sub._id, sub.heartbeatSeconds);
+      else continue;
+      restored += 1;
+    }
+    return restored;
+  }
+
+  /** At most MAX_IN_FLIGHT_PER_SUBSCRIPTION at once per subscription; others wait a moment (no attempt used). */
+  async run(job: Job<SubscriptionJobData>, token?: string): Promise<string> {
+    const id = job.data.subscriptionId;
+    const held = this.inFlight.get(id) ?? 0;
+    if (held >= MAX_IN_FLIGHT_PER_SUBSCRIPTION && token !== undefined) {
+      await job.moveToDelayed(Date.now() + 100 + Math.floor(Math.random() * 400), token);
+      throw new DelayedError();
+    }
+    this.inFlight.set(id, held + 1);
+    try {
+      const result = await this.process(job);
+      notifications.inc({ type: job.data.kind, result });
+      return result;
+    } catch (err: unknown) {
+      notifications.inc({ type: job.data.kind, result: 'failed' });
+      throw err;
+    } finally {
+      const left = (this.inFlight.get(id) ?? 1) - 1;
+      if (left <= 0) this.inFlight.delete(id);
+      else this.inFlight.set(id, left);
+    }
   }
 
   async process(job: Job<SubscriptionJobData>): Promise<string> {
