@@ -113,6 +113,39 @@ describe('FHIR Subscriptions (R4 topic-based backport) end to end', () => {
     await expectValidFhirByHapi(status.body);
   });
 
+  it('open referrals: a provider subscribed to owner:missing hears of those its services could claim, not of others', async () => {
+    const subA = await w.subscribe('vcsA', w.subscription('/open-a', { filter: 'Task?owner:missing=true' }));
+    const subB = await w.subscribe('vcsB', w.subscription('/open-b', { filter: 'Task?owner:missing=true' }));
+    await w.waitForStatus('vcsA', subA, 'active');
+    await w.waitForStatus('vcsB', subB, 'active');
+    // Loneliness: VCS A's service meets it, VCS B's (debt) does not.
+    const rid = await w.refer(null);
+    const open = await waitFor(() => w.eventsAt('/open-a')[0], {
+      timeoutMs: 30_000,
+      description: 'open event',
+    });
+    expect(focusOf(open)).toBe(`${w.base}/fhir/Task/${rid}`);
+    await expectValidFhirByHapi(open.body);
+    // VCS A claims it: no longer open, so the owner:missing filter lets the claim through no more.
+    const claim = await w.fhir(
+      'vcsA',
+      'PATCH',
+      `/fhir/Task/${rid}`,
+      [
+        { op: 'add', path: '/owner', value: { reference: `HealthcareService/${w.svc.a}` } },
+        { op: 'replace', path: '/status', value: 'accepted' },
+      ],
+      { 'content-type': 'application/json-patch+json' },
+    );
+    expect(claim.status).toBe(200);
+    const gpSub = await w.subscribe('gp', w.subscription('/open-gp', { filter: `Task?_id=${rid}` }));
+    await w.waitForStatus('gp', gpSub, 'active');
+    expect((await w.setStatus('vcsA', rid, 'in-progress')).status).toBe(200);
+    await waitFor(() => w.eventsAt('/open-gp').length >= 1, { timeoutMs: 30_000, description: 'GP event' });
+    expect(w.eventsAt('/open-a')).toHaveLength(1);
+    expect(w.eventsAt('/open-b')).toEqual([]);
+  });
+
   it("the caller's own subscriptions only: search, read, delete; another organisation's is 404; deleted is 410 and nothing more is sent", async () => {
     const subId = await w.subscribe('vcsA', w.subscription('/vcs-a-2', { heartbeat: 1 }));
     await w.waitForStatus('vcsA', subId, 'active');

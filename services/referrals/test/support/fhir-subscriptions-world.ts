@@ -114,7 +114,7 @@ export interface SubscriptionsWorld {
   subscribe(who: TestParty, body: unknown): Promise<string>;
   waitForStatus(who: TestParty, subId: string, status: string): Promise<Reply>;
   /** The GP refers to a service over FHIR; answers the Task id. */
-  refer(serviceId: string): Promise<string>;
+  refer(serviceId: string | null): Promise<string>;
   /** PATCHes the Task's status as `who`. */
   setStatus(who: TestParty, taskId: string, status: string): Promise<Reply>;
   eventsAt(path: string): Received[];
