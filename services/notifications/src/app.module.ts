@@ -25,6 +25,7 @@ import { InboxController } from './inbox/inbox.controller';
 import { InboxRepository } from './inbox/inbox.repository';
 import { NotifyClient } from './notify/notify-client';
 import { EMAIL_CONTROLLERS, EMAIL_PROVIDERS } from './email/email.wiring';
+import { PARTNER_STREAM_CONTROLLERS, PARTNER_STREAM_PROVIDERS } from './partner-stream/partner-stream.wiring';
 import { QueueNames } from './queues/queue-names';
 import { ServiceConfigSchema, type ServiceConfig } from './service.config';
 
@@ -68,6 +69,7 @@ class QueueTelemetry {
   ],
   controllers: [
     ...EMAIL_CONTROLLERS,
+    ...PARTNER_STREAM_CONTROLLERS,
     InboxController,
     ListNotificationsController,
     ReferralEventsConsumer,
@@ -77,6 +79,7 @@ class QueueTelemetry {
   ],
   providers: [
     ...EMAIL_PROVIDERS,
+    ...PARTNER_STREAM_PROVIDERS,
     MongoReadiness,
     RedisConnections,
     DeliveryQueue,

@@ -6,4 +6,5 @@ export const QueueNames = {
   delivery: 'notifications-delivery',
   email: 'notifications-email',
   digest: 'notifications-digest',
+  partnerStream: 'notifications-partner-stream',
 } as const;

@@ -1,0 +1,58 @@
+// What a partner stream is called on the broker, derived from the organisation id alone, so the
+// names, the ACLs and the channel that produces to the topic always agree. Pure rules, no
+// framework imports.
+
+/** Kafka topic names allow [a-zA-Z0-9._-] up to 249 characters; our names add about 30. */
+const ORGANISATION_ID = /^[A-Za-z0-9_-]{1,200}$/;
+
+export const PARTNER_PREFIX = 'sp.partner.';
+
+export interface PartnerStreamNames {
+  /** The SCRAM user: `partner-<orgId>`. */
+  username: string;
+  /** The organisation's referral events: `sp.partner.<orgId>.referrals.v1`. */
+  topic: string;
+  /** Topic and consumer-group prefix the organisation may read: `sp.partner.<orgId>.`. */
+  prefix: string;
+}
+
+/**
+ * The organisation id must be safe inside topic and principal names: no dot (a dot would let
+ * organisation `a` read `a.b`'s prefix `sp.partner.a.b.`, which starts with `sp.partner.a.`).
+ */
+export function isStreamableOrganisationId(organisationId: string): boolean {
+  return ORGANISATION_ID.test(organisationId);
+}
+
+export function partnerStreamNames(organisationId: string): PartnerStreamNames {
+  if (!isStreamableOrganisationId(organisationId)) {
+    throw new RangeError(`organisation id '${organisationId}' cannot name a partner stream`);
+  }
+  const prefix = `${PARTNER_PREFIX}${organisationId}.`;
+  return { username: `partner-${organisationId}`, topic: `${prefix}referrals.v1`, prefix };
+}
+
+export type AclResource = 'topic' | 'group';
+export type AclOperation = 'read' | 'describe';
+
+/** One ALLOW binding on a PREFIXED resource pattern, for one principal from any host. */
+export interface PartnerAcl {
+  principal: string;
+  resource: AclResource;
+  prefix: string;
+  operation: AclOperation;
+}
+
+/**
+ * Everything a partner may do, and nothing else (the broker denies whatever no ACL allows):
+ * read and describe its own topics, read (join, fetch and commit offsets) with its own groups.
+ */
+export function partnerAcls(organisationId: string): PartnerAcl[] {
+  const { username, prefix } = partnerStreamNames(organisationId);
+  const principal = `User:${username}`;
+  return [
+    { principal, resource: 'topic', prefix, operation: 'read' },
+    { principal, resource: 'topic', prefix, operation: 'describe' },
+    { principal, resource: 'group', prefix, operation: 'read' },
+  ];
+}

@@ -1,0 +1,429 @@
+// Partner event streams, end to end on the real stack: the notifications service booted in-process
+// on the real Kafka (its SASL_PLAINTEXT listener with SCRAM and the StandardAuthorizer, see
+// infra/local/platform.sh), MongoDB and Redis. Organisation A gets SCRAM credentials through the
+// API, a referral event for A reaches a kafkajs consumer that connects with A's credentials on the
+// partner listener as a thin CloudEvent; A is refused on B's topic and B's groups; a wrong password
+// is refused; rotation stops the old password; revocation removes the user and its ACLs.
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import { Kafka as CloudEventsKafka } from 'cloudevents';
+import {
+  AclOperationTypes,
+  AclPermissionTypes,
+  AclResourceTypes,
+  Kafka,
+  logLevel,
+  ResourcePatternTypes,
+  type Consumer,
+  type KafkaMessage,
+  type LogEntry,
+} from 'kafkajs';
+import { contractRegistry, createEnvelope, ReferralRejectedV1, Topics } from '@sp/contracts';
+import { TokenIssuer } from '@sp/identity';
+import { EventPublisher } from '@sp/messaging';
+import { createServiceApp } from '@sp/service-kit';
+import { groupCaughtUp, startGroupsAtTopicsEnd, testInfra, uniqueName, waitFor } from '@sp/testing';
+import { AppModule } from '../src/app.module';
+
+jest.setTimeout(180_000);
+
+const ISSUER = 'http://notifications-partner-stream.test';
+const AUDIENCE = 'social-prescribing';
+const PARTNER_BOOTSTRAP = process.env.TEST_PARTNER_KAFKA_BOOTSTRAP ?? '127.0.0.1:9094';
+
+interface Credentials {
+  status: string;
+  bootstrapServers: string[];
+  mechanism: string;
+  username: string;
+  password: string;
+  topic: string;
+  groupPrefix: string;
+}
+
+interface Answer<T> {
+  status: number;
+  body: T;
+}
+
+describe('partner event streams on Kafka (SCRAM + ACLs)', () => {
+  const run = uniqueName('notif-ps').replace(/-/g, '_');
+  const [orgA, orgB, orgC, provider] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+  const tokens: Record<string, string> = {};
+  let app: INestApplication;
+  let url = '';
+  let jwks: Server;
+  let publisher: EventPublisher;
+  let internalAdmin: ReturnType<Kafka['admin']>;
+  const consumers: Consumer[] = [];
+  const credentials: Record<string, Credentials> = {};
+  /** Partner topics made by this run, deleted at the end (the shared broker keeps nothing). */
+  const topics: string[] = [];
+
+  beforeAll(async () => {
+    const keys = await TokenIssuer.generateKeyPair();
+    const issuer = new TokenIssuer({ privateJwk: keys.privateJwk, issuer: ISSUER, audience: AUDIENCE });
+    jwks = createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(issuer.jwks()));
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    for (const [name, organisationId, role] of [
+      ['a', orgA, 'referrer'],
+      ['b', orgB, 'provider'],
+      ['c', orgC, 'link-worker'],
+    ] as const) {
+      tokens[name] = (
+        await issuer.issue({ clientId: `portal-${name}-${run}`, organisationId, role, scopes: [] })
+      ).access_token;
+    }
+
+    const groupId = `notifications-${run}`;
+    await startGroupsAtTopicsEnd([groupId], [Topics.referralLifecycle]);
+    Object.assign(process.env, {
+      MONGO_URL: testInfra.mongoUrlFor(`test_${run}_notifications`),
+      KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),
+      REDIS_URL: testInfra.redisUrl,
+      JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`,
+      TOKEN_ISSUER: ISSUER,
+      TOKEN_AUDIENCE: AUDIENCE,
+      LOG_LEVEL: 'warn',
+      KAFKA_GROUP_ID: groupId,
+      QUEUE_PREFIX: run,
+      PARTNER_KAFKA_BOOTSTRAP: PARTNER_BOOTSTRAP,
+    });
+    ({ app } = await createServiceApp({
+      name: 'notifications',
+      module: AppModule,
+      consumer: { groupId: 'notifications', topics: [Topics.referralLifecycle] },
+    }));
+    await app.startAllMicroservices();
+    await app.listen(0, '127.0.0.1');
+    url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    publisher = new EventPublisher({ brokers: testInfra.kafkaBrokers, clientId: `test-${run}` });
+    internalAdmin = new Kafka({
+      clientId: `test-${run}`,
+      brokers: testInfra.kafkaBrokers,
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await internalAdmin.connect();
+  });
+
+  afterAll(async () => {
+    await Promise.all(consumers.map((c) => c.disconnect().catch(() => undefined)));
+    // Leave nothing behind on the shared broker: the partners' users, ACLs and topics.
+    for (const name of ['a', 'b']) {
+      if (credentials[name])
+        await api('DELETE', '/v1/partner-stream/credentials', tokens[name]!).catch(() => undefined);
+    }
+    await internalAdmin?.deleteTopics({ topics }).catch(() => undefined);
+    await internalAdmin?.disconnect();
+    await publisher?.disconnect();
+    await app?.close();
+    await new Promise<void>((resolve) => (jwks ? jwks.close(() => resolve()) : resolve()));
+  });
+
+  async function api<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    token?: string,
+  ): Promise<Answer<T>> {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+
+  /** A kafkajs client of the partner, on the SASL listener, recording what kafkajs logs. */
+  function partnerKafka(username: string, password: string, logs: LogEntry[] = []): Kafka {
+    return new Kafka({
+      clientId: `portal-${run}`,
+      brokers: [PARTNER_BOOTSTRAP],
+      sasl: { mechanism: 'scram-sha-512', username, password },
+      retry: { retries: 0 },
+      logLevel: logLevel.ERROR,
+      logCreator: () => (entry) => logs.push(entry),
+    });
+  }
+
+  /** Consumes `topic` with `groupId` from the beginning and collects messages. */
+  async function consume(kafka: Kafka, groupId: string, topic: string): Promise<KafkaMessage[]> {
+    const consumer = kafka.consumer({ groupId, retry: { retries: 0 } });
+    consumers.push(consumer);
+    const received: KafkaMessage[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void received.push(message) });
+    return received;
+  }
+
+  const rejected = (referralId: string, requester: string) =>
+    createEnvelope(
+      ReferralRejectedV1,
+      {
+        referralId,
+        version: 2,
+        requesterOrganisationId: requester,
+        targetServiceId: randomUUID(),
+        ownerOrganisationId: provider,
+        patientKey: 'b5a2c96250612366ea272ffac6d9744aaf4b45aacd96aa7cfcb931ee3b558259',
+        submittedAt: new Date(Date.now() - 86_400_000).toISOString(),
+        occurredAt: new Date().toISOString(),
+        fromStatus: 'requested',
+        toStatus: 'rejected',
+        actor: { organisationId: provider, role: 'provider' },
+        reasonCode: 'no-capacity',
+      },
+      { source: '/services/referrals', correlationId: run },
+    );
+
+  it('issues A its credentials once (topic, user, ACLs), shows the stream without the password, and refuses a second issue', async () => {
+    const created = await api<Credentials>('POST', '/v1/partner-stream/credentials', tokens.a);
+    expect(created.status).toBe(201);
+    credentials.a = created.body;
+    topics.push(created.body.topic);
+    expect(created.body).toMatchObject({
+      status: 'active',
+      bootstrapServers: [PARTNER_BOOTSTRAP],
+      mechanism: 'scram-sha-512',
+      username: `partner-${orgA}`,
+      topic: `sp.partner.${orgA}.referrals.v1`,
+      groupPrefix: `sp.partner.${orgA}.`,
+    });
+    expect(created.body.password).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    const again = await api<{ code: string }>('POST', '/v1/partner-stream/credentials', tokens.a);
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('PARTNER_STREAM.CONFLICT');
+
+    const shown = await api<Record<string, unknown>>('GET', '/v1/partner-stream', tokens.a);
+    expect(shown.status).toBe(200);
+    expect(shown.body).not.toHaveProperty('password');
+    expect(JSON.stringify(shown.body)).not.toContain(created.body.password);
+    expect(shown.body).toMatchObject({
+      status: 'active',
+      topic: created.body.topic,
+      username: created.body.username,
+    });
+
+    // On the broker: the topic, and exactly the three prefixed ALLOW bindings of A's principal.
+    expect(await internalAdmin.listTopics()).toContain(created.body.topic);
+    const acls = await internalAdmin.describeAcls({
+      resourceType: AclResourceTypes.ANY,
+      resourcePatternType: ResourcePatternTypes.ANY,
+      principal: `User:partner-${orgA}`,
+      host: '*',
+      operation: AclOperationTypes.ANY,
+      permissionType: AclPermissionTypes.ANY,
+    });
+    const bindings = acls.resources
+      .flatMap((r) =>
+        r.acls.map((a) => [
+          r.resourceType,
+          r.resourceName,
+          r.resourcePatternType,
+          a.operation,
+          a.permissionType,
+        ]),
+      )
+      .sort();
+    expect(bindings).toEqual(
+      [
+        [
+          AclResourceTypes.GROUP,
+          `sp.partner.${orgA}.`,
+          ResourcePatternTypes.PREFIXED,
+          AclOperationTypes.READ,
+          AclPermissionTypes.ALLOW,
+        ],
+        [
+          AclResourceTypes.TOPIC,
+          `sp.partner.${orgA}.`,
+          ResourcePatternTypes.PREFIXED,
+          AclOperationTypes.DESCRIBE,
+          AclPermissionTypes.ALLOW,
+        ],
+        [
+          AclResourceTypes.TOPIC,
+          `sp.partner.${orgA}.`,
+          ResourcePatternTypes.PREFIXED,
+          AclOperationTypes.READ,
+          AclPermissionTypes.ALLOW,
+        ],
+      ].sort(),
+    );
+  });
+
+  it("delivers A's referral event to A's SCRAM consumer (group sp.partner.<A>.portal) as a thin CloudEvent, once", async () => {
+    const a = credentials.a!;
+    const referralId = randomUUID();
+    const event = rejected(referralId, orgA);
+    await publisher.publishEnvelopes([event], contractRegistry);
+    await publisher.publishEnvelopes([event], contractRegistry); // redelivered upstream
+
+    const received = await consume(partnerKafka(a.username, a.password), `${a.groupPrefix}portal`, a.topic);
+    const mine = await waitFor(
+      async () => {
+        const found = received.filter((m) => m.key?.toString() === referralId);
+        return found.length > 0 ? found : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 250, description: "A's CloudEvent on its partner topic" },
+    );
+    const message = mine[0]!;
+    expect(message.headers?.['content-type']?.toString()).toBe('application/cloudevents+json; charset=utf-8');
+    // The CloudEvents SDK's own Kafka binding reads it back (as a portal would).
+    const asKafkaMessage = {
+      key: message.key!.toString(),
+      value: message.value!.toString(),
+      headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])),
+      body: message.value!.toString(),
+    };
+    const ce = CloudEventsKafka.toEvent(asKafkaMessage);
+    const cloudEvent = Array.isArray(ce) ? ce[0]! : ce;
+    expect(cloudEvent).toMatchObject({
+      specversion: '1.0',
+      id: `${event.id}:${orgA}`,
+      type: ReferralRejectedV1.type,
+      source: '/social-prescribing/notifications',
+      subject: `referrals/${referralId}`,
+      time: expect.any(String),
+      causationid: event.id,
+    });
+    // Thin: ids and codes only; nothing of the patient (not even the pseudonymous key).
+    expect(cloudEvent.data).toEqual({
+      referralId,
+      kind: 'referral.rejected',
+      status: 'rejected',
+      reasonCode: 'no-capacity',
+    });
+    expect(message.value!.toString()).not.toContain('patientKey');
+
+    // The status ledger: sent on the partner-stream channel, its target the topic.
+    const ledger = await waitFor(
+      async () => {
+        const list = await api<{
+          items: Array<{ channel: string; target: string; status: string; referralId?: string }>;
+        }>('GET', `/v1/notifications?channel=partner-stream&referralId=${referralId}`, tokens.a);
+        return list.body.items?.find((i) => i.status === 'sent');
+      },
+      { timeoutMs: 30_000, intervalMs: 250, description: 'the partner-stream ledger entry' },
+    );
+    expect(ledger).toMatchObject({ channel: 'partner-stream', target: a.topic, status: 'sent' });
+    // The same notice is produced once, whatever the redelivery: once the service has consumed
+    // both copies, the second found the first's jobs (ids from the notice id) and added nothing.
+    await waitFor(() => groupCaughtUp(`notifications-${run}`, Topics.referralLifecycle), {
+      timeoutMs: 30_000,
+      intervalMs: 250,
+      description: 'the service consumed the redelivered event',
+    });
+    expect(received.filter((m) => m.key?.toString() === referralId)).toHaveLength(1);
+  });
+
+  it("refuses A on B's topic (TOPIC_AUTHORIZATION_FAILED) and in B's consumer groups (GROUP_AUTHORIZATION_FAILED)", async () => {
+    const issued = await api<Credentials>('POST', '/v1/partner-stream/credentials', tokens.b);
+    expect(issued.status).toBe(201);
+    credentials.b = issued.body;
+    topics.push(issued.body.topic);
+    const [a, b] = [credentials.a!, credentials.b!];
+
+    const topicRefusal = partnerKafka(a.username, a.password).consumer({
+      groupId: `${a.groupPrefix}snoop`,
+      retry: { retries: 0 },
+    });
+    consumers.push(topicRefusal);
+    await topicRefusal.connect();
+    await expect(topicRefusal.subscribe({ topic: b.topic, fromBeginning: true })).rejects.toMatchObject({
+      type: 'TOPIC_AUTHORIZATION_FAILED',
+    });
+
+    // A's own topic but B's group: the coordinator lookup is refused and the consumer crashes.
+    const logs: LogEntry[] = [];
+    const groupRefusal = partnerKafka(a.username, a.password, logs).consumer({
+      groupId: `${b.groupPrefix}portal`,
+      retry: { retries: 0 },
+    });
+    consumers.push(groupRefusal);
+    const crashed = new Promise<Error>((resolve) =>
+      groupRefusal.on(groupRefusal.events.CRASH, (e) => resolve(e.payload.error)),
+    );
+    await groupRefusal.connect();
+    await groupRefusal.subscribe({ topic: a.topic, fromBeginning: true });
+    await groupRefusal.run({ eachMessage: async () => undefined });
+    await crashed;
+    expect(logs.map((l) => String(l.log.error ?? ''))).toContain(
+      'Not authorized to access group: Group authorization failed',
+    );
+
+    // Nor may A read B's topic by offset without a group (fetch needs READ on the topic).
+    const admin = partnerKafka(a.username, a.password).admin();
+    await admin.connect();
+    await expect(admin.fetchTopicOffsets(b.topic)).rejects.toMatchObject({
+      type: 'TOPIC_AUTHORIZATION_FAILED',
+    });
+    await admin.disconnect();
+  });
+
+  it('refuses a wrong password', async () => {
+    const admin = partnerKafka(credentials.a!.username, 'not-the-password').admin();
+    await expect(admin.connect()).rejects.toThrow(/SASL SCRAM SHA512 authentication failed/);
+  });
+
+  it('rotation: the old password stops working, the new one reads the stream', async () => {
+    const a = credentials.a!;
+    const rotated = await api<Credentials>('POST', '/v1/partner-stream/credentials/rotate', tokens.a);
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.password).not.toBe(a.password);
+    expect(rotated.body.topic).toBe(a.topic);
+
+    const old = partnerKafka(a.username, a.password).admin();
+    await expect(old.connect()).rejects.toThrow(/authentication failed/);
+
+    const referralId = randomUUID();
+    await publisher.publishEnvelopes([rejected(referralId, orgA)], contractRegistry);
+    const received = await consume(
+      partnerKafka(a.username, rotated.body.password),
+      `${a.groupPrefix}portal-2`,
+      a.topic,
+    );
+    await waitFor(async () => received.find((m) => m.key?.toString() === referralId), {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+      description: 'the event after rotation, read with the new password',
+    });
+  });
+
+  it('revocation deletes the user and its ACLs; the stream shows revoked', async () => {
+    const b = credentials.b!;
+    const revoked = await api('DELETE', '/v1/partner-stream/credentials', tokens.b);
+    expect(revoked.status).toBe(204);
+    delete credentials.b;
+
+    await expect(partnerKafka(b.username, b.password).admin().connect()).rejects.toThrow(
+      /authentication failed/,
+    );
+    const acls = await internalAdmin.describeAcls({
+      resourceType: AclResourceTypes.ANY,
+      resourcePatternType: ResourcePatternTypes.ANY,
+      principal: `User:partner-${orgB}`,
+      host: '*',
+      operation: AclOperationTypes.ANY,
+      permissionType: AclPermissionTypes.ANY,
+    });
+    expect(acls.resources).toEqual([]);
+    const shown = await api<{ status: string; revokedAt?: string }>('GET', '/v1/partner-stream', tokens.b);
+    expect(shown.body).toMatchObject({ status: 'revoked', revokedAt: expect.any(String) });
+    expect((await api('DELETE', '/v1/partner-stream/credentials', tokens.b)).status).toBe(404);
+  });
+
+  it('answers 404 to an organisation without a stream and 401 without a token, and creates nothing', async () => {
+    expect((await api('GET', '/v1/partner-stream', tokens.c)).status).toBe(404);
+    expect((await api('POST', '/v1/partner-stream/credentials/rotate', tokens.c)).status).toBe(404);
+    expect((await api('DELETE', '/v1/partner-stream/credentials', tokens.c)).status).toBe(404);
+    expect((await api('POST', '/v1/partner-stream/credentials')).status).toBe(401);
+    expect(await internalAdmin.listTopics()).not.toContain(`sp.partner.${orgC}.referrals.v1`);
+  });
+});
