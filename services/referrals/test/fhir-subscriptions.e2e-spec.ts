@@ -146,7 +146,7 @@ describe('FHIR Subscriptions (R4 topic-based backport) end to end', () => {
     expect(w.eventsAt('/open-b')).toEqual([]);
   });
 
-  it("the caller's own subscriptions only: search, read, delete; another organisation's is 404; deleted is 410 and nothing more is sent", async () => {
+  it("the caller's own subscriptions only: search, read, delete; another organisation's is 404; deleted is 410 and nothing more is sent (but one already in flight)", async () => {
     const subId = await w.subscribe('vcsA', w.subscription('/vcs-a-2', { heartbeat: 1 }));
     await w.waitForStatus('vcsA', subId, 'active');
     const search = await w.fhir('vcsA', 'GET', '/fhir/Subscription?status=active');
