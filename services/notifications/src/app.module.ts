@@ -2,7 +2,6 @@ import { Injectable, Module } from '@nestjs/common';
 import { MongoModule } from '@sp/persistence';
 import {
   HealthRegistry,
-  MetricsGaugeRegistry,
   MongoReadiness,
   SERVICE_CONFIG,
   ServiceKitModule,
@@ -21,34 +20,19 @@ import { ReferralRegisterRepository } from './referral-register/referral-registe
 import { ReferralRegisterTap } from './referral-register/referral-register.tap';
 import { GpSummaryIssuedConsumer } from './gp-summary/gp-summary-issued.consumer';
 import { ServiceReplicaRepository } from './directory-replica/service-replica.repository';
-import { InboxController } from './inbox/inbox.controller';
+import { AcknowledgeController } from './inbox/acknowledge/acknowledge.controller';
+import { ListInboxController } from './inbox/list-inbox/list-inbox.controller';
 import { InboxRepository } from './inbox/inbox.repository';
 import { NotifyClient } from './notify/notify-client';
 import { EMAIL_CONTROLLERS, EMAIL_PROVIDERS } from './email/email.wiring';
-import { PARTNER_STREAM_CONTROLLERS, PARTNER_STREAM_PROVIDERS } from './partner-stream/partner-stream.wiring';
-import { QueueNames } from './queues/queue-names';
+import { OpsModule } from './ops/ops.module';
 import { ServiceConfigSchema, type ServiceConfig } from './service.config';
 
-/** Redis in readiness, queue depths in /metrics. */
+/** Redis in readiness (queue depths of every queue in /metrics: ops/queue-metrics.ts). */
 @Injectable()
 class QueueTelemetry {
-  constructor(
-    health: HealthRegistry,
-    gauges: MetricsGaugeRegistry,
-    redis: RedisConnections,
-    deliveries: DeliveryQueue,
-  ) {
+  constructor(health: HealthRegistry, redis: RedisConnections) {
     health.register('redis', () => redis.ping());
-    gauges.register({
-      name: 'sp_queue_jobs',
-      help: 'BullMQ jobs per queue and state',
-      labelNames: ['queue', 'state'],
-      collect: async () =>
-        Object.entries(await deliveries.depths()).map(([state, value]) => ({
-          labels: { queue: QueueNames.delivery, state },
-          value,
-        })),
-    });
   }
 }
 
@@ -66,11 +50,12 @@ class QueueTelemetry {
       inject: [SERVICE_CONFIG],
       useUrl: (config: ServiceConfig) => config.MONGO_URL,
     }),
+    OpsModule,
   ],
   controllers: [
     ...EMAIL_CONTROLLERS,
-    ...PARTNER_STREAM_CONTROLLERS,
-    InboxController,
+    ListInboxController,
+    AcknowledgeController,
     ListNotificationsController,
     ReferralEventsConsumer,
     ReferralAssignedConsumer,
@@ -79,7 +64,6 @@ class QueueTelemetry {
   ],
   providers: [
     ...EMAIL_PROVIDERS,
-    ...PARTNER_STREAM_PROVIDERS,
     MongoReadiness,
     RedisConnections,
     DeliveryQueue,

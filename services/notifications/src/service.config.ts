@@ -4,7 +4,7 @@ import { NotifyConfigProperties } from './notify/notify.config';
 import { EmailConfigProperties } from './email/email.config';
 import { TemplatesConfigProperties } from './templates/templates.config';
 import { DigestConfigProperties } from './digest/digest.config';
-import { PartnerStreamConfigProperties } from './partner-stream/partner-stream.config';
+import { OpsConfigProperties } from './ops/ops.config';
 
 /** Every environment variable the notifications service reads, with its default. */
 export const ServiceConfigSchema = Type.Object({
@@ -13,7 +13,7 @@ export const ServiceConfigSchema = Type.Object({
   ...EmailConfigProperties,
   ...TemplatesConfigProperties,
   ...DigestConfigProperties,
-  ...PartnerStreamConfigProperties,
+  ...OpsConfigProperties,
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3003, description: 'HTTP port' }),
   MONGO_URL: Type.String({
     default: 'mongodb://127.0.0.1:27017/sp_notifications',

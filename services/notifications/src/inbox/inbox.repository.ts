@@ -2,6 +2,8 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Collection, Filter } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { collectionOf, insertOnce, MONGO_CONNECTION } from '@sp/persistence';
+import type { InboxCursor } from './domain/inbox-cursor';
+import type { InboxViewer } from './domain/inbox-viewer';
 
 export interface InboxNotification {
   /** `${eventId}:${recipientOrganisationId}[:${recipientPersonSub}]`: one per event and recipient. */
@@ -18,6 +20,18 @@ export interface InboxNotification {
   occurredAt: string;
   deliveredAt: Date;
   correlationId: string;
+  /** Set once, by the first acknowledgement (see domain/inbox-viewer.ts for who may). */
+  acknowledgedAt?: Date;
+  /** The person's subject or the API client id that acknowledged it (staff, never patient data). */
+  acknowledgedBy?: string;
+}
+
+export interface InboxPageQuery {
+  viewer: InboxViewer;
+  limit: number;
+  /** Only notices delivered before this position (the previous page's last one). */
+  after?: InboxCursor;
+  unacknowledgedOnly?: boolean;
 }
 
 /** A referral whose consent was withdrawn: only the kinds kept may stay in (or enter) the inbox. */
@@ -46,6 +60,11 @@ export class InboxRepository implements OnModuleInit {
       { name: 'by_recipient' },
     );
     await this.notifications.createIndex({ referralId: 1 }, { name: 'by_referral' });
+    // Cursor pages: newest first, the id breaking ties between notices delivered in the same ms.
+    await this.notifications.createIndex(
+      { recipientOrganisationId: 1, deliveredAt: -1, _id: -1 },
+      { name: 'by_recipient_cursor' },
+    );
   }
 
   /**
@@ -96,4 +115,56 @@ export class InboxRepository implements OnModuleInit {
           };
     return this.notifications.find(filter).sort({ deliveredAt: -1 }).limit(limit).toArray();
   }
+
+  /** One page of what the viewer may see, newest first (deliveredAt, then id, descending). */
+  async page(query: InboxPageQuery): Promise<InboxNotification[]> {
+    const and: Filter<InboxNotification>[] = [visibleTo(query.viewer)];
+    if (query.after) {
+      const { deliveredAt, id } = query.after;
+      and.push({ $or: [{ deliveredAt: { $lt: deliveredAt } }, { deliveredAt, _id: { $lt: id } }] });
+    }
+    if (query.unacknowledgedOnly) and.push({ acknowledgedAt: { $exists: false } });
+    return this.notifications
+      .find({ $and: and })
+      .sort({ deliveredAt: -1, _id: -1 })
+      .limit(query.limit)
+      .toArray();
+  }
+
+  /**
+   * Acknowledges the given notices for the viewer, all or none: when one of them is not the
+   * viewer's to see (another organisation's, a colleague's, or no such id) nothing changes and the
+   * missing ids are returned. A notice acknowledged before keeps its first acknowledgement.
+   */
+  async acknowledge(
+    viewer: InboxViewer,
+    ids: readonly string[],
+    by: string,
+    at: Date,
+  ): Promise<{ missing: string[] } | { notices: InboxNotification[] }> {
+    const unique = [...new Set(ids)];
+    const visible = { $and: [visibleTo(viewer), { _id: { $in: unique } }] } as Filter<InboxNotification>;
+    const found = new Set(
+      (await this.notifications.find(visible, { projection: { _id: 1 } }).toArray()).map((n) => n._id),
+    );
+    const missing = unique.filter((id) => !found.has(id));
+    if (missing.length > 0) return { missing };
+    await this.notifications.updateMany(
+      { $and: [visible, { acknowledgedAt: { $exists: false } }] } as Filter<InboxNotification>,
+      { $set: { acknowledgedAt: at, acknowledgedBy: by } },
+    );
+    const notices = await this.notifications.find(visible).toArray();
+    const order = new Map(unique.map((id, i) => [id, i]));
+    return { notices: notices.sort((a, b) => (order.get(a._id) ?? 0) - (order.get(b._id) ?? 0)) };
+  }
+}
+
+/** The query form of domain/inbox-viewer.ts canSee. */
+function visibleTo(viewer: InboxViewer): Filter<InboxNotification> {
+  return viewer.personSub === undefined
+    ? { recipientOrganisationId: viewer.organisationId }
+    : {
+        recipientOrganisationId: viewer.organisationId,
+        $or: [{ recipientPersonSub: { $exists: false } }, { recipientPersonSub: viewer.personSub }],
+      };
 }
