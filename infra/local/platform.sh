@@ -775,10 +775,10 @@ notify_fake_code_hash() {
 }
 
 probe_notify_fake() {
-  # an HTTP answer on its port (any status: without a token Notify's API answers 403)
+  # its health route (server.mjs: GET /_fake/health -> 200 {"status":"ok"})
   node -e '
     fetch(process.argv[1] + "/_fake/health", { signal: AbortSignal.timeout(2000) })
-      .then((r) => process.exit(r.status < 500 ? 0 : 1), () => process.exit(1));' "$NOTIFY_FAKE_URL"
+      .then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1));' "$NOTIFY_FAKE_URL"
 }
 
 start_notify_fake() {
