@@ -31,15 +31,30 @@ if [ -z "$SERVICE_OIDC_ISSUERS" ]; then
   SERVICE_OIDC_ISSUERS="[{\"issuer\":\"$OIDC_ISSUER_URL\",\"jwksUrl\":\"$OIDC_ISSUER_URL/jwks\",\"audience\":\"social-prescribing\"}]"
 fi
 
+# The notifications service's channels point at the local platform: Mailpit for email, the fake
+# GOV.UK Notify, webhooks to the developer's own machine (loopback, plain http), the broker's SASL
+# listener for partner streams, and the referrals deadline queue on the ops dashboard. A variable
+# already set in the environment wins (e.g. SMTP_URL of a real relay).
+MAILPIT_UI="http://127.0.0.1:${SP_MAILPIT_PORT:-8025}"
+declare -A SERVICE_ENV=(
+  [notifications]="SMTP_URL=${SMTP_URL:-smtp://127.0.0.1:${SP_SMTP_PORT:-1025}}
+NOTIFY_BASE_URL=${NOTIFY_BASE_URL:-http://127.0.0.1:${SP_NOTIFY_FAKE_PORT:-8097}}
+WEBHOOK_ALLOW_PRIVATE_TARGETS=${WEBHOOK_ALLOW_PRIVATE_TARGETS:-loopback}
+WEBHOOK_ALLOW_HTTP=${WEBHOOK_ALLOW_HTTP:-true}
+PARTNER_KAFKA_BOOTSTRAP=${PARTNER_KAFKA_BOOTSTRAP:-127.0.0.1:${SP_KAFKA_SASL_PORT:-9094}}
+OPS_EXTRA_QUEUES=${OPS_EXTRA_QUEUES:-referrals-deadline}"
+)
+
 launch() {
-  local name="$1" port="${SERVICE_PORTS[$1]}" logfile="$SERVICE_LOGS/$1.log"
+  local name="$1" port="${SERVICE_PORTS[$1]}" logfile="$SERVICE_LOGS/$1.log" extra=()
+  [ -n "${SERVICE_ENV[$name]:-}" ] && mapfile -t extra <<<"${SERVICE_ENV[$name]}"
   if port_busy "$port"; then
     fail "$name: port $port is already in use by another process; free it and re-run"
   fi
   [ -f "$logfile" ] && mv -f "$logfile" "$logfile.1"
   say "starting $name on :$port (log: ${logfile#"$REPO_ROOT"/})"
   # own session: survives this script and the terminal; pid written by the child itself
-  PORT="$port" OIDC_ISSUERS="$SERVICE_OIDC_ISSUERS" setsid bash -c 'echo $$ >"$0"; exec "$@"' "$SERVICE_RUN/$name.pid" \
+  env "${extra[@]}" PORT="$port" OIDC_ISSUERS="$SERVICE_OIDC_ISSUERS" setsid bash -c 'echo $$ >"$0"; exec "$@"' "$SERVICE_RUN/$name.pid" \
     node -r ./tools/runtime/register-aliases.js "dist/services/$name/src/main.js" \
     </dev/null >>"$logfile" 2>&1 9>&- & # 9>&-: the service must not hold the start/stop lock
 }
@@ -100,8 +115,16 @@ cat <<INFO
 
   Infrastructure      Kafka 127.0.0.1:9092 · MongoDB wire (SecantusDB) mongodb://127.0.0.1:27017 · Redis redis://127.0.0.1:6379
                       OpenID Connect provider $OIDC_ISSUER_URL (people sign in to portals)
-                      bash infra/local/platform.sh status | logs [kafka|secantus|redis|fhir-validator|oidc]
+                      Mailpit: every email the platform sends, $MAILPIT_UI (SMTP 127.0.0.1:${SP_SMTP_PORT:-1025})
+                      Fake GOV.UK Notify http://127.0.0.1:${SP_NOTIFY_FAKE_PORT:-8097} (patient SMS and email; docs/notifications.md)
+                      bash infra/local/platform.sh status | logs [kafka|secantus|redis|fhir-validator|oidc|mailpit|notify-fake]
   Service logs        infra/local/.state/logs/<service>.log
+  Queues (ops only)   http://127.0.0.1:3003/ops/queues  BullMQ dashboard of every queue (docs/notifications/operations.md).
+                      Open it in a browser with a session link made with an ops token (demo client platform-ops):
+    OPS_SECRET=\$(node -p "require('./infra/local/demo-clients.json').clients.find(c => c.clientId === 'platform-ops').clientSecret")
+    OPS_TOKEN=\$(curl -s -X POST http://127.0.0.1:3002/oauth/token -d grant_type=client_credentials -d client_id=platform-ops \\
+      -d client_secret="\$OPS_SECRET" | node -p 'JSON.parse(require("fs").readFileSync(0)).access_token')
+    curl -s -X POST http://127.0.0.1:3003/v1/ops/queues/session -H "authorization: Bearer \$OPS_TOKEN"   # open http://127.0.0.1:3003<url>
 
   Demo API clients    infra/local/demo-clients.json (secrets regenerated on every start)
 $clients
