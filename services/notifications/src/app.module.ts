@@ -25,6 +25,7 @@ import { ListInboxController } from './inbox/list-inbox/list-inbox.controller';
 import { InboxRepository } from './inbox/inbox.repository';
 import { NotifyClient } from './notify/notify-client';
 import { EMAIL_CONTROLLERS, EMAIL_PROVIDERS } from './email/email.wiring';
+import { WEBHOOK_CONTROLLERS, WEBHOOK_PROVIDERS } from './webhooks/webhooks.wiring';
 import { OpsModule } from './ops/ops.module';
 import { ServiceConfigSchema, type ServiceConfig } from './service.config';
 
@@ -54,6 +55,7 @@ class QueueTelemetry {
   ],
   controllers: [
     ...EMAIL_CONTROLLERS,
+    ...WEBHOOK_CONTROLLERS,
     ListInboxController,
     AcknowledgeController,
     ListNotificationsController,
@@ -64,6 +66,7 @@ class QueueTelemetry {
   ],
   providers: [
     ...EMAIL_PROVIDERS,
+    ...WEBHOOK_PROVIDERS,
     MongoReadiness,
     RedisConnections,
     DeliveryQueue,

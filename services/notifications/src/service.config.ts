@@ -4,6 +4,7 @@ import { NotifyConfigProperties } from './notify/notify.config';
 import { EmailConfigProperties } from './email/email.config';
 import { TemplatesConfigProperties } from './templates/templates.config';
 import { DigestConfigProperties } from './digest/digest.config';
+import { WebhooksConfigProperties } from './webhooks/webhooks.config';
 import { OpsConfigProperties } from './ops/ops.config';
 
 /** Every environment variable the notifications service reads, with its default. */
@@ -13,6 +14,7 @@ export const ServiceConfigSchema = Type.Object({
   ...EmailConfigProperties,
   ...TemplatesConfigProperties,
   ...DigestConfigProperties,
+  ...WebhooksConfigProperties,
   ...OpsConfigProperties,
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3003, description: 'HTTP port' }),
   MONGO_URL: Type.String({

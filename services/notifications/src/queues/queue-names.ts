@@ -6,5 +6,6 @@ export const QueueNames = {
   delivery: 'notifications-delivery',
   email: 'notifications-email',
   digest: 'notifications-digest',
+  webhooks: 'notifications-webhooks',
   partnerStream: 'notifications-partner-stream',
 } as const;

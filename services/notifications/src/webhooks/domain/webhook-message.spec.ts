@@ -1,5 +1,6 @@
 import type { OrganisationNotice } from '../../dispatch/organisation-notice';
 import { shouldDisableForFailures, verdictOf } from './delivery-rules';
+import { isWebhookEventKind, WEBHOOK_EVENT_KINDS } from './event-kinds';
 import { isSubscribed, messageIdFor, payloadFor } from './webhook-message';
 
 const notice: OrganisationNotice = {
@@ -69,5 +70,20 @@ describe('attempt verdicts and disabling', () => {
     expect(shouldDisableForFailures(undefined, new Date('2026-12-09T00:00:00Z'), 5 * day)).toBe(false);
     expect(shouldDisableForFailures(since, new Date('2026-12-06T00:00:00Z'), 5 * day)).toBe(false);
     expect(shouldDisableForFailures(since, new Date('2026-12-06T00:00:01Z'), 5 * day)).toBe(true);
+  });
+});
+
+describe('webhook event kinds', () => {
+  it('are the referral lifecycle kinds from the contracts and the onward outcome notice', () => {
+    expect(WEBHOOK_EVENT_KINDS).toEqual(
+      expect.arrayContaining([
+        'referral.submitted',
+        'referral.rejected',
+        'referral.cancelled',
+        'referral.onward-outcome',
+      ]),
+    );
+    expect(isWebhookEventKind('referral.teleported')).toBe(false);
+    expect(WEBHOOK_EVENT_KINDS.every((k) => k.startsWith('referral.'))).toBe(true);
   });
 });
