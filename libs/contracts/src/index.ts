@@ -184,3 +184,14 @@ export type {
 } from './events/referral.first-contact-made.v1.event';
 export { TeamCaseloadChangedV1Schema, TeamCaseloadChangedV1 } from './events/team.caseload-changed.v1.event';
 export type { TeamCaseloadChangedV1Data } from './events/team.caseload-changed.v1.event';
+export {
+  PARTNER_TOPIC_PREFIX,
+  PARTNER_STRUCTURED_CONTENT_TYPE,
+  PartnerReferralEventDataV1Schema,
+  PartnerReferralEventV1Schema,
+  partnerPrefix,
+  partnerReferralEventProblems,
+  partnerReferralEventV1Example,
+  partnerReferralTopic,
+} from './partner/partner-referral-event.v1';
+export type { PartnerReferralEventDataV1, PartnerReferralEventV1 } from './partner/partner-referral-event.v1';

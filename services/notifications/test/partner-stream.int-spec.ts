@@ -20,7 +20,13 @@ import {
   type KafkaMessage,
   type LogEntry,
 } from 'kafkajs';
-import { contractRegistry, createEnvelope, ReferralRejectedV1, Topics } from '@sp/contracts';
+import {
+  contractRegistry,
+  createEnvelope,
+  partnerReferralEventProblems,
+  ReferralRejectedV1,
+  Topics,
+} from '@sp/contracts';
 import { TokenIssuer } from '@sp/identity';
 import { EventPublisher } from '@sp/messaging';
 import { createServiceApp } from '@sp/service-kit';
@@ -301,6 +307,7 @@ describe('partner event streams on Kafka (SCRAM + ACLs)', () => {
       reasonCode: 'no-capacity',
     });
     expect(message.value!.toString()).not.toContain('patientKey');
+    expect(partnerReferralEventProblems(JSON.parse(message.value!.toString()))).toEqual([]);
 
     // The status ledger: sent on the partner-stream channel, its target the topic.
     const ledger = await waitFor(

@@ -3,6 +3,7 @@ import type { ContractRegistry } from '../contract-registry';
 import type { EventContract } from '../event-contract';
 import { CloudEventHeaders, JSON_CONTENT_TYPE, REQUIRED_CE_HEADERS } from '../envelope/cloudevents-kafka';
 import { deadLetterTopicName, type TopicDefinition } from '../topics';
+import { partnerStreamAsyncApi } from './partner-stream-asyncapi';
 
 const KAFKA_BINDING_VERSION = '0.5.0';
 const DOCUMENT_VERSION = '1.0.0';
@@ -77,6 +78,12 @@ export function buildAsyncApiDocument(registry: ContractRegistry): AsyncApiDocum
     }
   }
 
+  // Partner event streams (per-organisation topics read by partners' own systems).
+  const partner = partnerStreamAsyncApi();
+  Object.assign(channels, partner.channels);
+  Object.assign(operations, partner.operations);
+  Object.assign(messages, partner.messages);
+
   return {
     asyncapi: '3.0.0',
     info: {
@@ -108,10 +115,11 @@ export function buildAsyncApiDocument(registry: ContractRegistry): AsyncApiDocum
           bootstrap: { default: 'kafka.example.invalid:9092', description: 'Bootstrap broker host:port' },
         },
       },
+      ...partner.servers,
     },
     channels,
     operations,
-    components: { messages },
+    components: { messages, securitySchemes: partner.securitySchemes },
   };
 }
 
