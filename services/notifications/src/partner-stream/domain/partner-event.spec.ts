@@ -1,3 +1,4 @@
+import { partnerReferralEventProblems } from '@sp/contracts';
 import type { OrganisationNotice } from '../../dispatch/organisation-notice';
 import { partnerEventFor } from './partner-event';
 
@@ -32,6 +33,7 @@ describe('partner CloudEvent for a notice', () => {
       correlationid: 'c1',
       causationid: 'e1',
       traceparent: notice.trace.traceparent,
+      partitionkey: 'r1',
       data: {
         referralId: 'r1',
         kind: 'referral.rejected',
@@ -47,5 +49,15 @@ describe('partner CloudEvent for a notice', () => {
       referralId: 'r1',
       kind: 'referral.submitted',
     });
+  });
+
+  it('keeps the PartnerReferralEventV1 contract, with and without the optional fields', () => {
+    expect(partnerReferralEventProblems(partnerEventFor(notice))).toEqual([]);
+    const { status: _s, reasonCode: _r, trace: _t, ...bare } = notice;
+    expect(
+      partnerReferralEventProblems(
+        partnerEventFor({ ...bare, trace: { correlationId: 'c', causationId: 'x' } }),
+      ),
+    ).toEqual([]);
   });
 });

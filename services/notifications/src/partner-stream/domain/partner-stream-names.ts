@@ -1,11 +1,10 @@
 // What a partner stream is called on the broker, derived from the organisation id alone, so the
 // names, the ACLs and the channel that produces to the topic always agree. Pure rules, no
 // framework imports.
+import { partnerPrefix, partnerReferralTopic } from '@sp/contracts';
 
 /** Kafka topic names allow [a-zA-Z0-9._-] up to 249 characters; our names add about 30. */
 const ORGANISATION_ID = /^[A-Za-z0-9_-]{1,200}$/;
-
-export const PARTNER_PREFIX = 'sp.partner.';
 
 export interface PartnerStreamNames {
   /** The SCRAM user: `partner-<orgId>`. */
@@ -28,8 +27,11 @@ export function partnerStreamNames(organisationId: string): PartnerStreamNames {
   if (!isStreamableOrganisationId(organisationId)) {
     throw new RangeError(`organisation id '${organisationId}' cannot name a partner stream`);
   }
-  const prefix = `${PARTNER_PREFIX}${organisationId}.`;
-  return { username: `partner-${organisationId}`, topic: `${prefix}referrals.v1`, prefix };
+  return {
+    username: `partner-${organisationId}`,
+    topic: partnerReferralTopic(organisationId),
+    prefix: partnerPrefix(organisationId),
+  };
 }
 
 export type AclResource = 'topic' | 'group';

@@ -75,7 +75,7 @@ export class PartnerStreamWorker implements OnApplicationBootstrap, BeforeApplic
         await this.statuses.record({ ...ledger, status: 'suppressed', reason: 'stream-revoked' });
         return 'suppressed';
       }
-      const event = new CloudEvent({ ...partnerEventFor(notice), partitionkey: notice.referralId });
+      const event = new CloudEvent(partnerEventFor(notice));
       const message = CloudEventsKafka.structured(event);
       const producer = await this.connectedProducer();
       await producer.send({
