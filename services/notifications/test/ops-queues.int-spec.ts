@@ -177,6 +177,13 @@ describe('ops: queues, failed jobs, dashboard', () => {
     const names = (api.body['queues'] as Array<{ name: string }>).map((q) => q.name);
     expect(names).toEqual(expect.arrayContaining(['notifications-delivery', EXTRA]));
 
+    // The dashboard's own actions work for operators (here: retry every failed job of a queue).
+    await failJobs(1, 'dashboard retry');
+    const retried = await call(ops, `/ops/queues/api/queues/${EXTRA}/retry/failed`, { method: 'PUT' });
+    expect(retried.status).toBe(200);
+    expect(await deadlines.getFailedCount()).toBe(0);
+    await deadlines.drain();
+
     const session = await call(ops, '/v1/ops/queues/session', { method: 'POST' });
     expect(session.status).toBe(201);
     const link = String(session.body['url']);
