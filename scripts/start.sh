@@ -33,7 +33,7 @@ fi
 
 # The notifications service's channels point at the local platform: Mailpit for email, the fake
 # GOV.UK Notify, webhooks to the developer's own machine (loopback, plain http), the broker's SASL
-# listener for partner streams, and the referrals deadline queue on the ops dashboard. A variable
+# listener for partner streams, and the referrals service's queues on the ops dashboard. A variable
 # already set in the environment wins (e.g. SMTP_URL of a real relay).
 MAILPIT_UI="http://127.0.0.1:${SP_MAILPIT_PORT:-8025}"
 declare -A SERVICE_ENV=(
@@ -42,7 +42,7 @@ NOTIFY_BASE_URL=${NOTIFY_BASE_URL:-http://127.0.0.1:${SP_NOTIFY_FAKE_PORT:-8097}
 WEBHOOK_ALLOW_PRIVATE_TARGETS=${WEBHOOK_ALLOW_PRIVATE_TARGETS:-loopback}
 WEBHOOK_ALLOW_HTTP=${WEBHOOK_ALLOW_HTTP:-true}
 PARTNER_KAFKA_BOOTSTRAP=${PARTNER_KAFKA_BOOTSTRAP:-127.0.0.1:${SP_KAFKA_SASL_PORT:-9094}}
-OPS_EXTRA_QUEUES=${OPS_EXTRA_QUEUES:-referrals-deadline}"
+OPS_EXTRA_QUEUES=${OPS_EXTRA_QUEUES:-referrals/referrals-deadline,referrals/fhir-subscriptions-delivery}"
 )
 
 launch() {

@@ -19,7 +19,7 @@ describe('ops: queues, failed jobs, dashboard', () => {
   let deadlines: Queue;
 
   beforeAll(async () => {
-    world = await startOpsWorld('notif-ops', { OPS_EXTRA_QUEUES: EXTRA });
+    world = await startOpsWorld('notif-ops', { OPS_EXTRA_QUEUES: `referrals/${EXTRA}` });
     ops = await world.token('ops');
     linkWorker = await world.token('link-worker');
     deadlines = new Queue(EXTRA, { connection: { url: testInfra.redisUrl }, prefix: world.run });

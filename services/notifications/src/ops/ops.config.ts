@@ -4,10 +4,11 @@ import { secret } from '@sp/config';
 /** Configuration of the operations endpoints (queue overview, failed jobs, the BullMQ dashboard). */
 export const OpsConfigProperties = {
   OPS_EXTRA_QUEUES: Type.String({
-    default: 'referrals-deadline',
-    pattern: '^$|^([A-Za-z0-9_-]+:)?[A-Za-z0-9_.-]+(,([A-Za-z0-9_-]+:)?[A-Za-z0-9_.-]+)*$',
+    default: 'referrals/referrals-deadline,referrals/fhir-subscriptions-delivery',
+    pattern:
+      '^$|^([a-z0-9-]+/)?([A-Za-z0-9_-]+:)?[A-Za-z0-9_.-]+(,([a-z0-9-]+/)?([A-Za-z0-9_-]+:)?[A-Za-z0-9_.-]+)*$',
     description:
-      "Other services' BullMQ queues on the same Redis shown to operators beside this service's own: comma-separated `name` (this service's QUEUE_PREFIX) or `prefix:name`. Default: the referrals service's deadline queue",
+      "Other services' BullMQ queues on the same Redis shown to operators beside this service's own: comma-separated `[owner/][prefix:]name` (prefix: this service's QUEUE_PREFIX when not said). Default: the referrals service's deadline and FHIR subscription queues",
   }),
   OPS_BOARD_SESSION_SECRET: secret(
     Type.String({

@@ -1,13 +1,19 @@
 import { queueRefs } from './queue-refs';
 
 describe('queue refs', () => {
-  it("lists the service's own queues under its prefix, then the extra ones", () => {
+  it("lists the service's own queues under its prefix, then the extra ones with owner and prefix", () => {
     expect(
-      queueRefs(['notifications-delivery'], 'referrals-deadline,other:referrals-x', 'sp', 'notifications'),
+      queueRefs(
+        ['notifications-delivery'],
+        'referrals/referrals-deadline,referrals/p2:fhir-x,x',
+        'sp',
+        'notifications',
+      ),
     ).toEqual([
       { name: 'notifications-delivery', prefix: 'sp', owner: 'notifications' },
       { name: 'referrals-deadline', prefix: 'sp', owner: 'referrals' },
-      { name: 'referrals-x', prefix: 'other', owner: 'referrals' },
+      { name: 'fhir-x', prefix: 'p2', owner: 'referrals' },
+      { name: 'x', prefix: 'sp', owner: 'other' },
     ]);
   });
 

@@ -7,8 +7,9 @@ export interface QueueRef {
 }
 
 /**
- * Parses OPS_EXTRA_QUEUES (`name` or `prefix:name`, comma-separated). A queue named twice (here or
- * among the service's own) is refused: operators address queues by name.
+ * Parses OPS_EXTRA_QUEUES: comma-separated `[owner/][prefix:]name` (owner: the service whose queue
+ * it is, 'other' when not said; prefix: its Redis key prefix, this service's when not said). A queue
+ * named twice (here or among the service's own) is refused: operators address queues by name.
  */
 export function queueRefs(
   own: readonly string[],
@@ -21,9 +22,12 @@ export function queueRefs(
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)) {
-    const at = item.indexOf(':');
-    const [prefix, name] = at < 0 ? [defaultPrefix, item] : [item.slice(0, at), item.slice(at + 1)];
-    refs.push({ name, prefix, owner: name.split('-')[0] ?? name });
+    const slash = item.indexOf('/');
+    const owner = slash < 0 ? 'other' : item.slice(0, slash);
+    const rest = item.slice(slash + 1);
+    const at = rest.indexOf(':');
+    const [prefix, name] = at < 0 ? [defaultPrefix, rest] : [rest.slice(0, at), rest.slice(at + 1)];
+    refs.push({ name, prefix, owner });
   }
   const seen = new Set<string>();
   for (const ref of refs) {
