@@ -687,6 +687,13 @@ require_go() {
     export PATH="/usr/local/go/bin:$PATH"
   fi
   command -v go >/dev/null 2>&1 || apt_install golang-go
+  # Mailpit's go.mod asks for Go 1.26. A Go from 1.21 on fetches that toolchain from the Go module
+  # proxy by itself (GOTOOLCHAIN=auto below); an older one (Debian 12's golang-go is 1.19) cannot.
+  local minor
+  minor="$(go env GOVERSION 2>/dev/null | sed -n 's/^go1\.\([0-9][0-9]*\).*/\1/p')"
+  if [ -z "$minor" ] || [ "$minor" -lt 21 ]; then
+    die "mailpit: needs Go 1.21 or newer to build (found $(go env GOVERSION 2>/dev/null || echo none)); install Go from https://go.dev/dl into /usr/local/go and re-run"
+  fi
 }
 
 provision_mailpit() {
@@ -702,7 +709,7 @@ provision_mailpit() {
   # The Go module proxy serves the pinned version with its go.sum-checked dependencies; the module
   # and build caches (GOMODCACHE, GOCACHE) make a rebuild fast.
   # -X ...config.Version: what the release build stamps (without it the binary reports "dev").
-  GOBIN="$tmp/bin" CGO_ENABLED=0 go install -ldflags "-s -w -X github.com/axllent/mailpit/config.Version=v$MAILPIT_VERSION" \
+  GOBIN="$tmp/bin" CGO_ENABLED=0 GOTOOLCHAIN=auto go install -ldflags "-s -w -X github.com/axllent/mailpit/config.Version=v$MAILPIT_VERSION" \
     "github.com/axllent/mailpit@v$MAILPIT_VERSION" >"$buildlog" 2>&1 || rc=$?
   if [ "$rc" -ne 0 ]; then
     tail -n 40 "$buildlog" >&2
