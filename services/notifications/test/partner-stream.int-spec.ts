@@ -309,17 +309,17 @@ describe('partner event streams on Kafka (SCRAM + ACLs)', () => {
     expect(message.value!.toString()).not.toContain('patientKey');
     expect(partnerReferralEventProblems(JSON.parse(message.value!.toString()))).toEqual([]);
 
-    // The status ledger: sent on the partner-stream channel, its target the topic.
+    // The status ledger: delivered (the broker acknowledged it) on the partner-stream channel, its target the topic.
     const ledger = await waitFor(
       async () => {
         const list = await api<{
           items: Array<{ channel: string; target: string; status: string; referralId?: string }>;
         }>('GET', `/v1/notifications?channel=partner-stream&referralId=${referralId}`, tokens.a);
-        return list.body.items?.find((i) => i.status === 'sent');
+        return list.body.items?.find((i) => i.status === 'delivered');
       },
       { timeoutMs: 30_000, intervalMs: 250, description: 'the partner-stream ledger entry' },
     );
-    expect(ledger).toMatchObject({ channel: 'partner-stream', target: a.topic, status: 'sent' });
+    expect(ledger).toMatchObject({ channel: 'partner-stream', target: a.topic, status: 'delivered' });
     // The same notice is produced once, whatever the redelivery: once the service has consumed
     // both copies, the second found the first's jobs (ids from the notice id) and added nothing.
     await waitFor(() => groupCaughtUp(`notifications-${run}`, Topics.referralLifecycle), {

@@ -28,7 +28,7 @@ export class PartnerStreamChannel implements NoticeChannel, OnModuleInit {
   async dispatch(notice: OrganisationNotice): Promise<void> {
     const stream = await this.streams.findActive(notice.organisationId);
     if (!stream) return;
-    await this.queue.enqueue({ notice, topic: stream.topic });
+    if (!(await this.queue.enqueue({ notice, topic: stream.topic }))) return;
     await this.statuses.record({
       noticeId: notice.id,
       organisationId: notice.organisationId,

@@ -17,16 +17,22 @@ export class PartnerStreamQueue implements BeforeApplicationShutdown {
     });
   }
 
-  /** A job id already in the queue adds nothing (a redelivered notice). */
-  async enqueue(data: PartnerStreamJobData): Promise<void> {
+  /**
+   * A job id already in the queue adds nothing (a redelivered notice): answers false then, so the
+   * caller does not report a delivered notice as queued again.
+   */
+  async enqueue(data: PartnerStreamJobData): Promise<boolean> {
+    const jobId = partnerStreamJobId(data.notice.id);
+    if (await this.queue.getJob(jobId)) return false;
     await this.queue.add(PARTNER_STREAM_JOB_NAME, data, {
-      jobId: partnerStreamJobId(data.notice.id),
+      jobId,
       attempts: 10,
       backoff: { type: 'exponential', delay: 1000 },
       // Kept a week so a late redelivery of the same notice is still ignored.
       removeOnComplete: { age: 7 * 24 * 3600 },
       removeOnFail: false,
     });
+    return true;
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -19,7 +19,7 @@ import { partnerEventFor } from '../domain/partner-event';
 import { PartnerStreamRepository } from '../partner-stream.repository';
 import type { PartnerStreamJobData } from './partner-stream.job';
 
-export type PartnerStreamOutcome = 'sent' | 'suppressed';
+export type PartnerStreamOutcome = 'delivered' | 'suppressed';
 
 /**
  * Produces each notice to its organisation's partner topic as a CloudEvent (Kafka protocol
@@ -50,12 +50,28 @@ export class PartnerStreamWorker implements OnApplicationBootstrap, BeforeApplic
       prefix: this.config.QUEUE_PREFIX,
       concurrency: 20,
     });
-    this.worker.on('failed', (job, error) =>
+    this.worker.on('failed', (job, error) => {
       this.logger.warn(
         { jobId: job?.id, attemptsMade: job?.attemptsMade, topic: job?.data.topic, err: error.message },
         'partner stream produce failed',
-      ),
-    );
+      );
+      // The last attempt: the ledger says so (a technical reason, never patient data).
+      if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+        const { notice, topic } = job.data;
+        void this.statuses
+          .record({
+            noticeId: notice.id,
+            organisationId: notice.organisationId,
+            referralId: notice.referralId,
+            kind: notice.kind,
+            channel: 'partner-stream',
+            target: topic,
+            status: 'failed',
+            reason: error.message.slice(0, 200),
+          })
+          .catch((err: unknown) => this.logger.error({ err, jobId: job.id }, 'could not record the failure'));
+      }
+    });
   }
 
   async process(job: Job<PartnerStreamJobData>): Promise<PartnerStreamOutcome> {
@@ -90,8 +106,10 @@ export class PartnerStreamWorker implements OnApplicationBootstrap, BeforeApplic
           },
         ],
       });
-      await this.statuses.record({ ...ledger, status: 'sent' });
-      return 'sent';
+      // Acknowledged by every in-sync replica: it is in the organisation's stream (what the
+      // partner has read is its own business: its groups' offsets).
+      await this.statuses.record({ ...ledger, status: 'delivered' });
+      return 'delivered';
     });
   }
 
