@@ -32,6 +32,7 @@ export const mailpit = {
 export interface MailpitSummary {
   ID: string;
   Subject: string;
+  From: { Address: string };
   To: Array<{ Address: string }>;
 }
 
@@ -44,7 +45,14 @@ export interface MailpitMessage {
   To: Array<{ Address: string }>;
 }
 
-/** Messages delivered to an address, newest first. */
+/**
+ * The From address of this test file's service instance. Every notifications instance running at
+ * the same time (other test files, other checkouts) consumes the same shared topics and would email
+ * the same organisations at their default preferences: assertions look at this instance's mail only.
+ */
+let sentFrom: string | undefined;
+
+/** Messages this instance delivered to an address, newest first. */
 export async function mailTo(address: string): Promise<MailpitSummary[]> {
   const response = await fetch(
     `${mailpit.apiUrl}/api/v1/search?query=${encodeURIComponent(`to:"${address}"`)}`,
@@ -52,7 +60,11 @@ export async function mailTo(address: string): Promise<MailpitSummary[]> {
   if (response.status !== 200) throw new Error(`Mailpit search answered ${response.status}`);
   const body = (await response.json()) as { messages: MailpitSummary[] };
   // Mailpit's to: search matches substrings; keep exact recipients only.
-  return body.messages.filter((m) => m.To.some((t) => t.Address.toLowerCase() === address.toLowerCase()));
+  return body.messages.filter(
+    (m) =>
+      m.To.some((t) => t.Address.toLowerCase() === address.toLowerCase()) &&
+      (sentFrom === undefined || m.From.Address.toLowerCase() === sentFrom),
+  );
 }
 
 export async function mailMessage(id: string): Promise<MailpitMessage> {
@@ -98,6 +110,7 @@ export interface EmailWorld {
 
 export async function startEmailWorld(name: string, env: Record<string, string> = {}): Promise<EmailWorld> {
   const run = uniqueName(name).replace(/-/g, '_');
+  sentFrom = `notifications.${run}@sp.example.org`.toLowerCase();
   const keys = await TokenIssuer.generateKeyPair();
   const issuer = new TokenIssuer({ privateJwk: keys.privateJwk, issuer: ISSUER, audience: AUDIENCE });
   const jwks: Server = createServer((_req, res) => {
@@ -118,6 +131,7 @@ export async function startEmailWorld(name: string, env: Record<string, string> 
     KAFKA_GROUP_ID: groupId,
     QUEUE_PREFIX: run,
     SMTP_URL: mailpit.smtpUrl,
+    SMTP_FROM: `Referrals test <${sentFrom}>`,
     EMAIL_BACKOFF_MS: '200',
     ...env,
   });
