@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -9,9 +9,11 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ValidationError } from '@sp/errors';
-import { Roles } from '@sp/identity';
+import { CurrentPrincipal, Roles, type Principal } from '@sp/identity';
+import { SERVICE_LOGGER } from '@sp/service-kit';
 import { schemaValidator } from '@sp/validation';
 import { Job, type Queue } from 'bullmq';
+import type { Logger } from 'pino';
 import { decodeFailedCursor, encodeFailedCursor } from '../domain/failed-cursor';
 import { OpsQueues, type FailedJobView } from '../ops-queues';
 import { jobNotFailed, jobNotFound, queueNotFound } from './failed-jobs.errors';
@@ -32,7 +34,10 @@ const jobId = schemaValidator(JobIdSchema);
 @Roles('ops')
 @Controller('v1/ops/queues/:name')
 export class FailedJobsController {
-  constructor(private readonly queues: OpsQueues) {}
+  constructor(
+    private readonly queues: OpsQueues,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+  ) {}
 
   @Get('failed')
   @ApiOperation({ summary: "A queue's failed jobs, most recent failure first (reason, attempts, ids)" })
@@ -58,7 +63,11 @@ export class FailedJobsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Retry one failed job' })
   @ApiConflictResponse({ description: 'The job is not failed' })
-  async retry(@Param('name') name: string, @Param('id') id: string): Promise<{ id: string; state: string }> {
+  async retry(
+    @CurrentPrincipal() principal: Principal,
+    @Param('name') name: string,
+    @Param('id') id: string,
+  ): Promise<{ id: string; state: string }> {
     const queue = this.queue(name);
     const valid = jobId.parse(id, 'Invalid job id');
     const job = await Job.fromId(queue, valid);
@@ -66,16 +75,22 @@ export class FailedJobsController {
     const state = await job.getState();
     if (state !== 'failed') throw jobNotFailed(name, valid, state);
     await job.retry('failed');
+    // Who repaired what, for the record (ids only: job ids carry event and organisation ids).
+    this.logger.info({ queue: name, jobId: valid, by: principal.clientId }, 'ops retried a failed job');
     return { id: valid, state: await job.getState() };
   }
 
   @Post('retry-failed')
   @HttpCode(200)
   @ApiOperation({ summary: 'Retry every failed job of a queue' })
-  async retryAll(@Param('name') name: string): Promise<{ retried: number }> {
+  async retryAll(
+    @CurrentPrincipal() principal: Principal,
+    @Param('name') name: string,
+  ): Promise<{ retried: number }> {
     const queue = this.queue(name);
     const retried = await queue.getFailedCount();
     await queue.retryJobs({ state: 'failed', count: 1000 });
+    this.logger.info({ queue: name, retried, by: principal.clientId }, "ops retried a queue's failed jobs");
     return { retried };
   }
 
