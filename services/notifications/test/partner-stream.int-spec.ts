@@ -32,6 +32,7 @@ import { EventPublisher } from '@sp/messaging';
 import { createServiceApp } from '@sp/service-kit';
 import { groupCaughtUp, startGroupsAtTopicsEnd, testInfra, uniqueName, waitFor } from '@sp/testing';
 import { AppModule } from '../src/app.module';
+import { ScramAdminClient } from '../src/partner-stream/kafka/scram-admin.client';
 
 jest.setTimeout(180_000);
 
@@ -216,7 +217,12 @@ describe('partner event streams on Kafka (SCRAM + ACLs)', () => {
       username: created.body.username,
     });
 
-    // On the broker: the topic, and exactly the three prefixed ALLOW bindings of A's principal.
+    // On the broker: A's SCRAM credentials (our DescribeUserScramCredentials client: mechanisms and
+    // iterations only), the topic, and exactly the three prefixed ALLOW bindings of A's principal.
+    const scram = new ScramAdminClient({ brokers: testInfra.kafkaBrokers, clientId: `test-${run}` });
+    const [described] = await scram.describe([`partner-${orgA}`]);
+    expect(described?.credentials.map((c) => c.mechanism).sort()).toEqual(['SCRAM-SHA-256', 'SCRAM-SHA-512']);
+    expect(described?.credentials.every((c) => c.iterations >= 4096)).toBe(true);
     expect(await internalAdmin.listTopics()).toContain(created.body.topic);
     const acls = await internalAdmin.describeAcls({
       resourceType: AclResourceTypes.ANY,
@@ -421,6 +427,10 @@ describe('partner event streams on Kafka (SCRAM + ACLs)', () => {
       permissionType: AclPermissionTypes.ANY,
     });
     expect(acls.resources).toEqual([]);
+    const scram = new ScramAdminClient({ brokers: testInfra.kafkaBrokers, clientId: `test-${run}` });
+    expect(await scram.describe([b.username])).toEqual([
+      { user: b.username, errorCode: 0, errorMessage: null, credentials: [] },
+    ]);
     const shown = await api<{ status: string; revokedAt?: string }>('GET', '/v1/partner-stream', tokens.b);
     expect(shown.body).toMatchObject({ status: 'revoked', revokedAt: expect.any(String) });
     expect((await api('DELETE', '/v1/partner-stream/credentials', tokens.b)).status).toBe(404);
