@@ -20,6 +20,8 @@ export interface WebhookReceiver {
   received: ReceivedWebhook[];
   /** Requests to one path. */
   at(path: string): ReceivedWebhook[];
+  /** The most requests to one path that were open at the same time. */
+  maxInFlight(path: string): number;
   /** How to answer requests to a path (default 200); a function gets the request number (1-based). */
   answer(path: string, answer: Answer | ((n: number) => Answer)): void;
   close(): Promise<void>;
@@ -29,7 +31,13 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
   const answers = new Map<string, Answer | ((n: number) => Answer)>();
   const sockets = new Set<Socket>();
+  const inFlight = new Map<string, { now: number; max: number }>();
   const server: Server = createServer((req, res) => {
+    const counter = inFlight.get(req.url ?? '/') ?? { now: 0, max: 0 };
+    inFlight.set(req.url ?? '/', counter);
+    counter.now += 1;
+    counter.max = Math.max(counter.max, counter.now);
+    res.on('close', () => (counter.now -= 1));
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -56,6 +64,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     received,
     at: (path) => received.filter((r) => r.path === path),
+    maxInFlight: (path) => inFlight.get(path)?.max ?? 0,
     answer: (path, answer) => void answers.set(path, answer),
     close: async () => {
       for (const socket of sockets) socket.destroy();
