@@ -24,6 +24,7 @@ import { AcknowledgeController } from './inbox/acknowledge/acknowledge.controlle
 import { ListInboxController } from './inbox/list-inbox/list-inbox.controller';
 import { InboxRepository } from './inbox/inbox.repository';
 import { NotifyClient } from './notify/notify-client';
+import { patientNoticeControllers, patientNoticeProviders } from './patient-notices/patient-notices.wiring';
 import { EMAIL_CONTROLLERS, EMAIL_PROVIDERS } from './email/email.wiring';
 import { WEBHOOK_CONTROLLERS, WEBHOOK_PROVIDERS } from './webhooks/webhooks.wiring';
 import { OpsModule } from './ops/ops.module';
@@ -55,6 +56,7 @@ class QueueTelemetry {
   ],
   controllers: [
     ...EMAIL_CONTROLLERS,
+    ...patientNoticeControllers,
     ...WEBHOOK_CONTROLLERS,
     ListInboxController,
     AcknowledgeController,
@@ -66,6 +68,7 @@ class QueueTelemetry {
   ],
   providers: [
     ...EMAIL_PROVIDERS,
+    ...patientNoticeProviders,
     ...WEBHOOK_PROVIDERS,
     MongoReadiness,
     RedisConnections,

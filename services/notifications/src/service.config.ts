@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { CommonConfigSchema, loadConfig } from '@sp/config';
 import { NotifyConfigProperties } from './notify/notify.config';
+import { PatientNoticesConfigProperties } from './patient-notices/patient-notices.config';
 import { EmailConfigProperties } from './email/email.config';
 import { TemplatesConfigProperties } from './templates/templates.config';
 import { DigestConfigProperties } from './digest/digest.config';
@@ -11,6 +12,7 @@ import { OpsConfigProperties } from './ops/ops.config';
 export const ServiceConfigSchema = Type.Object({
   ...CommonConfigSchema.properties,
   ...NotifyConfigProperties,
+  ...PatientNoticesConfigProperties,
   ...EmailConfigProperties,
   ...TemplatesConfigProperties,
   ...DigestConfigProperties,

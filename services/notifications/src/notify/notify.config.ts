@@ -14,6 +14,8 @@ export const LOCAL_NOTIFY_TEMPLATES = {
   'patient-referral-made-email': '5d2a3b7e-0c1f-4d8a-9b6e-1a2c3d4e5f61',
   'patient-referral-accepted-sms': '5d2a3b7e-0c1f-4d8a-9b6e-1a2c3d4e5f62',
   'patient-referral-accepted-email': '5d2a3b7e-0c1f-4d8a-9b6e-1a2c3d4e5f63',
+  // Organisation emails with EMAIL_PROVIDER=notify: our rendered subject and body (src/email/).
+  'organisation-email': '5d2a3b7e-0c1f-4d8a-9b6e-1a2c3d4e5f64',
 };
 
 /** GOV.UK Notify (email and SMS) settings; spread into ServiceConfigSchema. */

@@ -4,6 +4,7 @@
  */
 export const QueueNames = {
   delivery: 'notifications-delivery',
+  patientNotices: 'notifications-patient',
   email: 'notifications-email',
   digest: 'notifications-digest',
   webhooks: 'notifications-webhooks',
