@@ -7,6 +7,8 @@ import { DeliverMessageUseCase } from './deliver-message.use-case';
 
 const t0 = new Date('2026-12-01T10:00:00Z');
 
+type MessagesPort = ConstructorParameters<typeof DeliverMessageUseCase>[1];
+
 function setup(answers: SendResult[], options: { failingSince?: Date; disableAfterMs?: number } = {}) {
   const endpoint: WebhookEndpointDocument = {
     _id: 'ep-1',
@@ -39,6 +41,16 @@ function setup(answers: SendResult[], options: { failingSince?: Date; disableAft
   const ledger: StatusReport[] = [];
   const told: unknown[] = [];
   const sent: Record<string, string>[] = [];
+  const messagesPort: MessagesPort = {
+    find: async () => message,
+    startAttempt: async () => ++message.attempts,
+    recordAttempt: async (a) => void attempts.push(a),
+    markDelivered: async () => void (message.status = 'delivered'),
+    markRetrying: async (_id, next) =>
+      void Object.assign(message, { status: 'pending', nextAttemptAt: next }),
+    markFailed: async (_id, reason) =>
+      void Object.assign(message, { status: 'failed', failureReason: reason }),
+  };
   const useCase = new DeliverMessageUseCase(
     {
       findForDelivery: async () => endpoint,
@@ -53,16 +65,7 @@ function setup(answers: SendResult[], options: { failingSince?: Date; disableAft
         return endpoint;
       },
     },
-    {
-      find: async () => message,
-      startAttempt: async () => ++message.attempts,
-      recordAttempt: async (a) => void attempts.push(a),
-      markDelivered: async () => void (message.status = 'delivered'),
-      markRetrying: async (_id, next) =>
-        void Object.assign(message, { status: 'pending', nextAttemptAt: next }),
-      markFailed: async (_id, reason) =>
-        void Object.assign(message, { status: 'failed', failureReason: reason }),
-    },
+    messagesPort,
     { record: async (r) => void ledger.push(r) },
     {
       post: async (_url, _body, headers) => {
@@ -78,7 +81,7 @@ function setup(answers: SendResult[], options: { failingSince?: Date; disableAft
     },
     () => t0,
   );
-  return { useCase, endpoint, message, attempts, ledger, told, sent };
+  return { useCase, endpoint, message, messagesPort, attempts, ledger, told, sent };
 }
 
 describe('DeliverMessageUseCase', () => {
@@ -155,5 +158,27 @@ describe('DeliverMessageUseCase', () => {
     ).toBe('failed');
     expect(endpoint).toMatchObject({ enabled: false, disabledReason: 'failing' });
     expect(told).toEqual([expect.objectContaining({ reason: 'failing', since, disabledAt: t0 })]);
+  });
+
+  it('a crash between the POST and its record sends once more, with the same webhook-id, then never again', async () => {
+    const { useCase, message, messagesPort, sent } = setup([]);
+    // The process dies after the receiver answered 2xx, before the message is marked delivered.
+    const markDelivered = messagesPort.markDelivered;
+    messagesPort.markDelivered = async () => {
+      throw new Error('process killed');
+    };
+    await expect(
+      useCase.execute({ messageId: 'msg_1', endpointId: 'ep-1' }, { attemptsMade: 0, maxAttempts: 3 }),
+    ).rejects.toThrow('process killed');
+    expect(message.status).toBe('pending');
+    // The stalled job runs again: one more POST, the same webhook-id, and it is recorded.
+    messagesPort.markDelivered = markDelivered;
+    expect(
+      await useCase.execute({ messageId: 'msg_1', endpointId: 'ep-1' }, { attemptsMade: 0, maxAttempts: 3 }),
+    ).toBe('delivered');
+    expect(
+      await useCase.execute({ messageId: 'msg_1', endpointId: 'ep-1' }, { attemptsMade: 0, maxAttempts: 3 }),
+    ).toBe('skipped');
+    expect(sent.map((h) => h['webhook-id'])).toEqual(['msg_1', 'msg_1']);
   });
 });
