@@ -244,7 +244,7 @@ describe('closed-loop routing, end to end through Kafka', () => {
     type Page = {
       items: { referralId?: string; organisationId: string; channel: string; status: string; kind: string }[];
     };
-    const own = await get<Page>(`/v1/notifications?referralId=${parent}`, tokens.gp);
+    const own = await get<Page>(`/v1/notifications?referralId=${parent}&channel=inbox`, tokens.gp);
     expect(own.items.map((i) => [i.kind, i.channel, i.status, i.organisationId])).toEqual([
       ['referral.onward-outcome', 'inbox', 'delivered', org.gp],
     ]);
