@@ -1,9 +1,4 @@
-import {
-  defaultPreferences,
-  effectivePreferences,
-  isQuietAt,
-  preferenceProblems,
-} from './notification-preferences';
+import { defaultPreferences, effectivePreferences, preferenceProblems } from './notification-preferences';
 
 describe('notification preferences', () => {
   it('defaults: email for new referrals, reminders, cancellations and outcomes; no digest; quiet 21:00-08:00', () => {
@@ -51,19 +46,5 @@ describe('notification preferences', () => {
       expect.objectContaining({ field: 'patientSms.quietHours', code: 'empty_window' }),
     ]);
     expect(preferenceProblems({ email: { kinds: { 'referral.cancelled': true } } })).toEqual([]);
-  });
-
-  it('knows quiet hours across midnight and within a day', () => {
-    const overnight = { start: '21:00', end: '08:00' };
-    expect(['21:00', '23:59', '00:00', '07:59'].map((t) => isQuietAt(overnight, t))).toEqual([
-      true,
-      true,
-      true,
-      true,
-    ]);
-    expect(['08:00', '12:00', '20:59'].map((t) => isQuietAt(overnight, t))).toEqual([false, false, false]);
-    expect(isQuietAt({ start: '12:00', end: '14:00' }, '13:00')).toBe(true);
-    expect(isQuietAt({ start: '12:00', end: '14:00' }, '14:00')).toBe(false);
-    expect(isQuietAt(null, '23:00')).toBe(false);
   });
 });

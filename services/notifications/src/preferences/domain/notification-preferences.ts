@@ -146,10 +146,3 @@ export function preferenceProblems(change: StoredPreferences): PreferenceProblem
   }
   return problems;
 }
-
-/** Is a London wall-clock time (HH:mm) inside the quiet hours? Windows may cross midnight. */
-export function isQuietAt(quietHours: QuietHours | null, londonTime: string): boolean {
-  if (!quietHours) return false;
-  const { start, end } = quietHours;
-  return start < end ? londonTime >= start && londonTime < end : londonTime >= start || londonTime < end;
-}
