@@ -29,8 +29,9 @@
 // BENCH_SERVICE_NODE_ARGS, MONGO_URL, REDIS_URL. Other WEBHOOK_* variables in the environment reach
 // the service (e.g. WEBHOOK_CONCURRENCY, WEBHOOK_MAX_IN_FLIGHT_PER_ENDPOINT).
 import { randomBytes, randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
-import { loadavg } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { MongoClient } from 'mongodb';
@@ -38,10 +39,12 @@ import { Topics } from '@sp/contracts';
 import { ensureTopics } from '@sp/messaging';
 import { mongoUrlWithDatabase, testInfra, uniqueName } from '@sp/testing';
 import { startPrivateBroker } from '../consumers/broker';
-import { machine, snapshot, usageBetween, type CpuUsage } from '../referrals/cpu';
+import { machine, snapshot, usageBetween } from '../referrals/cpu';
 import { forkBare, startGroupAtEnd, type BareConfig } from './bare';
 import { connectProducer, produceAtRate, produceBacklog, type Organisations, type Produced } from './events';
+import { countsBetween, readCounts } from './mongo-commands';
 import { percentile, WebhookReceiver, type Expectation, type Tally } from './receiver';
+import { report, type PhaseResult, type SideResult } from './report';
 import { BenchIdentity, createEndpoint, startNotifications } from './service';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 10_000);
@@ -56,28 +59,6 @@ const SERVICE_NODE_ARGS = (process.env['BENCH_SERVICE_NODE_ARGS'] ?? '').split('
 /** After the last expected delivery, how long to keep listening for duplicates. */
 const QUIET_MS = 3_000;
 const run = uniqueName('bench').replace(/-/g, '_');
-
-interface PhaseResult {
-  produced: Produced;
-  delivered: number;
-  expected: number;
-  /** Seconds from the first record produced to the last expected delivery (NaN if incomplete). */
-  seconds: number;
-  eventsPerSecond: number;
-  /** Bare only: from the first record produced to the consumer's first batch (s). */
-  firstConsumedSeconds?: number;
-  latency: { p50: number; p95: number; p99: number; max: number };
-  exact: boolean;
-  tally: Omit<Tally, 'arrivals' | 'events' | 'latencies' | 'expected'>;
-  cpu: CpuUsage;
-}
-
-interface SideResult {
-  name: string;
-  backlog?: PhaseResult;
-  steady?: PhaseResult;
-  note?: string;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -94,13 +75,17 @@ async function phase(
   produce: (expected: Map<string, Expectation>) => Promise<Produced>,
   timeoutMs: number,
   firstConsumedAt?: () => number,
+  countsFile?: string,
 ): Promise<PhaseResult> {
   const expected = new Map<string, Expectation>();
   const tally = receiver.begin(expected);
   const cpuFrom = snapshot(own);
+  const countsFrom = countsFile ? await readCounts(countsFile) : undefined;
   const produced = await produce(expected);
   await untilDelivered(tally, timeoutMs);
   const cpu = usageBetween(cpuFrom, snapshot(own));
+  const commands =
+    countsFile && countsFrom ? countsBetween(countsFrom, await readCounts(countsFile)) : undefined;
   const complete = tally.delivered === expected.size;
   const seconds = complete ? (tally.lastAt - produced.startedAt) / 1000 : Number.NaN;
   const l = tally.latencies;
@@ -126,6 +111,7 @@ async function phase(
       exact: tally.exact,
     },
     cpu,
+    ...(commands ? { commands } : {}),
   };
 }
 
@@ -136,6 +122,7 @@ async function phases(
   own: Record<string, number | undefined>,
   side: SideResult,
   firstConsumed?: { at: () => number; reset: () => void },
+  countsFile?: string,
 ): Promise<void> {
   console.log(`${side.name}: backlog of ${EVENTS} events`);
   side.backlog = await phase(
@@ -144,6 +131,7 @@ async function phases(
     (expected) => produceBacklog(producer, orgs, EVENTS, run, expected),
     15 * 60_000,
     firstConsumed?.at,
+    countsFile,
   );
   console.log(`${side.name} backlog: ${JSON.stringify(side.backlog)}`);
   firstConsumed?.reset();
@@ -153,6 +141,8 @@ async function phases(
     own,
     (expected) => produceAtRate(producer, orgs, RATE, SECONDS, run, expected),
     5 * 60_000,
+    undefined,
+    countsFile,
   );
   console.log(`${side.name} steady: ${JSON.stringify(side.steady)}`);
 }
@@ -244,9 +234,11 @@ async function serviceRun(
   side: SideResult,
 ): Promise<void> {
   const orgs = organisations(ids, 'svc');
+  const countsFile = join(tmpdir(), `bench-notifications-${run}-mongo.json`);
   const service = await startNotifications(
     {
       ...identity.env,
+      BENCH_MONGO_COUNTS: countsFile,
       KAFKA_BROKERS: brokers.join(','),
       KAFKA_GROUP_ID: groupId,
       MONGO_URL: mongoUrlWithDatabase(testInfra.mongoUrl, dbName),
@@ -256,7 +248,7 @@ async function serviceRun(
       WEBHOOK_ALLOW_HTTP: 'true',
       WEBHOOK_RETRY_SCHEDULE_MS: '200,500,1000,2000,5000',
     },
-    SERVICE_NODE_ARGS,
+    ['-r', './bench/notifications/count-mongo-commands.cjs', ...SERVICE_NODE_ARGS],
   );
   try {
     for (const id of ids) {
@@ -271,94 +263,13 @@ async function serviceRun(
       orgs,
       { notifications: service.child.pid, 'bench (producer, receiver)': process.pid },
       side,
+      undefined,
+      countsFile,
     );
   } finally {
     await service.stop();
+    await rm(countsFile, { force: true });
   }
-}
-
-const f = (n: number | undefined, digits = 0) =>
-  n === undefined || Number.isNaN(n)
-    ? 'n/a'
-    : n.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-
-function exactness(p: PhaseResult | undefined): string {
-  if (!p) return 'n/a';
-  const t = p.tally;
-  return `${p.exact ? 'yes' : 'NO'}: ${f(p.delivered)}/${f(p.expected)} once at the right endpoint, ${t.badSignatures} bad signatures, ${t.wrongEndpoint} wrong endpoint, ${t.doubleEvents} double events, ${t.duplicates} duplicate webhook-ids`;
-}
-
-function cpuText(p: PhaseResult | undefined): string {
-  if (!p) return 'n/a';
-  const parts = Object.entries(p.cpu.seconds).map(([k, v]) => `${k} ${v.toFixed(1)}`);
-  if (p.cpu.otherSeconds !== undefined) parts.push(`other ${p.cpu.otherSeconds.toFixed(1)}`);
-  return (
-    parts.join(', ') +
-    (p.cpu.machineBusy !== undefined ? ` (machine ${Math.round(p.cpu.machineBusy * 100)}% busy)` : '')
-  );
-}
-
-function report(
-  sides: SideResult[],
-  m: ReturnType<typeof machine>,
-  engine: string,
-  loads: { start: number; end: number },
-): string {
-  const [bare, svc] = [sides.find((s) => s.name === 'bare'), sides.find((s) => s.name !== 'bare')];
-  const row = (
-    label: string,
-    get: (s: SideResult) => string,
-    ratio?: (b: SideResult, s: SideResult) => string,
-  ) =>
-    `| ${label} | ${bare ? get(bare) : 'n/a'} | ${svc ? get(svc) : 'n/a'} | ${bare && svc && ratio ? ratio(bare, svc) : ''} |`;
-  const ratioOf = (get: (s: SideResult) => number | undefined) => (b: SideResult, s: SideResult) => {
-    const [x, y] = [get(b), get(s)];
-    return x && y && !Number.isNaN(x) && !Number.isNaN(y) ? (y / x).toFixed(2) : '';
-  };
-  return [
-    '# Webhook fan-out benchmark',
-    '',
-    `Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Machine: ${m.cores} CPU (${m.cpuModel}), ${m.ramGiB} GiB RAM, Node ${m.node}, ${m.platform}. Load average (1 min): ${loads.start} at start, ${loads.end} at end (the machine is shared with other work). Engine: ${engine}. Kafka 3.9.1 (a private single-node broker), Redis 7; everything on the same cores.`,
-    '',
-    `${ORGS} organisations, one webhook endpoint each, one receiver verifying every signature (standardwebhooks) and answering 204. Backlog: ${f(EVENTS)} referral.submitted events produced at once; steady: ${RATE} events/s for ${SECONDS} s. Latency: from the event's occurredAt (stamped just before produce, the commit proxy) to the receiver's 2xx.`,
-    '',
-    '| Measure | Bare (kafkajs + sign + POST) | Notifications service | Service / bare |',
-    '| --- | ---: | ---: | ---: |',
-    row('Backlog: produced in (s)', (s) =>
-      f(s.backlog && (s.backlog.produced.endedAt - s.backlog.produced.startedAt) / 1000, 1),
-    ),
-    row('Backlog: first produced to last delivered (s)', (s) => f(s.backlog?.seconds, 1)),
-    row(
-      'Backlog: events/s',
-      (s) => f(s.backlog?.eventsPerSecond),
-      ratioOf((s) => s.backlog?.eventsPerSecond),
-    ),
-    row(
-      'Backlog: time to delivery p50 / p99 (ms)',
-      (s) => `${f(s.backlog?.latency.p50)} / ${f(s.backlog?.latency.p99)}`,
-    ),
-    row('Backlog: exact', (s) => exactness(s.backlog)),
-    row('Backlog: CPU seconds', (s) => cpuText(s.backlog)),
-    row('Steady: produced (events/s achieved)', (s) =>
-      s.steady
-        ? `${f(s.steady.expected)} (${f(s.steady.expected / ((s.steady.produced.endedAt - s.steady.produced.startedAt) / 1000), 1)})`
-        : 'n/a',
-    ),
-    row('Steady: p50 (ms)', (s) => f(s.steady?.latency.p50)),
-    row('Steady: p95 (ms)', (s) => f(s.steady?.latency.p95)),
-    row('Steady: p99 (ms, aim < 1,000)', (s) => f(s.steady?.latency.p99)),
-    row('Steady: max (ms)', (s) => f(s.steady?.latency.max)),
-    row('Steady: exact', (s) => exactness(s.steady)),
-    row('Steady: CPU seconds', (s) => cpuText(s.steady)),
-    '',
-    ...sides.filter((s) => s.note).map((s) => `- ${s.name}: ${s.note}.`),
-    ...(bare?.backlog?.firstConsumedSeconds !== undefined
-      ? [
-          `- Bare: first record consumed ${f(bare.backlog.firstConsumedSeconds * 1000)} ms after the first was produced (the consumer was idle at the end of the topic; the service's consumer likewise).`,
-        ]
-      : []),
-    '',
-  ].join('\n');
 }
 
 async function dropQueues(prefix: string): Promise<void> {
@@ -409,7 +320,11 @@ async function main(): Promise<void> {
     if (ONLY.includes('bare')) sides.push(await bareSide(broker.brokers, receiver, producer, ids));
     if (ONLY.includes('service'))
       sides.push(await serviceSide(kafka, broker.brokers, receiver, producer, ids, dbName, prefix));
-    const text = report(sides, m, engine, { start: loadStart, end: +(loadavg()[0] ?? 0).toFixed(2) });
+    const settings = { events: EVENTS, rate: RATE, seconds: SECONDS, orgs: ORGS };
+    const text = report(settings, sides, m, engine, {
+      start: loadStart,
+      end: +(loadavg()[0] ?? 0).toFixed(2),
+    });
     await writeFile(REPORT, text);
     console.log(`\n${text}\nWritten to ${REPORT}`);
     if (sides.some((s) => s.backlog?.exact === false || s.steady?.exact === false)) process.exitCode = 1;
