@@ -1,7 +1,6 @@
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { RedisConnections } from '@sp/service-kit';
 import { FailedJobsController } from './failed-jobs/failed-jobs.controller';
-import { NotificationMetrics } from './notification-metrics';
 import { OpsQueues } from './ops-queues';
 import { QueueMetrics } from './queue-metrics';
 import { QueueOverviewController } from './queue-overview/queue-overview.controller';
@@ -17,16 +16,8 @@ import { BOARD_ROUTE, BoardSessions } from './queue-board/board-sessions';
  */
 @Module({
   controllers: [QueueOverviewController, FailedJobsController, BoardSessionController],
-  providers: [
-    RedisConnections,
-    OpsQueues,
-    QueueMetrics,
-    BoardSessions,
-    BoardAuth,
-    BoardQueues,
-    NotificationMetrics,
-  ],
-  exports: [NotificationMetrics, OpsQueues],
+  providers: [RedisConnections, OpsQueues, QueueMetrics, BoardSessions, BoardAuth, BoardQueues],
+  exports: [OpsQueues],
 })
 export class OpsModule implements NestModule {
   constructor(
