@@ -447,4 +447,9 @@ server.listen(PORT, HOST, () => {
   );
 });
 
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.close(() => process.exit(0)));
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections(); // idle keep-alive connections would hold the close
+  });
+}

@@ -51,7 +51,7 @@ export class DeliveryReceiptController {
     const entry = await this.statuses.findByProviderReference(receipt.notification_type, receipt.id);
     if (!entry) {
       throw new DomainError(
-        'NOTIFY.NOTIFICATION_NOT_FOUND',
+        'NOTIFY.NOT_FOUND',
         `No ${receipt.notification_type} notification sent as Notify ${receipt.id}`,
       );
     }
