@@ -19,6 +19,7 @@ import { EventPublisher } from '@sp/messaging';
 import { createServiceApp } from '@sp/service-kit';
 import { startGroupsAtTopicsEnd, testInfra, uniqueName, waitFor } from '@sp/testing';
 import { AppModule } from '../../src/app.module';
+import { DIGEST_SCHEDULER_ID, DigestScheduler } from '../../src/digest/run-digest/digest.scheduler';
 
 const ISSUER = 'http://notifications-email.test';
 const AUDIENCE = 'social-prescribing';
@@ -200,6 +201,8 @@ export async function startEmailWorld(name: string, env: Record<string, string> 
       return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
     },
     close: async () => {
+      // The schedule lives in Redis under this run's prefix: leave nothing behind.
+      await app.get(DigestScheduler).queue.removeJobScheduler(DIGEST_SCHEDULER_ID);
       await publisher.disconnect();
       await app.close();
       await new Promise<void>((resolve) => jwks.close(() => resolve()));
