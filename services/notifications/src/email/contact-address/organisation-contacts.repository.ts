@@ -33,16 +33,15 @@ export class OrganisationContactsRepository {
     change: { organisationId: string; email?: string; occurredAt: string },
   ): Promise<void> {
     const set = { changedAt: change.occurredAt, eventId, ...(change.email ? { email: change.email } : {}) };
+    const filter = { _id: change.organisationId, changedAt: { $lte: change.occurredAt } };
+    const update = { $set: set, ...(change.email ? {} : { $unset: { email: '' } }) };
     try {
-      await this.contacts.updateOne(
-        { _id: change.organisationId, changedAt: { $lte: change.occurredAt } },
-        { $set: set, ...(change.email ? {} : { $unset: { email: '' } }) },
-        { upsert: true },
-      );
+      await this.contacts.updateOne(filter, update, { upsert: true });
     } catch (error) {
-      // Duplicate key: the document exists with a newer change (the filter did not match it and
-      // the upsert collided with it). Nothing to do.
       if ((error as { code?: number }).code !== 11000) throw error;
+      // Duplicate key: the document exists, either newer (the filter rightly did not match it) or
+      // created by a concurrent first change an instant ago. Now that it exists, the filter decides.
+      await this.contacts.updateOne(filter, update);
     }
   }
 
