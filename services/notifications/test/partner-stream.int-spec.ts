@@ -3,7 +3,8 @@
 // infra/local/platform.sh), MongoDB and Redis. Organisation A gets SCRAM credentials through the
 // API, a referral event for A reaches a kafkajs consumer that connects with A's credentials on the
 // partner listener as a thin CloudEvent; A is refused on B's topic and B's groups; a wrong password
-// is refused; rotation stops the old password; revocation removes the user and its ACLs.
+// is refused; rotation stops the old password, even for a session already open; revocation
+// removes the user and its ACLs, and credentials issued again are a new user.
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -197,7 +198,7 @@ describe('partner event streams on Kafka (SCRAM + ACLs)', () => {
       status: 'active',
       bootstrapServers: [PARTNER_BOOTSTRAP],
       mechanism: 'scram-sha-512',
-      username: `partner-${orgA}`,
+      username: `partner-${orgA}-1`,
       topic: `sp.partner.${orgA}.referrals.v1`,
       groupPrefix: `sp.partner.${orgA}.`,
     });
@@ -220,14 +221,14 @@ describe('partner event streams on Kafka (SCRAM + ACLs)', () => {
     // On the broker: A's SCRAM credentials (our DescribeUserScramCredentials client: mechanisms and
     // iterations only), the topic, and exactly the three prefixed ALLOW bindings of A's principal.
     const scram = new ScramAdminClient({ brokers: testInfra.kafkaBrokers, clientId: `test-${run}` });
-    const [described] = await scram.describe([`partner-${orgA}`]);
+    const [described] = await scram.describe([`partner-${orgA}-1`]);
     expect(described?.credentials.map((c) => c.mechanism).sort()).toEqual(['SCRAM-SHA-256', 'SCRAM-SHA-512']);
     expect(described?.credentials.every((c) => c.iterations >= 4096)).toBe(true);
     expect(await internalAdmin.listTopics()).toContain(created.body.topic);
     const acls = await internalAdmin.describeAcls({
       resourceType: AclResourceTypes.ANY,
       resourcePatternType: ResourcePatternTypes.ANY,
-      principal: `User:partner-${orgA}`,
+      principal: `User:partner-${orgA}-1`,
       host: '*',
       operation: AclOperationTypes.ANY,
       permissionType: AclPermissionTypes.ANY,
@@ -385,28 +386,57 @@ describe('partner event streams on Kafka (SCRAM + ACLs)', () => {
     await expect(admin.connect()).rejects.toThrow(/SASL SCRAM SHA512 authentication failed/);
   });
 
-  it('rotation: the old password stops working, the new one reads the stream', async () => {
+  it('rotation: a new user and password; the old password is refused, even on a session already open', async () => {
     const a = credentials.a!;
+    // A session opened with the old password, reading (it gets the earlier event).
+    const oldSession = partnerKafka(a.username, a.password).consumer({
+      groupId: `${a.groupPrefix}old-session`,
+      retry: { retries: 0 },
+    });
+    consumers.push(oldSession);
+    const oldReceived: KafkaMessage[] = [];
+    const oldCrash = new Promise<Error>((resolve) =>
+      oldSession.on(oldSession.events.CRASH, (e) => resolve(e.payload.error)),
+    );
+    await oldSession.connect();
+    await oldSession.subscribe({ topic: a.topic, fromBeginning: true });
+    await oldSession.run({ eachMessage: async ({ message }) => void oldReceived.push(message) });
+    await waitFor(async () => (oldReceived.length > 0 ? true : undefined), {
+      timeoutMs: 30_000,
+      intervalMs: 250,
+      description: 'the old session reading',
+    });
+
     const rotated = await api<Credentials>('POST', '/v1/partner-stream/credentials/rotate', tokens.a);
     expect(rotated.status).toBe(200);
+    expect(rotated.body).toMatchObject({
+      username: `partner-${orgA}-2`,
+      topic: a.topic,
+      groupPrefix: a.groupPrefix,
+    });
     expect(rotated.body.password).not.toBe(a.password);
-    expect(rotated.body.topic).toBe(a.topic);
+    credentials.a = rotated.body;
 
-    const old = partnerKafka(a.username, a.password).admin();
-    await expect(old.connect()).rejects.toThrow(/authentication failed/);
+    await expect(partnerKafka(a.username, a.password).admin().connect()).rejects.toThrow(
+      /authentication failed/,
+    );
+    // The open session has no ACLs any more: its next fetch is refused and the consumer stops.
+    const crash = await oldCrash;
+    expect(crash.message).toMatch(/Not authorized to access (group|topics)/);
 
     const referralId = randomUUID();
     await publisher.publishEnvelopes([rejected(referralId, orgA)], contractRegistry);
     const received = await consume(
-      partnerKafka(a.username, rotated.body.password),
+      partnerKafka(rotated.body.username, rotated.body.password),
       `${a.groupPrefix}portal-2`,
       a.topic,
     );
     await waitFor(async () => received.find((m) => m.key?.toString() === referralId), {
       timeoutMs: 60_000,
       intervalMs: 250,
-      description: 'the event after rotation, read with the new password',
+      description: 'the event after rotation, read with the new credentials',
     });
+    expect(oldReceived.find((m) => m.key?.toString() === referralId)).toBeUndefined();
   });
 
   it('revocation deletes the user and its ACLs; the stream shows revoked', async () => {
@@ -421,7 +451,7 @@ describe('partner event streams on Kafka (SCRAM + ACLs)', () => {
     const acls = await internalAdmin.describeAcls({
       resourceType: AclResourceTypes.ANY,
       resourcePatternType: ResourcePatternTypes.ANY,
-      principal: `User:partner-${orgB}`,
+      principal: `User:${b.username}`,
       host: '*',
       operation: AclOperationTypes.ANY,
       permissionType: AclPermissionTypes.ANY,
@@ -434,6 +464,12 @@ describe('partner event streams on Kafka (SCRAM + ACLs)', () => {
     const shown = await api<{ status: string; revokedAt?: string }>('GET', '/v1/partner-stream', tokens.b);
     expect(shown.body).toMatchObject({ status: 'revoked', revokedAt: expect.any(String) });
     expect((await api('DELETE', '/v1/partner-stream/credentials', tokens.b)).status).toBe(404);
+
+    // Issued again: a new user (the revoked one's sessions stay refused), the same topic.
+    const again = await api<Credentials>('POST', '/v1/partner-stream/credentials', tokens.b);
+    expect(again.status).toBe(201);
+    expect(again.body).toMatchObject({ status: 'active', username: `partner-${orgB}-2`, topic: b.topic });
+    credentials.b = again.body;
   });
 
   it('answers 404 to an organisation without a stream and 401 without a token, and creates nothing', async () => {

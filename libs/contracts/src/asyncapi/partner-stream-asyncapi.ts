@@ -111,7 +111,7 @@ export function partnerStreamAsyncApi(): {
       partnerScram: {
         type: 'scramSha512',
         description:
-          'SASL/SCRAM-SHA-512 (SCRAM-SHA-256 also accepted) with the per-organisation user `partner-<organisationId>` and its password, issued and rotated through the notifications API.',
+          'SASL/SCRAM-SHA-512 (SCRAM-SHA-256 also accepted) with the per-organisation user `partner-<organisationId>-<generation>` and its password, issued and rotated (a new user each time) through the notifications API.',
       },
     },
   };

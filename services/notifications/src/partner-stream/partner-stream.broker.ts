@@ -60,57 +60,29 @@ export class PartnerStreamBroker implements BeforeApplicationShutdown {
     await this.scram.delete(username, PARTNER_MECHANISMS);
   }
 
-  async mechanismsOf(username: string): Promise<string[]> {
-    const [user] = await this.scram.describe([username]);
-    return user?.credentials.map((c) => c.mechanism) ?? [];
+  /** Grants the user the organisation's ACLs (creating an existing binding again changes nothing). */
+  async grant(organisationId: string, username: string): Promise<void> {
+    const admin = await this.connectedAdmin();
+    await admin.createAcls({ acl: partnerAcls(organisationId, username).map(toAclEntry) });
+    this.logger.info({ organisationId, username }, 'partner stream ACLs granted');
   }
 
-  /** Grants the organisation's ACLs (creating an existing binding again changes nothing). */
-  async grant(organisationId: string): Promise<void> {
+  /** Removes every ACL of the user (its open sessions are refused from their next request). */
+  async revokeAcls(username: string): Promise<void> {
     const admin = await this.connectedAdmin();
-    await admin.createAcls({ acl: partnerAcls(organisationId).map(toAclEntry) });
-    this.logger.info({ organisationId }, 'partner stream ACLs granted');
-  }
-
-  /** Removes every ACL of the organisation's principal (open sessions lose access at once). */
-  async revokeAcls(organisationId: string): Promise<void> {
-    const admin = await this.connectedAdmin();
-    const [first] = partnerAcls(organisationId);
     await admin.deleteAcls({
       filters: [
         {
           resourceType: AclResourceTypes.ANY,
           resourcePatternType: ResourcePatternTypes.ANY,
-          principal: first!.principal,
+          principal: `User:${username}`,
           host: '*',
           operation: AclOperationTypes.ANY,
           permissionType: AclPermissionTypes.ANY,
         },
       ],
     });
-    this.logger.info({ organisationId }, 'partner stream ACLs revoked');
-  }
-
-  /** The ACL bindings the broker holds for the organisation's principal (for status and tests). */
-  async aclsOf(organisationId: string): Promise<PartnerAcl[]> {
-    const admin = await this.connectedAdmin();
-    const [first] = partnerAcls(organisationId);
-    const described = await admin.describeAcls({
-      resourceType: AclResourceTypes.ANY,
-      resourcePatternType: ResourcePatternTypes.ANY,
-      principal: first!.principal,
-      host: '*',
-      operation: AclOperationTypes.ANY,
-      permissionType: AclPermissionTypes.ANY,
-    });
-    return described.resources.flatMap((r) =>
-      r.acls.map((a) => ({
-        principal: a.principal,
-        resource: r.resourceType === AclResourceTypes.GROUP ? ('group' as const) : ('topic' as const),
-        prefix: r.resourceName,
-        operation: a.operation === AclOperationTypes.DESCRIBE ? ('describe' as const) : ('read' as const),
-      })),
-    );
+    this.logger.info({ username }, 'partner stream ACLs revoked');
   }
 
   async beforeApplicationShutdown(): Promise<void> {

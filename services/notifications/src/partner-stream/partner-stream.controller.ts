@@ -60,7 +60,10 @@ export class PartnerStreamController {
   @Post('credentials/rotate')
   @HttpCode(200)
   @Roles('referrer', 'link-worker', 'provider')
-  @ApiOperation({ summary: 'A new password (in this answer only); the old one stops working at once' })
+  @ApiOperation({
+    summary:
+      'New credentials: a new user and password (in this answer only); the old ones stop working at once, open sessions included',
+  })
   rotateCredentials(@CurrentPrincipal() principal: Principal): Promise<PartnerCredentialsView> {
     return this.rotate.execute(principal.organisationId, actor(principal));
   }

@@ -17,6 +17,11 @@ export const PartnerStreamErrors = {
       `Organisation id '${organisationId}' cannot name a Kafka topic (letters, digits, '-' and '_' only)`,
       { status: 422 },
     ),
+  concurrentChange: (organisationId: string) =>
+    new DomainError(
+      'PARTNER_STREAM.CONFLICT',
+      `The partner stream of organisation ${organisationId} was changed by another request at the same time; read it and try again`,
+    ),
   brokerFailed: (what: string, cause: unknown) =>
     new DomainError(
       'PARTNER_STREAM.BROKER_UNAVAILABLE',

@@ -10,7 +10,9 @@ import { collectionOf, MONGO_CONNECTION } from '@sp/persistence';
 export interface PartnerStreamRecord {
   /** The organisation id: one stream per organisation. */
   _id: string;
+  /** The current SCRAM user, `partner-<orgId>-<generation>`: a new one per issue and rotation. */
   username: string;
+  generation: number;
   topic: string;
   groupPrefix: string;
   mechanism: 'scram-sha-512';
@@ -57,11 +59,19 @@ export class PartnerStreamRepository {
     return updated!;
   }
 
-  async passwordRotated(organisationId: string, at: Date, changedBy: string): Promise<void> {
-    await this.streams.updateOne(
-      { _id: organisationId, status: 'active' },
-      { $set: { passwordSetAt: at, changedBy } },
+  /** The new generation's user replaces the old one (only if nobody rotated or revoked meanwhile). */
+  async rotated(
+    organisationId: string,
+    from: number,
+    to: { username: string; generation: number },
+    at: Date,
+    changedBy: string,
+  ): Promise<boolean> {
+    const result = await this.streams.updateOne(
+      { _id: organisationId, status: 'active', generation: from },
+      { $set: { ...to, passwordSetAt: at, changedBy } },
     );
+    return result.modifiedCount === 1;
   }
 
   async revoked(organisationId: string, at: Date, changedBy: string): Promise<void> {

@@ -5,16 +5,23 @@ describe('partner stream names and ACLs', () => {
 
   it('derives user, topic and prefix from the organisation id', () => {
     expect(partnerStreamNames(org)).toEqual({
-      username: `partner-${org}`,
+      username: `partner-${org}-1`,
       topic: `sp.partner.${org}.referrals.v1`,
       prefix: `sp.partner.${org}.`,
     });
   });
 
+  it('names a new user per credential generation, on the same topic and prefix', () => {
+    const third = partnerStreamNames(org, 3);
+    expect(third.username).toBe(`partner-${org}-3`);
+    expect(third.topic).toBe(partnerStreamNames(org).topic);
+    expect(() => partnerStreamNames(org, 0)).toThrow(RangeError);
+  });
+
   it('grants read and describe on its topic prefix and read on its group prefix, nothing else', () => {
-    const principal = `User:partner-${org}`;
+    const principal = `User:partner-${org}-2`;
     const prefix = `sp.partner.${org}.`;
-    expect(partnerAcls(org)).toEqual([
+    expect(partnerAcls(org, `partner-${org}-2`)).toEqual([
       { principal, resource: 'topic', prefix, operation: 'read' },
       { principal, resource: 'topic', prefix, operation: 'describe' },
       { principal, resource: 'group', prefix, operation: 'read' },

@@ -6,7 +6,12 @@ import { IssueCredentialsUseCase } from './issue-credentials.use-case';
 const config = { LOG_LEVEL: 'silent', PARTNER_KAFKA_BOOTSTRAP: 'partners.example:9094' } as ServiceConfig;
 const org = '3f2c9a4e-0d1b-4c55-9a8e-6f1d2b3c4d5e';
 
-function world(opts: { active?: boolean; failAt?: 'ensureTopic' | 'setPassword' | 'grant' } = {}) {
+function world(
+  opts: {
+    previous?: { status: 'active' | 'revoked'; generation: number };
+    failAt?: 'ensureTopic' | 'setPassword' | 'grant';
+  } = {},
+) {
   const calls: string[] = [];
   const step = (name: 'ensureTopic' | 'setPassword' | 'grant') =>
     jest.fn(async () => {
@@ -16,7 +21,9 @@ function world(opts: { active?: boolean; failAt?: 'ensureTopic' | 'setPassword' 
   const broker = { ensureTopic: step('ensureTopic'), setPassword: step('setPassword'), grant: step('grant') };
   const activated: unknown[] = [];
   const streams = {
-    findActive: jest.fn(async () => (opts.active ? ({ _id: org } as PartnerStreamRecord) : null)),
+    find: jest.fn(async () =>
+      opts.previous ? ({ _id: org, ...opts.previous } as PartnerStreamRecord) : null,
+    ),
     activate: jest.fn(async (r: Omit<PartnerStreamRecord, 'status' | 'createdAt'>) => {
       calls.push('record');
       activated.push(r);
@@ -41,19 +48,27 @@ describe('issuing partner stream credentials', () => {
     const issued = await useCase.execute(org, 'portal-client');
     expect(calls).toEqual(['ensureTopic', 'setPassword', 'grant', 'record']);
     expect(broker.ensureTopic).toHaveBeenCalledWith(`sp.partner.${org}.referrals.v1`);
-    expect(broker.setPassword).toHaveBeenCalledWith(`partner-${org}`, issued.password);
+    expect(broker.setPassword).toHaveBeenCalledWith(`partner-${org}-1`, issued.password);
+    expect(broker.grant).toHaveBeenCalledWith(org, `partner-${org}-1`);
     expect(issued).toMatchObject({
       status: 'active',
       bootstrapServers: ['partners.example:9094'],
       mechanism: 'scram-sha-512',
-      username: `partner-${org}`,
+      username: `partner-${org}-1`,
       groupPrefix: `sp.partner.${org}.`,
     });
     expect(JSON.stringify(activated)).not.toContain(issued.password);
   });
 
+  it('issues a revoked stream again as a new user (the next generation)', async () => {
+    const { useCase, broker } = world({ previous: { status: 'revoked', generation: 2 } });
+    const issued = await useCase.execute(org, 'portal-client');
+    expect(issued.username).toBe(`partner-${org}-3`);
+    expect(broker.grant).toHaveBeenCalledWith(org, `partner-${org}-3`);
+  });
+
   it('refuses a second issue while the stream is active (409), touching nothing', async () => {
-    const { useCase, calls } = world({ active: true });
+    const { useCase, calls } = world({ previous: { status: 'active', generation: 1 } });
     expect(await refusal(useCase.execute(org, 'x'))).toEqual({
       code: 'PARTNER_STREAM.CONFLICT',
       status: 409,

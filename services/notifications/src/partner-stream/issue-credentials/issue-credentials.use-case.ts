@@ -13,9 +13,10 @@ import { partnerStreamView, type PartnerCredentialsView } from '../stream-status
 
 /**
  * Gives an organisation its partner stream: the topic (created if missing), a SCRAM user with a
- * new random password, and ACLs that let it read its own topics and groups only. The broker steps
- * are idempotent and the record is written last, so a request that failed half way is repeated
- * safely. The password is returned here and never stored or logged.
+ * new random password, and ACLs that let it read its own topics and groups only. A stream issued
+ * again after a revocation gets a new user (the next generation), so sessions of the revoked one
+ * stay refused. The broker steps are idempotent and the record is written last, so a request
+ * that failed half way is repeated safely. The password is returned here and never stored or logged.
  */
 @Injectable()
 export class IssueCredentialsUseCase {
@@ -33,27 +34,32 @@ export class IssueCredentialsUseCase {
   async execute(organisationId: string, changedBy: string): Promise<PartnerCredentialsView> {
     if (!isStreamableOrganisationId(organisationId))
       throw PartnerStreamErrors.unsupportedOrganisation(organisationId);
-    if (await this.streams.findActive(organisationId))
-      throw PartnerStreamErrors.alreadyActive(organisationId);
-    const names = partnerStreamNames(organisationId);
+    const previous = await this.streams.find(organisationId);
+    if (previous?.status === 'active') throw PartnerStreamErrors.alreadyActive(organisationId);
+    const generation = (previous?.generation ?? 0) + 1;
+    const names = partnerStreamNames(organisationId, generation);
     const password = newMachinePassword();
     try {
       await this.broker.ensureTopic(names.topic);
       await this.broker.setPassword(names.username, password);
-      await this.broker.grant(organisationId);
+      await this.broker.grant(organisationId, names.username);
     } catch (err) {
       throw PartnerStreamErrors.brokerFailed('the partner stream set-up', err);
     }
     const record = await this.streams.activate({
       _id: organisationId,
       username: names.username,
+      generation,
       topic: names.topic,
       groupPrefix: names.prefix,
       mechanism: 'scram-sha-512',
       passwordSetAt: new Date(),
       changedBy,
     });
-    this.logger.info({ organisationId, topic: names.topic, changedBy }, 'partner stream credentials issued');
+    this.logger.info(
+      { organisationId, topic: names.topic, username: names.username, changedBy },
+      'partner stream credentials issued',
+    );
     return { ...partnerStreamView(record, parseBrokers(this.config.PARTNER_KAFKA_BOOTSTRAP)), password };
   }
 }

@@ -10,7 +10,7 @@ import { PartnerStreamRepository } from '../partner-stream.repository';
 /**
  * Ends the organisation's partner stream: its ACLs go first (open sessions are refused from the
  * next request), then its SCRAM user (no new session), and the stream stops receiving events. The
- * topic stays (retention ages it out), so credentials issued again later resume on it.
+ * topic stays (retention ages it out), so credentials issued again later (a new user) resume on it.
  */
 @Injectable()
 export class RevokeCredentialsUseCase {
@@ -29,7 +29,7 @@ export class RevokeCredentialsUseCase {
     const stream = await this.streams.findActive(organisationId);
     if (!stream) throw PartnerStreamErrors.notFound(organisationId);
     try {
-      await this.broker.revokeAcls(organisationId);
+      await this.broker.revokeAcls(stream.username);
       await this.broker.deleteUser(stream.username);
     } catch (err) {
       throw PartnerStreamErrors.brokerFailed('the revocation (repeat it)', err);

@@ -4,6 +4,7 @@ import { parseBrokers } from '@sp/config';
 import { createLogger } from '@sp/observability';
 import { SERVICE_CONFIG } from '@sp/service-kit';
 import type { ServiceConfig } from '../../service.config';
+import { partnerStreamNames } from '../domain/partner-stream-names';
 import { newMachinePassword } from '../domain/scram-password';
 import { PartnerStreamBroker } from '../partner-stream.broker';
 import { PartnerStreamErrors } from '../partner-stream.errors';
@@ -11,9 +12,10 @@ import { PartnerStreamRepository } from '../partner-stream.repository';
 import { partnerStreamView, type PartnerCredentialsView } from '../stream-status/partner-stream.view';
 
 /**
- * A new password for the organisation's partner user. The broker replaces the SCRAM credential, so
- * the old password stops working for every new connection at once (there is no overlap: a portal
- * reconnects with the new one). Topic, groups, committed offsets and ACLs stay as they are.
+ * New credentials: a new user (the next generation) with a new password and the same ACLs, then
+ * the old user's ACLs and credentials are deleted. The old password stops working at once, for
+ * new connections (no such user) and for sessions already open (no ACLs: refused from their next
+ * request). Topic, groups and their committed offsets stay: the portal resumes where it was.
  */
 @Injectable()
 export class RotateCredentialsUseCase {
@@ -21,7 +23,8 @@ export class RotateCredentialsUseCase {
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
-    @Inject(PartnerStreamBroker) private readonly broker: Pick<PartnerStreamBroker, 'setPassword'>,
+    @Inject(PartnerStreamBroker)
+    private readonly broker: Pick<PartnerStreamBroker, 'setPassword' | 'grant' | 'revokeAcls' | 'deleteUser'>,
     private readonly streams: PartnerStreamRepository,
   ) {
     this.logger = createLogger('notifications', config.LOG_LEVEL).child({ component: 'partner-stream' });
@@ -30,19 +33,45 @@ export class RotateCredentialsUseCase {
   async execute(organisationId: string, changedBy: string): Promise<PartnerCredentialsView> {
     const stream = await this.streams.findActive(organisationId);
     if (!stream) throw PartnerStreamErrors.notFound(organisationId);
+    const generation = stream.generation + 1;
+    const { username } = partnerStreamNames(organisationId, generation);
     const password = newMachinePassword();
     try {
-      await this.broker.setPassword(stream.username, password);
+      await this.broker.setPassword(username, password);
+      await this.broker.grant(organisationId, username);
     } catch (err) {
-      throw PartnerStreamErrors.brokerFailed('the password change (the old password may still work)', err);
+      throw PartnerStreamErrors.brokerFailed('the new credentials (the old ones still work)', err);
     }
     const at = new Date();
-    await this.streams.passwordRotated(organisationId, at, changedBy);
-    this.logger.info({ organisationId, changedBy }, 'partner stream password rotated');
+    if (
+      !(await this.streams.rotated(
+        organisationId,
+        stream.generation,
+        { username, generation },
+        at,
+        changedBy,
+      ))
+    ) {
+      // Rotated or revoked meanwhile by another request: ours must not stay usable.
+      await this.retire(username).catch(() => undefined);
+      throw PartnerStreamErrors.concurrentChange(organisationId);
+    }
+    try {
+      await this.retire(stream.username);
+    } catch (err) {
+      // The new credentials are recorded and work; the old user lingers until a retry removes it.
+      this.logger.error({ organisationId, err }, 'old partner user not fully removed after rotation');
+    }
+    this.logger.info({ organisationId, username, changedBy }, 'partner stream credentials rotated');
     const view = partnerStreamView(
-      { ...stream, passwordSetAt: at },
+      { ...stream, username, generation, passwordSetAt: at },
       parseBrokers(this.config.PARTNER_KAFKA_BOOTSTRAP),
     );
     return { ...view, password };
+  }
+
+  private async retire(username: string): Promise<void> {
+    await this.broker.revokeAcls(username);
+    await this.broker.deleteUser(username);
   }
 }
