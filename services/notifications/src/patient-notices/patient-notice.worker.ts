@@ -83,6 +83,8 @@ export class PatientNoticeWorker implements OnApplicationBootstrap, BeforeApplic
         kind: d.kind,
         target: 'patient',
       };
+      // The channel a failure is recorded on: the one decided, else sms (the patient channel's default).
+      let channel: 'sms' | 'email' = 'sms';
       try {
         const contact = await this.contacts.read(d.referralId);
         const decision = contact
@@ -102,6 +104,7 @@ export class PatientNoticeWorker implements OnApplicationBootstrap, BeforeApplic
           );
           return 'suppressed';
         }
+        channel = decision.channel;
         if (decision.channel === 'sms') {
           const prefs = await this.preferences.forOrganisation(d.requesterOrganisationId);
           const until = quietHoursEnd(now, prefs.patientSms.quietHours);
@@ -145,7 +148,7 @@ export class PatientNoticeWorker implements OnApplicationBootstrap, BeforeApplic
         const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
         if (!retriable || lastAttempt) {
           const reason = isDomainError(error) ? error.code : 'error';
-          await this.statuses.record({ ...base, channel: 'sms', status: 'failed', reason });
+          await this.statuses.record({ ...base, channel, status: 'failed', reason });
           if (!retriable) throw new UnrecoverableError(`${reason}: ${(error as Error).message}`);
         }
         throw error;
