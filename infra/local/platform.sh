@@ -14,6 +14,7 @@
 #                                         infra/local/notify-fake)
 #
 # Usage: infra/local/platform.sh provision|start|stop|reset|status|logs [kafka|secantus|redis|fhir-validator|oidc|mailpit|notify-fake] [-f]
+#        infra/local/platform.sh start mailpit   (Mailpit alone, e.g. onto a rebuilt binary)
 #
 # State (data, logs, pid files) lives in infra/local/.state/ (gitignored). Downloaded and built
 # artefacts are cached in ${SP_INFRA_CACHE:-$HOME/.cache/sp-infra} and shared across clones; the
@@ -44,13 +45,20 @@ SECANTUS_BUILD_UNITS=210
 # hash of its sources, so a change to them builds a new one.
 FHIR_VALIDATOR_SRC="$LOCAL_DIR/fhir-validator"
 FHIR_VALIDATOR_DEFINITIONS="$ROOT/standards/gravity"
-# Mailpit: built from its Go module with `go install` (the cache key is the version).
+# Mailpit: built from its Go module source (Go module proxy) with its web UI compiled from npm
+# packages (npm registry) and embedded; the cache key is the version. See provision_mailpit.
 MAILPIT_VERSION=1.33.1
 MAILPIT_ROOT="$CACHE/mailpit-$MAILPIT_VERSION"
 MAILPIT_BIN="$MAILPIT_ROOT/bin/mailpit"
-# Measured on a 2-core machine with an empty Go module cache (2026-12-03): 69 s to download the
-# modules and compile, 62 s to rebuild with the modules cached.
-MAILPIT_BUILD_SECONDS=70
+# What the cached binary holds: "embedded ..." or "missing: <why>" (written by provision_mailpit).
+MAILPIT_UI_STAMP="$MAILPIT_ROOT/ui-build"
+# The UI's npm dependencies are upstream's package-lock.json except where the npm registry reachable
+# here lacks the locked version: sass-embedded 1.108.1 -> 1.108.2 (patch release), rapidoc 12.1.0 ->
+# 9.3.8 (the newest it serves; rapidoc only renders the API docs page /api/v1/).
+MAILPIT_UI_PINS='{"dependencies":{"rapidoc":"9.3.8"},"overrides":{"sass-embedded":"1.108.2"}}'
+# Measured on a 2-core machine shared with other builds (2026-12-03): npm install 33 s, esbuild 13 s,
+# go build ~60 s with the Go build cache warm (~320 s cold); ~2 min in all on a warm machine.
+MAILPIT_BUILD_SECONDS=120
 
 HOST=127.0.0.1
 KAFKA_PORT="${SP_KAFKA_PORT:-9092}"
@@ -678,8 +686,11 @@ start_oidc() {
 MAILPIT_UI="http://$HOST:$MAILPIT_PORT"
 
 mailpit_ok() {
+  # the cached binary is the pinned version and was built by the UI-aware recipe (the stamp says
+  # whether its UI is embedded; a stamp of "missing" is kept, not retried on every start)
   local out
-  [ -x "$MAILPIT_BIN" ] && out="$("$MAILPIT_BIN" version --no-release-check 2>/dev/null)" && [[ "$out" == *"v$MAILPIT_VERSION"* ]]
+  [ -x "$MAILPIT_BIN" ] && [ -s "$MAILPIT_UI_STAMP" ] &&
+    out="$("$MAILPIT_BIN" version --no-release-check 2>/dev/null)" && [[ "$out" == *"v$MAILPIT_VERSION"* ]]
 }
 
 require_go() {
@@ -696,30 +707,86 @@ require_go() {
   fi
 }
 
+build_mailpit_ui() {
+  # build_mailpit_ui <mailpit source dir> <log>: compiles server/ui-src into server/ui/dist (app.js,
+  # app.css, docs.js, fonts), which the Go build embeds. The Go module ships without it (upstream
+  # builds it with npm + esbuild before a release). Returns non-zero, leaving no dist, on failure.
+  local src="$1" buildlog="$2"
+  # (commands chained with &&: errexit does not apply inside a function called from `if`)
+  (
+    cd "$src" &&
+    # Only what the build needs: drop upstream's lint/e2e tooling (eslint, playwright, jsdom,
+    # prettier) and apply MAILPIT_UI_PINS; the rest of package-lock.json is used as locked.
+    node -e '
+      const fs = require("fs");
+      const pkg = JSON.parse(fs.readFileSync("package.json", "utf8"));
+      const pins = JSON.parse(process.argv[1]);
+      const keep = ["esbuild", "esbuild-plugin-vue-next", "esbuild-sass-plugin", "@vue/compiler-sfc"];
+      for (const name of Object.keys(pkg.devDependencies || {})) if (!keep.includes(name)) delete pkg.devDependencies[name];
+      Object.assign(pkg.dependencies, pins.dependencies);
+      pkg.overrides = pins.overrides;
+      fs.writeFileSync("package.json", JSON.stringify(pkg, null, 2) + "\n");' "$MAILPIT_UI_PINS" &&
+      # --ignore-scripts: nothing the bundle needs runs an install script (esbuild and sass-embedded
+      # ship their binaries as platform packages); it also skips native builds and telemetry.
+      npm install --no-audit --no-fund --ignore-scripts --loglevel=warn &&
+      npm run build &&
+      [ -s server/ui/dist/app.js ] && [ -s server/ui/dist/app.css ]
+  ) >"$buildlog" 2>&1 && return 0
+  rm -rf "$src/server/ui/dist" "$src/node_modules"
+  return 1
+}
+
 provision_mailpit() {
   if mailpit_ok; then
-    log "mailpit $MAILPIT_VERSION: binary cached at $MAILPIT_BIN"
+    log "mailpit $MAILPIT_VERSION: binary cached at $MAILPIT_BIN ($(cat "$MAILPIT_UI_STAMP"))"
+    if ! grep -q '^embedded' "$MAILPIT_UI_STAMP"; then
+      warn "mailpit: the cached binary has no web UI (the API works); to retry the UI build: rm -rf $MAILPIT_ROOT && infra/local/platform.sh provision"
+    fi
     return 0
   fi
   require_go
+  require_node
   mkdir -p "$CACHE" "$LOGS"
-  local buildlog="$LOGS/mailpit-build.log" tmp="$CACHE/.mailpit-$MAILPIT_VERSION.tmp.$$" t0=$SECONDS rc=0
-  log "mailpit $MAILPIT_VERSION: building with go install (first run only; measured ~$MAILPIT_BUILD_SECONDS s on 2 cores; log: $buildlog)"
+  local buildlog="$LOGS/mailpit-build.log" uilog="$LOGS/mailpit-ui-build.log" tmp="$CACHE/.mailpit-$MAILPIT_VERSION.tmp.$$"
+  local t0=$SECONDS t1 dir ui rc=0
+  log "mailpit $MAILPIT_VERSION: building with its web UI (first run only; measured ~$MAILPIT_BUILD_SECONDS s on 2 cores; logs: $uilog, $buildlog)"
   rm -rf "$tmp"
-  # The Go module proxy serves the pinned version with its go.sum-checked dependencies; the module
-  # and build caches (GOMODCACHE, GOCACHE) make a rebuild fast.
-  # -X ...config.Version: what the release build stamps (without it the binary reports "dev").
-  GOBIN="$tmp/bin" CGO_ENABLED=0 GOTOOLCHAIN=auto go install -ldflags "-s -w -X github.com/axllent/mailpit/config.Version=v$MAILPIT_VERSION" \
-    "github.com/axllent/mailpit@v$MAILPIT_VERSION" >"$buildlog" 2>&1 || rc=$?
+  mkdir -p "$tmp/bin"
+  # 1. the module source from the Go module proxy (go.sum-checked, kept in GOMODCACHE), copied so
+  #    the UI can be built inside it (the module cache is read-only)
+  dir="$(cd "$tmp" && GOTOOLCHAIN=auto go mod download -json "github.com/axllent/mailpit@v$MAILPIT_VERSION" 2>>"$buildlog" |
+    node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => { const m = JSON.parse(s); if (m.Error || !m.Dir) process.exit(1); console.log(m.Dir); });')" ||
+    { tail -n 40 "$buildlog" >&2; rm -rf "$tmp"; die "mailpit: go mod download failed (log: $buildlog)"; }
+  cp -R "$dir" "$tmp/src"
+  chmod -R u+w "$tmp/src"
+  # 2. the web UI (npm registry). A failure is not fatal: the binary still serves SMTP and the API.
+  t1=$SECONDS
+  if build_mailpit_ui "$tmp/src" "$uilog"; then
+    ui="embedded (UI built with npm + esbuild in $((SECONDS - t1))s; pins $MAILPIT_UI_PINS)"
+    log "mailpit: web UI built in $((SECONDS - t1))s"
+  else
+    ui="missing: the UI build failed (log: $uilog)"
+    tail -n 20 "$uilog" >&2
+    warn "mailpit: building the web UI failed (log: $uilog); building Mailpit without it: SMTP and the API work, http://$HOST:$MAILPIT_PORT/ shows a blank page"
+  fi
+  # 3. the binary, embedding server/ui/dist when present. The module and build caches (GOMODCACHE,
+  #    GOCACHE) make a rebuild fast. -X ...config.Version: what the release build stamps (without
+  #    it the binary reports "dev").
+  t1=$SECONDS
+  (cd "$tmp/src" && CGO_ENABLED=0 GOTOOLCHAIN=auto go build -ldflags "-s -w -X github.com/axllent/mailpit/config.Version=v$MAILPIT_VERSION" \
+    -o "$tmp/bin/mailpit" .) >>"$buildlog" 2>&1 || rc=$?
   if [ "$rc" -ne 0 ]; then
     tail -n 40 "$buildlog" >&2
     rm -rf "$tmp"
-    die "mailpit: go install failed (exit $rc; full log: $buildlog)"
+    die "mailpit: go build failed (exit $rc; full log: $buildlog)"
   fi
+  log "mailpit: go build took $((SECONDS - t1))s"
+  rm -rf "$tmp/src"
+  echo "$ui" >"$tmp/ui-build"
   rm -rf "$MAILPIT_ROOT"
   mv "$tmp" "$MAILPIT_ROOT" # atomic: a half-finished build never looks complete
   mailpit_ok || die "built Mailpit binary does not report v$MAILPIT_VERSION"
-  log "mailpit $MAILPIT_VERSION: built $MAILPIT_BIN in $((SECONDS - t0))s"
+  log "mailpit $MAILPIT_VERSION: built $MAILPIT_BIN in $((SECONDS - t0))s ($ui)"
 }
 
 probe_mailpit() {
@@ -842,8 +909,28 @@ retire_ferretdb() {
   rm -f "$RUN/ferretdb.pid"
 }
 
+cmd_start_mailpit() {
+  # `start mailpit`: provision and (re)start Mailpit alone, e.g. onto a newly built binary, leaving
+  # the other components as they are (a running Mailpit on an older binary is restarted; its
+  # messages are kept).
+  require_node
+  mkdir -p "$STATE" "$LOGS" "$RUN" "$CACHE"
+  provision_mailpit
+  start_mailpit
+  wait_until "mailpit" "$MAILPIT_READY_TIMEOUT" "$LOGS/mailpit.log" probe_mailpit || die "mailpit did not become ready (logs: infra/local/platform.sh logs mailpit)"
+  log "mailpit up: SMTP smtp://$HOST:$SMTP_PORT, UI and API $MAILPIT_UI ($(cat "$MAILPIT_UI_STAMP"))"
+}
+
 cmd_start() {
   local t0=$SECONDS
+  case "${1:-}" in
+    "") ;;
+    mailpit | mail)
+      cmd_start_mailpit
+      return 0
+      ;;
+    *) die "start takes no component or 'mailpit' (got '$1')" ;;
+  esac
   cmd_provision
   retire_ferretdb
   # Kafka is the slowest to come up: launch it first, prepare the rest while it boots.
@@ -959,6 +1046,7 @@ usage() {
 usage: infra/local/platform.sh <command>
   provision   install/build Kafka, SecantusDB, Redis, the FHIR validator, Mailpit; check the OIDC provider's npm packages (idempotent, cached in $CACHE)
   start       provision if needed, start everything, wait until usable (no-op when running)
+  start mailpit   provision and (re)start Mailpit only (onto a rebuilt binary), leaving the rest running
   stop        stop what this checkout started
   reset       stop, then delete all data (Kafka log dirs, SecantusDB data, Redis AOF, OIDC provider keys, Mailpit messages)
   status      show each component; exit 0 only when all of them are up
@@ -972,7 +1060,7 @@ main() {
   mkdir -p "$STATE" "$LOGS" "$RUN"
   case "$cmd" in
     provision) cmd_provision ;;
-    start) cmd_start ;;
+    start) cmd_start "$@" ;;
     stop) cmd_stop ;;
     reset) cmd_reset ;;
     status) cmd_status ;;
