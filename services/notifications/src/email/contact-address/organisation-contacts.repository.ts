@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Collection } from 'mongodb';
+import type { Collection, Filter, UpdateFilter } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { collectionOf, MONGO_CONNECTION } from '@sp/persistence';
 
@@ -33,8 +33,13 @@ export class OrganisationContactsRepository {
     change: { organisationId: string; email?: string; occurredAt: string },
   ): Promise<void> {
     const set = { changedAt: change.occurredAt, eventId, ...(change.email ? { email: change.email } : {}) };
-    const filter = { _id: change.organisationId, changedAt: { $lte: change.occurredAt } };
-    const update = { $set: set, ...(change.email ? {} : { $unset: { email: '' } }) };
+    const filter: Filter<OrganisationContactDocument> = {
+      _id: change.organisationId,
+      changedAt: { $lte: change.occurredAt },
+    };
+    const update: UpdateFilter<OrganisationContactDocument> = change.email
+      ? { $set: set }
+      : { $set: set, $unset: { email: '' as const } };
     try {
       await this.contacts.updateOne(filter, update, { upsert: true });
     } catch (error) {
