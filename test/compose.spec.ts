@@ -228,6 +228,13 @@ describe('infra/docker/Dockerfile', () => {
     expect(readFileSync(join(repoRoot, 'infra/docker/healthcheck.js'), 'utf8')).toContain('/health/ready');
   });
 
+  it('ships the files services read at run time: the notifications email templates', () => {
+    expect(dockerfile).toContain(
+      'COPY --from=build /app/services/notifications/templates ./services/notifications/templates',
+    );
+    expect(existsSync(join(repoRoot, 'services/notifications/templates'))).toBe(true);
+  });
+
   it('ignores local state and build output in the build context', () => {
     const ignored = readFileSync(join(repoRoot, '.dockerignore'), 'utf8').split('\n');
     expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', 'infra/local/.state']));
