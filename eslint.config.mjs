@@ -38,6 +38,7 @@ const depConstraints = [
     onlyDependOnLibsWithTags: ['type:errors', 'type:config', 'type:observability'],
   },
   { sourceTag: 'type:validation', onlyDependOnLibsWithTags: ['type:errors'] },
+  { sourceTag: 'type:outbound-http', onlyDependOnLibsWithTags: ['type:errors'] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:config', 'type:errors'] },
 ];
 const testDepConstraints = depConstraints.map((c) => ({

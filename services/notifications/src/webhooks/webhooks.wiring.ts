@@ -1,4 +1,5 @@
 import type { Provider, Type } from '@nestjs/common';
+import { OutboundSender, parseAllowedRanges, TargetGuard } from '@sp/outbound-http';
 import { SERVICE_CONFIG } from '@sp/service-kit';
 import { NotificationStatusRepository } from '../notification-status/notification-status.repository';
 import type { ServiceConfig } from '../service.config';
@@ -6,14 +7,12 @@ import { DeliverMessageUseCase } from './deliver-message/deliver-message.use-cas
 import { WebhookWorker } from './deliver-message/webhook.worker';
 import { WebhookNoticeChannel } from './dispatch-notice/webhook-notice.channel';
 import { parseRetrySchedule } from './domain/retry-schedule';
-import { parseAllowedRanges } from './domain/target-policy';
 import { EndpointDisabledMailer } from './endpoint-disabled.mailer';
 import { WebhookDeliveriesController } from './list-deliveries/webhook-deliveries.controller';
 import { ManageEndpointsUseCase } from './manage-endpoints/manage-endpoints.use-case';
 import { WebhookEndpointsController } from './manage-endpoints/webhook-endpoints.controller';
 import { ReplayMessagesUseCase } from './replay-messages/replay-messages.use-case';
 import { SecretBox } from './secret-box';
-import { TargetGuard } from './target-guard';
 import { WebhookEndpointRepository } from './webhook-endpoint.repository';
 import { WebhookMessageRepository } from './webhook-message.repository';
 import { WebhookQueue } from './webhook.queue';
@@ -50,10 +49,18 @@ export const WEBHOOK_PROVIDERS: Provider[] = [
       }),
   },
   {
-    provide: WebhookSender,
+    provide: OutboundSender,
     inject: [SERVICE_CONFIG, TargetGuard],
     useFactory: (config: ServiceConfig, guard: TargetGuard) =>
-      new WebhookSender(guard, config.WEBHOOK_TIMEOUT_MS),
+      new OutboundSender(guard, {
+        timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+        userAgent: 'social-prescribing-webhooks/1.0',
+      }),
+  },
+  {
+    provide: WebhookSender,
+    inject: [OutboundSender],
+    useFactory: (sender: OutboundSender) => new WebhookSender(sender),
   },
   {
     provide: ManageEndpointsUseCase,

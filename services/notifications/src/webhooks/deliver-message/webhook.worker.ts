@@ -7,11 +7,11 @@ import {
 import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { counter, createLogger, histogram, traceContext } from '@sp/observability';
+import { LeaseSemaphore } from '@sp/outbound-http';
 import { RedisConnections, SERVICE_CONFIG } from '@sp/service-kit';
 import { QueueNames } from '../../queues/queue-names';
 import type { ServiceConfig } from '../../service.config';
 import { delayAfter, parseRetrySchedule } from '../domain/retry-schedule';
-import { EndpointSemaphore } from '../endpoint-semaphore';
 import { WEBHOOK_BACKOFF_TYPE, type WebhookJobData } from '../webhook.job';
 import { DeliverMessageUseCase, type DeliveryResult } from './deliver-message.use-case';
 
@@ -41,7 +41,7 @@ const durations = histogram<'result'>({
 export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private worker?: Worker<WebhookJobData, DeliveryResult>;
   private readonly logger: Logger;
-  private readonly semaphore: EndpointSemaphore;
+  private readonly semaphore: LeaseSemaphore;
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
@@ -49,9 +49,9 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
     private readonly deliver: DeliverMessageUseCase,
   ) {
     this.logger = createLogger('notifications', config.LOG_LEVEL).child({ component: 'webhook-worker' });
-    this.semaphore = new EndpointSemaphore(
+    this.semaphore = new LeaseSemaphore(
       redis.producer,
-      config.QUEUE_PREFIX,
+      `${config.QUEUE_PREFIX}:webhooks:in-flight`,
       config.WEBHOOK_MAX_IN_FLIGHT_PER_ENDPOINT,
       config.WEBHOOK_TIMEOUT_MS + 30_000,
     );

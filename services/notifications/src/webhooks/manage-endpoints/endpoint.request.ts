@@ -3,7 +3,7 @@ import { ValidationError, type FieldProblem } from '@sp/errors';
 import { schemaValidator } from '@sp/validation';
 import { isWebhookEventKind, WEBHOOK_EVENT_KINDS } from '../domain/event-kinds';
 import { MAX_OVERLAP_SECONDS } from '../domain/signing';
-import type { TargetGuard } from '../target-guard';
+import type { TargetGuard } from '@sp/outbound-http';
 
 const Url = Type.String({
   minLength: 1,
@@ -54,6 +54,13 @@ export const createEndpointRequest = schemaValidator(CreateEndpointRequestSchema
 export const updateEndpointRequest = schemaValidator(UpdateEndpointRequestSchema);
 export const rotateSecretRequest = schemaValidator(RotateSecretRequestSchema);
 
+/** The shared guard's problem, in the webhooks' words (codes are the same). */
+function webhookWording(problem: FieldProblem): FieldProblem {
+  if (problem.code === 'credentials_in_url')
+    return { ...problem, message: `${problem.message}: the signature authenticates deliveries` };
+  return problem;
+}
+
 /**
  * The checks beyond shape: the URL (form, https, and every address its host resolves to) and each
  * event kind. Throws one 422 naming every problem; nothing is changed.
@@ -63,7 +70,7 @@ export async function assertAcceptableEndpoint(
   fields: { url?: string; eventTypes?: string[] },
 ): Promise<void> {
   const problems: FieldProblem[] = [];
-  if (fields.url !== undefined) problems.push(...(await guard.check(fields.url, 'url')));
+  if (fields.url !== undefined) problems.push(...(await guard.check(fields.url, 'url')).map(webhookWording));
   (fields.eventTypes ?? []).forEach((kind, i) => {
     if (!isWebhookEventKind(kind)) {
       problems.push({

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '@sp/identity';
+import type { TargetGuard } from '@sp/outbound-http';
 import { DEFAULT_OVERLAP_SECONDS, generateSecret, rotate } from '../domain/signing';
 import type { SecretBox } from '../secret-box';
-import type { TargetGuard } from '../target-guard';
 import { endpointNotFound } from '../webhook.errors';
 import type { StoredSecret, WebhookEndpointDocument } from '../webhook-endpoint.entity';
 import type { EndpointScope, WebhookEndpointRepository } from '../webhook-endpoint.repository';

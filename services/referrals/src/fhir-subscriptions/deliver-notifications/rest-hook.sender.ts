@@ -1,30 +1,29 @@
-import { lookup } from 'node:dns/promises';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { OutboundSender, parseAllowedRanges, TargetGuard } from '@sp/outbound-http';
 import { SERVICE_CONFIG } from '@sp/service-kit';
 import type { ServiceConfig } from '../../service.config';
-import {
-  addressAllowed,
-  endpointProblems,
-  parseAllowedRanges,
-  type EndpointPolicy,
-} from '../domain/endpoint-guard';
 
 export type SendResult = { ok: true; status: number } | { ok: false; reason: string };
 
 /**
- * POSTs a notification Bundle to a rest-hook endpoint: the SSRF guard on the URL and on every
- * address its host resolves to, the subscriber's channel.header lines, a timeout, no redirects
- * followed (a redirect could lead anywhere: it counts as a failure).
+ * POSTs a notification Bundle to a rest-hook endpoint through the shared outbound sender
+ * (@sp/outbound-http): the SSRF guard on the URL and on every address its host resolves to,
+ * before the POST and again at connect time (DNS rebinding cannot bypass it), the subscriber's
+ * channel.header lines, a timeout, no redirects followed (a redirect could lead anywhere: it
+ * counts as a failure, as does any answer but 2xx).
  */
 @Injectable()
-export class RestHookSender {
-  private readonly policy: EndpointPolicy;
+export class RestHookSender implements OnApplicationShutdown {
+  private readonly sender: Pick<OutboundSender, 'post' | 'close'>;
 
   constructor(@Inject(SERVICE_CONFIG) config: ServiceConfig) {
-    this.policy = {
+    const guard = new TargetGuard({
       allowHttp: config.FHIR_SUBSCRIPTION_ALLOW_HTTP,
       allowedRanges: parseAllowedRanges(config.FHIR_SUBSCRIPTION_ALLOW_PRIVATE_TARGETS),
-    };
+    });
+    this.sender = new OutboundSender(guard, {
+      timeoutMs: config.FHIR_SUBSCRIPTION_DEFAULT_TIMEOUT_SECONDS * 1000,
+    });
   }
 
   async post(
@@ -33,37 +32,26 @@ export class RestHookSender {
     body: unknown,
     timeoutMs: number,
   ): Promise<SendResult> {
-    const refused = endpointProblems(endpoint, this.policy);
-    if (refused.length > 0) return { ok: false, reason: refused.join('; ') };
-    const host = new URL(endpoint).hostname.replace(/^\[|\]$/g, '');
-    try {
-      const addresses = await lookup(host, { all: true });
-      const blocked = addresses.find((a) => !addressAllowed(a.address, this.policy));
-      if (blocked)
-        return { ok: false, reason: `${host} resolves to a non-public address (${blocked.address})` };
-    } catch (err: unknown) {
-      return { ok: false, reason: `cannot resolve ${host}: ${(err as Error).message}` };
-    }
     const sent: Record<string, string> = {};
     for (const line of headers) {
       const i = line.indexOf(':');
       sent[line.slice(0, i).trim()] = line.slice(i + 1).trim();
     }
-    try {
-      const res = await fetch(endpoint, {
-        method: 'POST',
-        headers: { ...sent, 'content-type': 'application/fhir+json' },
-        body: JSON.stringify(body),
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      await res.arrayBuffer().catch(() => undefined);
-      if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status };
-      return { ok: false, reason: `the endpoint answered ${res.status}` };
-    } catch (err: unknown) {
-      const e = err as Error;
-      const reason = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : e.message;
+    const outcome = await this.sender.post(endpoint, JSON.stringify(body), {
+      headers: sent,
+      contentType: 'application/fhir+json',
+      timeoutMs,
+    });
+    if (outcome.failure) {
+      const reason =
+        outcome.failure.kind === 'timeout' ? `no answer within ${timeoutMs} ms` : outcome.failure.message;
       return { ok: false, reason };
     }
+    if (outcome.status >= 200 && outcome.status < 300) return { ok: true, status: outcome.status };
+    return { ok: false, reason: `the endpoint answered ${outcome.status}` };
+  }
+
+  onApplicationShutdown(): void {
+    this.sender.close();
   }
 }

@@ -8,6 +8,7 @@ import {
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { counter } from '@sp/observability';
+import { LeaseSemaphore, type InFlightLimiter } from '@sp/outbound-http';
 import { SERVICE_CONFIG, SERVICE_LOGGER, RedisConnections } from '@sp/service-kit';
 import type { ServiceConfig } from '../../service.config';
 import { notificationBundle, type NotificationInput } from '../domain/notification-bundle';
@@ -23,7 +24,10 @@ const notifications = counter<'type' | 'result'>({
   labelNames: ['type', 'result'],
 });
 
-/** Attempts in flight per subscription in this instance: a hanging endpoint holds at most this many workers. */
+/**
+ * Attempts in flight per subscription across every instance (Redis leases): a hanging endpoint
+ * holds at most this many workers.
+ */
 const MAX_IN_FLIGHT_PER_SUBSCRIPTION = 2;
 
 /**
@@ -35,7 +39,8 @@ const MAX_IN_FLIGHT_PER_SUBSCRIPTION = 2;
 @Injectable()
 export class SubscriptionDeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private worker?: Worker<SubscriptionJobData>;
-  private readonly inFlight = new Map<string, number>();
+  /** Leases of the attempts in flight per subscription (replaced by a fake in unit tests). */
+  limiter: InFlightLimiter;
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
@@ -44,7 +49,15 @@ export class SubscriptionDeliveryWorker implements OnApplicationBootstrap, Befor
     private readonly subscriptions: FhirSubscriptionRepository,
     private readonly queue: SubscriptionDeliveryQueue,
     private readonly sender: RestHookSender,
-  ) {}
+  ) {
+    // A lease outlives the longest attempt a Subscription may ask for; a crashed holder's expires.
+    this.limiter = new LeaseSemaphore(
+      redis.producer,
+      `${config.QUEUE_PREFIX}:fhir-subscriptions:in-flight`,
+      MAX_IN_FLIGHT_PER_SUBSCRIPTION,
+      config.FHIR_SUBSCRIPTION_MAX_TIMEOUT_SECONDS * 1000 + 30_000,
+    );
+  }
 
   onApplicationBootstrap(): void {
     this.worker = new Worker<SubscriptionJobData>(
@@ -91,12 +104,11 @@ export class SubscriptionDeliveryWorker implements OnApplicationBootstrap, Befor
   /** At most MAX_IN_FLIGHT_PER_SUBSCRIPTION at once per subscription; others wait a moment (no attempt used). */
   async run(job: Job<SubscriptionJobData>, token?: string): Promise<string> {
     const id = job.data.subscriptionId;
-    const held = this.inFlight.get(id) ?? 0;
-    if (held >= MAX_IN_FLIGHT_PER_SUBSCRIPTION && token !== undefined) {
+    const holder = `${job.id}:${token ?? ''}`;
+    if (!(await this.limiter.acquire(id, holder)) && token !== undefined) {
       await job.moveToDelayed(Date.now() + 100 + Math.floor(Math.random() * 400), token);
       throw new DelayedError();
     }
-    this.inFlight.set(id, held + 1);
     try {
       const result = await this.process(job);
       notifications.inc({ type: job.data.kind, result });
@@ -105,9 +117,7 @@ export class SubscriptionDeliveryWorker implements OnApplicationBootstrap, Befor
       notifications.inc({ type: job.data.kind, result: 'failed' });
       throw err;
     } finally {
-      const left = (this.inFlight.get(id) ?? 1) - 1;
-      if (left <= 0) this.inFlight.delete(id);
-      else this.inFlight.set(id, left);
+      await this.limiter.release(id, holder);
     }
   }
 

@@ -1,5 +1,5 @@
 import type { FieldProblem } from '@sp/errors';
-import { endpointProblems, type EndpointPolicy } from './endpoint-guard';
+import { urlProblems, type TargetPolicy } from '@sp/outbound-http';
 import { BACKPORT_EXTENSIONS, REFERRAL_TASK_TOPIC } from './subscription-topic';
 import { parseTaskFilter, type FilterSubscriber, type TaskFilter } from './task-filter';
 
@@ -22,7 +22,7 @@ export interface SubscriptionSpec {
   maxCount?: number;
 }
 
-export interface SubscriptionLimits extends EndpointPolicy {
+export interface SubscriptionLimits extends TargetPolicy {
   minHeartbeatSeconds: number;
   maxTimeoutSeconds: number;
 }
@@ -43,6 +43,17 @@ interface Extension {
 function extensions(holder: unknown): Extension[] {
   if (!isObject(holder) || !Array.isArray(holder.extension)) return [];
   return holder.extension.filter(isObject) as Extension[];
+}
+
+/**
+ * SSRF guard of the rest-hook endpoint, as far as the URL shows (the shared outbound-http policy:
+ * https unless allowed, no non-public address literal or localhost name unless its range is
+ * allowed); the addresses its host resolves to are checked before each POST and at connect time.
+ */
+function endpointProblems(endpoint: string, policy: TargetPolicy): string[] {
+  return urlProblems(endpoint, policy, 'channel.endpoint').map((p) =>
+    p.code === 'credentials_in_url' ? `${p.message}; send them in channel.header` : p.message,
+  );
 }
 
 export function parseSubscription(

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, ValidationError } from '@sp/errors';
+import { parseAllowedRanges } from '@sp/outbound-http';
 import type { ServiceConfig } from '../../service.config';
-import { parseAllowedRanges } from '../domain/endpoint-guard';
 import type { StoredSubscription } from '../domain/subscription';
 import { parseSubscription } from '../domain/subscription-request';
 import type { FilterSubscriber } from '../domain/task-filter';
