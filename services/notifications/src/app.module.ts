@@ -27,6 +27,7 @@ import { NotifyClient } from './notify/notify-client';
 import { patientNoticeControllers, patientNoticeProviders } from './patient-notices/patient-notices.wiring';
 import { EMAIL_CONTROLLERS, EMAIL_PROVIDERS } from './email/email.wiring';
 import { WEBHOOK_CONTROLLERS, WEBHOOK_PROVIDERS } from './webhooks/webhooks.wiring';
+import { PARTNER_STREAM_CONTROLLERS, PARTNER_STREAM_PROVIDERS } from './partner-stream/partner-stream.wiring';
 import { OpsModule } from './ops/ops.module';
 import { ServiceConfigSchema, type ServiceConfig } from './service.config';
 
@@ -58,6 +59,7 @@ class QueueTelemetry {
     ...EMAIL_CONTROLLERS,
     ...patientNoticeControllers,
     ...WEBHOOK_CONTROLLERS,
+    ...PARTNER_STREAM_CONTROLLERS,
     ListInboxController,
     AcknowledgeController,
     ListNotificationsController,
@@ -70,6 +72,7 @@ class QueueTelemetry {
     ...EMAIL_PROVIDERS,
     ...patientNoticeProviders,
     ...WEBHOOK_PROVIDERS,
+    ...PARTNER_STREAM_PROVIDERS,
     MongoReadiness,
     RedisConnections,
     DeliveryQueue,

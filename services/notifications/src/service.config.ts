@@ -7,6 +7,7 @@ import { TemplatesConfigProperties } from './templates/templates.config';
 import { DigestConfigProperties } from './digest/digest.config';
 import { WebhooksConfigProperties } from './webhooks/webhooks.config';
 import { OpsConfigProperties } from './ops/ops.config';
+import { PartnerStreamConfigProperties } from './partner-stream/partner-stream.config';
 
 /** Every environment variable the notifications service reads, with its default. */
 export const ServiceConfigSchema = Type.Object({
@@ -18,6 +19,7 @@ export const ServiceConfigSchema = Type.Object({
   ...DigestConfigProperties,
   ...WebhooksConfigProperties,
   ...OpsConfigProperties,
+  ...PartnerStreamConfigProperties,
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3003, description: 'HTTP port' }),
   MONGO_URL: Type.String({
     default: 'mongodb://127.0.0.1:27017/sp_notifications',
