@@ -45,6 +45,28 @@ PARTNER_KAFKA_BOOTSTRAP=${PARTNER_KAFKA_BOOTSTRAP:-127.0.0.1:${SP_KAFKA_SASL_POR
 OPS_EXTRA_QUEUES=${OPS_EXTRA_QUEUES:-referrals/referrals-deadline,referrals/fhir-subscriptions-delivery}"
 )
 
+# Patient notifications: the notifications service reads a patient's contact details from the
+# referrals service's internal API with its own platform API client (client credentials at the
+# organisations service). Its secret is made once, kept in infra/local/.state/secrets (gitignored,
+# owner-only) and given to the notifications service at launch and to the demo seed, which registers
+# the client (role ops). A PATIENT_NOTICES_CLIENT_SECRET already set in the environment wins.
+# Secrets travel in the environment only, never on a command line (ps shows those to everyone).
+platform_client_secret() {
+  local file="$STATE_DIR/secrets/$1-client.secret"
+  if [ ! -s "$file" ]; then
+    (
+      umask 077
+      mkdir -p "$STATE_DIR/secrets"
+      node -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("base64url"))' >"$file.tmp"
+      mv -f "$file.tmp" "$file"
+    )
+  fi
+  cat "$file"
+}
+NOTIFICATIONS_CLIENT_ID="${PATIENT_NOTICES_CLIENT_ID:-notifications}"
+NOTIFICATIONS_CLIENT_SECRET="${PATIENT_NOTICES_CLIENT_SECRET:-$(platform_client_secret notifications)}"
+SERVICE_ENV[referrals]="PATIENT_CONTACT_READERS=${PATIENT_CONTACT_READERS:-$NOTIFICATIONS_CLIENT_ID}"
+
 launch() {
   local name="$1" port="${SERVICE_PORTS[$1]}" logfile="$SERVICE_LOGS/$1.log" extra=()
   [ -n "${SERVICE_ENV[$name]:-}" ] && mapfile -t extra <<<"${SERVICE_ENV[$name]}"
@@ -54,9 +76,14 @@ launch() {
   [ -f "$logfile" ] && mv -f "$logfile" "$logfile.1"
   say "starting $name on :$port (log: ${logfile#"$REPO_ROOT"/})"
   # own session: survives this script and the terminal; pid written by the child itself
-  env "${extra[@]}" PORT="$port" OIDC_ISSUERS="$SERVICE_OIDC_ISSUERS" setsid bash -c 'echo $$ >"$0"; exec "$@"' "$SERVICE_RUN/$name.pid" \
-    node -r ./tools/runtime/register-aliases.js "dist/services/$name/src/main.js" \
-    </dev/null >>"$logfile" 2>&1 9>&- & # 9>&-: the service must not hold the start/stop lock
+  (
+    if [ "$name" = notifications ]; then
+      export PATIENT_NOTICES_CLIENT_ID="$NOTIFICATIONS_CLIENT_ID" PATIENT_NOTICES_CLIENT_SECRET="$NOTIFICATIONS_CLIENT_SECRET"
+    fi
+    exec env "${extra[@]}" PORT="$port" OIDC_ISSUERS="$SERVICE_OIDC_ISSUERS" setsid bash -c 'echo $$ >"$0"; exec "$@"' "$SERVICE_RUN/$name.pid" \
+      node -r ./tools/runtime/register-aliases.js "dist/services/$name/src/main.js" \
+      </dev/null >>"$logfile" 2>&1 9>&- # 9>&-: the service must not hold the start/stop lock
+  ) &
 }
 
 ready_status() {
@@ -87,14 +114,20 @@ wait_ready() {
 
 launch organisations
 wait_ready organisations
+
+# The seed writes the organisations database directly; the running organisations service's outbox
+# relay publishes the directory events, which the other services read from Kafka whenever they
+# start. Seeding before they start means the notifications service's platform client exists before
+# its first patient notification asks for a token.
+say "seeding the demo network"
+if ! DEMO_NOTIFICATIONS_CLIENT_ID="$NOTIFICATIONS_CLIENT_ID" DEMO_NOTIFICATIONS_CLIENT_SECRET="$NOTIFICATIONS_CLIENT_SECRET" \
+  timeout "${SP_SEED_TIMEOUT:-120}" node -r ./tools/runtime/register-aliases.js dist/services/organisations/src/demo/seed-demo.js; then
+  fail "the demo seed failed or did not finish within ${SP_SEED_TIMEOUT:-120}s (organisations is running; infra: bash infra/local/platform.sh status)"
+fi
+
 for name in referrals notifications analytics; do launch "$name"; done
 for name in referrals notifications analytics; do wait_ready "$name"; done
 
-say "seeding the demo network"
-if ! timeout "${SP_SEED_TIMEOUT:-120}" \
-  node -r ./tools/runtime/register-aliases.js dist/services/organisations/src/demo/seed-demo.js; then
-  fail "the demo seed failed or did not finish within ${SP_SEED_TIMEOUT:-120}s (services are running; infra: bash infra/local/platform.sh status)"
-fi
 
 DEMO_FILE="$REPO_ROOT/infra/local/demo-clients.json"
 clients="$(node -e '
@@ -116,7 +149,9 @@ cat <<INFO
   Infrastructure      Kafka 127.0.0.1:9092 · MongoDB wire (SecantusDB) mongodb://127.0.0.1:27017 · Redis redis://127.0.0.1:6379
                       OpenID Connect provider $OIDC_ISSUER_URL (people sign in to portals)
                       Mailpit: every email the platform sends, $MAILPIT_UI (SMTP 127.0.0.1:${SP_SMTP_PORT:-1025})
-                      Fake GOV.UK Notify http://127.0.0.1:${SP_NOTIFY_FAKE_PORT:-8097} (patient SMS and email; docs/notifications.md)
+                      Fake GOV.UK Notify http://127.0.0.1:${SP_NOTIFY_FAKE_PORT:-8097} (patient SMS and email: GET /_fake/requests; docs/notifications.md)
+                      Patient notifications on: the notifications service's platform client $NOTIFICATIONS_CLIENT_ID (role ops)
+                      reads contact details from referrals; its secret is in infra/local/.state/secrets (made once)
                       bash infra/local/platform.sh status | logs [kafka|secantus|redis|fhir-validator|oidc|mailpit|notify-fake]
   Service logs        infra/local/.state/logs/<service>.log
   Queues (ops only)   http://127.0.0.1:3003/ops/queues  BullMQ dashboard of every queue (docs/notifications/operations.md).

@@ -34,6 +34,19 @@ export const ServiceConfigSchema = Type.Object({
     default: 'infra/local/demo-clients.json',
     description: 'Where the demo seed writes the demo API clients (seed command only)',
   }),
+  DEMO_NOTIFICATIONS_CLIENT_ID: Type.String({
+    default: 'notifications',
+    pattern: '^[A-Za-z0-9._-]+$',
+    description:
+      "The notifications service's platform API client the demo seed registers when DEMO_NOTIFICATIONS_CLIENT_SECRET is set (seed command only; the notifications service's PATIENT_NOTICES_CLIENT_ID)",
+  }),
+  DEMO_NOTIFICATIONS_CLIENT_SECRET: secret(
+    Type.String({
+      default: '',
+      description:
+        "Its secret (seed command only): the demo seed registers the client (role ops, the platform operator's organisation) with it, so the notifications service can read patients' contact details for patient notifications. Empty: no such client. scripts/start.sh makes one once (infra/local/.state) and gives it to both",
+    }),
+  ),
   EVIDENCE_SWEEP_INTERVAL_MS: Type.Integer({
     minimum: 1000,
     default: 3_600_000,

@@ -4,6 +4,8 @@
  * Run by scripts/start.sh:
  *   node -r ./tools/runtime/register-aliases.js dist/services/organisations/src/demo/seed-demo.js
  * The running organisations service's outbox relay publishes the registration events.
+ * With DEMO_NOTIFICATIONS_CLIENT_SECRET set it also registers the notifications service's platform
+ * client (DEMO_NOTIFICATIONS_CLIENT_ID, role ops) with that secret, which is not written to the file.
  */
 import 'reflect-metadata';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -13,7 +15,7 @@ import { ApiClientRepository } from '../api-clients/api-client.repository';
 import { HsdsStoreRepository } from '../hsds/hsds-store.repository';
 import { loadServiceConfig } from '../service.config';
 import { importSamplePostcodes, seedDemoSignals } from '../signals/signals.wiring';
-import { seedDemoNetwork } from './seed-demo.use-case';
+import { registerPlatformClient, seedDemoNetwork } from './seed-demo.use-case';
 
 async function main(): Promise<void> {
   const config = loadServiceConfig();
@@ -28,6 +30,17 @@ async function main(): Promise<void> {
       await importSamplePostcodes(connection);
       await seedDemoSignals(connection);
     });
+    // The notifications service's own client (patient notifications read contact details from the
+    // referrals service with it): registered when the caller gives its secret, never written out.
+    const platformClients = config.DEMO_NOTIFICATIONS_CLIENT_SECRET
+      ? [
+          await registerPlatformClient(new ApiClientRepository(connection), {
+            clientId: config.DEMO_NOTIFICATIONS_CLIENT_ID,
+            clientSecret: config.DEMO_NOTIFICATIONS_CLIENT_SECRET,
+            name: 'Notifications service (patient notifications)',
+          }),
+        ]
+      : [];
     const file = resolve(config.DEMO_CLIENTS_FILE);
     await mkdir(dirname(file), { recursive: true });
     const document = {
@@ -39,7 +52,9 @@ async function main(): Promise<void> {
     await writeFile(file, `${JSON.stringify(document, null, 2)}\n`, { mode: 0o600 });
     process.stdout.write(
       `demo seed: ${result.organisationsCreated} organisations and ${result.servicesCreated} services created ` +
-        `(already present ones left as they were); ${result.clients.length} API clients written to ${file}\n`,
+        `(already present ones left as they were); ${result.clients.length} API clients written to ${file}` +
+        platformClients.map((c) => `; platform client ${c.clientId} (role ${c.role}) registered`).join('') +
+        '\n',
     );
   } finally {
     await connection.close();

@@ -125,3 +125,34 @@ export async function seedDemoNetwork(
   }
   return { organisationsCreated, servicesCreated, clients: issued };
 }
+
+/** A platform component's own API client (e.g. the notifications service), with its secret. */
+export interface PlatformClient {
+  clientId: string;
+  clientSecret: string;
+  name: string;
+}
+
+/**
+ * Registers a platform component's client: role `ops` in the platform operator's organisation
+ * (that of the demo's `platform-ops` client). Unlike the demo clients its secret is not made here
+ * and not written to the demo clients file: the caller (scripts/start.sh, a test) keeps it and
+ * gives it to the component. Re-running re-hashes the same secret (idempotent).
+ */
+export async function registerPlatformClient(
+  clients: ApiClientRepository,
+  client: PlatformClient,
+): Promise<{ clientId: string; organisationId: string; role: 'ops' }> {
+  const operator = demoClients.find((c) => c.role === 'ops');
+  if (!operator) throw new Error('the demo network has no operator (ops) client');
+  const organisationId = recordIdOf('organizations', operator.organisationId);
+  await clients.upsert({
+    _id: client.clientId,
+    organisationId,
+    role: 'ops',
+    name: client.name,
+    secretHash: await hashClientSecret(client.clientSecret),
+    status: 'active',
+  });
+  return { clientId: client.clientId, organisationId, role: 'ops' };
+}

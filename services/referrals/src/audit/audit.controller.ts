@@ -27,6 +27,8 @@ interface AuditView {
   referralId: string;
   outcome: string;
   code?: string;
+  /** Why patient data was read, when the reader must say (e.g. patient-notification). */
+  purpose?: string;
   correlationId?: string;
 }
 
@@ -42,7 +44,7 @@ export class AuditController {
   @ApiOperation({
     summary: 'Query the audit log (ops only)',
     description:
-      'Every read and write of referral patient data: actor, organisation, action, referral, time, outcome.',
+      'Every read and write of referral patient data: actor, organisation, action, referral, time, outcome (and the purpose of a read that must state one).',
   })
   @ApiQuery({ name: 'referralId', required: false })
   @ApiQuery({ name: 'organisationId', required: false, description: 'The acting organisation' })
@@ -73,6 +75,7 @@ export class AuditController {
         referralId: e.referralId,
         outcome: e.outcome,
         ...(e.code ? { code: e.code } : {}),
+        ...(e.purpose ? { purpose: e.purpose } : {}),
         ...(e.correlationId ? { correlationId: e.correlationId } : {}),
       })),
       page,
