@@ -4,11 +4,7 @@
 // practice that made the first referral of the chain hears how, about its own referral; and every
 // notice shows in the status list (inbox: delivered) for its organisation only.
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { INestApplication } from '@nestjs/common';
 import {
-  contractRegistry,
   createEnvelope,
   ReferralCompletedV1,
   ReferralOnwardCreatedV1,
@@ -18,11 +14,12 @@ import {
   type EventEnvelope,
   type ReferralCompletedV1Data,
 } from '@sp/contracts';
-import { TokenIssuer } from '@sp/identity';
-import { EventPublisher } from '@sp/messaging';
-import { createServiceApp } from '@sp/service-kit';
-import { startGroupsAtTopicsEnd, testInfra, uniqueName, waitFor } from '@sp/testing';
-import { AppModule } from '../src/app.module';
+import { waitFor } from '@sp/testing';
+import {
+  runName,
+  startNotificationsInstance,
+  type NotificationsInstance,
+} from './support/notifications-instance';
 
 jest.setTimeout(120_000);
 
@@ -34,12 +31,10 @@ interface InboxItem {
   reasonCode?: string;
 }
 
-const ISSUER = 'http://notifications-routing.test';
-const AUDIENCE = 'social-prescribing';
 const meta = (run: string) => ({ source: '/services/referrals', correlationId: run });
 
 describe('closed-loop routing, end to end through Kafka', () => {
-  const run = uniqueName('notif-rt').replace(/-/g, '_');
+  const run = runName('notif-rt');
   const org = {
     gp: randomUUID(),
     pcn: randomUUID(),
@@ -48,61 +43,26 @@ describe('closed-loop routing, end to end through Kafka', () => {
   };
   const tokens: Record<keyof typeof org, string> = { gp: '', pcn: '', befriending: '', debt: '' };
   let ops = '';
-  let app: INestApplication;
+  let notifications: NotificationsInstance;
   let url = '';
-  let jwks: Server;
-  let publisher: EventPublisher;
 
   beforeAll(async () => {
-    const keys = await TokenIssuer.generateKeyPair();
-    const issuer = new TokenIssuer({ privateJwk: keys.privateJwk, issuer: ISSUER, audience: AUDIENCE });
-    jwks = createServer((_req, res) => {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify(issuer.jwks()));
+    notifications = await startNotificationsInstance(run, {
+      topics: [Topics.referralLifecycle, Topics.directory],
     });
-    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    ({ url } = notifications);
     for (const name of Object.keys(org) as (keyof typeof org)[]) {
-      tokens[name] = (
-        await issuer.issue({
-          clientId: `${name}-${run}`,
-          organisationId: org[name],
-          role: 'provider',
-          scopes: [],
-        })
-      ).access_token;
+      tokens[name] = await notifications.token({
+        clientId: `${name}-${run}`,
+        organisationId: org[name],
+        role: 'provider',
+      });
     }
-    ops = (
-      await issuer.issue({ clientId: `ops-${run}`, organisationId: randomUUID(), role: 'ops', scopes: [] })
-    ).access_token;
-
-    const groupId = `notifications-${run}`;
-    await startGroupsAtTopicsEnd([groupId], [Topics.referralLifecycle, Topics.directory]);
-    Object.assign(process.env, {
-      MONGO_URL: testInfra.mongoUrlFor(`test_${run}_notifications`),
-      KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),
-      REDIS_URL: testInfra.redisUrl,
-      JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`,
-      TOKEN_ISSUER: ISSUER,
-      TOKEN_AUDIENCE: AUDIENCE,
-      LOG_LEVEL: 'warn',
-      KAFKA_GROUP_ID: groupId,
-      QUEUE_PREFIX: run,
-    });
-    ({ app } = await createServiceApp({
-      name: 'notifications',
-      module: AppModule,
-      consumer: { groupId: 'notifications', topics: [Topics.referralLifecycle, Topics.directory] },
-    }));
-    await app.startAllMicroservices();
-    await app.listen(0, '127.0.0.1');
-    url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-    publisher = new EventPublisher({ brokers: testInfra.kafkaBrokers, clientId: `test-${run}` });
+    ops = await notifications.token({ clientId: `ops-${run}`, organisationId: randomUUID(), role: 'ops' });
   });
 
   afterAll(async () => {
-    await publisher?.disconnect();
-    await app?.close();
-    await new Promise<void>((resolve) => (jwks ? jwks.close(() => resolve()) : resolve()));
+    await notifications?.close();
   });
 
   const get = async <T>(path: string, token: string): Promise<T> => {
@@ -114,7 +74,7 @@ describe('closed-loop routing, end to end through Kafka', () => {
     (await get<{ items: InboxItem[] }>('/v1/inbox?limit=500', tokens[who])).items.filter(
       (n) => n.referralId === referralId,
     );
-  const publish = (envelopes: EventEnvelope[]) => publisher.publishEnvelopes(envelopes, contractRegistry);
+  const publish = (envelopes: EventEnvelope[]) => notifications.publish(envelopes);
 
   const listing = (organisationId: string, needCodes: string[]) =>
     createEnvelope(

@@ -2,15 +2,13 @@
 // the real Kafka, MongoDB and Redis consumes a real `referral.gp-summary-issued` event (as the
 // referrals service publishes it) and the practice finds it in its inbox; another organisation
 // does not, and a redelivered event adds nothing.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { INestApplication } from '@nestjs/common';
-import { createEnvelope, contractRegistry, ReferralGpSummaryIssuedV1, Topics } from '@sp/contracts';
-import { TokenIssuer, type Principal } from '@sp/identity';
-import { EventPublisher } from '@sp/messaging';
-import { createServiceApp } from '@sp/service-kit';
-import { startGroupsAtTopicsEnd, testInfra, uniqueName, waitFor } from '@sp/testing';
-import { AppModule } from '../src/app.module';
+import { createEnvelope, ReferralGpSummaryIssuedV1 } from '@sp/contracts';
+import { waitFor } from '@sp/testing';
+import {
+  runName,
+  startNotificationsInstance,
+  type NotificationsInstance,
+} from './support/notifications-instance';
 
 jest.setTimeout(120_000);
 
@@ -20,66 +18,30 @@ interface InboxItem {
   referralId: string;
 }
 
-const ISSUER = 'http://notifications-gp-summary.test';
-const AUDIENCE = 'social-prescribing';
-
 describe('GP summary notification, end to end through Kafka', () => {
-  const run = uniqueName('notif-gps').replace(/-/g, '_');
+  const run = runName('notif-gps');
   const gp = `org-gp-${run}`;
   const vcs = `org-vcs-${run}`;
-  let app: INestApplication;
+  let notifications: NotificationsInstance;
   let url = '';
-  let jwks: Server;
   let tokens: Record<'gp' | 'vcs', string>;
-  let publisher: EventPublisher;
 
   beforeAll(async () => {
-    const keys = await TokenIssuer.generateKeyPair();
-    const issuer = new TokenIssuer({ privateJwk: keys.privateJwk, issuer: ISSUER, audience: AUDIENCE });
-    jwks = createServer((_req, res) => {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify(issuer.jwks()));
-    });
-    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-    const principal = (organisationId: string, role: Principal['role']): Principal => ({
-      clientId: organisationId,
-      organisationId,
-      role,
-      scopes: [],
-    });
+    notifications = await startNotificationsInstance(run);
+    ({ url } = notifications);
     tokens = {
-      gp: (await issuer.issue({ ...principal(gp, 'referrer'), odsCode: 'A81001' })).access_token,
-      vcs: (await issuer.issue(principal(vcs, 'provider'))).access_token,
+      gp: await notifications.token({
+        clientId: gp,
+        organisationId: gp,
+        role: 'referrer',
+        odsCode: 'A81001',
+      }),
+      vcs: await notifications.token({ clientId: vcs, organisationId: vcs, role: 'provider' }),
     };
-
-    const groupId = `notifications-${run}`;
-    await startGroupsAtTopicsEnd([groupId], [Topics.referralLifecycle]);
-    Object.assign(process.env, {
-      MONGO_URL: testInfra.mongoUrlFor(`test_${run}_notifications`),
-      KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),
-      REDIS_URL: testInfra.redisUrl,
-      JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`,
-      TOKEN_ISSUER: ISSUER,
-      TOKEN_AUDIENCE: AUDIENCE,
-      LOG_LEVEL: 'warn',
-      KAFKA_GROUP_ID: groupId,
-      QUEUE_PREFIX: run,
-    });
-    ({ app } = await createServiceApp({
-      name: 'notifications',
-      module: AppModule,
-      consumer: { groupId: 'notifications', topics: [Topics.referralLifecycle] },
-    }));
-    await app.startAllMicroservices();
-    await app.listen(0, '127.0.0.1');
-    url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-    publisher = new EventPublisher({ brokers: testInfra.kafkaBrokers, clientId: `test-${run}` });
   });
 
   afterAll(async () => {
-    await publisher?.disconnect();
-    await app?.close();
-    await new Promise<void>((resolve) => (jwks ? jwks.close(() => resolve()) : resolve()));
+    await notifications?.close();
   });
 
   const inboxOf = async (who: 'gp' | 'vcs'): Promise<InboxItem[]> => {
@@ -113,8 +75,8 @@ describe('GP summary notification, end to end through Kafka', () => {
       { source: '/services/referrals', correlationId: run },
     );
     // Published twice: a redelivery adds nothing.
-    await publisher.publishEnvelopes([event], contractRegistry);
-    await publisher.publishEnvelopes([event], contractRegistry);
+    await notifications.publish([event]);
+    await notifications.publish([event]);
 
     // Then another summary notice on the same key (same partition): once it is in, the redelivery
     // before it has been handled too.
@@ -122,7 +84,7 @@ describe('GP summary notification, end to end through Kafka', () => {
       source: '/services/referrals',
       correlationId: run,
     });
-    await publisher.publishEnvelopes([later], contractRegistry);
+    await notifications.publish([later]);
     await waitFor(async () => (await inboxOf('gp')).some((i) => i.id.startsWith(later.id)), {
       timeoutMs: 60_000,
       intervalMs: 250,

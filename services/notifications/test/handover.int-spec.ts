@@ -5,33 +5,28 @@
 // sees whom each notice is for; a redelivered event adds nothing. The workers are people signed in
 // at the local OpenID Connect provider (real authorization-code + PKCE sign-in, real tokens).
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import {
-  contractRegistry,
   createEnvelope,
   ReferralAssignedV1,
   ReferralSubmittedV1,
   Topics,
   type EventEnvelope,
 } from '@sp/contracts';
-import { TokenIssuer } from '@sp/identity';
-import { EventPublisher } from '@sp/messaging';
-import { createServiceApp } from '@sp/service-kit';
 import {
   createOidcPerson,
   groupCaughtUp,
   localOidcIssuersEnv,
   oidcSignIn,
-  startGroupsAtTopicsEnd,
-  testInfra,
   type OidcPerson,
-  uniqueName,
   waitFor,
 } from '@sp/testing';
-import { AppModule } from '../src/app.module';
 import { DeliveryQueue } from '../src/delivery/delivery.queue';
+import {
+  runName,
+  startNotificationsInstance,
+  type NotificationsInstance,
+} from './support/notifications-instance';
 
 jest.setTimeout(120_000);
 
@@ -46,31 +41,24 @@ interface InboxItem {
   deliveredAt: string;
 }
 
-const ISSUER = 'http://notifications-handover.test';
-const AUDIENCE = 'social-prescribing';
-
 describe('handover notices, end to end through Kafka', () => {
-  const run = uniqueName('notif-ho').replace(/-/g, '_');
+  const run = runName('notif-ho');
   const team = randomUUID();
   let people: Record<'ali' | 'bea' | 'cara' | 'chris', OidcPerson & { token: string }>;
+  let notifications: NotificationsInstance;
   let app: INestApplication;
   let url = '';
-  let jwks: Server;
   let systemToken = '';
-  let publisher: EventPublisher;
 
   beforeAll(async () => {
-    const keys = await TokenIssuer.generateKeyPair();
-    const issuer = new TokenIssuer({ privateJwk: keys.privateJwk, issuer: ISSUER, audience: AUDIENCE });
-    jwks = createServer((_req, res) => {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify(issuer.jwks()));
-    });
-    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    notifications = await startNotificationsInstance(run, { env: { OIDC_ISSUERS: localOidcIssuersEnv() } });
+    ({ app, url } = notifications);
     // The organisation's own system: an API client with no person.
-    systemToken = (
-      await issuer.issue({ clientId: `system-${run}`, organisationId: team, role: 'link-worker', scopes: [] })
-    ).access_token;
+    systemToken = await notifications.token({
+      clientId: `system-${run}`,
+      organisationId: team,
+      role: 'link-worker',
+    });
 
     // Three workers and their team lead, signed in at the local OIDC provider.
     const person = async (teamRole: 'worker' | 'team-lead') => {
@@ -83,36 +71,10 @@ describe('handover notices, end to end through Kafka', () => {
       cara: await person('worker'),
       chris: await person('team-lead'),
     };
-
-    const groupId = `notifications-${run}`;
-    await startGroupsAtTopicsEnd([groupId], [Topics.referralLifecycle]);
-    Object.assign(process.env, {
-      MONGO_URL: testInfra.mongoUrlFor(`test_${run}_notifications`),
-      KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),
-      REDIS_URL: testInfra.redisUrl,
-      JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`,
-      TOKEN_ISSUER: ISSUER,
-      TOKEN_AUDIENCE: AUDIENCE,
-      OIDC_ISSUERS: localOidcIssuersEnv(),
-      LOG_LEVEL: 'warn',
-      KAFKA_GROUP_ID: groupId,
-      QUEUE_PREFIX: run,
-    });
-    ({ app } = await createServiceApp({
-      name: 'notifications',
-      module: AppModule,
-      consumer: { groupId: 'notifications', topics: [Topics.referralLifecycle] },
-    }));
-    await app.startAllMicroservices();
-    await app.listen(0, '127.0.0.1');
-    url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-    publisher = new EventPublisher({ brokers: testInfra.kafkaBrokers, clientId: `test-${run}` });
   });
 
   afterAll(async () => {
-    await publisher?.disconnect();
-    await app?.close();
-    await new Promise<void>((resolve) => (jwks ? jwks.close(() => resolve()) : resolve()));
+    await notifications?.close();
   });
 
   const inbox = async (token: string): Promise<InboxItem[]> => {
@@ -159,9 +121,9 @@ describe('handover notices, end to end through Kafka', () => {
       previousAssigneeSub: ali,
       reasonCode: 'leave',
     });
-    await publisher.publishEnvelopes([first, handover], contractRegistry);
+    await notifications.publish([first, handover]);
     // Redelivery of both (e.g. after a rebalance).
-    await publisher.publishEnvelopes([first, handover], contractRegistry);
+    await notifications.publish([first, handover]);
 
     const items = await waitFor(
       async () => {
@@ -216,34 +178,31 @@ describe('handover notices, end to end through Kafka', () => {
 
   it("shows each signed-in worker their own notices and the team's, never a colleague's", async () => {
     const referralId = randomUUID();
-    await publisher.publishEnvelopes(
-      [
-        // For the whole team: a new referral addressed to the organisation.
-        createEnvelope(
-          ReferralSubmittedV1,
-          {
-            referralId,
-            requesterOrganisationId: randomUUID(),
-            requesterOdsCode: 'A81001',
-            ownerOrganisationId: team,
-            needs: ['sp-need-loneliness'],
-            priority: 'routine',
-            status: 'requested',
-            patientKey: 'b5a2c96250612366ea272ffac6d9744aaf4b45aacd96aa7cfcb931ee3b558259',
-            occurredAt: new Date().toISOString(),
-          },
-          { source: '/services/referrals', correlationId: run },
-        ),
-        assigned(referralId, 1, { action: 'assigned', assigneeSub: people.ali.sub }),
-        assigned(referralId, 2, {
-          action: 'reassigned',
-          assigneeSub: people.bea.sub,
-          previousAssigneeSub: people.ali.sub,
-          reasonCode: 'leave',
-        }),
-      ],
-      contractRegistry,
-    );
+    await notifications.publish([
+      // For the whole team: a new referral addressed to the organisation.
+      createEnvelope(
+        ReferralSubmittedV1,
+        {
+          referralId,
+          requesterOrganisationId: randomUUID(),
+          requesterOdsCode: 'A81001',
+          ownerOrganisationId: team,
+          needs: ['sp-need-loneliness'],
+          priority: 'routine',
+          status: 'requested',
+          patientKey: 'b5a2c96250612366ea272ffac6d9744aaf4b45aacd96aa7cfcb931ee3b558259',
+          occurredAt: new Date().toISOString(),
+        },
+        { source: '/services/referrals', correlationId: run },
+      ),
+      assigned(referralId, 1, { action: 'assigned', assigneeSub: people.ali.sub }),
+      assigned(referralId, 2, {
+        action: 'reassigned',
+        assigneeSub: people.bea.sub,
+        previousAssigneeSub: people.ali.sub,
+        reasonCode: 'leave',
+      }),
+    ]);
     const kindsOf = async (who: keyof typeof people) =>
       (await inbox(people[who].token))
         .filter((n) => n.referralId === referralId)

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createOidcPerson, oidcSignIn } from '@sp/testing';
 import { InboxRepository, type InboxNotification } from '../src/inbox/inbox.repository';
-import { startOpsWorld, type OpsWorld } from './ops-world';
+import { startOpsWorld, type OpsWorld } from './support/ops-world';
 
 jest.setTimeout(120_000);
 

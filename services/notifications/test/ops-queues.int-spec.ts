@@ -5,7 +5,7 @@
 // token, or a session cookie opened with an ops token). Everyone else: 401 or 403.
 import { Queue, Worker, type Job } from 'bullmq';
 import { testInfra, waitFor } from '@sp/testing';
-import { startOpsWorld, type OpsWorld } from './ops-world';
+import { startOpsWorld, type OpsWorld } from './support/ops-world';
 
 jest.setTimeout(120_000);
 

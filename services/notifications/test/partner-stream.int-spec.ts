@@ -6,9 +6,6 @@
 // is refused; rotation stops the old password, even for a session already open; revocation
 // removes the user and its ACLs, and credentials issued again are a new user.
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { INestApplication } from '@nestjs/common';
 import { Kafka as CloudEventsKafka } from 'cloudevents';
 import {
   AclOperationTypes,
@@ -21,24 +18,17 @@ import {
   type KafkaMessage,
   type LogEntry,
 } from 'kafkajs';
-import {
-  contractRegistry,
-  createEnvelope,
-  partnerReferralEventProblems,
-  ReferralRejectedV1,
-  Topics,
-} from '@sp/contracts';
-import { TokenIssuer } from '@sp/identity';
-import { EventPublisher } from '@sp/messaging';
-import { createServiceApp } from '@sp/service-kit';
-import { groupCaughtUp, startGroupsAtTopicsEnd, testInfra, uniqueName, waitFor } from '@sp/testing';
-import { AppModule } from '../src/app.module';
+import { createEnvelope, partnerReferralEventProblems, ReferralRejectedV1, Topics } from '@sp/contracts';
+import { groupCaughtUp, testInfra, waitFor } from '@sp/testing';
 import { ScramAdminClient } from '../src/partner-stream/kafka/scram-admin.client';
+import {
+  runName,
+  startNotificationsInstance,
+  type NotificationsInstance,
+} from './support/notifications-instance';
 
 jest.setTimeout(180_000);
 
-const ISSUER = 'http://notifications-partner-stream.test';
-const AUDIENCE = 'social-prescribing';
 const PARTNER_BOOTSTRAP = process.env.TEST_PARTNER_KAFKA_BOOTSTRAP ?? '127.0.0.1:9094';
 
 interface Credentials {
@@ -57,13 +47,11 @@ interface Answer<T> {
 }
 
 describe('partner event streams on Kafka (SCRAM + ACLs)', () => {
-  const run = uniqueName('notif-ps').replace(/-/g, '_');
+  const run = runName('notif-ps');
   const [orgA, orgB, orgC, provider] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
   const tokens: Record<string, string> = {};
-  let app: INestApplication;
+  let notifications: NotificationsInstance;
   let url = '';
-  let jwks: Server;
-  let publisher: EventPublisher;
   let internalAdmin: ReturnType<Kafka['admin']>;
   const consumers: Consumer[] = [];
   const credentials: Record<string, Credentials> = {};
@@ -71,46 +59,17 @@ describe('partner event streams on Kafka (SCRAM + ACLs)', () => {
   const topics: string[] = [];
 
   beforeAll(async () => {
-    const keys = await TokenIssuer.generateKeyPair();
-    const issuer = new TokenIssuer({ privateJwk: keys.privateJwk, issuer: ISSUER, audience: AUDIENCE });
-    jwks = createServer((_req, res) => {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify(issuer.jwks()));
+    notifications = await startNotificationsInstance(run, {
+      env: { PARTNER_KAFKA_BOOTSTRAP: PARTNER_BOOTSTRAP },
     });
-    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    ({ url } = notifications);
     for (const [name, organisationId, role] of [
       ['a', orgA, 'referrer'],
       ['b', orgB, 'provider'],
       ['c', orgC, 'link-worker'],
     ] as const) {
-      tokens[name] = (
-        await issuer.issue({ clientId: `portal-${name}-${run}`, organisationId, role, scopes: [] })
-      ).access_token;
+      tokens[name] = await notifications.token({ clientId: `portal-${name}-${run}`, organisationId, role });
     }
-
-    const groupId = `notifications-${run}`;
-    await startGroupsAtTopicsEnd([groupId], [Topics.referralLifecycle]);
-    Object.assign(process.env, {
-      MONGO_URL: testInfra.mongoUrlFor(`test_${run}_notifications`),
-      KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),
-      REDIS_URL: testInfra.redisUrl,
-      JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`,
-      TOKEN_ISSUER: ISSUER,
-      TOKEN_AUDIENCE: AUDIENCE,
-      LOG_LEVEL: 'warn',
-      KAFKA_GROUP_ID: groupId,
-      QUEUE_PREFIX: run,
-      PARTNER_KAFKA_BOOTSTRAP: PARTNER_BOOTSTRAP,
-    });
-    ({ app } = await createServiceApp({
-      name: 'notifications',
-      module: AppModule,
-      consumer: { groupId: 'notifications', topics: [Topics.referralLifecycle] },
-    }));
-    await app.startAllMicroservices();
-    await app.listen(0, '127.0.0.1');
-    url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-    publisher = new EventPublisher({ brokers: testInfra.kafkaBrokers, clientId: `test-${run}` });
     internalAdmin = new Kafka({
       clientId: `test-${run}`,
       brokers: testInfra.kafkaBrokers,
@@ -128,9 +87,7 @@ describe('partner event streams on Kafka (SCRAM + ACLs)', () => {
     }
     await internalAdmin?.deleteTopics({ topics }).catch(() => undefined);
     await internalAdmin?.disconnect();
-    await publisher?.disconnect();
-    await app?.close();
-    await new Promise<void>((resolve) => (jwks ? jwks.close(() => resolve()) : resolve()));
+    await notifications?.close();
   });
 
   async function api<T = Record<string, unknown>>(
@@ -275,8 +232,8 @@ describe('partner event streams on Kafka (SCRAM + ACLs)', () => {
     const a = credentials.a!;
     const referralId = randomUUID();
     const event = rejected(referralId, orgA);
-    await publisher.publishEnvelopes([event], contractRegistry);
-    await publisher.publishEnvelopes([event], contractRegistry); // redelivered upstream
+    await notifications.publish([event]);
+    await notifications.publish([event]); // redelivered upstream
 
     const received = await consume(partnerKafka(a.username, a.password), `${a.groupPrefix}portal`, a.topic);
     const mine = await waitFor(
@@ -425,7 +382,7 @@ describe('partner event streams on Kafka (SCRAM + ACLs)', () => {
     expect(crash.message).toMatch(/Not authorized to access (group|topics)/);
 
     const referralId = randomUUID();
-    await publisher.publishEnvelopes([rejected(referralId, orgA)], contractRegistry);
+    await notifications.publish([rejected(referralId, orgA)]);
     const received = await consume(
       partnerKafka(rotated.body.username, rotated.body.password),
       `${a.groupPrefix}portal-2`,

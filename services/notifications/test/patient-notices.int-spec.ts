@@ -7,22 +7,15 @@
 // number, names of the service and practice and nothing about them), what is suppressed and why,
 // quiet hours, and delivery receipts moving the ledger.
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { INestApplication } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import {
-  contractRegistry,
-  createEnvelope,
-  ReferralAcceptedV1,
-  ReferralSubmittedV1,
-  Topics,
-  type EventEnvelope,
-} from '@sp/contracts';
-import { EventPublisher } from '@sp/messaging';
-import { createServiceApp } from '@sp/service-kit';
-import { startGroupsAtTopicsEnd, testInfra, uniqueName, waitFor } from '@sp/testing';
-import { AppModule } from '../src/app.module';
+import { createEnvelope, ReferralAcceptedV1, ReferralSubmittedV1, type EventEnvelope } from '@sp/contracts';
+import { testInfra, waitFor } from '@sp/testing';
 import { QueueNames } from '../src/queues/queue-names';
+import {
+  runName,
+  startNotificationsInstance,
+  type NotificationsInstance,
+} from './support/notifications-instance';
 import { startNotifyFake, type NotifyFake } from './support/notify-fake-process';
 import { startPlatformStub, type PlatformStub } from './support/referrals-contact-stub';
 
@@ -42,15 +35,14 @@ const CALLBACK_TOKEN = `callback-${randomUUID()}`;
 const PATIENT_KEY = 'b5a2c96250612366ea272ffac6d9744aaf4b45aacd96aa7cfcb931ee3b558259';
 
 describe('patient notifications through GOV.UK Notify, end to end', () => {
-  const run = uniqueName('notif-pt').replace(/-/g, '_');
+  const run = runName('notif-pt');
   const gp = `org-gp-${run}`;
   const vcs = `org-vcs-${run}`;
   const service = `svc-${run}`;
-  let app: INestApplication;
+  let notifications: NotificationsInstance;
   let url = '';
   let fake: NotifyFake;
   let platform: PlatformStub;
-  let publisher: EventPublisher;
   let gpToken = '';
   let queue: Queue;
 
@@ -60,40 +52,21 @@ describe('patient notifications through GOV.UK Notify, end to end', () => {
     platform.names.set(gp, 'Riverside Surgery');
     platform.names.set(vcs, 'Tees Befrienders');
     platform.names.set(service, 'Befriending Tees');
-    gpToken = (
-      await platform.issuer.issue({ clientId: `gp-${run}`, organisationId: gp, role: 'referrer', scopes: [] })
-    ).access_token;
-
-    const groupId = `notifications-${run}`;
-    await startGroupsAtTopicsEnd([groupId], [Topics.referralLifecycle]);
-    Object.assign(process.env, {
-      MONGO_URL: testInfra.mongoUrlFor(`test_${run}_notifications`),
-      KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),
-      REDIS_URL: testInfra.redisUrl,
-      JWKS_URL: platform.jwksUrl,
-      TOKEN_ISSUER: platform.issuerName,
-      TOKEN_AUDIENCE: platform.audience,
-      LOG_LEVEL: 'warn',
-      KAFKA_GROUP_ID: groupId,
-      QUEUE_PREFIX: run,
-      NOTIFY_BASE_URL: fake.baseUrl,
-      NOTIFY_CALLBACK_TOKEN: CALLBACK_TOKEN,
-      REFERRALS_URL: platform.url,
-      DIRECTORY_URL: platform.url,
-      PLATFORM_TOKEN_URL: `${platform.url}/oauth/token`,
-      PATIENT_NOTICES_CLIENT_ID: platform.clientId,
-      PATIENT_NOTICES_CLIENT_SECRET: platform.clientSecret,
-      PATIENT_NOTICES_BACKOFF_MS: '200',
+    notifications = await startNotificationsInstance(run, {
+      trust: platform,
+      env: {
+        NOTIFY_BASE_URL: fake.baseUrl,
+        NOTIFY_CALLBACK_TOKEN: CALLBACK_TOKEN,
+        REFERRALS_URL: platform.url,
+        DIRECTORY_URL: platform.url,
+        PLATFORM_TOKEN_URL: `${platform.url}/oauth/token`,
+        PATIENT_NOTICES_CLIENT_ID: platform.clientId,
+        PATIENT_NOTICES_CLIENT_SECRET: platform.clientSecret,
+        PATIENT_NOTICES_BACKOFF_MS: '200',
+      },
     });
-    ({ app } = await createServiceApp({
-      name: 'notifications',
-      module: AppModule,
-      consumer: { groupId: 'notifications', topics: [Topics.referralLifecycle] },
-    }));
-    await app.startAllMicroservices();
-    await app.listen(0, '127.0.0.1');
-    url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-    publisher = new EventPublisher({ brokers: testInfra.kafkaBrokers, clientId: `test-${run}` });
+    ({ url } = notifications);
+    gpToken = await notifications.token({ clientId: `gp-${run}`, organisationId: gp, role: 'referrer' });
     queue = new Queue(QueueNames.patientNotices, { connection: { url: testInfra.redisUrl }, prefix: run });
     // No quiet hours for the practice unless a test sets them (the default 21:00-08:00 would hold
     // messages when the suite runs in the evening).
@@ -102,8 +75,7 @@ describe('patient notifications through GOV.UK Notify, end to end', () => {
 
   afterAll(async () => {
     await queue?.close();
-    await publisher?.disconnect();
-    await app?.close();
+    await notifications?.close();
     await fake?.stop();
     await platform?.close();
   });
@@ -161,8 +133,8 @@ describe('patient notifications through GOV.UK Notify, end to end', () => {
     const referralId = randomUUID();
     platform.contacts.set(referralId, { phone: '+447700900321', doNotContact: false, consent: 'given' });
     const event = submitted(referralId);
-    await publisher.publishEnvelopes([event], contractRegistry);
-    await publisher.publishEnvelopes([event], contractRegistry); // redelivered
+    await notifications.publish([event]);
+    await notifications.publish([event]); // redelivered
 
     const sent = await statusOf(referralId, 'sent');
     expect(sent).toMatchObject({
@@ -213,7 +185,7 @@ describe('patient notifications through GOV.UK Notify, end to end', () => {
       },
       { source: '/services/referrals', correlationId: run },
     );
-    await publisher.publishEnvelopes([accepted], contractRegistry);
+    await notifications.publish([accepted]);
     const second = await waitFor(
       async () => (await fake.messages({ reference: `${accepted.id}:patient` }))[0],
       {
@@ -237,10 +209,7 @@ describe('patient notifications through GOV.UK Notify, end to end', () => {
       platform.contacts.set(referralId, contact);
       return { referralId, event: submitted(referralId) };
     });
-    await publisher.publishEnvelopes(
-      events.map((e) => e.event),
-      contractRegistry,
-    );
+    await notifications.publish(events.map((e) => e.event));
     for (const [i, { referralId, event }] of events.entries()) {
       const suppressed = await statusOf(referralId, 'suppressed');
       expect(suppressed).toMatchObject({ target: 'patient', reason: cases[i]![1] });
@@ -256,7 +225,7 @@ describe('patient notifications through GOV.UK Notify, end to end', () => {
       consent: 'given',
     });
     const event = submitted(referralId);
-    await publisher.publishEnvelopes([event], contractRegistry);
+    await notifications.publish([event]);
     expect(await statusOf(referralId, 'sent')).toMatchObject({ channel: 'email' });
     const [email] = await fake.messages({ reference: `${event.id}:patient` });
     expect(email).toMatchObject({ type: 'email', recipient: `patient-${run}@example.org` });
@@ -268,7 +237,7 @@ describe('patient notifications through GOV.UK Notify, end to end', () => {
       platform.contacts.set(id, { phone: `+44770090033${i}`, doNotContact: false, consent: 'given' }),
     );
     const events = ids.map(submitted);
-    await publisher.publishEnvelopes(events, contractRegistry);
+    await notifications.publish(events);
     await Promise.all(ids.map((id) => statusOf(id, 'sent')));
     const [delivered, bounced] = await Promise.all(
       events.map(async (e) => (await fake.messages({ reference: `${e.id}:patient` }))[0]!),
@@ -332,7 +301,7 @@ describe('patient notifications through GOV.UK Notify, end to end', () => {
       const referralId = randomUUID();
       platform.contacts.set(referralId, { phone: '+447700900340', doNotContact: false, consent: 'given' });
       const event = submitted(referralId);
-      await publisher.publishEnvelopes([event], contractRegistry);
+      await notifications.publish([event]);
       const held = await statusOf(referralId, 'queued');
       expect(held.reason).toMatch(/^quiet-hours until \d{4}-\d\d-\d\dT/);
       const until = new Date(held.reason!.slice('quiet-hours until '.length)).getTime();

@@ -1,12 +1,10 @@
-// The notifications service booted in-process on the real Kafka, MongoDB and Redis, sending email
-// through the real SMTP server of the local platform (Mailpit), with a token issuer for API calls
-// and a publisher for events. Shared by the email, preferences and digest specs.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// A notifications instance (support/notifications-instance.ts) that also consumes the directory
+// topic and sends email through the real SMTP server of the local platform (Mailpit), with helpers
+// for organisations, events, API calls and reading the mail. Shared by the email, preferences,
+// digest and webhook specs.
 import type { INestApplication } from '@nestjs/common';
 import type { Static, TSchema } from '@sinclair/typebox';
 import {
-  contractRegistry,
   createEnvelope,
   OrganisationContactEmailChangedV1,
   ReferralSubmittedV1,
@@ -14,15 +12,9 @@ import {
   type EventContract,
   type EventEnvelope,
 } from '@sp/contracts';
-import { TokenIssuer, type Role } from '@sp/identity';
-import { EventPublisher } from '@sp/messaging';
-import { createServiceApp } from '@sp/service-kit';
-import { startGroupsAtTopicsEnd, testInfra, uniqueName, waitFor } from '@sp/testing';
-import { AppModule } from '../../src/app.module';
-import { DIGEST_SCHEDULER_ID, DigestScheduler } from '../../src/digest/run-digest/digest.scheduler';
-
-const ISSUER = 'http://notifications-email.test';
-const AUDIENCE = 'social-prescribing';
+import type { Role } from '@sp/identity';
+import { waitFor } from '@sp/testing';
+import { runName, startNotificationsInstance } from './notifications-instance';
 
 /** Mailpit of infra/local/platform.sh (SMTP for the service, HTTP API for the assertions). */
 export const mailpit = {
@@ -110,47 +102,23 @@ export interface EmailWorld {
 }
 
 export async function startEmailWorld(name: string, env: Record<string, string> = {}): Promise<EmailWorld> {
-  const run = uniqueName(name).replace(/-/g, '_');
+  const run = runName(name);
   sentFrom = `notifications.${run}@sp.example.org`.toLowerCase();
-  const keys = await TokenIssuer.generateKeyPair();
-  const issuer = new TokenIssuer({ privateJwk: keys.privateJwk, issuer: ISSUER, audience: AUDIENCE });
-  const jwks: Server = createServer((_req, res) => {
-    res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify(issuer.jwks()));
+  const instance = await startNotificationsInstance(run, {
+    topics: [Topics.referralLifecycle, Topics.directory],
+    env: {
+      SMTP_URL: mailpit.smtpUrl,
+      SMTP_FROM: `Referrals test <${sentFrom}>`,
+      EMAIL_BACKOFF_MS: '200',
+      ...env,
+    },
   });
-  await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-  const groupId = `notifications-${run}`;
-  await startGroupsAtTopicsEnd([groupId], [Topics.referralLifecycle, Topics.directory]);
-  Object.assign(process.env, {
-    MONGO_URL: testInfra.mongoUrlFor(`test_${run}_notifications`),
-    KAFKA_BROKERS: testInfra.kafkaBrokers.join(','),
-    REDIS_URL: testInfra.redisUrl,
-    JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`,
-    TOKEN_ISSUER: ISSUER,
-    TOKEN_AUDIENCE: AUDIENCE,
-    LOG_LEVEL: 'warn',
-    KAFKA_GROUP_ID: groupId,
-    QUEUE_PREFIX: run,
-    SMTP_URL: mailpit.smtpUrl,
-    SMTP_FROM: `Referrals test <${sentFrom}>`,
-    EMAIL_BACKOFF_MS: '200',
-    ...env,
-  });
-  const { app } = await createServiceApp({
-    name: 'notifications',
-    module: AppModule,
-    consumer: { groupId: 'notifications', topics: [Topics.referralLifecycle, Topics.directory] },
-  });
-  await app.startAllMicroservices();
-  await app.listen(0, '127.0.0.1');
-  const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-  const publisher = new EventPublisher({ brokers: testInfra.kafkaBrokers, clientId: `test-${run}` });
+  const { app, url, publish } = instance;
   const event = <S extends TSchema>(contract: EventContract<S>, data: Static<S>): EventEnvelope =>
     createEnvelope(contract, data, {
       source: contract.producer === 'organisations' ? '/services/organisations' : '/services/referrals',
       correlationId: run,
     });
-  const publish = (envelopes: EventEnvelope[]) => publisher.publishEnvelopes(envelopes, contractRegistry);
   let organisations = 0;
 
   return {
@@ -159,8 +127,8 @@ export async function startEmailWorld(name: string, env: Record<string, string> 
     url,
     publish,
     event,
-    token: async (organisationId, role = 'provider') =>
-      (await issuer.issue({ clientId: `client-${run}`, organisationId, role, scopes: [] })).access_token,
+    token: (organisationId, role = 'provider') =>
+      instance.token({ clientId: `client-${run}`, organisationId, role }),
     organisation: async (label, withEmail = true) => {
       organisations += 1;
       const id = `org-${run}-${organisations}`.replace(/_/g, '-').slice(0, 64);
@@ -200,12 +168,6 @@ export async function startEmailWorld(name: string, env: Record<string, string> 
       const text = await response.text();
       return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
     },
-    close: async () => {
-      // The schedule lives in Redis under this run's prefix: leave nothing behind.
-      await app.get(DigestScheduler).queue.removeJobScheduler(DIGEST_SCHEDULER_ID);
-      await publisher.disconnect();
-      await app.close();
-      await new Promise<void>((resolve) => jwks.close(() => resolve()));
-    },
+    close: () => instance.close(),
   };
 }
