@@ -14,8 +14,9 @@ const scrypt = promisify(scryptCallback) as (
 ) => Promise<Buffer>;
 
 export interface RunNetwork {
-  practice: { id: string; odsCode: string };
-  linkWorkers: { id: string; odsCode: string };
+  /** `email`: the directory contact email (where the platform emails the organisation), if any. */
+  practice: { id: string; odsCode: string; email?: string };
+  linkWorkers: { id: string; odsCode: string; email?: string };
   service: string;
 }
 
@@ -38,6 +39,7 @@ export async function registerRunNetwork(
       description: 'GP practice of the case-management test run.',
       kind: 'gp-practice',
       ods_code: network.practice.odsCode,
+      ...(network.practice.email ? { email: network.practice.email } : {}),
     }),
     await call(`${directory}/organizations`, opsToken, 'POST', {
       id: network.linkWorkers.id,
@@ -45,6 +47,7 @@ export async function registerRunNetwork(
       description: 'Link-worker team of the case-management test run.',
       kind: 'link-worker-service',
       ods_code: network.linkWorkers.odsCode,
+      ...(network.linkWorkers.email ? { email: network.linkWorkers.email } : {}),
     }),
     await call(`${directory}/services`, opsToken, 'POST', {
       id: network.service,
