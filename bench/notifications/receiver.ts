@@ -68,7 +68,7 @@ export class WebhookReceiver {
   port = 0;
 
   constructor() {
-    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server = createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()));
     this.server.keepAliveTimeout = 60_000;
   }
 

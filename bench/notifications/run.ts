@@ -7,13 +7,16 @@
 //    node:http receiver in this process (receiver.ts), one path per endpoint, verifying every
 //    signature with the endpoint's secret (standardwebhooks), answering 204, recording the arrival
 //    of each webhook-id (duplicates counted apart).
-// 2. Bare baseline (bare.ts, its own process): a plain kafkajs consumer (fresh group at the end) that signs
-//    the same payload with standardwebhooks and POSTs it to its own 50 receiver paths; no database,
-//    no Redis; BENCH_BARE_CONCURRENCY POSTs in flight (default 50, the service's webhook workers).
+// 2. Bare baseline (bare.ts, its own process): a plain kafkajs consumer (fresh group at the end)
+//    that signs the same payload with standardwebhooks and POSTs it to its own 50 receiver paths;
+//    no database, no Redis; BENCH_BARE_CONCURRENCY POSTs in flight (default 50, as the service's
+//    webhook workers).
 // 3. The notifications service (service.ts): compiled, its own process, database, consumer group
 //    (started at the topic's end) and queue prefix, trusting this bench's token issuer; webhooks
 //    allowed to loopback http, retries after 0.2, 0.5, 1, 2, 5 s. 50 organisations each create
-//    one endpoint (subscribed to referral.submitted) through POST /v1/webhook-endpoints.
+//    one endpoint (subscribed to referral.submitted) through POST /v1/webhook-endpoints. The
+//    service is started with count-mongo-commands.cjs preloaded: the report gives its MongoDB
+//    commands per event, by command and collection.
 // Each runs two phases on its own events (events.ts: valid referral.submitted, owner organisation
 // round robin, produced as the referrals service produces them, occurredAt = just before produce):
 //   backlog: BENCH_EVENTS (10,000) produced at once; events/s from the first record produced to
@@ -22,7 +25,8 @@
 //   steady:  BENCH_RATE (100) referrals/s for BENCH_SECONDS (30); p50/p95/p99/max from occurredAt
 //            to the receiver's 2xx (aim: p99 under 1 s).
 // Figures, machine, engine, CPU per process and load average go to BENCH_REPORT
-// (default /tmp/bench-notifications.md).
+// (default /tmp/bench-notifications.md; report.ts). Benchmarks are not timed tests: the run fails
+// (exit 1) only when a delivery is missing, doubled, misrouted or badly signed.
 //
 // Env: BENCH_EVENTS, BENCH_RATE, BENCH_SECONDS, BENCH_ORGS (50), BENCH_BARE_CONCURRENCY,
 // BENCH_KAFKA_PORT (19192; +1 for its controller), BENCH_REPORT, BENCH_ONLY (bare,service),
