@@ -1,150 +1,33 @@
-// Partner event streams, end to end on the real stack: the notifications service booted in-process
-// on the real Kafka (its SASL_PLAINTEXT listener with SCRAM and the StandardAuthorizer, see
-// infra/local/platform.sh), MongoDB and Redis. Organisation A gets SCRAM credentials through the
-// API, a referral event for A reaches a kafkajs consumer that connects with A's credentials on the
-// partner listener as a thin CloudEvent; A is refused on B's topic and B's groups; a wrong password
-// is refused; rotation stops the old password, even for a session already open; revocation
-// removes the user and its ACLs, and credentials issued again are a new user.
+// Partner event streams, end to end on the real stack (support/partner-stream-world.ts): the
+// notifications service booted in-process on the real Kafka (its SASL_PLAINTEXT listener with SCRAM
+// and the StandardAuthorizer, see infra/local/platform.sh), MongoDB and Redis. Organisation A gets
+// SCRAM credentials through the API (user, topic, exactly its ACLs), a referral event for A reaches a
+// kafkajs consumer that connects with A's credentials on the partner listener as a thin CloudEvent,
+// once; rotation stops the old password, even for a session already open; an organisation without
+// a stream gets 404 and no token 401. Refusals and revocation: partner-stream-refusals.int-spec.ts.
 import { randomUUID } from 'node:crypto';
 import { Kafka as CloudEventsKafka } from 'cloudevents';
 import {
   AclOperationTypes,
   AclPermissionTypes,
   AclResourceTypes,
-  Kafka,
-  logLevel,
   ResourcePatternTypes,
-  type Consumer,
   type KafkaMessage,
-  type LogEntry,
 } from 'kafkajs';
-import { createEnvelope, partnerReferralEventProblems, ReferralRejectedV1, Topics } from '@sp/contracts';
+import { partnerReferralEventProblems, ReferralRejectedV1, Topics } from '@sp/contracts';
 import { groupCaughtUp, testInfra, waitFor } from '@sp/testing';
 import { ScramAdminClient } from '../src/partner-stream/kafka/scram-admin.client';
-import {
-  runName,
-  startNotificationsInstance,
-  type NotificationsInstance,
-} from './support/notifications-instance';
+import { PARTNER_BOOTSTRAP, partnerStreamWorld, type Credentials } from './support/partner-stream-world';
 
 jest.setTimeout(180_000);
 
-const PARTNER_BOOTSTRAP = process.env.TEST_PARTNER_KAFKA_BOOTSTRAP ?? '127.0.0.1:9094';
-
-interface Credentials {
-  status: string;
-  bootstrapServers: string[];
-  mechanism: string;
-  username: string;
-  password: string;
-  topic: string;
-  groupPrefix: string;
-}
-
-interface Answer<T> {
-  status: number;
-  body: T;
-}
-
 describe('partner event streams on Kafka (SCRAM + ACLs)', () => {
-  const run = runName('notif-ps');
-  const [orgA, orgB, orgC, provider] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
-  const tokens: Record<string, string> = {};
-  let notifications: NotificationsInstance;
-  let url = '';
-  let internalAdmin: ReturnType<Kafka['admin']>;
-  const consumers: Consumer[] = [];
-  const credentials: Record<string, Credentials> = {};
-  /** Partner topics made by this run, deleted at the end (the shared broker keeps nothing). */
-  const topics: string[] = [];
+  const world = partnerStreamWorld('notif-ps');
+  const { run, orgA, orgC, tokens, credentials, topics, consumers, api, partnerKafka, consume, rejected } =
+    world;
 
-  beforeAll(async () => {
-    notifications = await startNotificationsInstance(run, {
-      env: { PARTNER_KAFKA_BOOTSTRAP: PARTNER_BOOTSTRAP },
-    });
-    ({ url } = notifications);
-    for (const [name, organisationId, role] of [
-      ['a', orgA, 'referrer'],
-      ['b', orgB, 'provider'],
-      ['c', orgC, 'link-worker'],
-    ] as const) {
-      tokens[name] = await notifications.token({ clientId: `portal-${name}-${run}`, organisationId, role });
-    }
-    internalAdmin = new Kafka({
-      clientId: `test-${run}`,
-      brokers: testInfra.kafkaBrokers,
-      logLevel: logLevel.NOTHING,
-    }).admin();
-    await internalAdmin.connect();
-  });
-
-  afterAll(async () => {
-    await Promise.all(consumers.map((c) => c.disconnect().catch(() => undefined)));
-    // Leave nothing behind on the shared broker: the partners' users, ACLs and topics.
-    for (const name of ['a', 'b']) {
-      if (credentials[name])
-        await api('DELETE', '/v1/partner-stream/credentials', tokens[name]!).catch(() => undefined);
-    }
-    await internalAdmin?.deleteTopics({ topics }).catch(() => undefined);
-    await internalAdmin?.disconnect();
-    await notifications?.close();
-  });
-
-  async function api<T = Record<string, unknown>>(
-    method: string,
-    path: string,
-    token?: string,
-  ): Promise<Answer<T>> {
-    const response = await fetch(`${url}${path}`, {
-      method,
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-  }
-
-  /** A kafkajs client of the partner, on the SASL listener, recording what kafkajs logs. */
-  function partnerKafka(username: string, password: string, logs: LogEntry[] = []): Kafka {
-    return new Kafka({
-      clientId: `portal-${run}`,
-      brokers: [PARTNER_BOOTSTRAP],
-      sasl: { mechanism: 'scram-sha-512', username, password },
-      retry: { retries: 0 },
-      logLevel: logLevel.ERROR,
-      logCreator: () => (entry) => logs.push(entry),
-    });
-  }
-
-  /** Consumes `topic` with `groupId` from the beginning and collects messages. */
-  async function consume(kafka: Kafka, groupId: string, topic: string): Promise<KafkaMessage[]> {
-    const consumer = kafka.consumer({ groupId, retry: { retries: 0 } });
-    consumers.push(consumer);
-    const received: KafkaMessage[] = [];
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => void received.push(message) });
-    return received;
-  }
-
-  const rejected = (referralId: string, requester: string) =>
-    createEnvelope(
-      ReferralRejectedV1,
-      {
-        referralId,
-        version: 2,
-        requesterOrganisationId: requester,
-        targetServiceId: randomUUID(),
-        ownerOrganisationId: provider,
-        patientKey: 'b5a2c96250612366ea272ffac6d9744aaf4b45aacd96aa7cfcb931ee3b558259',
-        submittedAt: new Date(Date.now() - 86_400_000).toISOString(),
-        occurredAt: new Date().toISOString(),
-        fromStatus: 'requested',
-        toStatus: 'rejected',
-        actor: { organisationId: provider, role: 'provider' },
-        reasonCode: 'no-capacity',
-      },
-      { source: '/services/referrals', correlationId: run },
-    );
+  beforeAll(() => world.start());
+  afterAll(() => world.close());
 
   it('issues A its credentials once (topic, user, ACLs), shows the stream without the password, and refuses a second issue', async () => {
     const created = await api<Credentials>('POST', '/v1/partner-stream/credentials', tokens.a);
@@ -181,8 +64,8 @@ describe('partner event streams on Kafka (SCRAM + ACLs)', () => {
     const [described] = await scram.describe([`partner-${orgA}-1`]);
     expect(described?.credentials.map((c) => c.mechanism).sort()).toEqual(['SCRAM-SHA-256', 'SCRAM-SHA-512']);
     expect(described?.credentials.every((c) => c.iterations >= 4096)).toBe(true);
-    expect(await internalAdmin.listTopics()).toContain(created.body.topic);
-    const acls = await internalAdmin.describeAcls({
+    expect(await world.internalAdmin.listTopics()).toContain(created.body.topic);
+    const acls = await world.internalAdmin.describeAcls({
       resourceType: AclResourceTypes.ANY,
       resourcePatternType: ResourcePatternTypes.ANY,
       principal: `User:partner-${orgA}-1`,
@@ -232,8 +115,8 @@ describe('partner event streams on Kafka (SCRAM + ACLs)', () => {
     const a = credentials.a!;
     const referralId = randomUUID();
     const event = rejected(referralId, orgA);
-    await notifications.publish([event]);
-    await notifications.publish([event]); // redelivered upstream
+    await world.notifications.publish([event]);
+    await world.notifications.publish([event]); // redelivered upstream
 
     const received = await consume(partnerKafka(a.username, a.password), `${a.groupPrefix}portal`, a.topic);
     const mine = await waitFor(
@@ -294,55 +177,6 @@ describe('partner event streams on Kafka (SCRAM + ACLs)', () => {
     expect(received.filter((m) => m.key?.toString() === referralId)).toHaveLength(1);
   });
 
-  it("refuses A on B's topic (TOPIC_AUTHORIZATION_FAILED) and in B's consumer groups (GROUP_AUTHORIZATION_FAILED)", async () => {
-    const issued = await api<Credentials>('POST', '/v1/partner-stream/credentials', tokens.b);
-    expect(issued.status).toBe(201);
-    credentials.b = issued.body;
-    topics.push(issued.body.topic);
-    const [a, b] = [credentials.a!, credentials.b!];
-
-    const topicRefusal = partnerKafka(a.username, a.password).consumer({
-      groupId: `${a.groupPrefix}snoop`,
-      retry: { retries: 0 },
-    });
-    consumers.push(topicRefusal);
-    await topicRefusal.connect();
-    await expect(topicRefusal.subscribe({ topic: b.topic, fromBeginning: true })).rejects.toMatchObject({
-      type: 'TOPIC_AUTHORIZATION_FAILED',
-    });
-
-    // A's own topic but B's group: the coordinator lookup is refused and the consumer crashes.
-    const logs: LogEntry[] = [];
-    const groupRefusal = partnerKafka(a.username, a.password, logs).consumer({
-      groupId: `${b.groupPrefix}portal`,
-      retry: { retries: 0 },
-    });
-    consumers.push(groupRefusal);
-    const crashed = new Promise<Error>((resolve) =>
-      groupRefusal.on(groupRefusal.events.CRASH, (e) => resolve(e.payload.error)),
-    );
-    await groupRefusal.connect();
-    await groupRefusal.subscribe({ topic: a.topic, fromBeginning: true });
-    await groupRefusal.run({ eachMessage: async () => undefined });
-    await crashed;
-    expect(logs.map((l) => String(l.log.error ?? ''))).toContain(
-      'Not authorized to access group: Group authorization failed',
-    );
-
-    // Nor may A read B's topic by offset without a group (fetch needs READ on the topic).
-    const admin = partnerKafka(a.username, a.password).admin();
-    await admin.connect();
-    await expect(admin.fetchTopicOffsets(b.topic)).rejects.toMatchObject({
-      type: 'TOPIC_AUTHORIZATION_FAILED',
-    });
-    await admin.disconnect();
-  });
-
-  it('refuses a wrong password', async () => {
-    const admin = partnerKafka(credentials.a!.username, 'not-the-password').admin();
-    await expect(admin.connect()).rejects.toThrow(/SASL SCRAM SHA512 authentication failed/);
-  });
-
   it('rotation: a new user and password; the old password is refused, even on a session already open', async () => {
     const a = credentials.a!;
     // A session opened with the old password, reading (it gets the earlier event).
@@ -382,7 +216,7 @@ describe('partner event streams on Kafka (SCRAM + ACLs)', () => {
     expect(crash.message).toMatch(/Not authorized to access (group|topics)/);
 
     const referralId = randomUUID();
-    await notifications.publish([rejected(referralId, orgA)]);
+    await world.notifications.publish([rejected(referralId, orgA)]);
     const received = await consume(
       partnerKafka(rotated.body.username, rotated.body.password),
       `${a.groupPrefix}portal-2`,
@@ -396,44 +230,11 @@ describe('partner event streams on Kafka (SCRAM + ACLs)', () => {
     expect(oldReceived.find((m) => m.key?.toString() === referralId)).toBeUndefined();
   });
 
-  it('revocation deletes the user and its ACLs; the stream shows revoked', async () => {
-    const b = credentials.b!;
-    const revoked = await api('DELETE', '/v1/partner-stream/credentials', tokens.b);
-    expect(revoked.status).toBe(204);
-    delete credentials.b;
-
-    await expect(partnerKafka(b.username, b.password).admin().connect()).rejects.toThrow(
-      /authentication failed/,
-    );
-    const acls = await internalAdmin.describeAcls({
-      resourceType: AclResourceTypes.ANY,
-      resourcePatternType: ResourcePatternTypes.ANY,
-      principal: `User:${b.username}`,
-      host: '*',
-      operation: AclOperationTypes.ANY,
-      permissionType: AclPermissionTypes.ANY,
-    });
-    expect(acls.resources).toEqual([]);
-    const scram = new ScramAdminClient({ brokers: testInfra.kafkaBrokers, clientId: `test-${run}` });
-    expect(await scram.describe([b.username])).toEqual([
-      { user: b.username, errorCode: 0, errorMessage: null, credentials: [] },
-    ]);
-    const shown = await api<{ status: string; revokedAt?: string }>('GET', '/v1/partner-stream', tokens.b);
-    expect(shown.body).toMatchObject({ status: 'revoked', revokedAt: expect.any(String) });
-    expect((await api('DELETE', '/v1/partner-stream/credentials', tokens.b)).status).toBe(404);
-
-    // Issued again: a new user (the revoked one's sessions stay refused), the same topic.
-    const again = await api<Credentials>('POST', '/v1/partner-stream/credentials', tokens.b);
-    expect(again.status).toBe(201);
-    expect(again.body).toMatchObject({ status: 'active', username: `partner-${orgB}-2`, topic: b.topic });
-    credentials.b = again.body;
-  });
-
   it('answers 404 to an organisation without a stream and 401 without a token, and creates nothing', async () => {
     expect((await api('GET', '/v1/partner-stream', tokens.c)).status).toBe(404);
     expect((await api('POST', '/v1/partner-stream/credentials/rotate', tokens.c)).status).toBe(404);
     expect((await api('DELETE', '/v1/partner-stream/credentials', tokens.c)).status).toBe(404);
     expect((await api('POST', '/v1/partner-stream/credentials')).status).toBe(401);
-    expect(await internalAdmin.listTopics()).not.toContain(`sp.partner.${orgC}.referrals.v1`);
+    expect(await world.internalAdmin.listTopics()).not.toContain(`sp.partner.${orgC}.referrals.v1`);
   });
 });
