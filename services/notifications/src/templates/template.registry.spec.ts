@@ -76,4 +76,59 @@ describe('the shipped email templates', () => {
     writeFileSync(join(dir, 'hello', 'v3.subject.txt'), 'Only a subject');
     expect(() => loadTemplates(dir)).toThrow('hello v3 needs a subject and a text body');
   });
+
+  it('frames a version in the layout it names, and refuses a version naming a layout that is not there', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'templates-'));
+    mkdirSync(join(dir, '_layouts', 'frame'), { recursive: true });
+    writeFileSync(join(dir, '_layouts', 'frame', 'v1.text.txt'), '{{content}}\n-- sent by ((sender))\n');
+    writeFileSync(join(dir, '_layouts', 'frame', 'v1.html'), '{{content}}\n<footer>((sender))</footer>\n');
+    writeFileSync(join(dir, '_layouts', 'frame', 'v2.text.txt'), '{{content}}\n-- new footer\n');
+    mkdirSync(join(dir, 'hello'));
+    writeFileSync(join(dir, 'hello', 'v1.subject.txt'), 'Hi ((who))\n');
+    writeFileSync(join(dir, 'hello', 'v1.text.txt'), 'Hello ((who))\n\n');
+    writeFileSync(join(dir, 'hello', 'v1.html'), '<p>Hello ((who))</p>\n');
+    writeFileSync(join(dir, 'hello', 'v1.layout.txt'), 'frame v1\n');
+    const local = new TemplateRegistry({ TEMPLATES_DIR: dir });
+    // The layout folder is not a template; the layout's placeholders are the version's.
+    expect(local.list()).toEqual([
+      {
+        name: 'hello',
+        latestVersion: 1,
+        versions: [{ version: 1, personalisation: ['sender', 'who'], html: true }],
+      },
+    ]);
+    expect(local.render('hello', { who: 'you', sender: 'us' })).toMatchObject({
+      text: 'Hello you\n-- sent by us\n',
+      html: '<p>Hello you</p>\n<footer>us</footer>\n',
+    });
+    // v2 of the layout has no HTML: a version with an HTML body cannot use it.
+    writeFileSync(join(dir, 'hello', 'v1.layout.txt'), 'frame v2');
+    expect(() => loadTemplates(dir)).toThrow('has an HTML body but Layout frame v2 has none');
+    writeFileSync(join(dir, 'hello', 'v1.layout.txt'), 'frame v3');
+    expect(() => loadTemplates(dir)).toThrow(
+      "Template hello v1 names layout 'frame v3', which is not in _layouts/",
+    );
+  });
+
+  it('frames every referral notice in the shared referral-notice layout (link, ids, footer)', () => {
+    const values = {
+      referralId: 'r-9',
+      referralUrl: 'http://x/v1/referrals/r-9',
+      occurredAt: 'now',
+      status: 's',
+    };
+    const notices = registry.list().filter((t) => t.name.startsWith('referral-'));
+    expect(notices.length).toBeGreaterThan(10);
+    for (const { name, versions } of notices) {
+      const personalisation = Object.fromEntries(versions[0]!.personalisation.map((f) => [f, 'v']));
+      const email = registry.render(name, { ...personalisation, ...values }, 1);
+      expect(email.text).toMatch(/\S\n\nRead the referral, with the details you are allowed to see/);
+      expect(email.text).toContain(
+        'Referral: r-9\nEvent time: now\n\nThis email carries ids and codes only.',
+      );
+      expect(email.html).toMatch(/<\/p>\n<p>\n {2}Read the referral/);
+      expect(email.html).toContain('<a href="http://x/v1/referrals/r-9">http://x/v1/referrals/r-9</a>');
+      expect(email.html?.trimEnd()).toMatch(/<code>PUT \/v1\/notification-preferences<\/code>\.\n<\/p>$/);
+    }
+  });
 });

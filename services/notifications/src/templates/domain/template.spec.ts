@@ -1,4 +1,12 @@
-import { escapeHtml, placeholdersOf, renderTemplate, TemplateError, type TemplateVersion } from './template';
+import {
+  applyLayout,
+  escapeHtml,
+  placeholdersOf,
+  renderTemplate,
+  TemplateError,
+  type TemplateLayout,
+  type TemplateVersion,
+} from './template';
 
 const template: TemplateVersion = {
   name: 'referral-rejected',
@@ -51,5 +59,46 @@ describe('email templates', () => {
       renderTemplate({ ...template, html: '<p>((reasonCode))</p>' }, { ...values, reasonCode: 'one\ntwo' })
         .html,
     ).toBe('<p>one<br>\ntwo</p>');
+  });
+
+  describe('layouts', () => {
+    const layout: TemplateLayout = {
+      name: 'notice',
+      version: 1,
+      text: '{{content}}\n\nRead it: ((referralUrl))\n',
+      html: '<main>{{content}}</main><footer>((referralId))</footer>',
+    };
+
+    it('puts the bodies in the layout (trailing blank lines dropped), its placeholders filled like the rest', () => {
+      const framed = applyLayout({ ...template, text: 'Reason: ((reasonCode))\n\n' }, layout);
+      expect(framed.text).toBe('Reason: ((reasonCode))\n\nRead it: ((referralUrl))\n');
+      expect(framed.subject).toBe(template.subject);
+      expect(renderTemplate(framed, values)).toMatchObject({
+        text: 'Reason: sp-reason-no-capacity\n\nRead it: http://x/v1/referrals/r-1\n',
+        html: '<main><p>Reason: sp-reason-no-capacity</p><a href="http://x/v1/referrals/r-1">http://x/v1/referrals/r-1</a></main><footer>r-1</footer>',
+      });
+      // A layout's placeholders count as the version's own.
+      expect(placeholdersOf(applyLayout({ ...template, text: 'x', html: 'y' }, layout))).toEqual([
+        'referralId',
+        'referralUrl',
+      ]);
+    });
+
+    it('takes a body as it is, replacement patterns included', () => {
+      expect(applyLayout({ ...template, text: "$& $' $$" }, layout).text).toContain("$& $' $$\n\nRead it");
+    });
+
+    it('refuses a layout without its slot exactly once, and an HTML body with a text-only layout', () => {
+      expect(() => applyLayout(template, { ...layout, text: 'no slot' })).toThrow(
+        'Layout notice v1 needs {{content}} exactly once in its text',
+      );
+      expect(() => applyLayout(template, { ...layout, html: '{{content}}{{content}}' })).toThrow(
+        'needs {{content}} exactly once in its HTML',
+      );
+      const textOnly: TemplateLayout = { name: 'plain', version: 2, text: '{{content}}' };
+      expect(() => applyLayout(template, textOnly)).toThrow(TemplateError);
+      expect(() => applyLayout(template, textOnly)).toThrow('has an HTML body but Layout plain v2 has none');
+      expect(applyLayout({ ...template, html: undefined }, textOnly).html).toBeUndefined();
+    });
   });
 });

@@ -81,3 +81,46 @@ export function renderTemplate(t: TemplateVersion, personalisation: Record<strin
     ...(t.html !== undefined ? { html: fill(t.html, (v) => escapeHtml(v).replace(/\r?\n/g, '<br>\n')) } : {}),
   };
 }
+
+/** Where a layout takes the body of the template version it frames. */
+export const LAYOUT_SLOT = '{{content}}';
+
+/**
+ * A layout: the frame and footer that several templates share, kept once and versioned like them
+ * (a template version names the layout version it uses, so changing a footer is a new layout
+ * version and leaves sent versions as they were). Its text (and HTML) hold LAYOUT_SLOT once.
+ */
+export interface TemplateLayout {
+  name: string;
+  version: number;
+  text: string;
+  html?: string;
+}
+
+/**
+ * A template version with its bodies put in a layout's slot (their trailing blank lines dropped:
+ * the layout decides the spacing). A version with an HTML body needs a layout with one.
+ */
+export function applyLayout(t: TemplateVersion, layout: TemplateLayout): TemplateVersion {
+  const where = `Layout ${layout.name} v${layout.version}`;
+  const place = (frame: string, part: string, body: string): string => {
+    if (frame.split(LAYOUT_SLOT).length !== 2) {
+      throw new TemplateError(
+        'TEMPLATE.INVALID',
+        `${where} needs ${LAYOUT_SLOT} exactly once in its ${part}`,
+      );
+    }
+    return frame.replace(LAYOUT_SLOT, () => body.trimEnd());
+  };
+  if (t.html !== undefined && layout.html === undefined) {
+    throw new TemplateError(
+      'TEMPLATE.INVALID',
+      `Template ${t.name} v${t.version} has an HTML body but ${where} has none`,
+    );
+  }
+  return {
+    ...t,
+    text: place(layout.text, 'text', t.text),
+    ...(t.html !== undefined ? { html: place(layout.html!, 'HTML', t.html) } : {}),
+  };
+}
