@@ -98,46 +98,51 @@ export class NotificationStatusRepository implements OnModuleInit {
       at: now,
       ...(report.reason ? { reason: report.reason } : {}),
     };
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const moved = await this.entries.updateOne(
-        { _id: id, status: { $in: [...predecessorsOf(report.status)] } },
-        {
-          $set: {
-            status: report.status,
-            updatedAt: now,
-            ...(report.reason ? { reason: report.reason } : {}),
-            ...(report.providerReference ? { providerReference: report.providerReference } : {}),
-          },
-          ...(report.reason ? {} : { $unset: { reason: '' } }),
-          $push: { history: { $each: [change], $slice: -HISTORY_LIMIT } },
+    const entry: NotificationStatusDocument = {
+      _id: id,
+      noticeId: report.noticeId,
+      organisationId: report.organisationId,
+      ...(report.referralId ? { referralId: report.referralId } : {}),
+      kind: report.kind,
+      channel: report.channel,
+      target: report.target,
+      status: report.status,
+      ...(report.reason ? { reason: report.reason } : {}),
+      ...(report.providerReference ? { providerReference: report.providerReference } : {}),
+      createdAt: now,
+      updatedAt: now,
+      history: [change],
+    };
+    // A channel's first report (queued, a suppression, the inbox's delivery) usually creates the
+    // entry: insert first, one write. Later reports usually move it: update first. Either way a
+    // report that would move it backwards changes nothing.
+    const insertFirst =
+      report.status === 'queued' || report.status === 'suppressed' || report.channel === 'inbox';
+    const recorded = insertFirst
+      ? (await insertOnce(this.entries, entry)) === 'created' || (await this.move(id, report, change))
+      : (await this.move(id, report, change)) ||
+        (await insertOnce(this.entries, entry)) === 'created' ||
+        // created by another writer between the two: try the move once more
+        (await this.move(id, report, change));
+    if (recorded) reports.inc({ channel: report.channel, status: report.status });
+  }
+
+  /** Moves an existing entry to the report's status when the move is allowed; true when it did. */
+  private async move(id: string, report: StatusReport, change: StatusChange): Promise<boolean> {
+    const moved = await this.entries.updateOne(
+      { _id: id, status: { $in: [...predecessorsOf(report.status)] } },
+      {
+        $set: {
+          status: report.status,
+          updatedAt: change.at,
+          ...(report.reason ? { reason: report.reason } : {}),
+          ...(report.providerReference ? { providerReference: report.providerReference } : {}),
         },
-      );
-      if (moved.matchedCount > 0) {
-        reports.inc({ channel: report.channel, status: report.status });
-        return;
-      }
-      const created = await insertOnce(this.entries, {
-        _id: id,
-        noticeId: report.noticeId,
-        organisationId: report.organisationId,
-        ...(report.referralId ? { referralId: report.referralId } : {}),
-        kind: report.kind,
-        channel: report.channel,
-        target: report.target,
-        status: report.status,
-        ...(report.reason ? { reason: report.reason } : {}),
-        ...(report.providerReference ? { providerReference: report.providerReference } : {}),
-        createdAt: now,
-        updatedAt: now,
-        history: [change],
-      });
-      if (created === 'created') {
-        reports.inc({ channel: report.channel, status: report.status });
-        return;
-      }
-      // It exists: either in a state this report may not move (done), or it was created between
-      // the two writes (try the move once more).
-    }
+        ...(report.reason ? {} : { $unset: { reason: '' } }),
+        $push: { history: { $each: [change], $slice: -HISTORY_LIMIT } },
+      },
+    );
+    return moved.matchedCount > 0;
   }
 
   /** The entry a provider's receipt is about (its id for the notification), if any. */

@@ -19,6 +19,9 @@ function scoped(id: string, scope: EndpointScope): Filter<WebhookEndpointDocumen
   return 'organisationId' in scope ? { _id: id, organisationId: scope.organisationId } : { _id: id };
 }
 
+/** How stale `lastSuccessAt` may be (it is a health hint, not a delivery record: attempts are). */
+const SUCCESS_STAMP_RESOLUTION_MS = 60_000;
+
 /** Webhook endpoints (collection webhook_endpoints). */
 @Injectable()
 export class WebhookEndpointRepository implements OnModuleInit {
@@ -104,9 +107,21 @@ export class WebhookEndpointRepository implements OnModuleInit {
     return this.endpoints.findOne({ _id: id });
   }
 
+  /**
+   * A delivery succeeded: clears `failingSince`, and moves `lastSuccessAt` when it is more than a
+   * minute old (so a busy endpoint is not rewritten on every delivery: the filter matches nothing
+   * and nothing is written).
+   */
   async recordSuccess(id: string, now: Date): Promise<void> {
     await this.endpoints.updateOne(
-      { _id: id },
+      {
+        _id: id,
+        $or: [
+          { failingSince: { $exists: true } },
+          { lastSuccessAt: { $exists: false } },
+          { lastSuccessAt: { $lt: new Date(now.getTime() - SUCCESS_STAMP_RESOLUTION_MS) } },
+        ],
+      },
       { $set: { lastSuccessAt: now }, $unset: { failingSince: '' } },
     );
   }
