@@ -41,6 +41,10 @@ export async function startPrivateBroker(port: number): Promise<PrivateBroker> {
     SP_INFRA_STATE: state,
     SP_KAFKA_PORT: String(port),
     SP_KAFKA_CONTROLLER_PORT: String(port + 1),
+    // The broker's partner (SASL) listener, and the one component platform.sh starts per checkout
+    // that cannot be shared by port: keep them off the running platform's ports.
+    SP_KAFKA_SASL_PORT: String(port + 2),
+    SP_NOTIFY_FAKE_PORT: String(port + 3),
   };
   const output = await platform('start', env);
   if (!output.includes(`kafka: starting`)) {

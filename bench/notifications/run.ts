@@ -303,8 +303,6 @@ async function main(): Promise<void> {
   console.log(`Starting a private Kafka broker on 127.0.0.1:${KAFKA_PORT}...`);
   // platform.sh also gives a broker a partners' SASL listener and may start the fake Notify server:
   // ports of their own beside the private broker's, so the shared platform's are never touched.
-  process.env['SP_KAFKA_SASL_PORT'] ??= String(KAFKA_PORT + 2);
-  process.env['SP_NOTIFY_FAKE_PORT'] ??= String(KAFKA_PORT + 3);
   const broker = await startPrivateBroker(KAFKA_PORT);
   const dbName = `bench_notifications_${run}`;
   const prefix = `bench_${run}`;
