@@ -50,7 +50,7 @@ describe('contractRegistry', () => {
     expect(contractRegistry.get('org.socialprescribing.referral.gp-summary-issued.v1')?.topic).toBe(
       Topics.referralLifecycle,
     );
-    expect(contractRegistry.all()).toHaveLength(29);
+    expect(contractRegistry.all()).toHaveLength(31);
     expect(
       contractRegistry
         .topics()

@@ -86,6 +86,24 @@ export {
   ReferralSubmittedV1,
 } from './events/referral.submitted.v1.event';
 export type { ReferralSubmittedV1Data } from './events/referral.submitted.v1.event';
+export { ReferralSubmittedV2Schema, ReferralSubmittedV2 } from './events/referral.submitted.v2.event';
+export type { ReferralSubmittedV2Data } from './events/referral.submitted.v2.event';
+export {
+  REFUSAL_REASON_CODES,
+  ReferralRefusedV1Schema,
+  ReferralRefusedV1,
+} from './events/referral.refused.v1.event';
+export type { ReferralRefusedV1Data, RefusalReasonCode } from './events/referral.refused.v1.event';
+export {
+  AGE_BANDS,
+  SEX_CODES,
+  ETHNIC_CATEGORIES,
+  ETHNIC_CATEGORY_NAMES,
+  IMD_DECILES,
+  PopulationCodes,
+  ageBandOf,
+} from './population/population';
+export type { AgeBand, SexCode, EthnicCategory, ImdDecile } from './population/population';
 export {
   ServiceCapacityChangedV1Schema,
   ServiceCapacityChangedV1,

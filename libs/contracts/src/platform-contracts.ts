@@ -24,6 +24,8 @@ import { ReferralReminderDueV1 } from './events/referral.reminder-due.v1.event';
 import { ReferralResumedV1 } from './events/referral.resumed.v1.event';
 import { ReferralStartedV1 } from './events/referral.started.v1.event';
 import { ReferralSubmittedV1 } from './events/referral.submitted.v1.event';
+import { ReferralSubmittedV2 } from './events/referral.submitted.v2.event';
+import { ReferralRefusedV1 } from './events/referral.refused.v1.event';
 import { ServiceCapacityChangedV1 } from './events/service.capacity-changed.v1.event';
 import { ServicePublishedV1 } from './events/service.published.v1.event';
 import { ServicePublishedV2 } from './events/service.published.v2.event';
@@ -55,6 +57,8 @@ export const platformContracts: EventContract[] = [
   ReferralResumedV1 as EventContract,
   ReferralStartedV1 as EventContract,
   ReferralSubmittedV1 as EventContract,
+  ReferralSubmittedV2 as EventContract,
+  ReferralRefusedV1 as EventContract,
   ServiceCapacityChangedV1 as EventContract,
   ServicePublishedV1 as EventContract,
   ServicePublishedV2 as EventContract,

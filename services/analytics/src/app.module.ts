@@ -6,6 +6,10 @@ import { FirstContactRepository } from './first-contact/first-contact.repository
 import { ReferralCounterRepository } from './referral-stats/referral-counter.repository';
 import { ReferralEventsConsumer } from './referral-stats/referral-events.consumer';
 import { ReferralStatsController, ServiceStatsController } from './referral-stats/referral-stats.controller';
+import { DashboardModule } from './dashboard/dashboard.module';
+import { PracticesModule } from './practices/practices.module';
+import { ReadModelsModule } from './read-models/read-models.module';
+import { ReportsModule } from './reports/reports.module';
 import { ServiceConfigSchema, type ServiceConfig } from './service.config';
 
 @Module({
@@ -22,6 +26,10 @@ import { ServiceConfigSchema, type ServiceConfig } from './service.config';
       inject: [SERVICE_CONFIG],
       useUrl: (config: ServiceConfig) => config.MONGO_URL,
     }),
+    ReadModelsModule,
+    ReportsModule,
+    PracticesModule,
+    DashboardModule,
   ],
   controllers: [
     ReferralStatsController,

@@ -15,6 +15,7 @@ import {
   ReferralResumedV1,
   ReferralStartedV1,
   ReferralSubmittedV1,
+  ReferralSubmittedV2,
   type ReferralConsentWithdrawnV1Data,
   type ReferralOnwardCreatedV1Data,
 } from '@sp/contracts';
@@ -55,7 +56,8 @@ export class ReferralEventsConsumer {
     private readonly replica: ServiceReplicaRepository,
   ) {}
 
-  @EventPattern(ReferralSubmittedV1.type)
+  // Version 2 adds population codes and the deadline; this consumer reads only version 1's fields.
+  @EventPattern([ReferralSubmittedV1.type, ReferralSubmittedV2.type])
   onSubmitted(@Payload() data: ReferralEvent, @Ctx() ctx: EventContext): Promise<void> {
     return this.notify(ReferralSubmittedV1.name, data, ctx);
   }

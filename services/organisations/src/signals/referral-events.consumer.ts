@@ -13,6 +13,7 @@ import {
   ReferralResumedV1,
   ReferralStartedV1,
   ReferralSubmittedV1,
+  ReferralSubmittedV2,
   type ReferralAcceptedV1Data,
   type ReferralCancelledV1Data,
   type ReferralCompletedV1Data,
@@ -83,7 +84,8 @@ function change(data: ChangeData, expired = false): StatusChange {
 export class ReferralEventsConsumer {
   constructor(private readonly updater: ServiceSignalsUpdater) {}
 
-  @EventPattern(ReferralSubmittedV1.type)
+  // Version 2 adds population codes and the deadline; this consumer reads only version 1's fields.
+  @EventPattern([ReferralSubmittedV1.type, ReferralSubmittedV2.type])
   async onSubmitted(@Payload() d: ReferralSubmittedV1Data, @Ctx() ctx: EventContext): Promise<void> {
     await this.updater.onSubmitted(ctx.envelope.id, {
       referralId: d.referralId,

@@ -13,6 +13,7 @@ import {
   ReferralResumedV1,
   ReferralStartedV1,
   ReferralSubmittedV1,
+  ReferralSubmittedV2,
   type ReferralConsentWithdrawnV1Data,
   type ReferralSubmittedV1Data,
   type TaskStatus,
@@ -37,7 +38,8 @@ interface StatusChange {
 export class TaskChangeConsumer {
   constructor(private readonly fanOut: FanOutTaskChangeUseCase) {}
 
-  @EventPattern(ReferralSubmittedV1.type)
+  // Version 2 adds population codes and the deadline; this consumer reads only version 1's fields.
+  @EventPattern([ReferralSubmittedV1.type, ReferralSubmittedV2.type])
   async onSubmitted(@Payload() data: ReferralSubmittedV1Data, @Ctx() ctx: EventContext): Promise<void> {
     await this.fanOut.execute({
       eventId: ctx.envelope.id,
