@@ -886,9 +886,16 @@ start_notify_fake() {
 # ------------------------------------------------------------------------------------------------
 # commands
 
+# The dashboard's browser test drives Debian's chromium through puppeteer-core (never a browser
+# download); it fails, not skips, without one, so the platform installs it.
+provision_chromium() {
+  command -v chromium >/dev/null 2>&1 || apt_install chromium
+}
+
 cmd_provision() {
   require_node
   mkdir -p "$STATE" "$LOGS" "$RUN" "$CACHE"
+  provision_chromium
   provision_redis
   provision_kafka
   provision_secantus
