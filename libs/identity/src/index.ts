@@ -1,5 +1,21 @@
-export { ROLES, TEAM_ROLES, isRole, isTeamRole, assertSameOrganisation } from './principal';
-export type { Role, Principal, Person, TeamRole } from './principal';
+export {
+  ROLES,
+  EXPLICIT_GRANT_ROLES,
+  TEAM_ROLES,
+  isRole,
+  isTeamRole,
+  isExplicitGrantRole,
+  assertSameOrganisation,
+} from './principal';
+export type {
+  Role,
+  ExplicitGrantRole,
+  OperationalRole,
+  OperationalPrincipal,
+  Principal,
+  Person,
+  TeamRole,
+} from './principal';
 export { TokenIssuer, TOKEN_ALG, ACCESS_TOKEN_TYP } from './token-issuer';
 export type { TokenIssuerOptions, IssuedToken } from './token-issuer';
 export { TokenVerifier } from './token-verifier';

@@ -27,8 +27,8 @@ describe('assertSameOrganisation', () => {
 });
 
 describe('isRole', () => {
-  it('knows exactly the four roles', () => {
-    expect(['referrer', 'link-worker', 'provider', 'ops'].every(isRole)).toBe(true);
+  it('knows exactly the five roles', () => {
+    expect(['referrer', 'link-worker', 'provider', 'ops', 'commissioner'].every(isRole)).toBe(true);
     expect(isRole('admin')).toBe(false);
     expect(isRole(undefined)).toBe(false);
   });

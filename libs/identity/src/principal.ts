@@ -1,7 +1,19 @@
 import { DomainError, ErrorCodes } from '@sp/errors';
 
-export const ROLES = ['referrer', 'link-worker', 'provider', 'ops'] as const;
+export const ROLES = ['referrer', 'link-worker', 'provider', 'ops', 'commissioner'] as const;
 export type Role = (typeof ROLES)[number];
+
+/**
+ * Roles that reach only the routes naming them in @Roles(): a route without @Roles() is open to
+ * every other role, never to these. A commissioner (an ICB or PCN funder, scoped to an area by
+ * `area:*` scopes) reads analytics reports and nothing else: no referral, case record or directory
+ * route lists it, so none of them lets it in, including any added later.
+ */
+export const EXPLICIT_GRANT_ROLES = ['commissioner'] as const satisfies readonly Role[];
+export type ExplicitGrantRole = (typeof EXPLICIT_GRANT_ROLES)[number];
+
+/** The roles that work with referrals, case records and the directory. */
+export type OperationalRole = Exclude<Role, ExplicitGrantRole>;
 
 /** A person's role within their organisation's team (link-worker team, VCS team). */
 export const TEAM_ROLES = ['worker', 'team-lead'] as const;
@@ -33,6 +45,16 @@ export interface Principal {
   role: Role;
   scopes: string[];
   person?: Person;
+}
+
+/**
+ * The caller of a route whose @Roles() names only operational roles (every referrals route): the
+ * AuthGuard has refused a commissioner before the handler runs, so the role is narrower.
+ */
+export type OperationalPrincipal = Principal & { role: OperationalRole };
+
+export function isExplicitGrantRole(role: Role): role is ExplicitGrantRole {
+  return (EXPLICIT_GRANT_ROLES as readonly Role[]).includes(role);
 }
 
 export function isTeamRole(value: unknown): value is TeamRole {

@@ -49,6 +49,12 @@ class ProbeController {
   opsOnly(): { ok: true } {
     return { ok: true };
   }
+
+  @Roles('ops', 'commissioner')
+  @Get('reports')
+  reports(): { ok: true } {
+    return { ok: true };
+  }
 }
 
 describe('AuthGuard (global, via IdentityModule)', () => {
@@ -121,5 +127,47 @@ describe('AuthGuard (global, via IdentityModule)', () => {
       .get('/ops-only')
       .set('Authorization', await bearer({ ...referrer, role: 'ops' }))
       .expect(200);
+  });
+
+  describe('a commissioner (a role that needs an explicit grant)', () => {
+    const commissioner: Principal = {
+      clientId: 'c-9',
+      organisationId: 'org-icb',
+      role: 'commissioner',
+      scopes: ['area:icb:QHM'],
+    };
+
+    it('is refused (403) on routes without @Roles(), which every other role may call', async () => {
+      const res = await request(app.getHttpServer())
+        .get('/me')
+        .set('Authorization', await bearer(commissioner))
+        .expect(403);
+      expect(res.body).toMatchObject({
+        code: 'AUTH.FORBIDDEN',
+        detail: 'This operation is not open to the commissioner role',
+      });
+      await request(app.getHttpServer())
+        .get('/me')
+        .set('Authorization', await bearer(referrer))
+        .expect(200);
+    });
+
+    it('is refused on routes whose @Roles() does not name it', async () => {
+      await request(app.getHttpServer())
+        .get('/ops-only')
+        .set('Authorization', await bearer(commissioner))
+        .expect(403);
+    });
+
+    it('reaches routes whose @Roles() names it', async () => {
+      await request(app.getHttpServer())
+        .get('/reports')
+        .set('Authorization', await bearer(commissioner))
+        .expect(200, { ok: true });
+      await request(app.getHttpServer())
+        .get('/reports')
+        .set('Authorization', await bearer(referrer))
+        .expect(403);
+    });
   });
 });

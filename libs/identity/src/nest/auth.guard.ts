@@ -1,7 +1,7 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DomainError, ErrorCodes } from '@sp/errors';
-import type { Role } from '../principal';
+import { isExplicitGrantRole, type Role } from '../principal';
 import { TokenVerifier } from '../token-verifier';
 import { IS_PUBLIC_KEY, ROLES_KEY, type RequestWithPrincipal } from './auth.decorators';
 
@@ -16,7 +16,8 @@ const BEARER = /^Bearer[ ]+([A-Za-z0-9\-_.~+/]+=*)$/i;
 
 /**
  * Global guard: every HTTP route needs a valid bearer token unless marked @Public(); @Roles()
- * narrows who may call it. Failures are DomainErrors, rendered by the service's problem filter.
+ * narrows who may call it. A route without @Roles() is open to every role except the
+ * EXPLICIT_GRANT_ROLES (commissioner), which reach only routes that name them. Failures are DomainErrors, rendered by the service's problem filter.
  * Kafka handlers are not HTTP and are trusted transport-side, so they pass.
  */
 @Injectable()
@@ -50,6 +51,13 @@ export class AuthGuard implements CanActivate {
     request.principal = principal;
 
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    if ((!roles || roles.length === 0) && isExplicitGrantRole(principal.role)) {
+      throw new DomainError(
+        ErrorCodes.AUTH_FORBIDDEN,
+        `This operation is not open to the ${principal.role} role`,
+        { status: 403 },
+      );
+    }
     if (roles && roles.length > 0 && !roles.includes(principal.role)) {
       throw new DomainError(
         ErrorCodes.AUTH_FORBIDDEN,

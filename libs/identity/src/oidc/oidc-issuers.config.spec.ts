@@ -90,7 +90,7 @@ describe('parseOidcIssuers (OIDC_ISSUERS)', () => {
         'OIDC_ISSUERS[0].audiance: is not a known setting',
         'OIDC_ISSUERS[1].jwksUrl: must be an absolute http(s) URL',
         'OIDC_ISSUERS[1].algorithms[0]: must be one of RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA',
-        'OIDC_ISSUERS[1].role: must be one of referrer, link-worker, provider, ops',
+        'OIDC_ISSUERS[1].role: must be one of referrer, link-worker, provider, ops, commissioner',
         'OIDC_ISSUERS[1].claims.role: must be a claim name or a list of claim names (a path)',
       ]),
     );

@@ -2,7 +2,7 @@ import { Controller, Delete, Get, Headers, Inject, Param, Put, Query, Req, Res }
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { TaskStatus } from '@sp/contracts';
-import { CurrentPrincipal, Roles, type Principal } from '@sp/identity';
+import { CurrentPrincipal, Roles, type OperationalPrincipal } from '@sp/identity';
 import { schemaValidator } from '@sp/validation';
 import { ifMatchVersion, jsonBody } from '../http/json-http';
 import { AssignReferralUseCase } from './assign-referral/assign-referral.use-case';
@@ -84,7 +84,7 @@ export class CaseloadController {
   async put(
     @Param('id') id: string,
     @Req() request: Request,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<AssignmentView> {
@@ -114,7 +114,7 @@ export class CaseloadController {
   async remove(
     @Param('id') id: string,
     @Req() request: Request,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<AssignmentView> {
@@ -136,7 +136,7 @@ export class CaseloadController {
   @ApiOperation({
     summary: "The people of the caller's organisation: team role, caseload limit, open referrals held",
   })
-  async members(@CurrentPrincipal() principal: Principal): Promise<{ items: TeamMemberView[] }> {
+  async members(@CurrentPrincipal() principal: OperationalPrincipal): Promise<{ items: TeamMemberView[] }> {
     return { items: await this.team.execute(principal.organisationId) };
   }
 
@@ -147,7 +147,7 @@ export class CaseloadController {
   async setLimit(
     @Param('sub') sub: string,
     @Req() request: Request,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
   ): Promise<TeamMemberView> {
     const body = limitBody.parse(jsonBody(request));
     subParam.parse(sub, 'The person is invalid');
@@ -170,7 +170,10 @@ export class CaseloadController {
   @ApiQuery({ name: 'overdue', required: false, enum: ['true', 'false'] })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'offset', required: false })
-  async list(@Query() raw: unknown, @CurrentPrincipal() principal: Principal): Promise<CaseloadPage> {
+  async list(
+    @Query() raw: unknown,
+    @CurrentPrincipal() principal: OperationalPrincipal,
+  ): Promise<CaseloadPage> {
     const q = caseloadQuery.parse(withStatusList(raw));
     return this.caseload.execute(
       {

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Post, Req, Res, UseIntercepto
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DomainError, ErrorCodes } from '@sp/errors';
-import { CurrentPrincipal, Public, Roles, type Principal } from '@sp/identity';
+import { CurrentPrincipal, Public, Roles, type OperationalPrincipal } from '@sp/identity';
 import type { ReferralDocument } from '../referrals/referral.entity';
 import { capabilityStatement } from './capability-statement';
 import { fhirBase, FhirHttpInterceptor, parseIfMatch, withPreferredEntries } from './fhir-http';
@@ -59,7 +59,7 @@ export class FhirSystemController {
   })
   async transaction(
     @Body() body: unknown,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Headers('if-none-exist') ifNoneExist: string | undefined,
     @Headers('prefer') prefer: string | undefined,
     @Res({ passthrough: true }) res: Response,
@@ -84,7 +84,10 @@ export class FhirSystemController {
   }
 
   /** PUT Task/<id> with POST Procedure entries: one Task update, the Procedures kept contained. */
-  private async updateTask(body: unknown, principal: Principal): Promise<[Bundle, ReferralDocument[]]> {
+  private async updateTask(
+    body: unknown,
+    principal: OperationalPrincipal,
+  ): Promise<[Bundle, ReferralDocument[]]> {
     const parsed = readTaskUpdateTransaction(body);
     const doc = await this.taskUpdater.current(
       parsed.taskId,

@@ -13,7 +13,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { CurrentPrincipal, Roles, type Principal } from '@sp/identity';
+import { CurrentPrincipal, Roles, type OperationalPrincipal } from '@sp/identity';
 import {
   REFERRAL_OPERATIONS,
   type ReferralOperations,
@@ -55,7 +55,7 @@ export class ServiceRequestController {
   })
   async search(
     @Query() query: Record<string, unknown>,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Req() req: Request,
   ): Promise<Bundle> {
     const parsed = parseServiceRequestSearch(query);
@@ -83,7 +83,7 @@ export class ServiceRequestController {
   })
   async create(
     @Body() body: unknown,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Headers('if-none-exist') ifNoneExist: string | undefined,
     @Headers('prefer') prefer: string | undefined,
     @Req() req: Request,
@@ -109,7 +109,7 @@ export class ServiceRequestController {
   @ApiOperation({ summary: 'Read a referral as a ServiceRequest (patient and consent contained)' })
   async read(
     @Param('id') id: string,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ServiceRequest> {
     const doc = await this.operations.get(id, principal);

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '@sp/errors';
-import type { Principal } from '@sp/identity';
+import type { OperationalPrincipal } from '@sp/identity';
 import type { ReferralDocument } from '../referrals/referral.entity';
 import { REFERRAL_OPERATIONS, type ReferralOperations } from '../referrals/referral-operations';
 import { taskExpression, withExpressions } from './fhir-http';
@@ -25,7 +25,11 @@ export class FhirTaskUpdater {
   constructor(@Inject(REFERRAL_OPERATIONS) private readonly operations: ReferralOperations) {}
 
   /** The referral as the caller may see it, checked against If-Match before any work. */
-  async current(id: string, principal: Principal, expected: number | undefined): Promise<ReferralDocument> {
+  async current(
+    id: string,
+    principal: OperationalPrincipal,
+    expected: number | undefined,
+  ): Promise<ReferralDocument> {
     const doc = await this.operations.get(id, principal);
     if (expected !== undefined && expected !== doc.version) throw versionMismatch(expected, doc.version);
     return doc;
@@ -35,7 +39,7 @@ export class FhirTaskUpdater {
     doc: ReferralDocument,
     updated: Record<string, unknown>,
     mode: 'patch' | 'put',
-    principal: Principal,
+    principal: OperationalPrincipal,
     expression: (field: string) => string = (field) => field,
   ): Promise<ReferralDocument> {
     return withExpressions(

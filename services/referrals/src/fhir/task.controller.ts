@@ -15,7 +15,7 @@ import {
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DomainError, isDomainError } from '@sp/errors';
-import { CurrentPrincipal, Roles, type Principal } from '@sp/identity';
+import { CurrentPrincipal, Roles, type OperationalPrincipal } from '@sp/identity';
 import type { ReferralDocument } from '../referrals/referral.entity';
 import {
   REFERRAL_OPERATIONS,
@@ -64,7 +64,7 @@ export class TaskController {
   })
   async search(
     @Query() query: Record<string, unknown>,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Req() req: Request,
   ): Promise<Bundle> {
     const parsed = parseTaskSearch(query);
@@ -87,7 +87,7 @@ export class TaskController {
   @ApiOperation({ summary: 'Read a referral\'s Task (ETag W/"versionId")' })
   async read(
     @Param('id') id: string,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Res({ passthrough: true }) res: Response,
   ): Promise<Task> {
     const doc = await this.operations.get(id, principal);
@@ -100,7 +100,7 @@ export class TaskController {
   @ApiOperation({ summary: 'Every version of the Task: who changed what, when and why (newest first)' })
   async history(
     @Param('id') id: string,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Req() req: Request,
   ): Promise<Bundle> {
     const doc = await this.operations.get(id, principal);
@@ -131,7 +131,7 @@ export class TaskController {
   async vread(
     @Param('id') id: string,
     @Param('vid') vid: string,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Res({ passthrough: true }) res: Response,
   ): Promise<Task> {
     const doc = await this.operations.get(id, principal);
@@ -156,7 +156,7 @@ export class TaskController {
     @Body() body: unknown,
     @Headers('if-match') ifMatch: string | undefined,
     @Headers('prefer') prefer: string | undefined,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<Task | OperationOutcome | undefined> {
@@ -185,7 +185,7 @@ export class TaskController {
     @Body() body: unknown,
     @Headers('if-match') ifMatch: string | undefined,
     @Headers('prefer') prefer: string | undefined,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<Task | OperationOutcome | undefined> {
@@ -213,7 +213,7 @@ export class TaskController {
     doc: ReferralDocument,
     updated: Record<string, unknown>,
     mode: 'patch' | 'put',
-    principal: Principal,
+    principal: OperationalPrincipal,
     req: Request,
     res: Response,
   ): Promise<Task> {
@@ -224,7 +224,10 @@ export class TaskController {
   }
 
   /** Search semantics for focus=: a referral the caller may not see is simply not in the results. */
-  private async readIfVisible(id: string, principal: Principal): Promise<ReferralDocument | undefined> {
+  private async readIfVisible(
+    id: string,
+    principal: OperationalPrincipal,
+  ): Promise<ReferralDocument | undefined> {
     try {
       return await this.operations.get(id, principal);
     } catch (err: unknown) {

@@ -23,7 +23,7 @@ import {
 import type { Request, Response } from 'express';
 import type { TaskStatus } from '@sp/contracts';
 import { DomainError, ValidationError } from '@sp/errors';
-import { CurrentPrincipal, Roles, type Principal } from '@sp/identity';
+import { CurrentPrincipal, Roles, type OperationalPrincipal } from '@sp/identity';
 import { schemaValidator } from '@sp/validation';
 import { ifMatchVersion, jsonBody } from '../http/json-http';
 import { ACTIONS, type Action } from '../domain/task-lifecycle';
@@ -105,7 +105,7 @@ export class ReferralsController {
   @ApiBody({ schema: CreateReferralRequestSchema as unknown as Record<string, unknown> })
   async create(
     @Req() request: Request,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Headers('idempotency-key') rawKey: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ReferralView> {
@@ -141,7 +141,10 @@ export class ReferralsController {
   @ApiQuery({ name: 'updatedAfter', required: false, description: 'RFC 3339, exclusive' })
   @ApiQuery({ name: 'page', required: false, description: '1-based' })
   @ApiQuery({ name: 'size', required: false, description: '1-100, default 20' })
-  async list(@Query() raw: unknown, @CurrentPrincipal() principal: Principal): Promise<ReferralListView> {
+  async list(
+    @Query() raw: unknown,
+    @CurrentPrincipal() principal: OperationalPrincipal,
+  ): Promise<ReferralListView> {
     const q = listQuery.parse(raw);
     const page = Number(q.page ?? '1');
     const size = Number(q.size ?? '20');
@@ -172,7 +175,7 @@ export class ReferralsController {
   @ApiOperation({ summary: "Read one referral with its history and its onward referrals' statuses" })
   async get(
     @Param('id') id: string,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ReferralView> {
     const referral = await this.operations.get(id, principal);
@@ -187,7 +190,7 @@ export class ReferralsController {
   @ApiOperation({ summary: 'Every change of the referral: who, when, from, to, why' })
   async history(
     @Param('id') id: string,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
   ): Promise<{ id: string; version: number; history: ReferralHistoryView[] }> {
     const referral = await this.operations.get(id, principal);
     return { id: referral._id, version: referral.version, history: toHistoryView(referral) };
@@ -202,7 +205,7 @@ export class ReferralsController {
   async claim(
     @Param('id') id: string,
     @Req() request: Request,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ReferralView> {
@@ -226,7 +229,7 @@ export class ReferralsController {
   async onward(
     @Param('id') id: string,
     @Req() request: Request,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Headers('idempotency-key') rawKey: string | undefined,
   ): Promise<{ parent: ReferralView; children: ChildSummaryView[] }> {
     const raw = jsonBody(request);
@@ -250,7 +253,7 @@ export class ReferralsController {
   async reroute(
     @Param('id') id: string,
     @Req() request: Request,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Headers('idempotency-key') rawKey: string | undefined,
   ): Promise<{ parent: ReferralView; child: ChildSummaryView }> {
     const raw = jsonBody(request);
@@ -278,7 +281,7 @@ export class ReferralsController {
   async withdrawConsent(
     @Param('id') id: string,
     @Req() request: Request,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ReferralView> {
@@ -312,7 +315,7 @@ export class ReferralsController {
     @Param('action') action: string,
     @Req() request: Request,
     @Body() _body: unknown,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ReferralView> {

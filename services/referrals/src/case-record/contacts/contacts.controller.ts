@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Param, Patch, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { CurrentPrincipal, Roles, type Principal } from '@sp/identity';
+import { CurrentPrincipal, Roles, type OperationalPrincipal } from '@sp/identity';
 import { ifMatchVersion, jsonBody, setEntryEtag } from '../case-record-http';
 import { toContactView, type CaseContactView } from './contact.view';
 import { CorrectContactUseCase } from './correct-contact/correct-contact.use-case';
@@ -37,7 +37,7 @@ export class ContactsController {
   async create(
     @Param('id') referralId: string,
     @Req() request: Request,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Res({ passthrough: true }) response: Response,
   ): Promise<CaseContactView> {
     const body = recordContactRequest.parse(jsonBody(request));
@@ -60,7 +60,7 @@ export class ContactsController {
   @ApiOperation({ summary: "The referral's contacts, oldest first" })
   async all(
     @Param('id') referralId: string,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
   ): Promise<{ items: CaseContactView[] }> {
     const contacts = await this.list.execute(referralId, principal);
     return { items: contacts.map(toContactView) };
@@ -79,7 +79,7 @@ export class ContactsController {
     @Param('id') referralId: string,
     @Param('contactId') contactId: string,
     @Req() request: Request,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<CaseContactView> {

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { CurrentPrincipal, Roles, type Principal } from '@sp/identity';
+import { CurrentPrincipal, Roles, type OperationalPrincipal } from '@sp/identity';
 import { jsonBody, setEntryEtag } from '../case-record-http';
 import { toNeedView, type CaseNeedView } from './case-need.view';
 import { ListNeedsUseCase, type NeedsView } from './list-needs/list-needs.use-case';
@@ -31,7 +31,7 @@ export class NeedsController {
   async create(
     @Param('id') referralId: string,
     @Req() request: Request,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Res({ passthrough: true }) response: Response,
   ): Promise<CaseNeedView> {
     const body = recordNeedRequest.parse(jsonBody(request));
@@ -50,7 +50,10 @@ export class NeedsController {
   @Get()
   @Roles(...ALL_ROLES)
   @ApiOperation({ summary: "The case's needs with when each was added and resolved, and by whom" })
-  all(@Param('id') referralId: string, @CurrentPrincipal() principal: Principal): Promise<NeedsView> {
+  all(
+    @Param('id') referralId: string,
+    @CurrentPrincipal() principal: OperationalPrincipal,
+  ): Promise<NeedsView> {
     return this.list.execute(referralId, principal);
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { CurrentPrincipal, Roles, type Principal } from '@sp/identity';
+import { CurrentPrincipal, Roles, type OperationalPrincipal } from '@sp/identity';
 import { ifMatchVersion, jsonBody, setEntryEtag } from '../case-record-http';
 import { AddNoteUseCase } from './add-note/add-note.use-case';
 import { noteRequest, NoteRequestSchema } from './add-note/note.request';
@@ -31,7 +31,7 @@ export class NotesController {
   async create(
     @Param('id') referralId: string,
     @Req() request: Request,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Res({ passthrough: true }) response: Response,
   ): Promise<CaseNoteView> {
     const body = noteRequest.parse(jsonBody(request));
@@ -47,7 +47,7 @@ export class NotesController {
   @ApiOperation({ summary: "The referral's case notes, oldest first (deleted ones not shown)" })
   async all(
     @Param('id') referralId: string,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
   ): Promise<{ items: CaseNoteView[] }> {
     return { items: (await this.list.execute(referralId, principal)).map(toNoteView) };
   }
@@ -61,7 +61,7 @@ export class NotesController {
     @Param('id') referralId: string,
     @Param('noteId') noteId: string,
     @Req() request: Request,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<CaseNoteView> {
@@ -86,7 +86,7 @@ export class NotesController {
   async delete(
     @Param('id') referralId: string,
     @Param('noteId') noteId: string,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Headers('if-match') ifMatch: string | undefined,
   ): Promise<void> {
     const version = ifMatchVersion(ifMatch);

@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Param, Patch, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { CurrentPrincipal, Roles, type Principal } from '@sp/identity';
+import { CurrentPrincipal, Roles, type OperationalPrincipal } from '@sp/identity';
 import { ifMatchVersion, jsonBody, setEntryEtag } from '../case-record-http';
 import { AddActionUseCase } from './add-action/add-action.use-case';
 import { ChangeActionUseCase } from './change-action/change-action.use-case';
@@ -30,7 +30,10 @@ export class PlanController {
   @Get()
   @Roles(...ALL_ROLES)
   @ApiOperation({ summary: 'The support plan: every action, oldest first, and when the next is due' })
-  plan(@Param('id') referralId: string, @CurrentPrincipal() principal: Principal): Promise<PlanView> {
+  plan(
+    @Param('id') referralId: string,
+    @CurrentPrincipal() principal: OperationalPrincipal,
+  ): Promise<PlanView> {
     return this.read.execute(referralId, principal);
   }
 
@@ -45,7 +48,7 @@ export class PlanController {
   async create(
     @Param('id') referralId: string,
     @Req() request: Request,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Res({ passthrough: true }) response: Response,
   ): Promise<PlanActionView> {
     const body = parseNewAction(jsonBody(request));
@@ -79,7 +82,7 @@ export class PlanController {
     @Param('id') referralId: string,
     @Param('actionId') actionId: string,
     @Req() request: Request,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<PlanActionView> {

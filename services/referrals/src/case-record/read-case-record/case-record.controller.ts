@@ -1,6 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Roles, type Principal } from '@sp/identity';
+import { CurrentPrincipal, Roles, type OperationalPrincipal } from '@sp/identity';
 import { ReadCaseRecordUseCase, type CaseRecordView } from './read-case-record.use-case';
 
 @ApiTags('case record')
@@ -16,7 +16,10 @@ export class CaseRecordController {
     description:
       'Contacts, notes, what matters, needs, plan and wellbeing in one read, for the organisation holding the referral (403 CASE_RECORD.FORBIDDEN for the referrer, 404 for anyone else). After consent withdrawal: readOnly, free text removed.',
   })
-  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<CaseRecordView> {
+  async get(
+    @Param('id') id: string,
+    @CurrentPrincipal() principal: OperationalPrincipal,
+  ): Promise<CaseRecordView> {
     return this.read.execute(id, principal);
   }
 }

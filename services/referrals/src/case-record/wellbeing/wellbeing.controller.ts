@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { CurrentPrincipal, Roles, type Principal } from '@sp/identity';
+import { CurrentPrincipal, Roles, type OperationalPrincipal } from '@sp/identity';
 import { jsonBody, setEntryEtag } from '../case-record-http';
 import { ListMeasuresUseCase } from './list-measures/list-measures.use-case';
 import { parseRecordMeasure, RecordMeasureSchema } from './record-measure/record-measure.request';
@@ -32,7 +32,7 @@ export class WellbeingController {
   async create(
     @Param('id') referralId: string,
     @Req() request: Request,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WellbeingMeasureView> {
     const body = parseRecordMeasure(jsonBody(request));
@@ -55,7 +55,7 @@ export class WellbeingController {
   @ApiOperation({ summary: "The case's wellbeing measures in the order taken" })
   async all(
     @Param('id') referralId: string,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
   ): Promise<{ items: WellbeingMeasureView[] }> {
     return { items: (await this.list.execute(referralId, principal)).map(toMeasureView) };
   }

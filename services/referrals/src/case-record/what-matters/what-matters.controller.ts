@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Param, Patch, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { CurrentPrincipal, Roles, type Principal } from '@sp/identity';
+import { CurrentPrincipal, Roles, type OperationalPrincipal } from '@sp/identity';
 import { ifMatchVersion, jsonBody, setEntryEtag } from '../case-record-http';
 import type { StatementKind } from '../domain/case-statement.rules';
 import { AddStatementUseCase } from './add-statement/add-statement.use-case';
@@ -40,7 +40,7 @@ export class WhatMattersController {
   addWhatMatters(
     @Param('id') referralId: string,
     @Req() request: Request,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Res({ passthrough: true }) response: Response,
   ): Promise<CaseStatementView> {
     return this.create('what-matters', referralId, request, principal, response);
@@ -51,7 +51,7 @@ export class WhatMattersController {
   @ApiOperation({ summary: 'What matters to the person, oldest first' })
   listWhatMatters(
     @Param('id') referralId: string,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
   ): Promise<{ items: CaseStatementView[] }> {
     return this.all('what-matters', referralId, principal);
   }
@@ -67,7 +67,7 @@ export class WhatMattersController {
     @Param('id') referralId: string,
     @Param('entryId') entryId: string,
     @Req() request: Request,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<CaseStatementView> {
@@ -81,7 +81,7 @@ export class WhatMattersController {
   addConcern(
     @Param('id') referralId: string,
     @Req() request: Request,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Res({ passthrough: true }) response: Response,
   ): Promise<CaseStatementView> {
     return this.create('concern', referralId, request, principal, response);
@@ -92,7 +92,7 @@ export class WhatMattersController {
   @ApiOperation({ summary: "The person's concerns, oldest first" })
   listConcerns(
     @Param('id') referralId: string,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
   ): Promise<{ items: CaseStatementView[] }> {
     return this.all('concern', referralId, principal);
   }
@@ -106,7 +106,7 @@ export class WhatMattersController {
     @Param('id') referralId: string,
     @Param('entryId') entryId: string,
     @Req() request: Request,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<CaseStatementView> {
@@ -117,7 +117,7 @@ export class WhatMattersController {
     kind: StatementKind,
     referralId: string,
     request: Request,
-    principal: Principal,
+    principal: OperationalPrincipal,
     response: Response,
   ): Promise<CaseStatementView> {
     const body = parseNewStatement(kind, jsonBody(request));
@@ -138,7 +138,7 @@ export class WhatMattersController {
   private async all(
     kind: StatementKind,
     referralId: string,
-    principal: Principal,
+    principal: OperationalPrincipal,
   ): Promise<{ items: CaseStatementView[] }> {
     return { items: (await this.list.execute(referralId, kind, principal)).map(toStatementView) };
   }
@@ -148,7 +148,7 @@ export class WhatMattersController {
     referralId: string,
     statementId: string,
     request: Request,
-    principal: Principal,
+    principal: OperationalPrincipal,
     ifMatch: string | undefined,
     response: Response,
   ): Promise<CaseStatementView> {

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query, Req, UseInterceptors } from '@nestjs/com
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Bundle, CarePlan } from 'fhir/r4';
 import type { Request } from 'express';
-import { CurrentPrincipal, Roles, type Principal } from '@sp/identity';
+import { CurrentPrincipal, Roles, type OperationalPrincipal } from '@sp/identity';
 import { fhirBase, FhirHttpInterceptor } from '../fhir-http';
 import type { Query as SearchQuery } from '../search-params';
 import { CARE_PLAN_SEARCH_PARAMS, caseSearchset, parseCaseResourceSearch } from './care-plan-search.request';
@@ -25,7 +25,7 @@ export class CarePlanController {
   })
   async search(
     @Query() query: SearchQuery,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Req() req: Request,
   ): Promise<Bundle<CarePlan>> {
     const search = parseCaseResourceSearch(query, CARE_PLAN_SEARCH_PARAMS);
@@ -36,7 +36,7 @@ export class CarePlanController {
   @Get(':id')
   @Roles('referrer', 'link-worker', 'provider', 'ops')
   @ApiOperation({ summary: "Read a referral's support plan (id: the referral's id)" })
-  read(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<CarePlan> {
+  read(@Param('id') id: string, @CurrentPrincipal() principal: OperationalPrincipal): Promise<CarePlan> {
     return this.plans.read(id, principal);
   }
 }

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query, Req, UseInterceptors } from '@nestjs/com
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Bundle, Goal } from 'fhir/r4';
 import type { Request } from 'express';
-import { CurrentPrincipal, Roles, type Principal } from '@sp/identity';
+import { CurrentPrincipal, Roles, type OperationalPrincipal } from '@sp/identity';
 import { fhirBase, FhirHttpInterceptor } from '../fhir-http';
 import type { Query as SearchQuery } from '../search-params';
 import { caseSearchset, parseCaseResourceSearch } from './care-plan-search.request';
@@ -26,7 +26,7 @@ export class GoalController {
   })
   async search(
     @Query() query: SearchQuery,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Req() req: Request,
   ): Promise<Bundle<Goal>> {
     const search = parseCaseResourceSearch(query, GOAL_SEARCH_PARAMS);
@@ -37,7 +37,7 @@ export class GoalController {
   @Get(':id')
   @Roles('referrer', 'link-worker', 'provider', 'ops')
   @ApiOperation({ summary: 'Read what matters to the person (a Goal)' })
-  read(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<Goal> {
+  read(@Param('id') id: string, @CurrentPrincipal() principal: OperationalPrincipal): Promise<Goal> {
     return this.goals.read(id, principal);
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '@sp/errors';
-import { CurrentPrincipal, Roles, type Principal } from '@sp/identity';
+import { CurrentPrincipal, Roles, type OperationalPrincipal } from '@sp/identity';
 import type { AuditLogRepository } from '../../audit/audit-log.repository';
 import { actorRef } from '../../referrals/actor-ref';
 import type { ReferralDocument } from '../../referrals/referral.entity';
@@ -40,7 +40,7 @@ export class PatientController {
   @ApiOperation({
     summary: 'Read a patient of a referral the caller may see (id: the pseudonymous key in Task.for)',
   })
-  async read(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<Patient> {
+  async read(@Param('id') id: string, @CurrentPrincipal() principal: OperationalPrincipal): Promise<Patient> {
     const doc = PATIENT_ID.test(id) ? await this.latestVisible(id, principal) : undefined;
     if (!doc) {
       await this.audit.record({
@@ -65,7 +65,7 @@ export class PatientController {
   /** The most recently changed referral of this patient that the caller may see. */
   private async latestVisible(
     patientKey: string,
-    principal: Principal,
+    principal: OperationalPrincipal,
   ): Promise<ReferralDocument | undefined> {
     // Searches come oldest first: ask how many there are, then read the last one.
     const first = await this.operations.search({ patientKey, count: 1, offset: 0 }, principal);

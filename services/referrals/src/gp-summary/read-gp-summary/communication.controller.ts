@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query, Req, Res, UseInterceptors } from '@nestj
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Bundle, BundleLink, Communication } from 'fhir/r4';
 import type { Request, Response } from 'express';
-import { CurrentPrincipal, Roles, type Principal } from '@sp/identity';
+import { CurrentPrincipal, Roles, type OperationalPrincipal } from '@sp/identity';
 import { ContactCommunicationUseCase } from '../../fhir/case-record/contact-communication.use-case';
 import { fhirBase, FhirHttpInterceptor } from '../../fhir/fhir-http';
 import { weakEtag } from '../../fhir/referral-to-fhir';
@@ -37,7 +37,7 @@ export class CommunicationController {
   })
   async search(
     @Query() query: SearchQuery,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Req() req: Request,
   ): Promise<Bundle<Communication>> {
     const parsed = parseCommunicationSearch(query);
@@ -100,7 +100,7 @@ export class CommunicationController {
   })
   async read(
     @Param('id') id: string,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
     @Res({ passthrough: true }) res: Response,
   ): Promise<Communication> {
     const contact = await this.contacts.read(id, principal);

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal } from '@sp/identity';
+import { CurrentPrincipal, type OperationalPrincipal } from '@sp/identity';
 import { schemaValidator } from '@sp/validation';
 import { ReadPatientContactQuerySchema } from './read-patient-contact.request';
 import { ReadPatientContactUseCase, type PatientContactView } from './read-patient-contact.use-case';
@@ -26,7 +26,7 @@ export class ReadPatientContactController {
   async read(
     @Param('id') referralId: string,
     @Query() raw: Record<string, unknown>,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: OperationalPrincipal,
   ): Promise<PatientContactView> {
     const { purpose } = query.parse(raw, 'Invalid query');
     return this.useCase.execute({ referralId, actor: principal, purpose });
