@@ -1,0 +1,58 @@
+import type { Report } from '../../reports/domain';
+import { baseSpec, datum, figure, type Chart } from './chart';
+
+/** The funnel's stages: activity measures of the period's cohort (referrals submitted in it). */
+export const FUNNEL_STAGES = [
+  { measure: 'referred', label: 'Referred' },
+  { measure: 'accepted', label: 'Accepted' },
+  { measure: 'started', label: 'Started' },
+  { measure: 'completed', label: 'Completed' },
+] as const;
+
+/** Horizontal bars, one per stage, for the whole cohort (the activity report's total row). */
+export function funnelChart(activity: Report): Chart {
+  const figures = FUNNEL_STAGES.map((s) => ({
+    stage: s.label,
+    figure: figure(activity.total, s.measure, 'count'),
+  }));
+  const summary = `Referral funnel: ${figures.map((f) => `${f.stage} ${f.figure.label}`).join(', ')}.`;
+  return {
+    id: 'funnel',
+    heading: 'Referred, accepted, started, completed',
+    summary,
+    spec: horizontalBars(
+      summary,
+      figures.map((f) => datum(f.figure, { category: f.stage })),
+      'Referrals',
+    ),
+    table: { columns: ['Stage', 'Referrals'], rows: figures.map((f) => [f.stage, f.figure.label]) },
+  };
+}
+
+/** Bars with their value written at the end (or "suppressed" at the axis when there is no bar). */
+export function horizontalBars(
+  summary: string,
+  values: Array<Record<string, unknown>>,
+  valueTitle: string,
+  axisFormat?: string,
+): Record<string, unknown> {
+  const x = {
+    field: 'value',
+    type: 'quantitative',
+    title: valueTitle,
+    ...(axisFormat ? { axis: { format: axisFormat } } : {}),
+  };
+  return {
+    ...baseSpec(summary),
+    height: { step: 30 },
+    data: { values },
+    encoding: { y: { field: 'category', type: 'nominal', sort: null, title: null } },
+    layer: [
+      { mark: { type: 'bar', color: '#005eb8' }, encoding: { x } },
+      {
+        mark: { type: 'text', align: 'left', dx: 4, fontSize: 12 },
+        encoding: { x: { field: 'position', type: 'quantitative' }, text: { field: 'label' } },
+      },
+    ],
+  };
+}

@@ -1,0 +1,108 @@
+// The dashboard's specs through the real vega-lite compiler and vega's headless SVG renderer
+// (the adapter's worker thread): every chart compiles and draws marks; suppressed figures draw
+// no bar but the word "suppressed".
+import type { Report, ReportRow } from '../src/reports/domain';
+import { dashboardSections } from '../src/dashboard/domain/dashboard-sections';
+import { VegaSvgRenderer } from '../src/dashboard/render/vega-svg.renderer';
+
+const row = (
+  group: Record<string, string>,
+  measures: Record<string, number | null>,
+  suppressed: string[] = [],
+): ReportRow => ({
+  group,
+  measures,
+  suppressed,
+});
+const report = (over: Partial<Report> & Pick<Report, 'report'>): Report => ({
+  period: { from: '2026-01-01T00:00:00.000Z', to: '2026-07-01T00:00:00.000Z' },
+  groupBy: [],
+  groupColumns: [],
+  measureNames: [],
+  suppression: 'applied',
+  rows: [],
+  total: row({}, {}),
+  ...over,
+});
+
+describe('dashboard charts rendered by vega', () => {
+  const renderer = new VegaSvgRenderer();
+  afterAll(() => renderer.onModuleDestroy());
+
+  const sections = dashboardSections({
+    activity: report({
+      report: 'activity',
+      total: row({}, { referred: 20, accepted: 12, started: null, completed: 5 }, ['started']),
+    }),
+    timeliness: report({
+      report: 'timeliness',
+      measureNames: [
+        'timeToFirstResponseMedianDays',
+        'timeToFirstResponseP90Days',
+        'timeToFirstContactMedianDays',
+        'timeToFirstContactP90Days',
+      ],
+      total: row(
+        {},
+        {
+          timeToFirstResponseMedianDays: 1,
+          timeToFirstResponseP90Days: 3,
+          timeToFirstContactMedianDays: 4,
+          timeToFirstContactP90Days: 9,
+        },
+      ),
+    }),
+    equity: report({
+      report: 'equity',
+      rows: [
+        row({ section: 'ageBand', ageBand: '25-34' }, { shareOfReferrals: 0.5, shareOfPopulation: 0.2 }),
+        row({ section: 'ageBand', ageBand: '35-44' }, { shareOfReferrals: null, shareOfPopulation: 0.3 }, [
+          'shareOfReferrals',
+        ]),
+        row({ section: 'sex', sex: 'female' }, { shareOfReferrals: 0.7, shareOfPopulation: 0.5 }),
+        row(
+          { section: 'imdDecile', imdDecile: '3' },
+          { referred: 9, accepted: 7, started: 6, completedPositive: 5 },
+        ),
+      ],
+    }),
+    refusals: report({
+      report: 'unmet-demand',
+      measureNames: ['refusals'],
+      rows: [row({ section: 'refusals', reason: 'no-capacity' }, { refusals: 6 })],
+    }),
+    waitlist: report({
+      report: 'unmet-demand',
+      groupBy: ['month'],
+      measureNames: ['refusals', 'waitlistEnd'],
+      rows: [
+        row({ section: 'waitlist', service: 'svc', month: '2026-01' }, { waitlistEnd: 3 }),
+        row({ section: 'waitlist', service: 'svc', month: '2026-02' }, { waitlistEnd: 8 }),
+      ],
+    }),
+  });
+
+  it.each(sections.flatMap((s) => s.charts.map((c) => [c.id, c] as const)))(
+    '%s compiles to an SVG with marks',
+    async (_id, chart) => {
+      const svg = await renderer.toSvg(chart.spec);
+      expect(svg.startsWith('<svg')).toBe(true);
+      const marks = (svg.match(/<(rect|path)\b/g) ?? []).length;
+      expect(marks).toBeGreaterThan(1);
+      expect(svg).not.toMatch(/https?:\/\/(?!www\.w3\.org\/)/);
+    },
+  );
+
+  it('writes "suppressed" where a figure is suppressed', async () => {
+    const svg = await renderer.toSvg(sections[0]!.charts[0]!.spec);
+    expect(svg).toContain('>suppressed<');
+    expect(svg).toContain('>20<');
+  });
+
+  it('reports a bad spec as an error, and keeps rendering afterwards', async () => {
+    await expect(renderer.toSvg({ mark: 'nonsense', data: { values: [] } })).rejects.toThrow(
+      /chart rendering failed/,
+    );
+    await expect(renderer.toSvg(sections[0]!.charts[0]!.spec)).resolves.toMatch(/^<svg/);
+  });
+});
