@@ -5,6 +5,11 @@ export interface TopicDefinition {
   description: string;
   /** What the record key is (the aggregate id that keeps one aggregate's events in order). */
   key: string;
+  /**
+   * Topic-level broker config (e.g. retention.ms) the platform requires; applied when the topic
+   * is created and added to an existing topic's config by ensureTopics. Not applied to the .dlq twin.
+   */
+  config?: Readonly<Record<string, string>>;
 }
 
 /** Every platform topic. Names carry a version: a breaking change to a topic is a new topic. */
@@ -15,6 +20,8 @@ export const Topics = {
     description:
       'Facts about referrals as they move through their lifecycle (submitted, accepted, declined, completed...).',
     key: 'referral id (referralId): all events of one referral land on one partition, in order',
+    // Kept forever: analytics rebuilds its read models by replaying it from the first offset.
+    config: { 'retention.ms': '-1' },
   },
   teams: {
     name: 'sp.referrals.teams.v1',
@@ -29,6 +36,8 @@ export const Topics = {
     description:
       'Facts about the shared directory: organisations registered and services published or changed.',
     key: "organisation id (organisationId): an organisation's events and those of its services share a partition; each organisation's and each service's own events stay in order",
+    // Kept forever: analytics replays service.capacity-changed for waitlist history on a rebuild.
+    config: { 'retention.ms': '-1' },
   },
 } as const satisfies Record<string, TopicDefinition>;
 

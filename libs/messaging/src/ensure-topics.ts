@@ -1,9 +1,10 @@
 // Topics are created explicitly (the broker has auto-creation off): each platform topic and its
 // dead-letter twin, with the partition count the contract declares. Safe to call from every
-// service at every start: existing topics are left alone.
+// service at every start: existing topics keep their partitions; a topic whose definition
+// declares config (e.g. retention.ms) gets it added to its own config when it differs.
 import { deadLetterTopicName, type TopicDefinition } from '@sp/contracts';
 import { createLogger } from '@sp/observability';
-import type { Admin, ITopicMetadata } from 'kafkajs';
+import { ConfigResourceTypes, ConfigSource, type Admin, type ITopicMetadata } from 'kafkajs';
 import type { Logger } from 'pino';
 import { createKafka, type KafkaConnection } from './kafka-connection';
 
@@ -13,16 +14,78 @@ export interface EnsureTopicsOptions {
   timeoutMs?: number;
 }
 
+export interface ConfigEntry {
+  name: string;
+  value: string;
+}
+
+export interface TopicToEnsure {
+  topic: string;
+  numPartitions: number;
+  /** The definition's config (the main topic only; a .dlq twin keeps the broker's defaults). */
+  configEntries?: ConfigEntry[];
+}
+
 /** The topics to create: each definition plus its `.dlq` twin with the same partition count. */
-export function topicsWithDeadLetters(
-  topics: TopicDefinition[],
-): Array<{ topic: string; numPartitions: number }> {
-  const wanted = new Map<string, number>();
+export function topicsWithDeadLetters(topics: TopicDefinition[]): TopicToEnsure[] {
+  const wanted = new Map<string, TopicToEnsure>();
   for (const t of topics) {
-    wanted.set(t.name, t.partitions);
-    wanted.set(deadLetterTopicName(t.name), t.partitions);
+    const configEntries = Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value }));
+    wanted.set(t.name, {
+      topic: t.name,
+      numPartitions: t.partitions,
+      ...(configEntries.length > 0 ? { configEntries } : {}),
+    });
+    const dlq = deadLetterTopicName(t.name);
+    if (!wanted.has(dlq)) wanted.set(dlq, { topic: dlq, numPartitions: t.partitions });
   }
-  return [...wanted].map(([topic, numPartitions]) => ({ topic, numPartitions }));
+  return [...wanted.values()];
+}
+
+/** One entry of a topic's described config, as kafkajs' describeConfigs returns it. */
+export interface DescribedConfigEntry {
+  configName: string;
+  configValue: string | null;
+  configSource: ConfigSource;
+}
+
+/**
+ * The complete topic-level config to write so an existing topic has `wanted`, or null when it
+ * already has every wanted value. AlterConfigs (kafkajs 2.2.4 has no incrementalAlterConfigs)
+ * REPLACES a topic's whole topic-level config, so the entries already set on the topic
+ * (source TOPIC_CONFIG) are kept and only the wanted ones are added or changed.
+ */
+export function topicConfigUpdate(
+  current: DescribedConfigEntry[],
+  wanted: ConfigEntry[],
+): ConfigEntry[] | null {
+  const own = new Map(
+    current
+      .filter((e) => e.configSource === ConfigSource.TOPIC_CONFIG && e.configValue !== null)
+      .map((e) => [e.configName, e.configValue as string]),
+  );
+  if (wanted.every((w) => own.get(w.name) === w.value)) return null;
+  for (const w of wanted) own.set(w.name, w.value);
+  return [...own].map(([name, value]) => ({ name, value }));
+}
+
+/** Adds each existing topic's declared config where the topic lacks it (existing deployments). */
+async function alignTopicConfig(admin: Admin, topics: TopicToEnsure[], logger: Logger): Promise<void> {
+  for (const t of topics) {
+    if (!t.configEntries) continue;
+    const described = await admin.describeConfigs({
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: t.topic }],
+      includeSynonyms: false,
+    });
+    const entries = described.resources[0]?.configEntries ?? [];
+    const update = topicConfigUpdate(entries, t.configEntries);
+    if (update === null) continue;
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: t.topic, configEntries: update }],
+    });
+    logger.info({ topic: t.topic, config: t.configEntries }, 'updated Kafka topic config');
+  }
 }
 
 function allLeadersElected(metadata: ITopicMetadata[], expected: Map<string, number>): boolean {
@@ -70,6 +133,11 @@ export async function ensureTopics(
   try {
     const existing = new Set(await admin.listTopics());
     const missing = wanted.filter((t) => !existing.has(t.topic));
+    await alignTopicConfig(
+      admin,
+      wanted.filter((t) => existing.has(t.topic)),
+      logger,
+    );
     if (missing.length > 0) {
       // createTopics resolves false when every error is TOPIC_ALREADY_EXISTS (another service won the race).
       await admin.createTopics({ topics: missing, waitForLeaders: true });
