@@ -126,7 +126,7 @@ describe('walking skeleton: referral -> outbox -> Kafka -> analytics and notific
 
   it('the demo seed wrote a client per role and organisation', () => {
     expect(new Set(clients.map((c) => c.role))).toEqual(
-      new Set(['referrer', 'link-worker', 'provider', 'ops']),
+      new Set(['referrer', 'link-worker', 'provider', 'ops', 'commissioner']),
     );
     expect(clients.filter((c) => c.role === 'referrer').map((c) => c.odsCode)).toEqual(['A81001', 'A81002']);
   });

@@ -42,3 +42,5 @@ export type {
   ParseOidcIssuersOptions,
 } from './oidc/oidc-issuers.config';
 export { principalFromOidcClaims } from './oidc/oidc-claims';
+export { AREA_KINDS, parseAreaScope, areasOf, areaScope, clientScopeProblems } from './area-scopes';
+export type { Area, AreaKind } from './area-scopes';

@@ -18,10 +18,15 @@ export class ApiClientRepository {
 
   /** Creates or re-keys a client (the demo seed re-issues secrets on every run). */
   async upsert(client: Omit<ApiClientDocument, 'createdAt' | 'updatedAt'>, now = new Date()): Promise<void> {
-    const { _id, ...fields } = client;
+    const { _id, scopes, ...fields } = client;
     await this.clients.updateOne(
       { _id },
-      { $set: { ...fields, updatedAt: now }, $setOnInsert: { createdAt: now } },
+      {
+        $set: { ...fields, ...(scopes ? { scopes } : {}), updatedAt: now },
+        // Re-registered without scopes: it loses those it had.
+        ...(scopes ? {} : { $unset: { scopes: '' as const } }),
+        $setOnInsert: { createdAt: now },
+      },
       { upsert: true },
     );
   }

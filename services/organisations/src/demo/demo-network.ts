@@ -7,7 +7,17 @@ export interface DemoClient {
   organisationId: string;
   role: Role;
   name: string;
+  /** Scopes beyond the role: a commissioner's areas. */
+  scopes?: string[];
 }
+
+/**
+ * The demo commissioner's organisation: an ICB is not a directory organisation (no HSDS kind, no
+ * services), so this slug names it only in its client's tokens (see issue-token.use-case.ts).
+ */
+export const DEMO_COMMISSIONER_ORGANISATION = 'org-tees-valley-icb';
+/** The ICB of the demo practices in the synthetic GP registration fixture (infra/local/data/gp-registrations). */
+export const DEMO_ICB_CODE = 'QHM';
 
 export interface DemoOrganisation extends Omit<RegisterOrganisationBody, 'id' | 'kind'> {
   id: string;
@@ -328,6 +338,13 @@ export const demoClients: DemoClient[] = [
     organisationId: 'org-carers-together',
     role: 'provider',
     name: 'Carers Together portal',
+  },
+  {
+    clientId: 'tees-commissioner',
+    organisationId: DEMO_COMMISSIONER_ORGANISATION,
+    role: 'commissioner',
+    name: 'Tees Valley commissioning (ICB) reports',
+    scopes: [`area:icb:${DEMO_ICB_CODE}`],
   },
   {
     clientId: 'platform-ops',

@@ -1,4 +1,5 @@
 import { ApiClientRepository } from '../api-clients/api-client.repository';
+import { registerApiClient } from '../api-clients/register-api-client';
 import {
   locationRecord,
   organisationRecord,
@@ -106,13 +107,14 @@ export async function seedDemoNetwork(
   for (const client of demoClients) {
     const clientSecret = generateClientSecret();
     const organisationId = recordIdOf('organizations', client.organisationId);
-    await clients.upsert({
+    await registerApiClient(clients, {
       _id: client.clientId,
       organisationId,
       role: client.role,
       name: client.name,
       secretHash: await hashClientSecret(clientSecret),
       status: 'active',
+      ...(client.scopes ? { scopes: client.scopes } : {}),
     });
     const odsCode = demoOrganisations.find((o) => o.id === client.organisationId)?.ods_code;
     issued.push({

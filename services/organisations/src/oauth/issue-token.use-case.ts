@@ -31,16 +31,24 @@ export class IssueTokenUseCase {
         retriable: false,
       });
     }
-    const organisation = await this.directory.find('organizations', client.organisationId);
-    if (!organisation || (organisation.sp?.status ?? 'active') !== 'active') {
+    // A commissioner (an ICB or PCN funding the service) is not a directory organisation: its
+    // client's organisation id names it only in tokens, and revoking the client is how it is shut out.
+    const organisation =
+      client.role === 'commissioner'
+        ? null
+        : await this.directory.find('organizations', client.organisationId);
+    if (
+      client.role !== 'commissioner' &&
+      (!organisation || (organisation.sp?.status ?? 'active') !== 'active')
+    ) {
       throw new DomainError('OAUTH.INVALID_CLIENT', 'The client organisation is not active', {
         status: 401,
         retriable: false,
       });
     }
-    const allowed = [client.role];
+    const allowed: string[] = [client.role, ...(client.scopes ?? [])];
     const requested = request.scope?.split(' ').filter(Boolean) ?? allowed;
-    const refused = requested.filter((scope) => !allowed.includes(scope as typeof client.role));
+    const refused = requested.filter((scope) => !allowed.includes(scope));
     if (refused.length > 0) {
       throw new DomainError('OAUTH.INVALID_SCOPE', `Scope not granted to this client: ${refused.join(' ')}`, {
         status: 400,
@@ -52,7 +60,7 @@ export class IssueTokenUseCase {
     const token = await this.issuer.issue({
       clientId: client._id,
       organisationId: client.organisationId,
-      ...(organisation.sp?.odsCode ? { odsCode: organisation.sp.odsCode } : {}),
+      ...(organisation?.sp?.odsCode ? { odsCode: organisation.sp.odsCode } : {}),
       role: client.role,
       scopes,
     });
