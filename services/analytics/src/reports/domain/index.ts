@@ -18,7 +18,13 @@ export {
   type ReportQuery,
   type ReportRow,
 } from './report';
-export { parseReportQuery, type ParsedReportQuery, type RawReportQuery } from './report-query';
+export {
+  MAX_PERIOD_YEARS,
+  parseReportQuery,
+  type ParseReportQueryOptions,
+  type ParsedReportQuery,
+  type RawReportQuery,
+} from './report-query';
 export { activityReport } from './activity-report';
 export { timelinessReport } from './timeliness-report';
 export { outcomesReport } from './outcomes-report';
@@ -26,3 +32,6 @@ export { EQUITY_GROUP_BY, equityReport } from './equity-report';
 export { UNMET_DEMAND_GROUP_BY, unmetDemandReport } from './unmet-demand-report';
 export { DATA_QUALITY_GROUP_BY, dataQualityReport } from './data-quality-report';
 export { toCsv } from './report-csv';
+export { nearestRankPercentile, summariseDays, daysBetween, type DurationSummary } from './percentile';
+export { ONS4_ITEMS, wellbeingBand, type Ons4Item } from './ons4';
+export { isoWeekOf, monthOf } from './time-buckets';
