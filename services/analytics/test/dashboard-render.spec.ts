@@ -66,18 +66,13 @@ describe('dashboard charts rendered by vega', () => {
         ),
       ],
     }),
-    refusals: report({
+    unmetDemand: report({
       report: 'unmet-demand',
-      measureNames: ['refusals'],
-      rows: [row({ section: 'refusals', reason: 'no-capacity' }, { refusals: 6 })],
-    }),
-    waitlist: report({
-      report: 'unmet-demand',
-      groupBy: ['month'],
-      measureNames: ['refusals', 'waitlistEnd'],
+      measureNames: ['refused', 'waitlistMax', 'waitlistEnd'],
       rows: [
-        row({ section: 'waitlist', service: 'svc', month: '2026-01' }, { waitlistEnd: 3 }),
-        row({ section: 'waitlist', service: 'svc', month: '2026-02' }, { waitlistEnd: 8 }),
+        row({ section: 'refusals', reason: 'no-capacity' }, { refused: 6 }),
+        row({ section: 'waitlist', service: 'svc', month: '2026-01' }, { waitlistMax: 4, waitlistEnd: 3 }),
+        row({ section: 'waitlist', service: 'svc', month: '2026-02' }, { waitlistMax: 8, waitlistEnd: 8 }),
       ],
     }),
   });

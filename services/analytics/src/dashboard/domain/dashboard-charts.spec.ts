@@ -191,10 +191,10 @@ describe('equity charts', () => {
 describe('unmet demand charts', () => {
   const refusals = report({
     report: 'unmet-demand',
-    measureNames: ['refusals', 'waitlistEnd', 'waitlistMax'],
+    measureNames: ['refused', 'waitlistMax', 'waitlistEnd'],
     rows: [
-      row({ section: 'refusals', reason: 'no-capacity' }, { refusals: 7 }),
-      row({ section: 'refusals', reason: 'not-eligible' }, { refusals: null }, ['refusals']),
+      row({ section: 'refusals', reason: 'no-capacity' }, { refused: 7 }),
+      row({ section: 'refusals', reason: 'not-eligible' }, { refused: null }, ['refused']),
       row({ section: 'waitlist', service: 's1' }, { waitlistEnd: 9, waitlistMax: 12 }),
     ],
   });
@@ -235,8 +235,7 @@ describe('dashboard sections', () => {
       activity: empty('activity'),
       timeliness: empty('timeliness'),
       equity: empty('equity'),
-      refusals: empty('unmet-demand'),
-      waitlist: empty('unmet-demand'),
+      unmetDemand: empty('unmet-demand'),
     });
     expect(sections.map((s) => [s.id, s.charts.map((c) => c.id)])).toEqual([
       ['funnel', ['funnel']],

@@ -10,10 +10,8 @@ export interface DashboardReports {
   activity: Report;
   timeliness: Report;
   equity: Report;
-  /** unmet-demand with no groupBy: refusals by reason. */
-  refusals: Report;
-  /** unmet-demand by month: the waitlist series. */
-  waitlist: Report;
+  /** Refusals by reason and the waitlist per service and month. */
+  unmetDemand: Report;
 }
 
 /** The dashboard's four sections, in reading order. Measures: docs/analytics/measures.md. */
@@ -45,7 +43,7 @@ export function dashboardSections(reports: DashboardReports): DashboardSection[]
       heading: 'Unmet demand',
       intro:
         'Referrals refused at intake (no capacity, not eligible, service not active) and how long services’ waitlists were (unmet-demand report).',
-      charts: [refusalsChart(reports.refusals), waitlistChart(reports.waitlist)],
+      charts: [refusalsChart(reports.unmetDemand), waitlistChart(reports.unmetDemand)],
     },
   ];
 }

@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal } from '@sp/identity';
+import { CurrentPrincipal, ROLES, Roles, type Principal } from '@sp/identity';
 import type { RawReportQuery } from '../../reports/run-report/run-report.use-case';
 import { DASHBOARD_CSP } from '../domain/dashboard-page';
 import { ShowDashboardUseCase } from './show-dashboard.use-case';
@@ -17,6 +17,9 @@ export class DashboardController {
   constructor(private readonly dashboard: ShowDashboardUseCase) {}
 
   @Get()
+  // Every role, commissioners included (they reach only routes that name them); what each may
+  // see is the reports' scope rule (403 for a role with no scope).
+  @Roles(...ROLES)
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Content-Security-Policy', DASHBOARD_CSP)
   @Header('Cache-Control', 'no-store')

@@ -33,13 +33,12 @@ export class ShowDashboardUseCase {
     const query = dashboardQuery(raw);
     // The first report validates the query and scope; the others only run once it passed.
     const activity = await this.reports.run('activity', principal, query);
-    const [timeliness, equity, refusals, waitlist] = await Promise.all([
+    const [timeliness, equity, unmetDemand] = await Promise.all([
       this.reports.run('timeliness', principal, query),
       this.reports.run('equity', principal, query),
       this.reports.run('unmet-demand', principal, query),
-      this.reports.run('unmet-demand', principal, { ...query, groupBy: 'month' }),
     ]);
-    const sections = dashboardSections({ activity, timeliness, equity, refusals, waitlist });
+    const sections = dashboardSections({ activity, timeliness, equity, unmetDemand });
     const rendered = await Promise.all(
       sections.map(async (s) => ({ ...s, charts: await Promise.all(s.charts.map((c) => this.render(c))) })),
     );
