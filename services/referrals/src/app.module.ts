@@ -14,8 +14,14 @@ import { AuditController } from './audit/audit.controller';
 import { AuditLogRepository } from './audit/audit-log.repository';
 import { DeadlineQueue, DEADLINE_QUEUE_NAME } from './deadline/deadline.queue';
 import { DeadlineWorker } from './deadline/deadline.worker';
+import { DeprivationRepository } from './deprivation/deprivation.repository';
 import { DirectoryEventsConsumer } from './directory-replica/directory-events.consumer';
 import { DirectoryReplicaRepository } from './directory-replica/directory-replica.repository';
+import {
+  INTAKE_REFUSALS_COLLECTION,
+  IntakeRefusalRepository,
+} from './intake-refusals/intake-refusal.repository';
+import { RecordRefusalUseCase } from './intake-refusals/record-refusal/record-refusal.use-case';
 import { CreateReferralUseCase } from './referrals/create-referral/create-referral.use-case';
 import { OnwardReferralUseCase } from './referrals/onward-referral/onward-referral.use-case';
 import { ReferralAccessPolicy } from './referrals/referral-access.policy';
@@ -97,7 +103,12 @@ const deadlineSettings = (config: ServiceConfig) => ({
       useUrl: (config: ServiceConfig) => config.MONGO_URL,
     }),
     OutboxRelayModule.forRoot({
-      collections: ['referrals', GP_SUMMARY_OUTBOX_COLLECTION, CASELOAD_OUTBOX_COLLECTION],
+      collections: [
+        'referrals',
+        GP_SUMMARY_OUTBOX_COLLECTION,
+        CASELOAD_OUTBOX_COLLECTION,
+        INTAKE_REFUSALS_COLLECTION,
+      ],
     }),
   ],
   controllers: [
@@ -124,6 +135,14 @@ const deadlineSettings = (config: ServiceConfig) => ({
     ReferralRepository,
     AuditLogRepository,
     DirectoryReplicaRepository,
+    DeprivationRepository,
+    IntakeRefusalRepository,
+    {
+      provide: RecordRefusalUseCase,
+      inject: [IntakeRefusalRepository, OutboxRelay],
+      useFactory: (refusals: IntakeRefusalRepository, relay: OutboxRelay) =>
+        new RecordRefusalUseCase(refusals, relay),
+    },
     RedisConnections,
     DeadlineQueue,
     DeadlineWorker,
@@ -137,6 +156,8 @@ const deadlineSettings = (config: ServiceConfig) => ({
         DirectoryReplicaRepository,
         DeadlineQueue,
         SERVICE_CONFIG,
+        DeprivationRepository,
+        RecordRefusalUseCase,
       ],
       useFactory: (
         referrals: ReferralRepository,
@@ -145,11 +166,18 @@ const deadlineSettings = (config: ServiceConfig) => ({
         replica: DirectoryReplicaRepository,
         deadlines: DeadlineQueue,
         config: ServiceConfig,
+        deprivation: DeprivationRepository,
+        refusals: RecordRefusalUseCase,
       ) =>
-        new CreateReferralUseCase(referrals, audit, relay, replica, deadlines, {
-          ...deadlineSettings(config),
-          patientKeySecret: config.PATIENT_KEY_SECRET,
-        }),
+        new CreateReferralUseCase(
+          referrals,
+          audit,
+          relay,
+          replica,
+          deadlines,
+          { ...deadlineSettings(config), patientKeySecret: config.PATIENT_KEY_SECRET },
+          { deprivation, refusals },
+        ),
     },
     {
       provide: ReferralAccessPolicy,

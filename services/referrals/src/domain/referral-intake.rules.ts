@@ -1,6 +1,7 @@
 import type { FieldProblem } from '@sp/errors';
 import { nhsNumberProblem } from './nhs-number';
 import { isKnownNeedCode } from './need-taxonomy';
+import { demographicProblems } from './population';
 
 /** Who is acting, as far as the domain rules care. */
 export interface Actor {
@@ -20,7 +21,7 @@ export interface ActingPerson {
 }
 
 export interface IntakeFacts {
-  patient: { nhsNumber: string; birthDate: string };
+  patient: { nhsNumber: string; birthDate: string; sex?: string; postcode?: string; ethnicCategory?: string };
   requesterOdsCode: string;
   needs: string[];
   consent: { given: boolean; recordedAt: string };
@@ -46,6 +47,7 @@ export function intakeProblems(facts: IntakeFacts, actor: Actor, now: Date): Fie
       message: 'The NHS number check digit is wrong',
     });
   }
+  problems.push(...demographicProblems(facts.patient));
   const birth = Date.parse(`${facts.patient.birthDate}T00:00:00Z`);
   if (!Number.isNaN(birth) && birth > now.getTime()) {
     problems.push({

@@ -12,6 +12,11 @@ export const JSON_PATCH = 'application/json-patch+json';
 export const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
 export const ODS_CODE_SYSTEM = 'https://fhir.nhs.uk/Id/ods-organization-code';
 
+/** UK Core: the patient's ethnic category (Patient.extension), coded from the England code system. */
+export const ETHNIC_CATEGORY_EXTENSION =
+  'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-EthnicCategory';
+export const ETHNIC_CATEGORY_SYSTEM = 'https://fhir.hl7.org.uk/CodeSystem/UKCore-EthnicCategoryEngland';
+
 export const SNOMED_CT = 'http://snomed.info/sct';
 /** SNOMED CT 871731000000106 |Referral to social prescribing service|. */
 export const SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING = '871731000000106';

@@ -41,6 +41,12 @@ export interface Patient extends Resource {
   identifier: Identifier[];
   name: { family: string; given: string[] }[];
   birthDate: string;
+  gender?: string;
+  address?: { use: 'home'; postalCode: string }[];
+  extension?: {
+    url: string;
+    valueCodeableConcept: { coding: { system: string; code: string; display?: string }[] };
+  }[];
 }
 
 export interface Annotation {

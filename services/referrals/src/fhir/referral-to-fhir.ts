@@ -25,6 +25,7 @@ import {
 } from './fhir.constants';
 import type { Coding, Meta, Reference, Resource, ServiceRequest, Task, TaskOutput } from './fhir.types';
 import { activityOutputs, patientReference } from './outputs/procedure';
+import { patientDemographics } from './patient/patient-resource';
 
 /**
  * The referral model -> FHIR R4. One referral is one ServiceRequest (what is asked; patient and
@@ -101,6 +102,7 @@ export function toServiceRequest(doc: ReferralDocument): ServiceRequest {
     identifier: [{ system: NHS_NUMBER_SYSTEM, value: doc.patient.nhsNumber }],
     name: [{ family: doc.patient.familyName, given: doc.patient.givenName.split(' ') }],
     birthDate: doc.patient.birthDate,
+    ...patientDemographics(doc.patient),
   };
   const consent: Resource & Record<string, unknown> = {
     resourceType: 'Consent',

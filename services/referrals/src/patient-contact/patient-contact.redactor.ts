@@ -6,8 +6,9 @@ import type { RedactablePart } from '../case-record/redaction/case-record-redact
 import type { ReferralDocument } from '../referrals/referral.entity';
 
 /**
- * Consent withdrawal removes the patient's contact details (mobile, email) from every referral of
- * the tree, in the withdrawal's transaction: nobody may be told anything after it.
+ * Consent withdrawal removes the patient's contact details (mobile, email) and postcode (address
+ * data) from every referral of the tree, in the withdrawal's transaction: nobody may be told
+ * anything after it. The population codes derived at intake (no address in them) stay.
  */
 @Injectable()
 export class PatientContactRedactor implements RedactablePart {
@@ -19,8 +20,11 @@ export class PatientContactRedactor implements RedactablePart {
 
   async redactForConsentWithdrawal(referralIds: string[], session: ClientSession): Promise<void> {
     await this.referrals.updateMany(
-      { _id: { $in: referralIds }, patientContact: { $exists: true } },
-      { $unset: { patientContact: '' } },
+      {
+        _id: { $in: referralIds },
+        $or: [{ patientContact: { $exists: true } }, { 'patient.postcode': { $exists: true } }],
+      },
+      { $unset: { patientContact: '', 'patient.postcode': '' } },
       { session },
     );
   }

@@ -12,12 +12,15 @@ import {
   ReferralReminderDueV1,
   ReferralResumedV1,
   ReferralStartedV1,
-  ReferralSubmittedV1,
+  ReferralRefusedV1,
+  ReferralSubmittedV2,
   ReferralRejectedV1,
   type EventEnvelope,
   type ReferralReasonCode,
+  type ReferralRefusedV1Data,
 } from '@sp/contracts';
 import { eventMetaFromContext } from '@sp/messaging';
+import { populationCodes, type PopulationCodes } from '../domain/population';
 import type { Action } from '../domain/task-lifecycle';
 import type { ActorRef, ReferralDocument } from './referral.entity';
 
@@ -104,9 +107,13 @@ export function statusChangeEvent(
   }
 }
 
+/**
+ * referral.submitted v2: v1's fields, the response deadline and the population codes stored at
+ * intake (a referral stored before they existed gets them from its patient now, without a decile).
+ */
 export function submittedEvent(referral: ReferralDocument, at: Date): EventEnvelope {
   return createEnvelope(
-    ReferralSubmittedV1,
+    ReferralSubmittedV2,
     {
       referralId: referral._id,
       requesterOrganisationId: referral.requesterOrganisationId,
@@ -117,10 +124,22 @@ export function submittedEvent(referral: ReferralDocument, at: Date): EventEnvel
       priority: referral.priority,
       status: 'requested',
       patientKey: referral.patientKey,
+      respondBy: referral.respondBy.toISOString(),
+      population: populationOf(referral),
       occurredAt: at.toISOString(),
     },
     meta(),
   );
+}
+
+/** The referral's population codes as stored at intake. */
+export function populationOf(referral: ReferralDocument): PopulationCodes {
+  return referral.population ?? populationCodes(referral.patient, undefined, referral.createdAt);
+}
+
+/** referral.refused v1: a well-formed referral its target service could not take (codes only). */
+export function refusedEvent(refusal: Omit<ReferralRefusedV1Data, 'occurredAt'>, at: Date): EventEnvelope {
+  return createEnvelope(ReferralRefusedV1, { ...refusal, occurredAt: at.toISOString() }, meta());
 }
 
 export function expiredEvent(

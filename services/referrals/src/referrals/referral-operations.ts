@@ -16,7 +16,10 @@ import type { PatientContact } from '../patient-contact/domain/patient-telecom';
 
 /** A referral as asked for, already the right shape (each API validates its own wire format). */
 export interface ReferralIntake {
-  patient: { nhsNumber: string; givenName: string; familyName: string; birthDate: string };
+  /** sex (AdministrativeGender), postcode and ethnicCategory (NHS code) are optional and checked by the intake rules. */
+  patient: { nhsNumber: string; givenName: string; familyName: string; birthDate: string } & Partial<
+    Record<'sex' | 'postcode' | 'ethnicCategory', string>
+  >;
   requesterOdsCode: string;
   /** Absent: an open referral any eligible provider may claim. */
   targetServiceId?: string;

@@ -1,4 +1,5 @@
-import type { ReferralReasonCode, TaskStatus } from '@sp/contracts';
+import type { EthnicCategory, ReferralReasonCode, SexCode, TaskStatus } from '@sp/contracts';
+import type { PopulationCodes } from '../domain/population';
 import type { OutboxEntry } from '@sp/messaging';
 import type { PatientContact } from '../patient-contact/domain/patient-telecom';
 
@@ -95,6 +96,20 @@ export interface ReferralReasons {
   needMappingVersion: string;
 }
 
+/**
+ * The referred patient. sex, postcode (normalised "TS1 1AA"; removed on consent withdrawal) and
+ * ethnicCategory are optional at intake; none of them leaves this service (events carry codes only).
+ */
+export interface ReferralPatient {
+  nhsNumber: string;
+  givenName: string;
+  familyName: string;
+  birthDate: string;
+  sex?: SexCode;
+  postcode?: string;
+  ethnicCategory?: EthnicCategory;
+}
+
 /** A referral as stored by the referrals service (the only place patient details live). */
 export interface ReferralDocument {
   _id: string;
@@ -115,8 +130,14 @@ export interface ReferralDocument {
   reroutedFromReferralId?: string;
   needs: string[];
   priority: Priority;
-  patient: { nhsNumber: string; givenName: string; familyName: string; birthDate: string };
+  patient: ReferralPatient;
   patientKey: string;
+  /**
+   * The coarse population codes of the referral (age band at submission, sex, IMD decile looked up
+   * from the postcode, ethnic category), derived once at intake: every event that carries them uses
+   * these. Absent on referrals stored before they existed.
+   */
+  population?: PopulationCodes;
   consent: {
     given: boolean;
     recordedBy: string;

@@ -1,4 +1,4 @@
-import type { ReferralDocument, ReferralHistoryEntry } from './referral.entity';
+import type { ReferralDocument, ReferralHistoryEntry, ReferralPatient } from './referral.entity';
 
 const iso = (d: Date | string | undefined): string | undefined =>
   d === undefined ? undefined : new Date(d).toISOString();
@@ -41,7 +41,8 @@ export interface ReferralView {
   children?: ChildSummaryView[];
   needs: string[];
   priority: string;
-  patient: { nhsNumber: string; givenName: string; familyName: string; birthDate: string };
+  /** As stored: with sex, postcode and ethnicCategory when given (shown as the date of birth is). */
+  patient: ReferralPatient;
   consent: {
     given: boolean;
     recordedBy: string;

@@ -25,6 +25,7 @@ import {
   readRequesterOds,
 } from './service-request.reader';
 import { readPatientTelecom } from './patient-telecom.reader';
+import { readPatientDemographics } from './patient-demographics.reader';
 
 /** A new referral from its ServiceRequest (patient and consent resolved within the payload). */
 export function readIntake(
@@ -38,7 +39,12 @@ export function readIntake(
   const { resource, path } = sr;
   checkCommonRequest(resource, path, problems);
   const patientRef = resolvePatient(resource.subject, `${path}.subject`, scope, problems);
-  const patient = patientRef ? readPatient(patientRef, problems, expressions) : NO_PATIENT;
+  const patient = patientRef
+    ? {
+        ...readPatient(patientRef, problems, expressions),
+        ...readPatientDemographics(patientRef, problems, expressions),
+      }
+    : NO_PATIENT;
   const patientContact = patientRef ? readPatientTelecom(patientRef, problems) : undefined;
   expressions.set('requesterOdsCode', `${path}.requester`);
   const requesterOdsCode = readRequesterOds(resource.requester, `${path}.requester`, scope, problems) ?? '';

@@ -1,5 +1,5 @@
-import type { ReferralDocument } from '../../referrals/referral.entity';
-import { NHS_NUMBER_SYSTEM } from '../fhir.constants';
+import type { ReferralDocument, ReferralPatient } from '../../referrals/referral.entity';
+import { ETHNIC_CATEGORY_EXTENSION, ETHNIC_CATEGORY_SYSTEM, NHS_NUMBER_SYSTEM } from '../fhir.constants';
 import type { Patient } from '../fhir.types';
 
 /**
@@ -19,5 +19,29 @@ export function toPatient(doc: Pick<ReferralDocument, 'patient' | 'patientKey'>)
     identifier: [{ system: NHS_NUMBER_SYSTEM, value: doc.patient.nhsNumber }],
     name: [{ family: doc.patient.familyName, given: doc.patient.givenName.split(' ') }],
     birthDate: doc.patient.birthDate,
+    ...patientDemographics(doc.patient),
+  };
+}
+
+/** Patient.gender, the home postcode and the UK Core ethnic category, when the referral holds them. */
+export function patientDemographics(
+  patient: ReferralPatient,
+): Pick<Patient, 'gender' | 'address' | 'extension'> {
+  const { sex, postcode, ethnicCategory } = patient;
+  return {
+    ...(sex !== undefined ? { gender: sex } : {}),
+    ...(postcode !== undefined ? { address: [{ use: 'home' as const, postalCode: postcode }] } : {}),
+    ...(ethnicCategory !== undefined
+      ? {
+          extension: [
+            {
+              url: ETHNIC_CATEGORY_EXTENSION,
+              valueCodeableConcept: {
+                coding: [{ system: ETHNIC_CATEGORY_SYSTEM, code: ethnicCategory }],
+              },
+            },
+          ],
+        }
+      : {}),
   };
 }

@@ -15,6 +15,12 @@ export const CreateReferralRequestSchema = Type.Object(
         givenName: Type.String({ minLength: 1, maxLength: 100 }),
         familyName: Type.String({ minLength: 1, maxLength: 100 }),
         birthDate: Type.String({ format: 'date' }),
+        /** FHIR AdministrativeGender: female | male | other | unknown (checked by the intake rules). */
+        sex: Type.Optional(Type.String({ minLength: 1, maxLength: 16 })),
+        /** UK postcode (any case and spacing); used to find the area's deprivation decile, never sent on. */
+        postcode: Type.Optional(Type.String({ minLength: 1, maxLength: 16 })),
+        /** NHS ethnic category code (A-S, Z not stated, 99 not known). */
+        ethnicCategory: Type.Optional(Type.String({ minLength: 1, maxLength: 4 })),
         /** For patient notifications (GOV.UK Notify): a UK mobile and/or an email address. */
         telecom: Type.Optional(
           Type.Object(

@@ -1,6 +1,8 @@
 import { isDomainError } from '@sp/errors';
 import type { Actor } from '../../domain/referral-intake.rules';
 import type { ReplicaOrganisation, ReplicaService } from '../../domain/service-eligibility';
+import type { IntakeRefusal } from '../../intake-refusals/intake-refusal.repository';
+import { RecordRefusalUseCase } from '../../intake-refusals/record-refusal/record-refusal.use-case';
 import type { ReferralDocument } from '../referral.entity';
 import type { ReferralIntake } from '../referral-operations';
 import { CreateReferralUseCase } from './create-referral.use-case';
@@ -35,6 +37,9 @@ function setup(
   const audit: unknown[] = [];
   const kicks: number[] = [];
   const scheduled: string[] = [];
+  const refusals: { refusal: IntakeRefusal; event: { type: string; value: string } }[] = [];
+  const lookups: string[] = [];
+  const deciles = new Map([['TS11AA', 1]]);
   const orgs: ReplicaOrganisation[] = [{ _id: 'org-pcn', registered: true, verified: true }];
   const useCase = new CreateReferralUseCase(
     {
@@ -59,6 +64,27 @@ function setup(
     },
     { schedule: async (id: string) => void scheduled.push(id) },
     { patientKeySecret: 'test-secret-key-1234', deadlineHours: 336, reminderBeforeHours: 72 },
+    {
+      deprivation: {
+        decileOf: async (postcode: string) => {
+          lookups.push(postcode);
+          return deciles.get(postcode.replace(/\s/g, '').toUpperCase());
+        },
+      },
+      refusals: new RecordRefusalUseCase(
+        {
+          insertOnce: async (refusal, event) => {
+            if (refusals.some((r) => r.refusal._id === refusal._id)) return 'exists';
+            refusals.push({
+              refusal,
+              event: { type: event.type, value: JSON.stringify(event) },
+            });
+            return 'created';
+          },
+        },
+        { kick: () => void kicks.push(1) },
+      ),
+    },
   );
   const create = (raw: unknown, idempotencyKey?: string) =>
     useCase.execute(
@@ -70,7 +96,7 @@ function setup(
       },
       now,
     );
-  return { useCase, create, stored, audit, kicks, scheduled };
+  return { useCase, create, stored, audit, kicks, scheduled, refusals, lookups };
 }
 
 describe('CreateReferralUseCase', () => {
@@ -87,7 +113,7 @@ describe('CreateReferralUseCase', () => {
     expect(doc.outbox).toHaveLength(1);
     const entry = doc.outbox[0]!;
     expect(entry.key).toBe(doc._id);
-    expect(entry.headers['ce_type']).toBe('org.socialprescribing.referral.submitted.v1');
+    expect(entry.headers['ce_type']).toBe('org.socialprescribing.referral.submitted.v2');
     const wire = JSON.stringify(entry);
     for (const identifier of ['9434765919', 'Ada', 'Lovelace', '1950-12-10'])
       expect(wire).not.toContain(identifier);
@@ -95,6 +121,8 @@ describe('CreateReferralUseCase', () => {
       patientKey: doc.patientKey,
       referralId: doc._id,
       ownerOrganisationId: 'org-pcn',
+      respondBy: '2026-12-05T10:00:00.000Z',
+      population: { ageBand: '75-84', sex: 'unknown' },
     });
     expect(kicks).toHaveLength(1);
     expect(scheduled).toEqual([doc._id]);
@@ -104,7 +132,7 @@ describe('CreateReferralUseCase', () => {
   });
 
   it('names every problem (intake rules and target service together) and stores nothing', async () => {
-    const { create, stored, kicks } = setup([]);
+    const { create, stored, kicks, refusals } = setup([]);
     expect(() => parseCreateReferralRequest({ ...body, extra: true })).toThrow(
       expect.objectContaining({
         code: 'VALIDATION.FAILED',
@@ -127,7 +155,84 @@ describe('CreateReferralUseCase', () => {
       problems: [expect.objectContaining({ code: 'unknown_service' })],
     });
     expect(stored).toHaveLength(0);
-    expect(kicks).toHaveLength(0);
+    // The second attempt was refused only for its target's sake: unmet demand, recorded.
+    expect(refusals.map((r) => r.refusal.reasonCodes)).toEqual([['unknown-service']]);
+    expect(kicks).toHaveLength(1);
+  });
+
+  it('stores sex, postcode and ethnic category, and sends on only the codes derived from them', async () => {
+    const { create, stored, lookups } = setup();
+    const patient = { ...body.patient, sex: 'female', postcode: 'ts1 1aa', ethnicCategory: 'H' };
+    await create({ ...body, patient });
+    const doc = stored[0]!;
+    expect(doc.patient).toMatchObject({ sex: 'female', postcode: 'TS1 1AA', ethnicCategory: 'H' });
+    expect(lookups).toEqual(['ts1 1aa']);
+    const population = { ageBand: '75-84', sex: 'female', imdDecile: 1, ethnicCategory: 'H' };
+    expect(doc.population).toEqual(population);
+    const entry = doc.outbox[0]!;
+    expect(JSON.parse(entry.value)).toMatchObject({ population });
+    expect(entry.value.toUpperCase()).not.toContain('TS1');
+  });
+
+  it('names each bad demographic', async () => {
+    expect(() =>
+      parseCreateReferralRequest({
+        ...body,
+        patient: { ...body.patient, sex: 'F', postcode: 'x', ethnicCategory: 'Q' },
+      }),
+    ).not.toThrow();
+    const { create, refusals } = setup([
+      { _id: 'svc-link-workers', organisationId: 'org-pcn', status: 'active', capacityStatus: 'no-capacity' },
+    ]);
+    await expect(
+      create({ ...body, patient: { ...body.patient, sex: 'F', postcode: 'nowhere', ethnicCategory: 'Q' } }),
+    ).rejects.toMatchObject({
+      status: 400,
+      problems: [
+        expect.objectContaining({ field: 'patient.sex', code: 'unknown_code' }),
+        expect.objectContaining({ field: 'patient.postcode', code: 'invalid_format' }),
+        expect.objectContaining({ field: 'patient.ethnicCategory', code: 'unknown_code' }),
+        expect.objectContaining({ field: 'targetServiceId', code: 'no_capacity' }),
+      ],
+    });
+    expect(refusals).toHaveLength(0); // a wrong request is not demand
+  });
+
+  it('records a refusal for the target service once per Idempotency-Key, and answers 422 as before', async () => {
+    const full = {
+      _id: 'svc-link-workers',
+      organisationId: 'org-pcn',
+      status: 'active',
+      capacityStatus: 'no-capacity',
+    };
+    const { create, refusals, stored } = setup([full]);
+    const patient = { ...body.patient, sex: 'male', postcode: 'TS1 1AA' };
+    for (let i = 0; i < 2; i += 1) {
+      await expect(create({ ...body, patient }, 'key-refused-1')).rejects.toMatchObject({
+        status: 422,
+        problems: [expect.objectContaining({ field: 'targetServiceId', code: 'no_capacity' })],
+      });
+    }
+    expect(stored).toHaveLength(0);
+    expect(refusals).toHaveLength(1);
+    const { refusal, event } = refusals[0]!;
+    expect(refusal).toMatchObject({
+      requesterOrganisationId: 'org-riverside',
+      requesterOdsCode: 'A81001',
+      targetServiceId: 'svc-link-workers',
+      ownerOrganisationId: 'org-pcn',
+      needs: ['sp-need-loneliness'],
+      priority: 'routine',
+      reasonCodes: ['no-capacity'],
+      population: { ageBand: '75-84', sex: 'male', imdDecile: 1 },
+    });
+    expect(event.type).toBe('org.socialprescribing.referral.refused.v1');
+    for (const identifier of ['9434765919', 'Ada', 'Lovelace', '1950-12-10', 'TS1', 'key-refused-1'])
+      expect(event.value).not.toContain(identifier);
+    // Without a key each refused attempt is a refusal of its own.
+    await expect(create({ ...body, patient })).rejects.toMatchObject({ status: 422 });
+    await expect(create({ ...body, patient })).rejects.toMatchObject({ status: 422 });
+    expect(refusals).toHaveLength(3);
   });
 
   it('accepts an open referral (no target) with no owner', async () => {

@@ -5,18 +5,28 @@ import { outboxInsertFields, type OutboxRelay } from '@sp/messaging';
 import type { AuditLogRepository } from '../../audit/audit-log.repository';
 import { deadlineTimes } from '../../deadline/deadline.job';
 import type { DeadlineQueue } from '../../deadline/deadline.queue';
+import type { DeprivationRepository } from '../../deprivation/deprivation.repository';
 import type { DirectoryReplicaRepository } from '../../directory-replica/directory-replica.repository';
+import type { RecordRefusalUseCase } from '../../intake-refusals/record-refusal/record-refusal.use-case';
 import { normaliseNhsNumber } from '../../domain/nhs-number';
 import { patientKeyFor } from '../../domain/patient-key';
+import { isEthnicCategory, isSexCode, populationCodes, type PopulationCodes } from '../../domain/population';
+import { formatPostcode } from '../../domain/postcode';
 import { intakeProblems, type Actor } from '../../domain/referral-intake.rules';
 import { targetServiceProblems } from '../../domain/service-eligibility';
 import { ReferralErrors } from '../referral-errors';
 import { submittedEvent } from '../referral-events';
-import type { ActorRef, Priority, ReferralDocument } from '../referral.entity';
-import type { CreateReferralInput, CreateResult } from '../referral-operations';
+import type { ActorRef, Priority, ReferralDocument, ReferralPatient } from '../referral.entity';
+import type { CreateReferralInput, CreateResult, ReferralIntake } from '../referral-operations';
 import type { ReferralRepository } from '../referral.repository';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/** Population facts at intake: the deprivation table and the record of refusals (unmet demand). */
+export interface IntakeFactPorts {
+  deprivation: Pick<DeprivationRepository, 'decileOf'>;
+  refusals: Pick<RecordRefusalUseCase, 'isRefusal' | 'execute'>;
+}
 
 export interface DeadlineSettings {
   deadlineHours: number;
@@ -77,6 +87,7 @@ export class CreateReferralUseCase {
     private readonly replica: Pick<DirectoryReplicaRepository, 'service' | 'organisation'>,
     private readonly deadlines: Pick<DeadlineQueue, 'schedule'>,
     private readonly settings: DeadlineSettings & { patientKeySecret: string },
+    private readonly facts: IntakeFactPorts,
   ) {}
 
   async execute(input: CreateReferralInput, now = new Date()): Promise<CreateResult> {
@@ -109,6 +120,20 @@ export class CreateReferralUseCase {
       const original =
         key === undefined ? null : await this.referrals.findByIdempotencyKey(actor.organisationId, key);
       if (original) return this.replayed(original, requestFingerprint, actor);
+      if (this.facts.refusals.isRefusal(problems, intake)) {
+        // Unmet demand: recorded (once per Idempotency-Key) before the same 422 as ever.
+        await this.facts.refusals.execute(
+          {
+            problems,
+            intake,
+            requesterOrganisationId: actor.organisationId,
+            ...(ownerOrganisationId !== undefined ? { ownerOrganisationId } : {}),
+            population: await this.population(intake, now),
+            ...(key !== undefined ? { idempotencyKey: key } : {}),
+          },
+          now,
+        );
+      }
       throw validationFailure('The referral is invalid', problems);
     }
 
@@ -124,7 +149,8 @@ export class CreateReferralUseCase {
         ...(ownerOrganisationId !== undefined ? { ownerOrganisationId } : {}),
         needs: intake.needs,
         priority: intake.priority as Priority,
-        patient: { ...intake.patient, nhsNumber },
+        patient: storedPatient(intake.patient, nhsNumber),
+        population: await this.population(intake, now),
         patientKey: patientKeyFor(nhsNumber, this.settings.patientKeySecret),
         consent: { ...intake.consent, recordedAt: new Date(intake.consent.recordedAt) },
         doNotContact: intake.doNotContact ?? false,
@@ -156,6 +182,13 @@ export class CreateReferralUseCase {
     return { created: true, referral: withoutOutbox(referral) };
   }
 
+  /** The population codes, the postcode's decile looked up once, here at intake. */
+  private async population(intake: ReferralIntake, now: Date): Promise<PopulationCodes> {
+    const postcode = intake.patient.postcode;
+    const decile = postcode === undefined ? undefined : await this.facts.deprivation.decileOf(postcode);
+    return populationCodes(intake.patient, decile, now);
+  }
+
   private async replayed(
     original: ReferralDocument,
     requestFingerprint: string,
@@ -173,6 +206,21 @@ export class CreateReferralUseCase {
     });
     return { created: false, referral: original };
   }
+}
+
+/** The patient as stored: the normalised NHS number and postcode, the codes as given (already checked). */
+function storedPatient(patient: ReferralIntake['patient'], nhsNumber: string): ReferralPatient {
+  const { sex, postcode, ethnicCategory } = patient;
+  const formatted = postcode === undefined ? null : formatPostcode(postcode);
+  return {
+    nhsNumber,
+    givenName: patient.givenName,
+    familyName: patient.familyName,
+    birthDate: patient.birthDate,
+    ...(sex !== undefined && isSexCode(sex) ? { sex } : {}),
+    ...(formatted !== null ? { postcode: formatted } : {}),
+    ...(ethnicCategory !== undefined && isEthnicCategory(ethnicCategory) ? { ethnicCategory } : {}),
+  };
 }
 
 function withoutOutbox(referral: ReferralDocument): ReferralDocument {

@@ -21,7 +21,7 @@ import {
 } from '../create-referral/create-referral.use-case';
 import { guardChange, type ReferralAccessPolicy } from '../referral-access.policy';
 import { ReferralErrors } from '../referral-errors';
-import { onwardCreatedEvent } from '../referral-events';
+import { onwardCreatedEvent, populationOf } from '../referral-events';
 import type { ActorRef, ReferralDocument } from '../referral.entity';
 import type { OnwardReferralInput } from '../referral-operations';
 import type { ReferralRepository } from '../referral.repository';
@@ -119,6 +119,8 @@ export class OnwardReferralUseCase {
             priority: p.target.priority ?? parent.priority,
             patient: parent.patient,
             patientKey: parent.patientKey,
+            // The parent's codes: one patient, one set of codes, derived once at the first intake.
+            population: populationOf(parent),
             consent: parent.consent,
             doNotContact: parent.doNotContact,
             ...(p.target.note !== undefined ? { note: p.target.note } : {}),
