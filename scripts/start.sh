@@ -125,6 +125,15 @@ if ! DEMO_NOTIFICATIONS_CLIENT_ID="$NOTIFICATIONS_CLIENT_ID" DEMO_NOTIFICATIONS_
   fail "the demo seed failed or did not finish within ${SP_SEED_TIMEOUT:-120}s (organisations is running; infra: bash infra/local/platform.sh status)"
 fi
 
+# The referrals service's deprivation table (postcode -> LSOA -> IMD 2019 decile) from the synthetic
+# sample in infra/local/data/deprivation (idempotent: a re-run writes nothing; docs/deprivation.md).
+say "importing the sample deprivation table"
+DEPRIVATION_DATA="$REPO_ROOT/infra/local/data/deprivation"
+node -r ./tools/runtime/register-aliases.js dist/services/referrals/src/deprivation/import-deprivation/import-deprivation.cli.js \
+  --postcodes "$DEPRIVATION_DATA/ONSPD_sample.csv" \
+  --imd "$DEPRIVATION_DATA/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv" >/dev/null ||
+  fail "the deprivation import failed (infra: bash infra/local/platform.sh status)"
+
 for name in referrals notifications analytics; do launch "$name"; done
 for name in referrals notifications analytics; do wait_ready "$name"; done
 
