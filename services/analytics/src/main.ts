@@ -9,9 +9,11 @@ void bootstrapService({
   defaultPort: 3004,
   consumer: {
     groupId: 'analytics',
-    topics: [Topics.referralLifecycle],
-    // Every partition at once: each one's events go to its own counter shards, so the partitions'
-    // transactions never conflict, and the database is kept busy while a replay catches up.
+    // The read models are built from the lifecycle topic and the directory's capacity changes
+    // (subscriptions follow the handlers; listing the topics here ensures them, with retention).
+    topics: [Topics.referralLifecycle, Topics.directory],
+    // Every partition at once: each referral's events stay on one partition, and the projection's
+    // updates commute, so partitions never wait on each other.
     partitionsConsumedConcurrently: Topics.referralLifecycle.partitions,
   },
 });

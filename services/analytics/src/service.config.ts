@@ -15,6 +15,19 @@ export const ServiceConfigSchema = Type.Object({
     description:
       'Kafka consumer group of this service (override only to run an isolated copy, e.g. in tests)',
   }),
+  READ_MODEL_REFRESH_MS: Type.Integer({
+    default: 1_000,
+    minimum: 100,
+    maximum: 60_000,
+    description:
+      'How often each instance re-reads which read-model generation is active or building (and checks a rebuild)',
+  }),
+  READ_MODEL_SWITCH_GRACE_MS: Type.Integer({
+    default: 5_000,
+    minimum: 0,
+    description:
+      'A rebuilt generation becomes active no sooner than this after it was created: several refreshes, so every live instance writes to it first',
+  }),
 });
 
 export type ServiceConfig = Static<typeof ServiceConfigSchema>;
