@@ -13,6 +13,7 @@ import {
 } from '../src/practices/import-practices/import-practices.use-case';
 import { PracticeRegistry } from '../src/practices/practice-registry';
 import { PracticeRepository } from '../src/practices/practice.repository';
+import { ReportScopeResolver } from '../src/reports/scope/report-scope.resolver';
 
 jest.setTimeout(120_000);
 
@@ -116,5 +117,26 @@ describe('practice registry import on the real database', () => {
     expect((await registry.population(['B82001', 'Z99999']))?.total).toBe(3409 + 3268);
     expect(await registry.population(['Z99999'])).toBeNull();
     expect(await registry.population([])).toBeNull();
+  });
+
+  it('gives the report scope resolver a commissioner area from the imported practices', async () => {
+    const resolver = new ReportScopeResolver(registry);
+    const commissioner = {
+      clientId: 'tees-commissioner',
+      organisationId: 'org-icb',
+      role: 'commissioner' as const,
+      scopes: ['commissioner', 'area:icb:QHM'],
+    };
+    expect(await resolver.resolve(commissioner, {})).toEqual({
+      ok: true,
+      scope: { requesterOdsCodes: ['A81001', 'A81002'] },
+      policy: { exact: false },
+      practices: ['A81001', 'A81002'],
+    });
+    expect(await resolver.resolve(commissioner, { practice: ['B82001'] })).toMatchObject({
+      ok: false,
+      status: 403,
+      problems: [{ field: 'practice', code: 'forbidden' }],
+    });
   });
 });

@@ -2,21 +2,15 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { collectionOf, MONGO_CONNECTION } from '@sp/persistence';
-import type { PracticeList, PracticeMapping } from './domain/gp-registrations';
+import type { PracticeList, PracticeMapping, PracticePlace } from './domain/gp-registrations';
+
+export type { PracticePlace } from './domain/gp-registrations';
 import type { PracticeDocument } from './practice.entity';
 
 export interface PracticeWriteOutcome {
   created: number;
   updated: number;
   unchanged: number;
-}
-
-/** Where a practice sits (mapping part only). */
-export interface PracticePlace {
-  odsCode: string;
-  pcnCode: string;
-  subIcbCode: string;
-  icbCode: string;
 }
 
 type PracticeChange = { mapping?: PracticeMapping; list?: PracticeList };

@@ -70,6 +70,9 @@ export interface PracticeMapping {
   extractDate: string | null;
 }
 
+/** Where a practice sits. */
+export type PracticePlace = Omit<PracticeMapping, 'extractDate'>;
+
 export type MapRowOutcome = { mapping: PracticeMapping } | { skip: 'malformed' };
 
 /** One row of the practice mapping file. */
