@@ -27,5 +27,9 @@ export function toCsv(report: Report): string {
     report.total,
     report.groupColumns.map((_, i) => (i === 0 ? 'Total' : '')),
   );
-  return stringify([header, ...rows, total], { record_delimiter: 'windows' });
+  return stringify([header, ...rows, total], {
+    record_delimiter: 'windows',
+    // csv-stringify quotes fields holding the record delimiter (CRLF); a bare CR or LF must be quoted too.
+    quoted_match: /[\r\n]/,
+  });
 }
