@@ -134,6 +134,14 @@ node -r ./tools/runtime/register-aliases.js dist/services/referrals/src/deprivat
   --imd "$DEPRIVATION_DATA/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv" >/dev/null ||
   fail "the deprivation import failed (infra: bash infra/local/platform.sh status)"
 
+# The analytics practice registry (practice -> PCN -> ICB, list sizes by age band and sex) from the
+# synthetic GP registration files in infra/local/data/gp-registrations: commissioner areas and the
+# equity report's population (idempotent: a re-run writes nothing; docs/analytics/scopes.md).
+say "importing the sample GP registration files"
+node -r ./tools/runtime/register-aliases.js dist/services/analytics/src/practices/import-practices/import-practices.js \
+  "$REPO_ROOT/infra/local/data/gp-registrations" >/dev/null ||
+  fail "the GP registration import failed (infra: bash infra/local/platform.sh status)"
+
 for name in referrals notifications analytics; do launch "$name"; done
 for name in referrals notifications analytics; do wait_ready "$name"; done
 
