@@ -24,6 +24,8 @@ const orgs: ReplicaOrganisation[] = services.map((s) => ({
   verified: true,
 }));
 
+const PARENT_POPULATION = { ageBand: '75-84', sex: 'female', imdDecile: 2, ethnicCategory: 'B' } as const;
+
 function acceptedParent(): ReferralDocument {
   const doc = newReferralDocument(
     {
@@ -37,6 +39,7 @@ function acceptedParent(): ReferralDocument {
       priority: 'routine',
       patient: { nhsNumber: '9434765919', givenName: 'Ada', familyName: 'Lovelace', birthDate: '1950-12-10' },
       patientKey: 'a'.repeat(64),
+      population: PARENT_POPULATION,
       consent: {
         given: true,
         recordedBy: 'Dr Jones',
@@ -114,6 +117,12 @@ describe('OnwardReferralUseCase', () => {
       'org.socialprescribing.referral.onward-created.v1',
     ]);
     expect(children.every((c) => c.outbox.length === 1)).toBe(true); // each child's referral.submitted
+    for (const child of children) {
+      // v2, with the parent's population codes (derived once, at the parent's intake).
+      expect(child.population).toEqual(PARENT_POPULATION);
+      expect(child.outbox[0]!.headers['ce_type']).toBe('org.socialprescribing.referral.submitted.v2');
+      expect(JSON.parse(child.outbox[0]!.value)).toMatchObject({ population: PARENT_POPULATION });
+    }
     expect(referrals.log).toEqual(['commit', ...ids.map((id) => `schedule ${id}`)]);
     expect(kicks).toHaveLength(1);
   });
