@@ -88,6 +88,17 @@ describe('dashboard charts rendered by vega', () => {
     },
   );
 
+  it('writes a message instead of empty axes when a chart has no data', async () => {
+    const empty = dashboardSections({
+      activity: report({ report: 'activity' }),
+      timeliness: report({ report: 'timeliness' }),
+      equity: report({ report: 'equity' }),
+      unmetDemand: report({ report: 'unmet-demand' }),
+    });
+    const svg = await renderer.toSvg(empty[3]!.charts[1]!.spec);
+    expect(svg).toContain('>No capacity reports in the period<');
+  });
+
   it('writes "suppressed" where a figure is suppressed', async () => {
     const svg = await renderer.toSvg(sections[0]!.charts[0]!.spec);
     expect(svg).toContain('>suppressed<');

@@ -86,7 +86,7 @@ export function baseSpec(summary: string): VegaLiteSpec {
     config: {
       font: FONT,
       axis: { labelFontSize: 12, titleFontSize: 12 },
-      legend: { labelFontSize: 12, titleFontSize: 12, orient: 'bottom' },
+      legend: { labelFontSize: 12, titleFontSize: 12, orient: 'bottom', labelLimit: 0 },
       range: { category: PALETTE },
       view: { stroke: null },
     },
@@ -99,4 +99,20 @@ export function baseSpec(summary: string): VegaLiteSpec {
  */
 export function datum(f: Figure, fields: Record<string, string>): Record<string, unknown> {
   return { ...fields, value: f.value, position: f.value ?? 0, label: f.label };
+}
+
+/** The distinct categories of the data, in order of first appearance. */
+export function categories(values: Array<Record<string, unknown>>, field = 'category'): string[] {
+  return [...new Set(values.map((v) => String(v[field])))];
+}
+
+/** A chart with no data: the message as text, instead of empty axes. */
+export function emptySpec(summary: string, message: string): VegaLiteSpec {
+  return {
+    ...baseSpec(summary),
+    height: 40,
+    data: { values: [{ message }] },
+    mark: { type: 'text', fontSize: 13, color: '#4c6272' },
+    encoding: { text: { field: 'message' } },
+  };
 }

@@ -54,6 +54,9 @@ describe('funnel chart', () => {
       { category: 'Started', value: null, position: 0, label: 'suppressed' },
       { category: 'Completed', value: 0, position: 0, label: '0' },
     ]);
+    // The stage without a bar keeps its place (an explicit domain, not the bars' own).
+    const y = (chart.spec['encoding'] as { y: { scale: { domain: string[] } } }).y;
+    expect(y.scale.domain).toEqual(['Referred', 'Accepted', 'Started', 'Completed']);
     const layers = chart.spec['layer'] as Layer[];
     expect(layers.map((l) => l.mark.type)).toEqual(['bar', 'text']);
     expect(chart.table).toEqual({
@@ -185,6 +188,7 @@ describe('equity charts', () => {
     const empty = shareChart(report({ report: 'equity' }), { section: 'sex', label: 'sex' });
     expect(empty.summary).toBe('No referrals in the period to compare by sex.');
     expect(empty.table.rows).toEqual([]);
+    expect(values(empty.spec)).toEqual([{ message: 'No referrals in the period' }]);
   });
 });
 

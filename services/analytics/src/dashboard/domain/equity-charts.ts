@@ -1,5 +1,15 @@
 import type { Report, ReportRow } from '../../reports/domain';
-import { baseSpec, datum, figure, groupValue, rowsWhere, type Chart, type Figure } from './chart';
+import {
+  baseSpec,
+  categories,
+  emptySpec,
+  datum,
+  figure,
+  groupValue,
+  rowsWhere,
+  type Chart,
+  type Figure,
+} from './chart';
 
 /** Population dimensions compared with the practice population (list sizes exist for these). */
 export const SHARE_DIMENSIONS = [
@@ -59,13 +69,16 @@ export function shareChart(equity: Report, dimension: (typeof SHARE_DIMENSIONS)[
     id: `equity-share-${dimension.section}`,
     heading: `Referrals and population by ${dimension.label}`,
     summary,
-    spec: groupedBars(
-      summary,
-      cells,
-      `${dimension.label[0]!.toUpperCase()}${dimension.label.slice(1)}`,
-      'Share',
-      '%',
-    ),
+    spec:
+      rows.length === 0
+        ? emptySpec(summary, 'No referrals in the period')
+        : groupedBars(
+            summary,
+            cells,
+            `${dimension.label[0]!.toUpperCase()}${dimension.label.slice(1)}`,
+            'Share',
+            '%',
+          ),
     table: {
       columns: [dimension.label[0]!.toUpperCase() + dimension.label.slice(1), ...SERIES.map((s) => s.label)],
       rows: rows.map((row) => [
@@ -102,7 +115,10 @@ export function imdFunnelChart(equity: Report): Chart {
     id: 'equity-imd-funnel',
     heading: 'Funnel by deprivation decile (IMD 2019, 1 = most deprived)',
     summary,
-    spec: groupedBars(summary, cells, 'IMD decile', 'Referrals'),
+    spec:
+      rows.length === 0
+        ? emptySpec(summary, 'No referrals in the period')
+        : groupedBars(summary, cells, 'IMD decile', 'Referrals'),
     table: {
       columns: ['IMD decile', ...EQUITY_STAGES.map((s) => s.label)],
       rows: rows.map((row) => [
@@ -121,13 +137,15 @@ export function groupedBars(
   valueTitle: string,
   axisFormat?: string,
 ): Record<string, unknown> {
+  const values = cells.map((c) => datum(c.figure, { category: c.group, series: c.series }));
   return {
     ...baseSpec(summary),
     height: { step: 14 },
-    data: { values: cells.map((c) => datum(c.figure, { category: c.group, series: c.series })) },
+    data: { values },
+    // Explicit domains: groups and series keep their order and places even when a bar is missing.
     encoding: {
-      y: { field: 'category', type: 'nominal', sort: null, title: groupTitle },
-      yOffset: { field: 'series', sort: null },
+      y: { field: 'category', type: 'nominal', title: groupTitle, scale: { domain: categories(values) } },
+      yOffset: { field: 'series', scale: { domain: categories(values, 'series') } },
     },
     layer: [
       {
@@ -139,7 +157,12 @@ export function groupedBars(
             title: valueTitle,
             ...(axisFormat ? { axis: { format: axisFormat } } : {}),
           },
-          color: { field: 'series', type: 'nominal', sort: null, title: null },
+          color: {
+            field: 'series',
+            type: 'nominal',
+            title: null,
+            scale: { domain: categories(values, 'series') },
+          },
         },
       },
       {

@@ -1,5 +1,5 @@
 import type { Report } from '../../reports/domain';
-import { baseSpec, datum, figure, type Chart } from './chart';
+import { baseSpec, categories, datum, figure, type Chart } from './chart';
 
 /** The funnel's stages: activity measures of the period's cohort (referrals submitted in it). */
 export const FUNNEL_STAGES = [
@@ -46,7 +46,10 @@ export function horizontalBars(
     ...baseSpec(summary),
     height: { step: 30 },
     data: { values },
-    encoding: { y: { field: 'category', type: 'nominal', sort: null, title: null } },
+    // An explicit domain keeps every category in its order, including one with no bar (null).
+    encoding: {
+      y: { field: 'category', type: 'nominal', title: null, scale: { domain: categories(values) } },
+    },
     layer: [
       { mark: { type: 'bar', color: '#005eb8' }, encoding: { x } },
       {

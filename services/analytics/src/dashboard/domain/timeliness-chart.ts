@@ -1,5 +1,5 @@
 import type { Report } from '../../reports/domain';
-import { baseSpec, datum, figure, type Chart, type Figure } from './chart';
+import { baseSpec, categories, datum, figure, type Chart, type Figure } from './chart';
 
 /** The timeliness measures shown: days from submission (see docs/analytics/measures.md). */
 export const TIMELINESS_MEASURES = [
@@ -37,6 +37,7 @@ export function timelinessChart(timeliness: Report): Chart {
     (m) =>
       `${m.label.toLowerCase()} median ${cells.find((c) => c.measure === m.label && c.statistic === 'Median')!.figure.label}, 90th percentile ${cells.find((c) => c.measure === m.label && c.statistic !== 'Median')!.figure.label}`,
   ).join('; ')}.`;
+  const values = cells.map((c) => datum(c.figure, { category: c.measure, statistic: c.statistic }));
   return {
     id: 'timeliness',
     heading: 'Days to first response, first contact and completion',
@@ -44,17 +45,22 @@ export function timelinessChart(timeliness: Report): Chart {
     spec: {
       ...baseSpec(summary),
       height: { step: 22 },
-      data: { values: cells.map((c) => datum(c.figure, { category: c.measure, statistic: c.statistic })) },
+      data: { values },
       encoding: {
-        y: { field: 'category', type: 'nominal', sort: null, title: null },
-        yOffset: { field: 'statistic', sort: null },
+        y: { field: 'category', type: 'nominal', title: null, scale: { domain: categories(values) } },
+        yOffset: { field: 'statistic', scale: { domain: categories(values, 'statistic') } },
       },
       layer: [
         {
           mark: { type: 'bar' },
           encoding: {
             x: { field: 'value', type: 'quantitative', title: 'Days from referral' },
-            color: { field: 'statistic', type: 'nominal', sort: null, title: null },
+            color: {
+              field: 'statistic',
+              type: 'nominal',
+              title: null,
+              scale: { domain: categories(values, 'statistic') },
+            },
           },
         },
         {

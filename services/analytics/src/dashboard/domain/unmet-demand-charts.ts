@@ -1,5 +1,5 @@
 import type { Report, ReportRow } from '../../reports/domain';
-import { baseSpec, datum, figure, groupValue, rowsWhere, type Chart } from './chart';
+import { baseSpec, datum, emptySpec, figure, groupValue, rowsWhere, type Chart } from './chart';
 import { horizontalBars } from './funnel-chart';
 import { sortGroups } from './equity-charts';
 
@@ -24,11 +24,14 @@ export function refusalsChart(unmet: Report): Chart {
     id: 'refusals',
     heading: 'Referrals refused at intake, by reason',
     summary,
-    spec: horizontalBars(
-      summary,
-      figures.map((f) => datum(f.figure, { category: f.reason })),
-      'Refused referrals',
-    ),
+    spec:
+      figures.length === 0
+        ? emptySpec(summary, 'No refusals in the period')
+        : horizontalBars(
+            summary,
+            figures.map((f) => datum(f.figure, { category: f.reason })),
+            'Refused referrals',
+          ),
     table: { columns: ['Reason', 'Refused referrals'], rows: figures.map((f) => [f.reason, f.figure.label]) },
   };
 }
@@ -55,17 +58,26 @@ export function waitlistChart(unmet: Report): Chart {
     id: 'waitlist',
     heading: `Waitlist length over time, by service (end of ${timeKey})`,
     summary,
-    spec: {
-      ...baseSpec(summary),
-      height: 220,
-      data: { values: points.map((p) => datum(p.figure, { time: p.time, service: p.service })) },
-      mark: { type: 'line', point: { size: 60, filled: true }, strokeWidth: 2 },
-      encoding: {
-        x: { field: 'time', type: 'ordinal', title: timeKey === 'week' ? 'ISO week' : 'Month', sort: null },
-        y: { field: 'value', type: 'quantitative', title: 'People waiting' },
-        color: { field: 'service', type: 'nominal', title: 'Service' },
-      },
-    },
+    spec:
+      points.length === 0
+        ? emptySpec(summary, 'No capacity reports in the period')
+        : {
+            ...baseSpec(summary),
+            height: 220,
+            data: { values: points.map((p) => datum(p.figure, { time: p.time, service: p.service })) },
+            mark: { type: 'line', point: { size: 60, filled: true }, strokeWidth: 2 },
+            encoding: {
+              x: {
+                field: 'time',
+                type: 'ordinal',
+                title: timeKey === 'week' ? 'ISO week' : 'Month',
+                sort: null,
+                axis: { labelAngle: 0 },
+              },
+              y: { field: 'value', type: 'quantitative', title: 'People waiting' },
+              color: { field: 'service', type: 'nominal', title: 'Service' },
+            },
+          },
     table: {
       columns: ['Service', timeKey === 'week' ? 'Week' : 'Month', 'Waitlist length'],
       rows: points.map((p) => [p.service, p.time, p.figure.label]),
