@@ -68,6 +68,11 @@ export function principalFromOidcClaims(payload: JWTPayload, issuer: OidcIssuer)
   if (role === 'ops' && !issuer.allowOps) {
     throw unauthenticated('Access token claims the ops role, which this issuer may not grant');
   }
+  // A commissioner's areas are scopes its API client was registered with and checked for; an
+  // identity provider's `scope` claim is not, so no IdP may make a person a commissioner.
+  if (role === 'commissioner') {
+    throw unauthenticated('Access token claims the commissioner role, which no identity provider may grant');
+  }
 
   const teamLead = values(claimAt(payload, issuer.claims.teamRole)).some((v) =>
     issuer.teamLeadValues.includes(v),

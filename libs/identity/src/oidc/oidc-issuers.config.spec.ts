@@ -114,6 +114,12 @@ describe('parseOidcIssuers (OIDC_ISSUERS)', () => {
     ]);
   });
 
+  it('refuses a fixed commissioner role (only API clients with checked area scopes are commissioners)', () => {
+    expect(problemsOf(JSON.stringify([{ ...minimal, role: 'commissioner' }]))).toEqual([
+      'OIDC_ISSUERS[0].role: is commissioner, which only API clients registered with area scopes may have',
+    ]);
+  });
+
   it('raises a ConfigError (CONFIG.INVALID), which the service kit reports as a clean boot failure', () => {
     let caught: unknown;
     try {

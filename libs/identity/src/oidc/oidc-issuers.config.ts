@@ -239,6 +239,13 @@ function ruleProblems(
     if (entry.role === 'ops' && entry.allowOps !== true) {
       problems.push({ field: `${at}.role`, code: 'ops', message: 'is ops, which needs "allowOps": true' });
     }
+    if (entry.role === 'commissioner') {
+      problems.push({
+        field: `${at}.role`,
+        code: 'commissioner',
+        message: 'is commissioner, which only API clients registered with area scopes may have',
+      });
+    }
   });
   return problems;
 }

@@ -252,6 +252,11 @@ describe('TokenVerifier with OIDC issuers (people signed in to a portal)', () =>
     await expect(opsAllowed.verify(await pcnToken({ sp_role: 'ops' }))).resolves.toMatchObject({
       role: 'ops',
     });
+    // Never a commissioner: its areas are checked only for API clients (docs/identity.md).
+    expect(
+      (await rejection(opsAllowed.verify(await pcnToken({ sp_role: 'commissioner', scope: 'area:icb:QHM' }))))
+        .message,
+    ).toBe('Access token claims the commissioner role, which no identity provider may grant');
   });
 
   it("applies an issuer's fixed organisation and role, claim paths and team-lead values", async () => {
