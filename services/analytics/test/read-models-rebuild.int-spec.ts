@@ -190,6 +190,23 @@ describe('analytics read models: live projection and rebuild', () => {
     expect(readBefore.facts[0]).not.toHaveProperty('_v');
     expect(readBefore.refusals).toHaveLength(3);
     expect(readBefore.capacity).toHaveLength(4);
+    // A period: submitted in [20 h, 40 h) is referrals 4..7 (7 entered in error); refusals at 30 h;
+    // capacity during the period plus each service's last sample before it.
+    const period = { from: new Date(iso(20)), to: new Date(iso(40)) };
+    expect((await reader.referralFacts(period, scope)).map((f) => f.referralId)).toEqual(
+      referralIds.slice(4, 7),
+    );
+    expect((await reader.refusals(period, scope)).map((r) => r.occurredAt)).toEqual([new Date(iso(30))]);
+    expect(await reader.referralFacts(period, { requesterOrganisationIds: [] })).toEqual([]);
+    expect(await reader.referralFacts(period, { ownerOrganisationIds: [world.linkWorker] })).toHaveLength(3);
+    const samples = (await reader.capacitySamples(period, { ownerOrganisationIds: [world.provider] })).map(
+      (c) => [c.serviceId, c.waitlistLength, c.occurredAt.toISOString()],
+    );
+    expect(samples).toEqual([
+      [world.services[0], 0, iso(1)],
+      [world.services[1], 5, iso(10)],
+    ]);
+    expect(await reader.capacitySamples(period, { ownerOrganisationIds: [randomUUID()] })).toEqual([]);
 
     // The read models are lost.
     for (const name of FACT_COLLECTIONS) await db.db!.collection(collectionName(1, name)).drop();
