@@ -6,7 +6,9 @@ import {
   ReferralAcceptedV1,
   ReferralCompletedV1,
   ReferralStartedV1,
-  ReferralSubmittedV1,
+  ReferralSubmittedV2,
+  AGE_BANDS,
+  SEX_CODES,
   toKafkaRecord,
   Topics,
   type EventEnvelope,
@@ -63,7 +65,7 @@ export function lifecycleBacklog(referrals: number): Backlog {
     };
     envelopes.push(
       createEnvelope(
-        ReferralSubmittedV1,
+        ReferralSubmittedV2,
         {
           referralId,
           requesterOrganisationId,
@@ -74,6 +76,12 @@ export function lifecycleBacklog(referrals: number): Backlog {
           priority: r % 5 === 0 ? 'urgent' : 'routine',
           status: 'requested',
           patientKey,
+          respondBy: at(7 * 24 * 60),
+          population: {
+            ageBand: AGE_BANDS[r % AGE_BANDS.length]!,
+            sex: SEX_CODES[r % 2]!,
+            imdDecile: 1 + (r % 10),
+          },
           occurredAt: submittedAt,
         },
         meta(0),

@@ -15,20 +15,19 @@
 //
 // Env: BENCH_REFERRALS (2500), BENCH_KAFKA_PORT (19092; +1 for its controller), MONGO_URL,
 // REDIS_URL, BENCH_REPORT, BENCH_SERVICE_NODE_ARGS, BENCH_ONLY.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
 import { Queue } from 'bullmq';
 import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient, type Db } from 'mongodb';
 import { ensureTopics } from '@sp/messaging';
 import { Topics } from '@sp/contracts';
-import { mongoUrlWithDatabase, testInfra, uniqueName, waitFor } from '@sp/testing';
-import { machine, snapshot, usageBetween, type CpuUsage } from '../referrals/cpu';
+import { mongoUrlWithDatabase, testInfra, uniqueName } from '@sp/testing';
+import { machine } from '../referrals/cpu';
 import { lifecycleBacklog, type Backlog } from './backlog';
 import { startPrivateBroker } from './broker';
+import { bareConsume, drain, produce, type Drain } from './measure';
+import { factTotals } from './analytics-facts';
 
 const REFERRALS = Number(process.env['BENCH_REFERRALS'] ?? 2_500);
 const KAFKA_PORT = Number(process.env['BENCH_KAFKA_PORT'] ?? 19_092);
@@ -37,187 +36,13 @@ const REPORT = process.env['BENCH_REPORT'] ?? '/tmp/bench-consumers.md';
 const SERVICE_NODE_ARGS = (process.env['BENCH_SERVICE_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
 /** Only these services (comma-separated), e.g. `analytics` while profiling it. */
 const ONLY = (process.env['BENCH_ONLY'] ?? 'analytics,notifications').split(',');
-const repoRoot = resolve(__dirname, '..', '..');
 const run = uniqueName('bench').replace(/-/g, '_');
 const topic = Topics.referralLifecycle.name;
 /** The notifications service's delivery queue (services/notifications/src/queues/queue-names.ts). */
 const DELIVERY_QUEUE = 'notifications-delivery';
 
-interface Drain {
-  name: string;
-  startSeconds: number;
-  /** From the group joined (ready) until every effect was visible. */
-  drainSeconds: number;
-  /** From the group joined until the committed offsets reached the end of every partition. */
-  lagZeroSeconds: number;
-  eventsPerSecond: number;
-  exact: boolean;
-  detail: string;
-  cpu: CpuUsage;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((done, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => done(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function produce(kafka: Kafka, backlog: Backlog): Promise<number> {
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  const started = performance.now();
-  for (let i = 0; i < backlog.messages.length; i += 1000) {
-    await producer.send({ topic, acks: -1, messages: backlog.messages.slice(i, i + 1000) });
-  }
-  const seconds = (performance.now() - started) / 1000;
-  await producer.disconnect();
-  return seconds;
-}
-
-/** Bare kafkajs: a fresh group reads every record and parses its JSON value. */
-async function bareConsume(
-  kafka: Kafka,
-  expected: number,
-): Promise<{ seconds: number; fromRunSeconds: number }> {
-  const consumer = kafka.consumer({ groupId: `bench-bare-${run}` });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  let joinedAt = 0;
-  consumer.on(consumer.events.GROUP_JOIN, () => (joinedAt = joinedAt || performance.now()));
-  let seen = 0;
-  let lastAt = 0;
-  const runAt = performance.now();
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      if (message.value) JSON.parse(message.value.toString('utf8'));
-      seen += 1;
-      lastAt = performance.now();
-    },
-  });
-  await waitFor(() => seen >= expected, { timeoutMs: 300_000, intervalMs: 50, description: 'bare consumer' });
-  await consumer.disconnect();
-  return { seconds: (lastAt - joinedAt) / 1000, fromRunSeconds: (lastAt - runAt) / 1000 };
-}
-
-async function groupLag(kafka: Kafka, groupId: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const [ends, committed] = await Promise.all([
-      admin.fetchTopicOffsets(topic),
-      admin.fetchOffsets({ groupId, topics: [topic] }),
-    ]);
-    const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-    return ends.reduce((lag, p) => lag + Number(p.high) - Math.max(0, done.get(p.partition) ?? 0), 0);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-function startService(name: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    [
-      ...SERVICE_NODE_ARGS,
-      '-r',
-      './tools/runtime/register-aliases.js',
-      join('dist/services', name, 'src/main.js'),
-    ],
-    { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  child.on('exit', (code, signal) => {
-    if (code !== 0 && signal !== 'SIGTERM') console.error(`${name} exited with ${code ?? signal}`);
-  });
-  return child;
-}
-
-async function stopService(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((done) => child.on('exit', done));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-/**
- * Starts a fresh service and measures until `progress` reports every effect in place (and the
- * group's lag is 0), then asks `verify` whether the effects are exact.
- */
-async function drain(
-  kafka: Kafka,
-  name: string,
-  env: NodeJS.ProcessEnv,
-  total: number,
-  progress: () => Promise<number>,
-  verify: () => Promise<{ exact: boolean; detail: string }>,
-): Promise<Drain> {
-  const port = await freePort();
-  const groupId = `bench-${name}-${run}`;
-  const startedAt = performance.now();
-  const child = startService(name, {
-    ...env,
-    PORT: String(port),
-    KAFKA_GROUP_ID: groupId,
-    LOG_LEVEL: 'warn',
-  });
-  try {
-    await waitFor(
-      async () =>
-        (await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined))?.status === 200,
-      { timeoutMs: 120_000, intervalMs: 100, description: `${name} ready` },
-    );
-    const readyAt = performance.now();
-    const cpuFrom = snapshot({ [name]: child.pid, bench: process.pid });
-    let doneAt = 0;
-    let lagZeroAt = 0;
-    await waitFor(
-      async () => {
-        if (!doneAt && (await progress()) >= total) doneAt = performance.now();
-        if (!lagZeroAt && (await groupLag(kafka, groupId)) === 0) lagZeroAt = performance.now();
-        return doneAt > 0 && lagZeroAt > 0;
-      },
-      { timeoutMs: 15 * 60_000, intervalMs: 100, description: `${name} drained the backlog` },
-    );
-    const cpu = usageBetween(cpuFrom, snapshot({ [name]: child.pid, bench: process.pid }));
-    const drainSeconds = (doneAt - readyAt) / 1000;
-    return {
-      name,
-      startSeconds: (readyAt - startedAt) / 1000,
-      drainSeconds,
-      lagZeroSeconds: (lagZeroAt - readyAt) / 1000,
-      eventsPerSecond: Math.round(total / drainSeconds),
-      ...(await verify()),
-      cpu,
-    };
-  } finally {
-    await stopService(child);
-  }
-}
-
 async function analyticsRun(kafka: Kafka, brokers: string[], db: Db, backlog: Backlog): Promise<Drain> {
-  const sums = async () => {
-    const docs = await db
-      .collection<{
-        submitted?: number;
-        transitions?: Record<string, number>;
-        wellbeing?: { pairs?: number };
-      }>('referral_counters')
-      .find({ _id: { $regex: '^org:' } } as never, { projection: { appliedEventIds: 0 } })
-      .toArray();
-    const sum = (f: (d: (typeof docs)[number]) => number | undefined) =>
-      docs.reduce((s, d) => s + (f(d) ?? 0), 0);
-    return {
-      submitted: sum((d) => d.submitted),
-      accepted: sum((d) => d.transitions?.['accepted']),
-      started: sum((d) => d.transitions?.['in-progress']),
-      completed: sum((d) => d.transitions?.['completed']),
-      pairs: sum((d) => d.wellbeing?.pairs),
-    };
-  };
+  const sums = () => factTotals(db);
   const e = backlog.expected;
   const want = {
     submitted: e.submitted,
@@ -228,7 +53,7 @@ async function analyticsRun(kafka: Kafka, brokers: string[], db: Db, backlog: Ba
   };
   return drain(
     kafka,
-    'analytics',
+    { name: 'analytics', groupId: `bench-analytics-${run}`, topic, nodeArgs: SERVICE_NODE_ARGS },
     {
       KAFKA_BROKERS: brokers.join(','),
       MONGO_URL: mongoUrlWithDatabase(testInfra.mongoUrl, db.databaseName),
@@ -251,7 +76,7 @@ async function notificationsRun(kafka: Kafka, brokers: string[], db: Db, backlog
   try {
     return await drain(
       kafka,
-      'notifications',
+      { name: 'notifications', groupId: `bench-notifications-${run}`, topic, nodeArgs: SERVICE_NODE_ARGS },
       {
         KAFKA_BROKERS: brokers.join(','),
         MONGO_URL: mongoUrlWithDatabase(testInfra.mongoUrl, db.databaseName),
@@ -339,9 +164,9 @@ async function main(): Promise<void> {
       Topics.directory,
     ]);
     const backlog = lifecycleBacklog(REFERRALS);
-    const produced = await produce(kafka, backlog);
+    const produced = await produce(kafka, topic, backlog);
     console.log(`Produced ${backlog.expected.events} events in ${produced.toFixed(1)} s`);
-    const bare = await bareConsume(kafka, backlog.expected.events);
+    const bare = await bareConsume(kafka, topic, backlog.expected.events, `bench-bare-${run}`);
     console.log(`Bare kafkajs: ${Math.round(backlog.expected.events / bare.seconds)} events/s`);
     const drains: Drain[] = [];
     if (ONLY.includes('analytics')) drains.push(await analyticsRun(kafka, broker.brokers, dbs[0], backlog));
