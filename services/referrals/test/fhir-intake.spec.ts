@@ -7,7 +7,6 @@ import {
   type ParsedOnward,
 } from '../src/fhir/referral-from-fhir';
 import { idempotencyKeyFor } from '../src/fhir/if-none-exist';
-import { ETHNIC_CATEGORY_EXTENSION, ETHNIC_CATEGORY_SYSTEM } from '../src/fhir/fhir.constants';
 import {
   CONDITION_URL,
   containedServiceRequest,
@@ -204,33 +203,6 @@ describe('FHIR transaction Bundle -> referral intake', () => {
     expect(x.expressionFor('consent.recordedAt')).toBe('Bundle.entry[3].resource.dateTime');
     expect(x.expressionFor('priority')).toBe('Bundle.entry[1].resource.priority');
     expect(x.expressionFor('Idempotency-Key')).toBe('Bundle.entry[1].resource');
-  });
-
-  it('reads gender, the home postcode and the UK Core ethnic category into the intake, and refuses bad ones', () => {
-    const ethnicCategory = (code: string) => ({
-      url: ETHNIC_CATEGORY_EXTENSION,
-      valueCodeableConcept: { coding: [{ system: ETHNIC_CATEGORY_SYSTEM, code }] },
-    });
-    const bundle = gravityBundle();
-    Object.assign(bundle.entry[0].resource, {
-      gender: 'male',
-      address: [{ use: 'home', postalCode: 'TS1 1AA' }],
-      extension: [ethnicCategory('A')],
-    });
-    const parsed = parseTransaction(bundle, gp, undefined, now) as ParsedIntake;
-    expect(parsed.intake.patient).toMatchObject({ sex: 'male', postcode: 'TS1 1AA', ethnicCategory: 'A' });
-
-    Object.assign(bundle.entry[0].resource, {
-      gender: 'M',
-      address: [{ use: 'home', postalCode: 'not a postcode' }],
-      extension: [ethnicCategory('7')],
-    });
-    const problems = problemsOf(() => parseTransaction(bundle, gp, undefined, now));
-    expect(problems.map((p) => `${p.field}:${p.code}`).sort()).toEqual([
-      'Bundle.entry[0].resource.address[0].postalCode:value',
-      'Bundle.entry[0].resource.extension[0].valueCodeableConcept.coding[0].code:code-invalid',
-      'Bundle.entry[0].resource.gender:code-invalid',
-    ]);
   });
 });
 

@@ -658,7 +658,7 @@ describe('referrals service end to end', () => {
         'onward-created',
         'reminder-due',
         'expired',
-      ].map((t) => `org.socialprescribing.referral.${t}.v1`);
+      ].map((t) => `org.socialprescribing.referral.${t}.v${t === 'submitted' ? 2 : 1}`);
       await waitFor(() => expected.every((t) => types.has(t)), {
         timeoutMs: 60_000,
         intervalMs: 250,
