@@ -1,11 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongoModule } from '@sp/persistence';
 import { MongoReadiness, SERVICE_CONFIG, ServiceKitModule } from '@sp/service-kit';
-import { FirstContactMadeConsumer } from './first-contact/first-contact-made.consumer';
-import { FirstContactRepository } from './first-contact/first-contact.repository';
-import { ReferralCounterRepository } from './referral-stats/referral-counter.repository';
-import { ReferralEventsConsumer } from './referral-stats/referral-events.consumer';
-import { ReferralStatsController, ServiceStatsController } from './referral-stats/referral-stats.controller';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { PracticesModule } from './practices/practices.module';
 import { ReadModelsModule } from './read-models/read-models.module';
@@ -31,12 +26,6 @@ import { ServiceConfigSchema, type ServiceConfig } from './service.config';
     PracticesModule,
     DashboardModule,
   ],
-  controllers: [
-    ReferralStatsController,
-    ServiceStatsController,
-    ReferralEventsConsumer,
-    FirstContactMadeConsumer,
-  ],
-  providers: [MongoReadiness, ReferralCounterRepository, FirstContactRepository],
+  providers: [MongoReadiness],
 })
 export class AppModule {}

@@ -1,70 +1,76 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@sp/identity';
-import type { ReferralCounterDocument } from './referral-counter.entity';
-import { ReferralCounterRepository } from './referral-counter.repository';
-import { meanWellbeingChange } from './lifecycle-fact';
-import type { TimeToFirstContact } from '../first-contact/domain/first-contact-timeliness';
-import { FirstContactRepository } from '../first-contact/first-contact.repository';
+import type { ReferralFact } from '../read-models/domain/referral-fact';
+import {
+  READ_MODEL_READER,
+  type FactScope,
+  type Period,
+  type ReadModelReader,
+} from '../read-models/read-model.reader';
+import type { DurationSummary } from '../reports/domain/percentile';
+import { byOrganisation, referralStats, type ReferralStats } from './domain/referral-stats';
 
-interface CounterView {
-  organisationId: string | null;
-  submitted: number;
-  byPriority: Record<string, number>;
-  /** Moves into each Task status. */
-  transitions: Record<string, number>;
-  /** Coded reasons for rejections, cancellations, holds, failures and expiries. */
-  reasons: Record<string, number>;
-  consentWithdrawn: number;
-  /** Mean ONS4 change (follow-up minus baseline) over completed referrals that recorded both. */
-  wellbeingChange: { pairs: number; mean: Record<string, number> | null };
-  lastEventAt: string | null;
-  /** Days from submission to the patient first reached: of the referrals counted here. */
-  timeToFirstContact: TimeToFirstContact;
+type CounterView = ReferralStats & { organisationId: string | null };
+/** An organisation also receives referrals: how fast its workers reached those patients. */
+type OrganisationView = CounterView & { timeToFirstContactAsReceiver: DurationSummary };
+
+/** All time: every referral the read model holds (submitted before the year 10000). */
+const ALL_TIME: Period = { from: new Date(0), to: new Date(Date.UTC(9999, 11, 31)) };
+
+function organisationView(
+  id: string,
+  asRequester: ReferralFact[],
+  asOwner: ReferralFact[],
+): OrganisationView {
+  return {
+    ...referralStats(asRequester),
+    organisationId: id,
+    timeToFirstContactAsReceiver: referralStats(asOwner).timeToFirstContact,
+  };
 }
 
-/** An organisation also receives referrals: how fast its workers reached those patients. */
-type OrganisationView = CounterView & { timeToFirstContactAsReceiver: TimeToFirstContact };
-
-/** Referral counts: ops see the platform and every organisation; others only their own. */
+/**
+ * All-time referral counts (the former counters' view, now computed from the referral facts): ops
+ * see the platform and every organisation; others only their own. Exact figures: period reports
+ * with suppression are under /v1/reports.
+ */
 @ApiTags('analytics')
 @ApiBearerAuth()
 @Controller('v1/stats/referrals')
 export class ReferralStatsController {
-  constructor(
-    private readonly counters: ReferralCounterRepository,
-    private readonly contacts: FirstContactRepository,
-  ) {}
+  constructor(@Inject(READ_MODEL_READER) private readonly reader: ReadModelReader) {}
 
   @Get()
   @Roles('referrer', 'link-worker', 'provider', 'ops')
-  @ApiOperation({ summary: 'Referral counts from the event stream (eventually consistent)' })
+  @ApiOperation({ summary: 'All-time referral counts per organisation (eventually consistent)' })
   async get(
     @CurrentPrincipal() principal: Principal,
   ): Promise<{ platform?: CounterView; organisations: OrganisationView[] }> {
     if (principal.role === 'ops') {
-      const [platform, organisations, platformContact, asRequester, asOwner] = await Promise.all([
-        this.counters.platform(),
-        this.counters.allOrganisations(),
-        this.contacts.platform(),
-        this.contacts.summaries('requesterOrganisationId'),
-        this.contacts.summaries('ownerOrganisationId'),
-      ]);
+      const facts = await this.reader.referralFacts(ALL_TIME, { all: true });
+      const asRequester = byOrganisation(facts, 'requesterOrganisationId');
+      const asOwner = byOrganisation(facts, 'ownerOrganisationId');
+      const ids = [...new Set([...asRequester.keys(), ...asOwner.keys()])].sort();
       return {
-        platform: view(platform, null, platformContact),
-        organisations: organisations.map((c) => ({
-          ...view(c, c.organisationId, asRequester.get(c.organisationId ?? '') ?? NO_CONTACTS),
-          timeToFirstContactAsReceiver: asOwner.get(c.organisationId ?? '') ?? NO_CONTACTS,
-        })),
+        platform: { ...referralStats(facts), organisationId: null },
+        organisations: ids.map((id) =>
+          organisationView(id, asRequester.get(id) ?? [], asOwner.get(id) ?? []),
+        ),
       };
     }
     const id = principal.organisationId;
-    const [own, asRequester, asOwner] = await Promise.all([
-      this.counters.forOrganisation(id),
-      this.contacts.summary('requesterOrganisationId', id),
-      this.contacts.summary('ownerOrganisationId', id),
-    ]);
-    return { organisations: [{ ...view(own, id, asRequester), timeToFirstContactAsReceiver: asOwner }] };
+    const scope: FactScope = { requesterOrganisationIds: [id], ownerOrganisationIds: [id] };
+    const facts = await this.reader.referralFacts(ALL_TIME, scope);
+    return {
+      organisations: [
+        organisationView(
+          id,
+          facts.filter((f) => f.requesterOrganisationId === id),
+          facts.filter((f) => f.ownerOrganisationId === id),
+        ),
+      ],
+    };
   }
 }
 
@@ -73,45 +79,17 @@ export class ReferralStatsController {
 @ApiBearerAuth()
 @Controller('v1/stats/services')
 export class ServiceStatsController {
-  constructor(
-    private readonly counters: ReferralCounterRepository,
-    private readonly contacts: FirstContactRepository,
-  ) {}
+  constructor(@Inject(READ_MODEL_READER) private readonly reader: ReadModelReader) {}
 
   @Get(':serviceId')
   @Roles('ops')
   @ApiOperation({
     summary:
-      'Moves and coded reasons for one receiving service (e.g. declines for no capacity: unmet demand)',
+      'All-time moves and coded reasons for one receiving service (refusals at intake: /v1/reports/unmet-demand)',
   })
   async get(@Param('serviceId') serviceId: string): Promise<CounterView & { serviceId: string }> {
-    const [counter, contact] = await Promise.all([
-      this.counters.forService(serviceId),
-      this.contacts.summary('targetServiceId', serviceId),
-    ]);
-    return { ...view(counter, null, contact), serviceId };
+    const facts = await this.reader.referralFacts(ALL_TIME, { all: true });
+    const own = facts.filter((f) => f.targetServiceId === serviceId);
+    return { ...referralStats(own), organisationId: null, serviceId };
   }
-}
-
-const NO_CONTACTS: TimeToFirstContact = { count: 0, medianDays: null, p90Days: null };
-
-function view(
-  counter: ReferralCounterDocument | null,
-  organisationId: string | null,
-  timeToFirstContact: TimeToFirstContact,
-): CounterView {
-  return {
-    organisationId,
-    submitted: counter?.submitted ?? 0,
-    byPriority: counter?.byPriority ?? {},
-    transitions: counter?.transitions ?? {},
-    reasons: counter?.reasons ?? {},
-    consentWithdrawn: counter?.consentWithdrawn ?? 0,
-    wellbeingChange: {
-      pairs: counter?.wellbeing?.pairs ?? 0,
-      mean: counter?.wellbeing ? meanWellbeingChange(counter.wellbeing) : null,
-    },
-    lastEventAt: counter?.lastEventAt ?? null,
-    timeToFirstContact,
-  };
 }
