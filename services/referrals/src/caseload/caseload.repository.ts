@@ -7,7 +7,7 @@ import type { ReferralDocument } from '../referrals/referral.entity';
 /** Statuses of a case the owning organisation is working on or will (not draft, not closed). */
 export const OPEN_STATUSES: readonly TaskStatus[] = ['requested', 'accepted', 'in-progress', 'on-hold'];
 
-/** A referral as the caseload reads it (without NHS number, date of birth, note or outbox). */
+/** A referral as the caseload reads it (without NHS number, date of birth, demographics, note or outbox). */
 export type CaseloadReferral = ReferralDocument;
 
 const CASELOAD_PROJECTION = {
@@ -17,6 +17,10 @@ const CASELOAD_PROJECTION = {
   identifiers: 0,
   'patient.nhsNumber': 0,
   'patient.birthDate': 0,
+  'patient.sex': 0,
+  'patient.postcode': 0,
+  'patient.ethnicCategory': 0,
+  population: 0,
 } as const;
 
 /**
