@@ -10,6 +10,7 @@ import {
   type TokenFor,
 } from './support/analytics-instance';
 import { importPracticeFixture } from './support/practice-fixture';
+import type { ProblemBody as Problem, ReportBody } from './support/report-types';
 import {
   AREA,
   ODS,
@@ -24,20 +25,9 @@ const PERIOD = SHIFTED.period;
 
 jest.setTimeout(180_000);
 
-interface Problem {
-  status: number;
-  code: string;
-  errors?: Array<{ field: string; code: string; message: string }>;
-}
-interface ReportBody {
-  report: string;
-  suppression: string;
-  rows: Array<{
-    group: Record<string, string>;
-    measures: Record<string, number | null>;
-    suppressed: string[];
-  }>;
-  total: { measures: Record<string, number | null>; suppressed: string[] };
+interface OpenApiOperation {
+  parameters: Array<{ name: string; schema: { items?: { enum?: string[] } } }>;
+  responses: Record<string, { content?: Record<string, unknown> }>;
 }
 
 describe('report scopes and bad input, end to end', () => {
@@ -167,6 +157,30 @@ describe('report scopes and bad input, end to end', () => {
       const body = empty.json as ReportBody;
       const counts = Object.entries(body.total.measures).filter(([, v]) => v !== null);
       expect({ name, nonZero: counts.filter(([, v]) => v !== 0) }).toEqual({ name, nonZero: [] });
+    }
+  });
+  it('documents every report in OpenAPI: parameters, JSON and CSV, and the problems', async () => {
+    const document = (await (await fetch(`${analytics.url}/docs-json`)).json()) as {
+      paths: Record<string, { get?: OpenApiOperation }>;
+    };
+    for (const name of ['activity', 'timeliness', 'outcomes', 'equity', 'unmet-demand', 'data-quality']) {
+      const operation = document.paths[`/v1/reports/${name}`]?.get;
+      expect({ name, parameters: operation?.parameters.map((p) => p.name).sort() }).toEqual({
+        name,
+        parameters: ['from', 'groupBy', 'icb', 'organisation', 'pcn', 'practice', 'to'],
+      });
+      const groupBy = operation!.parameters.find((p) => p.name === 'groupBy')!;
+      expect(groupBy.schema.items?.enum).toEqual(
+        expect.arrayContaining(['practice', 'pcn', 'ethnicCategory', 'week']),
+      );
+      expect(Object.keys(operation!.responses['200']!.content ?? {}).sort()).toEqual([
+        'application/json',
+        'text/csv',
+      ]);
+      for (const status of ['400', '403', '406'])
+        expect(Object.keys(operation!.responses[status]?.content ?? {})).toEqual([
+          'application/problem+json',
+        ]);
     }
   });
 });
