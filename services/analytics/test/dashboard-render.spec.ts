@@ -37,18 +37,18 @@ describe('dashboard charts rendered by vega', () => {
     timeliness: report({
       report: 'timeliness',
       measureNames: [
-        'timeToFirstResponseMedianDays',
-        'timeToFirstResponseP90Days',
-        'timeToFirstContactMedianDays',
-        'timeToFirstContactP90Days',
+        'firstResponseMedianDays',
+        'firstResponseP90Days',
+        'firstContactMedianDays',
+        'firstContactP90Days',
       ],
       total: row(
         {},
         {
-          timeToFirstResponseMedianDays: 1,
-          timeToFirstResponseP90Days: 3,
-          timeToFirstContactMedianDays: 4,
-          timeToFirstContactP90Days: 9,
+          firstResponseMedianDays: 1,
+          firstResponseP90Days: 3,
+          firstContactMedianDays: 4,
+          firstContactP90Days: 9,
         },
       ),
     }),

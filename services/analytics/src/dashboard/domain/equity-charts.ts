@@ -1,4 +1,5 @@
 import type { Report, ReportRow } from '../../reports/domain';
+import { COUNT_AXIS } from './funnel-chart';
 import {
   baseSpec,
   categories,
@@ -155,7 +156,7 @@ export function groupedBars(
             field: 'value',
             type: 'quantitative',
             title: valueTitle,
-            ...(axisFormat ? { axis: { format: axisFormat } } : {}),
+            axis: axisFormat ? { format: axisFormat } : COUNT_AXIS,
           },
           color: {
             field: 'series',

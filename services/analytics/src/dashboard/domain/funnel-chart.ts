@@ -29,6 +29,9 @@ export function funnelChart(activity: Report): Chart {
   };
 }
 
+/** Axis of counts: whole numbers only. */
+export const COUNT_AXIS = { format: 'd', tickMinStep: 1 };
+
 /** Bars with their value written at the end (or "suppressed" at the axis when there is no bar). */
 export function horizontalBars(
   summary: string,
@@ -40,7 +43,7 @@ export function horizontalBars(
     field: 'value',
     type: 'quantitative',
     title: valueTitle,
-    ...(axisFormat ? { axis: { format: axisFormat } } : {}),
+    axis: axisFormat ? { format: axisFormat } : COUNT_AXIS,
   };
   return {
     ...baseSpec(summary),

@@ -3,9 +3,9 @@ import { baseSpec, categories, datum, figure, type Chart, type Figure } from './
 
 /** The timeliness measures shown: days from submission (see docs/analytics/measures.md). */
 export const TIMELINESS_MEASURES = [
-  { measure: 'timeToFirstResponse', label: 'First response' },
-  { measure: 'timeToFirstContact', label: 'First contact' },
-  { measure: 'timeToCompletion', label: 'Completion' },
+  { measure: 'firstResponse', label: 'First response' },
+  { measure: 'firstContact', label: 'First contact' },
+  { measure: 'completion', label: 'Completion' },
 ] as const;
 
 const STATISTICS = [
@@ -13,7 +13,7 @@ const STATISTICS = [
   { pattern: /p90/i, label: '90th percentile' },
 ] as const;
 
-/** The report's measure name for a statistic of a measure (e.g. timeToFirstContact + median). */
+/** The report's measure name for a statistic of a measure (e.g. firstContact + median: firstContactMedianDays). */
 export function statisticMeasure(report: Report, measure: string, pattern: RegExp): string | undefined {
   return report.measureNames.find(
     (name) => name.startsWith(measure) && pattern.test(name.slice(measure.length)),

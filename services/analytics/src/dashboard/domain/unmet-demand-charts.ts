@@ -1,6 +1,6 @@
 import type { Report, ReportRow } from '../../reports/domain';
 import { baseSpec, datum, emptySpec, figure, groupValue, rowsWhere, type Chart } from './chart';
-import { horizontalBars } from './funnel-chart';
+import { COUNT_AXIS, horizontalBars } from './funnel-chart';
 import { sortGroups } from './equity-charts';
 
 /** The first measure of the report whose name matches (the unmet-demand report names its counts). */
@@ -74,7 +74,7 @@ export function waitlistChart(unmet: Report): Chart {
                 sort: null,
                 axis: { labelAngle: 0 },
               },
-              y: { field: 'value', type: 'quantitative', title: 'People waiting' },
+              y: { field: 'value', type: 'quantitative', title: 'People waiting', axis: COUNT_AXIS },
               color: { field: 'service', type: 'nominal', title: 'Service' },
             },
           },
