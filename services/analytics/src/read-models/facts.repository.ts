@@ -1,4 +1,4 @@
-import type { AnyBulkWriteOperation, Collection, Document, IndexSpecification } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection, Document, IndexSpecification, UpdateFilter } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { collectionOf, isDuplicateKeyError } from '@sp/persistence';
 import { FACT_COLLECTIONS, type FactCollection, type FactUpdate } from './domain/fact-updates';
@@ -54,7 +54,9 @@ export class FactStore {
     const byCollection = new Map<FactCollection, Array<AnyBulkWriteOperation<FactDocument>>>();
     for (const u of updates) {
       const ops = byCollection.get(u.collection) ?? [];
-      ops.push({ updateOne: { filter: u.filter, update: u.update, upsert: u.upsert } });
+      ops.push({
+        updateOne: { filter: u.filter, update: u.update as UpdateFilter<FactDocument>, upsert: u.upsert },
+      });
       byCollection.set(u.collection, ops);
     }
     await Promise.all(

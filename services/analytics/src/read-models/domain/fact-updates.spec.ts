@@ -27,6 +27,7 @@ import {
   FACT_COLLECTIONS,
   factUpdatesFor,
   isProjected,
+  mergeFactUpdates,
   PROJECTED_EVENT_TYPES,
   type FactCollection,
   type FactUpdate,
@@ -52,15 +53,24 @@ function unsetPath(doc: Doc, path: string): void {
 }
 const comparable = (v: unknown): unknown => (v instanceof Date ? v.getTime() : v);
 
+function matchesCondition(value: unknown, cond: Doc): boolean {
+  return Object.entries(cond).every(([op, operand]) => {
+    if (op === '$exists') return (value !== undefined) === operand;
+    if (op === '$lt') return value !== undefined && (value as number) < (operand as number);
+    if (op === '$gte') return value !== undefined && (value as number) >= (operand as number);
+    if (op === '$not') return !matchesCondition(value, operand as Doc);
+    if (op === '$ne')
+      return Array.isArray(value) ? !value.includes(operand) : comparable(value) !== comparable(operand);
+    throw new Error(`operator not modelled: ${op}`);
+  });
+}
+
 function matches(doc: Doc, filter: Doc): boolean {
   return Object.entries(filter).every(([key, cond]) => {
     if (key === '$or') return (cond as Doc[]).some((f) => matches(doc, f));
     const value = getPath(doc, key);
     if (cond !== null && typeof cond === 'object' && !(cond instanceof Date)) {
-      const c = cond as { $exists?: boolean; $lt?: number };
-      if ('$exists' in c) return (value !== undefined) === c.$exists;
-      if ('$lt' in c) return value !== undefined && (value as number) < c.$lt!;
-      throw new Error(`operator not modelled: ${JSON.stringify(cond)}`);
+      return matchesCondition(value, cond as Doc);
     }
     return comparable(value) === comparable(cond);
   });
@@ -95,9 +105,11 @@ class InMemoryFacts {
           const current = getPath(doc, path);
           if (current === undefined || (comparable(value) as number) < (comparable(current) as number))
             setPath(doc, path, value);
-        } else if (op === '$addToSet') {
-          const list = (getPath(doc, path) as unknown[] | undefined) ?? [];
-          if (!list.includes(value)) setPath(doc, path, [...list, value]);
+        } else if (op === '$push') {
+          const { $each, $sort } = value as { $each: string[]; $sort: 1 };
+          const list = [...((getPath(doc, path) as string[] | undefined) ?? []), ...$each];
+          if ($sort !== 1) throw new Error('only $push with $sort: 1 is modelled');
+          setPath(doc, path, list.sort());
         } else throw new Error(`operator not modelled: ${op}`);
       }
     }
@@ -116,6 +128,15 @@ class InMemoryFacts {
 function project(events: ProjectedEvent[]): Record<FactCollection, Doc[]> {
   const model = new InMemoryFacts();
   for (const e of events) model.apply(factUpdatesFor(e));
+  return model.snapshot();
+}
+
+/** As the rebuild applies them: `chunk` events at a time, each chunk's updates merged. */
+function projectMerged(events: ProjectedEvent[], chunk: number): Record<FactCollection, Doc[]> {
+  const model = new InMemoryFacts();
+  for (let i = 0; i < events.length; i += chunk) {
+    model.apply(mergeFactUpdates(events.slice(i, i + chunk).flatMap((e) => factUpdatesFor(e))));
+  }
   return model.snapshot();
 }
 
@@ -434,6 +455,42 @@ describe('factUpdatesFor', () => {
     expect(capacity_samples).toEqual([
       { _id: first.id, eventId: first.id, ...data, occurredAt: new Date(day(1)) },
       { _id: second.id, eventId: second.id, ...data, waitlistLength: 4, occurredAt: new Date(day(2)) },
+    ]);
+  });
+
+  it('merges a batch of updates into fewer writes with the same result, in any order and chunking', () => {
+    const second = submittedV2('ref-b');
+    const otherChild = event(ReferralOnwardCreatedV1, {
+      ...(onward.data as object),
+      childReferralId: 'ref-another-child',
+    });
+    const all = [
+      submittedV2(),
+      second,
+      accepted,
+      started,
+      firstContact,
+      onHold,
+      resumed,
+      onward,
+      otherChild,
+      completed,
+      consentWithdrawn,
+    ];
+    const reference = project(all);
+    expect(reference.referral_facts[0]).toMatchObject({
+      onwardReferralIds: [CHILD, 'ref-another-child'].sort(),
+    });
+    for (let seed = 1; seed <= 200; seed += 1) {
+      const order = shuffled([...all, ...shuffled(all, seed + 1000).slice(0, seed % 5)], seed);
+      expect(projectMerged(order, 1 + (seed % all.length))).toEqual(reference);
+    }
+    const merged = mergeFactUpdates(all.flatMap((e) => factUpdatesFor(e)));
+    expect(merged.length).toBeLessThan(all.flatMap((e) => factUpdatesFor(e)).length / 2);
+    // One record write per document, then one write per guarded field.
+    expect(merged.filter((u) => u.kind === 'record' && u.filter._id === A)).toHaveLength(1);
+    expect(merged.filter((u) => u.guard?.field === 'version' && u.filter._id === A)).toEqual([
+      expect.objectContaining({ guard: { field: 'version', version: 6 } }),
     ]);
   });
 

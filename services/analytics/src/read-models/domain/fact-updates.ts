@@ -41,8 +41,8 @@ import {
  * commutative and idempotent, so the same events applied in any order, any number of times (the
  * live consumer and a rebuild writing the same generation, a redelivery after a crash) give the
  * same documents:
- * - each field is written by the one kind of event that owns it (times with $min, sets of ids
- *   with $addToSet, attributes of the owning event with $set);
+ * - each field is written by the one kind of event that owns it (times with $min, attributes of
+ *   the owning event with $set, onward referral ids pushed once each and kept sorted);
  * - the status and version come only from the highest-version event (a guarded update matching
  *   `version < v`); the owner and target service likewise, each with its own version under `_v`
  *   so an event that does not name them cannot hide an older one that did;
@@ -59,18 +59,30 @@ export interface FactUpdateOperators {
   $setOnInsert?: Record<string, unknown>;
   $set?: Record<string, unknown>;
   $min?: Record<string, Date>;
-  $addToSet?: Record<string, string>;
   $unset?: Record<string, ''>;
+  $push?: Record<string, { $each: string[]; $sort: 1 }>;
 }
 
 export type FactFilter = { _id: string } & Record<string, unknown>;
 
+/**
+ * What an update does, for merging several events' updates into fewer writes (mergeFactUpdates):
+ * - record: the unguarded upsert that creates the document and writes the fields the event owns;
+ * - latest: a write guarded by a version (`guard.field` below `guard.version`);
+ * - population: the population codes, guarded by no consent withdrawal;
+ * - onward: one child added to a parent's onward referrals, guarded by its absence.
+ */
+export type FactUpdateKind = 'record' | 'latest' | 'population' | 'onward';
+
 export interface FactUpdate {
   collection: FactCollection;
+  kind: FactUpdateKind;
   filter: FactFilter;
   update: FactUpdateOperators;
-  /** Only the unguarded update of each event creates its document; guarded ones follow it. */
+  /** Only the unguarded update (kind record) creates its document; guarded ones follow it. */
   upsert: boolean;
+  /** For kind latest: the versioned field and the event's version. */
+  guard?: { field: string; version: number };
 }
 
 /** What the projection needs of an event: its CloudEvents type, envelope id and validated data. */
@@ -99,11 +111,22 @@ function referral(referralId: string, update: Omit<FactUpdateOperators, '$setOnI
     const kept = defined(fields as Record<string, unknown>);
     if (Object.keys(kept).length > 0) (ops as Record<string, unknown>)[op] = kept;
   }
-  return { collection: 'referral_facts', filter: { _id: referralId }, update: ops, upsert: true };
+  return {
+    collection: 'referral_facts',
+    kind: 'record',
+    filter: { _id: referralId },
+    update: ops,
+    upsert: true,
+  };
 }
 
+/**
+ * Matches a document whose `field` is absent or below `version`. `$not: {$gte}` rather than an
+ * `$or` of `$exists` and `$lt`: same documents, and SecantusDB plans it on the _id index (the
+ * `$or` form cost it a scan per update).
+ */
 function newerThan(field: string, version: number): Record<string, unknown> {
-  return { $or: [{ [field]: { $exists: false } }, { [field]: { $lt: version } }] };
+  return { [field]: { $not: { $gte: version } } };
 }
 
 /** Status, owner and target from the highest-version event that gave each. */
@@ -116,9 +139,11 @@ function latest(
 ): FactUpdate[] {
   const guarded = (field: string, set: Record<string, unknown>): FactUpdate => ({
     collection: 'referral_facts',
+    kind: 'latest',
     filter: { _id: referralId, ...newerThan(field, version) },
     update: { $set: set },
     upsert: false,
+    guard: { field, version },
   });
   const updates = [guarded('version', { status, version })];
   if (ownerOrganisationId !== undefined) {
@@ -160,6 +185,7 @@ function submitted(data: ReferralSubmittedV1Data | ReferralSubmittedV2Data): Fac
   if (v2) {
     updates.push({
       collection: 'referral_facts',
+      kind: 'population',
       filter: { _id: data.referralId, consentWithdrawnAt: { $exists: false } },
       update: { $set: { population: defined({ ...v2.population }) } },
       upsert: false,
@@ -222,11 +248,20 @@ const PROJECTIONS: Record<string, Projection> = {
   ],
   [ReferralOnwardCreatedV1.type]: (d: ReferralOnwardCreatedV1Data) => [
     referral(d.childReferralId, { $set: { parentReferralId: d.referralId } }),
-    referral(d.referralId, { $addToSet: { onwardReferralIds: d.childReferralId } }),
+    referral(d.referralId, {}),
+    // Kept sorted, so the list does not depend on the order the children were recorded in.
+    {
+      collection: 'referral_facts',
+      kind: 'onward',
+      filter: { _id: d.referralId, onwardReferralIds: { $ne: d.childReferralId } },
+      update: { $push: { onwardReferralIds: { $each: [d.childReferralId], $sort: 1 } } },
+      upsert: false,
+    },
   ],
   [ReferralRefusedV1.type]: (d: ReferralRefusedV1Data) => [
     {
       collection: 'refusals',
+      kind: 'record',
       filter: { _id: d.refusalId },
       update: {
         $setOnInsert: defined({
@@ -248,6 +283,7 @@ const PROJECTIONS: Record<string, Projection> = {
   [ServiceCapacityChangedV1.type]: (d: ServiceCapacityChangedV1Data, eventId: string) => [
     {
       collection: 'capacity_samples',
+      kind: 'record',
       filter: { _id: eventId },
       update: {
         $setOnInsert: defined({
@@ -285,4 +321,53 @@ export function isProjected(type: string): boolean {
 export function factUpdatesFor(event: ProjectedEvent): FactUpdate[] {
   const projection = PROJECTIONS[event.type];
   return projection ? projection(event.data as never, event.id) : [];
+}
+
+function mergeRecords(a: FactUpdate, b: FactUpdate): FactUpdate {
+  const x = a.update;
+  const y = b.update;
+  const update: FactUpdateOperators = {};
+  // $setOnInsert: the first one is what a sequential application would have inserted.
+  const setOnInsert = { ...y.$setOnInsert, ...x.$setOnInsert };
+  const set = { ...x.$set, ...y.$set };
+  const unset = { ...x.$unset, ...y.$unset };
+  const min: Record<string, Date> = { ...x.$min };
+  for (const [field, value] of Object.entries(y.$min ?? {})) {
+    const current = min[field];
+    if (current === undefined || value.getTime() < current.getTime()) min[field] = value;
+  }
+  if (Object.keys(setOnInsert).length > 0) update.$setOnInsert = setOnInsert;
+  if (Object.keys(set).length > 0) update.$set = set;
+  if (Object.keys(min).length > 0) update.$min = min;
+  if (Object.keys(unset).length > 0) update.$unset = unset;
+  return { ...a, update };
+}
+
+/**
+ * Several events' updates as fewer writes with the same effect (the rebuild merges each batch):
+ * one record upsert per document (its fields merged: $min of times, union of the rest), one
+ * guarded write per versioned field (the highest version's), one population write, then the
+ * onward additions. Valid because the updates commute: the order they are applied in does not
+ * change the result, so grouping them by document does not either.
+ */
+export function mergeFactUpdates(updates: FactUpdate[]): FactUpdate[] {
+  const records = new Map<string, FactUpdate>();
+  const guarded = new Map<string, FactUpdate>();
+  const onward = new Map<string, FactUpdate>();
+  for (const u of updates) {
+    const doc = `${u.collection}\u0000${u.filter._id}`;
+    if (u.kind === 'record') {
+      const merged = records.get(doc);
+      records.set(doc, merged ? mergeRecords(merged, u) : u);
+    } else if (u.kind === 'latest' && u.guard) {
+      const key = `${doc}\u0000${u.guard.field}`;
+      const kept = guarded.get(key);
+      if (kept?.guard === undefined || u.guard.version > kept.guard.version) guarded.set(key, u);
+    } else if (u.kind === 'population') {
+      guarded.set(`${doc}\u0000population`, u);
+    } else {
+      onward.set(`${doc}\u0000${JSON.stringify(u.filter)}`, u);
+    }
+  }
+  return [...records.values(), ...guarded.values(), ...onward.values()];
 }

@@ -2,7 +2,7 @@ import { fromKafkaRecord, type ContractRegistry, type EventEnvelope } from '@sp/
 import { createKafka, type KafkaConnection } from '@sp/messaging';
 import type { Consumer, EachBatchPayload, IHeaders, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
-import { factUpdatesFor, isProjected, type FactUpdate } from '../domain/fact-updates';
+import { factUpdatesFor, isProjected, mergeFactUpdates, type FactUpdate } from '../domain/fact-updates';
 import type { FactStore } from '../facts.repository';
 
 export interface RebuildConsumerOptions {
@@ -41,8 +41,8 @@ function headerText(headers: IHeaders | undefined, name: string): string | undef
  * Replays the topics from their first offset into one generation of the read models, in its own
  * consumer group (every running instance joins it, so the partitions are shared). Records are
  * decoded and validated exactly as the live transport does (`fromKafkaRecord` with the contract
- * registry); a batch's updates go to the database in bulk, since they commute and order does not
- * matter. Offsets are committed only after their updates are written: a crash replays at most
+ * registry); a batch's updates are merged (one write per document and guarded field) and go to
+ * the database in bulk, since they commute and order does not matter. Offsets are committed only after their updates are written: a crash replays at most
  * the uncommitted part, harmlessly.
  */
 export class RebuildConsumer {
@@ -102,7 +102,7 @@ export class RebuildConsumer {
       if (!payload.isRunning() || payload.isStale()) return;
       const chunk = batch.messages.slice(i, i + CHUNK);
       const updates = chunk.flatMap((m) => this.updatesOf(batch.topic, batch.partition, m));
-      await this.opts.facts.apply([this.opts.generation], updates);
+      await this.opts.facts.apply([this.opts.generation], mergeFactUpdates(updates));
       payload.resolveOffset(chunk[chunk.length - 1]!.offset);
       await payload.heartbeat();
       await payload.commitOffsetsIfNecessary();
