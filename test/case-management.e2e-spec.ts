@@ -501,14 +501,19 @@ describe('case management across the platform: people, caseloads, handover, case
       expect(wire).not.toContain(identifier);
     for (const text of Object.values(TEXT)) expect(wire).not.toContain(text);
 
-    // The analytics record holds no patient key.
+    // The analytics fact of the referral (active read-model generation) holds no patient key.
     const connection = await mongoose.createConnection(mongoFor('analytics')).asPromise();
     try {
-      const stored = await connection.db!.collection('first_contacts').find({}).toArray();
+      const state = await connection
+        .db!.collection<{ _id: string; active: number }>('read_model_generations')
+        .findOne({ _id: 'read-models' });
+      const stored = await connection.db!.collection(`g${state!.active}_referral_facts`).find({}).toArray();
       // Only this run's referral: the group started at the topic's end.
       expect(stored).toHaveLength(1);
+      expect(stored[0]).toMatchObject({ _id: referralId });
       expect(stored[0]).not.toHaveProperty('patientKey');
       expect(JSON.stringify(stored)).not.toContain(PATIENT.nhsNumber);
+      expect(JSON.stringify(stored)).not.toContain(PATIENT.birthDate);
     } finally {
       await connection.close();
     }

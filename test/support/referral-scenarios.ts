@@ -265,7 +265,12 @@ const bump = (into: Record<string, number>, key: string): void => {
   into[key] = (into[key] ?? 0) + 1;
 };
 
-/** Analytics counters that the given referrals' histories imply. */
+/**
+ * The analytics statistics (/v1/stats, computed from per-referral facts) that the given referrals'
+ * histories imply: each Task status counted once per referral that reached it (holds are not
+ * counted; an expiry counts as rejected with reason no-response), the coded reason of a rejection,
+ * cancellation or failure, and referrals entered in error left out altogether.
+ */
 export function expectedCounters(
   referrals: Array<{
     priority: string;
@@ -280,14 +285,22 @@ export function expectedCounters(
     reasons: {},
     wellbeingPairs: 0,
   };
+  const counted = ['accepted', 'rejected', 'in-progress', 'completed', 'cancelled', 'failed'];
   for (const r of referrals) {
+    const moves = r.history.filter(isMove);
+    if (moves.some((e) => e.to === 'entered-in-error')) continue;
     out.submitted += 1;
     bump(out.byPriority, r.priority);
-    const completed = r.history.some((e) => isMove(e) && e.to === 'completed');
+    const completed = moves.some((e) => e.to === 'completed');
     if (completed && r.wellbeing?.baseline && r.wellbeing.followUp) out.wellbeingPairs += 1;
-    for (const entry of r.history.filter(isMove)) {
-      bump(out.transitions, entry.to);
-      if (entry.reason) bump(out.reasons, entry.reason.code);
+    for (const status of counted) {
+      const first = moves.find((e) => e.to === status);
+      if (!first) continue;
+      bump(out.transitions, status);
+      if (status !== 'in-progress' && status !== 'accepted' && status !== 'completed') {
+        const reason = first.action === 'expired' ? 'no-response' : first.reason?.code;
+        if (reason) bump(out.reasons, reason);
+      }
     }
   }
   return out;
