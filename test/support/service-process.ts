@@ -38,8 +38,8 @@ export async function freePort(): Promise<number> {
 }
 
 /** Runs a compiled entry point of the repo (dist/...) with the workspace alias hook. */
-export function runNode(entry: string, env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, ['-r', './tools/runtime/register-aliases.js', entry], {
+export function runNode(entry: string, env: NodeJS.ProcessEnv, args: readonly string[] = []): ChildProcess {
+  return spawn(process.execPath, ['-r', './tools/runtime/register-aliases.js', entry, ...args], {
     cwd: servicesRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -81,12 +81,13 @@ export async function startService(name: ServiceName, env: NodeJS.ProcessEnv): P
   };
 }
 
-/** Runs a compiled command to completion. */
+/** Runs a compiled command (with its arguments) to completion. */
 export async function runToCompletion(
   entry: string,
   env: NodeJS.ProcessEnv,
+  args: readonly string[] = [],
 ): Promise<{ code: number | null; output: string }> {
-  const child = runNode(entry, env);
+  const child = runNode(entry, env, args);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
